@@ -1,0 +1,42 @@
+"""Recording side of ssetape: the cassette format, the SSE decoder and the recording transports."""
+
+from .cassette import (
+    FORMAT_VERSION,
+    Cassette,
+    Chunk,
+    Interaction,
+    RecordedRequest,
+    RecordedResponse,
+    Recording,
+    StreamError,
+)
+from .errors import CassetteDecodeError, CassetteError, CassetteNotFoundError, CassetteVersionError
+from .reader import load, loads
+from .redact import REDACTED, SECRET_HEADERS
+from .session import CassetteRecorder
+from .sse import ServerSentEvent, SSEDecoder
+from .transport import AsyncRecordingTransport, RecordingTransport
+
+__all__ = [
+    "REDACTED",
+    "SECRET_HEADERS",
+    "AsyncRecordingTransport",
+    "CassetteRecorder",
+    "RecordingTransport",
+    "FORMAT_VERSION",
+    "Cassette",
+    "CassetteDecodeError",
+    "CassetteError",
+    "CassetteNotFoundError",
+    "CassetteVersionError",
+    "Chunk",
+    "Interaction",
+    "RecordedRequest",
+    "RecordedResponse",
+    "Recording",
+    "SSEDecoder",
+    "ServerSentEvent",
+    "StreamError",
+    "load",
+    "loads",
+]

@@ -1,0 +1,180 @@
+"""What one request/response looks like while it is being recorded, shared by every transport."""
+
+from __future__ import annotations
+
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+
+from .cassette import (
+    Body,
+    Interaction,
+    RecordedRequest,
+    RecordedResponse,
+    Recording,
+    Status,
+    StreamError,
+)
+from .redact import redact_headers
+
+DONE_MARKER = b"data: [DONE]"
+
+
+class _ContentDecoder:
+    """Undo gzip/deflate (and br, when a brotli module is installed) chunk by chunk."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._decompress: Callable[[bytes], bytes] | None = None
+        self._flush: Callable[[], bytes] = bytes
+        if encoding in ("gzip", "x-gzip"):
+            obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._decompress, self._flush = obj.decompress, obj.flush
+        elif encoding == "deflate":
+            obj = zlib.decompressobj()
+            self._decompress, self._flush = obj.decompress, obj.flush
+        elif encoding == "br":
+            try:
+                import brotli  # type: ignore[import-not-found]
+            except ImportError:
+                return
+            br = brotli.Decompressor()
+            self._decompress = br.process
+
+    @property
+    def supported(self) -> bool:
+        return self._decompress is not None
+
+    def decode(self, data: bytes) -> bytes:
+        assert self._decompress is not None
+        return self._decompress(data)
+
+    def flush(self) -> bytes:
+        return self._flush()
+
+
+class Capture:
+    """Records one exchange: the request up front, then the response headers and every chunk.
+
+    Bodies are stored decoded (``Content-Encoding`` undone and its header dropped), so a
+    cassette holds the bytes an SSE parser reads, with their arrival times.
+    """
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        url: str,
+        headers: Iterable[tuple[str, str]],
+        body: bytes,
+        on_finish: Callable[[Interaction], None],
+        redact: Iterable[str] = (),
+    ) -> None:
+        self._redact = tuple(redact)
+        self.request = RecordedRequest(
+            method=method,
+            uri=url,
+            headers=redact_headers(headers, self._redact),
+            body=_text_or_bytes(body) if body else None,
+        )
+        self._on_finish = on_finish
+        self._started = time.perf_counter()
+        self._recorded_at = datetime.now(UTC)
+        self._response_at = 0.0
+        self._status = Status(code=0)
+        self._headers: list[tuple[str, str]] = []
+        self._decoder: _ContentDecoder | None = None
+        self._chunks: list[tuple[float, int]] = []
+        self._body = bytearray()
+        self.finished = False
+        self._lock = threading.Lock()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self._started
+
+    def response(self, status: int, reason: str | None, headers: Iterable[tuple[str, str]]) -> None:
+        self._response_at = self.elapsed()
+        self._status = Status(code=status, message=reason or "")
+        items = list(headers)
+        encoding = next((v.strip().lower() for k, v in items if k.lower() == "content-encoding"), None)
+        if encoding and encoding != "identity":
+            decoder = _ContentDecoder(encoding)
+            if decoder.supported:
+                self._decoder = decoder
+                skip = {"content-encoding", "content-length"}
+                items = [(k, v) for k, v in items if k.lower() not in skip]
+        self._headers = items
+
+    def chunk(self, data: bytes) -> None:
+        at = self.elapsed()
+        if self._decoder is not None:
+            data = self._decoder.decode(data)
+        if data:
+            self._chunks.append((at, len(data)))
+            self._body += data
+
+    @property
+    def saw_done(self) -> bool:
+        """Whether the SSE ``[DONE]`` sentinel has arrived: anything after it is only the body's end."""
+        return DONE_MARKER in self._body[-256:]
+
+    @property
+    def size(self) -> int:
+        return len(self._body)
+
+    def finish(self, error: BaseException | StreamError | None = None) -> Interaction:
+        """Build the interaction and hand it on; only the first call counts."""
+        with self._lock:
+            if self.finished:
+                raise RuntimeError("capture already finished")
+            self.finished = True
+        if self._decoder is not None and error is None:
+            tail = self._decoder.flush()
+            if tail:
+                self._chunks.append((self.elapsed(), len(tail)))
+                self._body += tail
+        if isinstance(error, BaseException):
+            error = StreamError(type=type(error).__name__, message=str(error))
+        interaction = Interaction(
+            request=self.request,
+            response=RecordedResponse(
+                status=self._status,
+                headers=redact_headers(self._headers, self._redact),
+                body=Body(string=_text_or_bytes(bytes(self._body))),
+                ssetape=Recording(
+                    recorded_at=self._recorded_at,
+                    response_at=round(self._response_at, 6),
+                    chunks=[(round(at, 6), size) for at, size in self._chunks],
+                    complete=error is None,
+                    error=error,
+                ),
+            ),
+        )
+        self._on_finish(interaction)
+        return interaction
+
+
+def _text_or_bytes(data: bytes) -> str | bytes:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
+def client_closed_error(capture: Capture) -> StreamError:
+    return StreamError(
+        type="ClientClosed",
+        message=f"the client closed the response after {capture.size} bytes, before the stream ended",
+    )
+
+
+
+
+def transport_closed_error(capture: Capture) -> StreamError:
+    return StreamError(
+        type="TransportClosed",
+        message=f"the transport was closed after {capture.size} bytes, before the response was read to its end",
+    )

@@ -1,0 +1,195 @@
+"""The cassette format: a vcrpy cassette whose responses carry an ``ssetape`` extension key.
+
+vcrpy ignores unknown keys in a response, so a cassette written here replays with plain
+``vcr.use_cassette(path, record_mode="none")``. The extension records when the response was
+received, the arrival time and size of every network chunk, and whether the body is complete.
+The body itself is stored once, in vcrpy's ``body.string``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from .sse import decode as decode_sse
+
+#: vcrpy's cassette format version (the top-level ``version`` key).
+VCR_FORMAT_VERSION = 1
+#: The version of ssetape's extension (``response.ssetape.format``).
+FORMAT_VERSION = 1
+EXTENSION_KEY = "ssetape"
+
+Headers = dict[str, list[str]]
+
+
+class Status(BaseModel):
+    code: int
+    message: str | None = None
+
+
+class Body(BaseModel):
+    string: str | bytes | None = None
+
+
+class StreamError(BaseModel):
+    """Why a response body ended early: the exception seen while reading it."""
+
+    type: str
+    message: str
+
+
+class Recording(BaseModel):
+    """ssetape's own data about one response; vcrpy ignores it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    format: int = FORMAT_VERSION
+    recorded_at: datetime | None = None
+    #: Seconds from sending the request to receiving the response headers.
+    response_at: float = 0.0
+    #: One ``[seconds since the request was sent, size in bytes]`` pair per network chunk.
+    chunks: list[tuple[float, int]] = Field(default_factory=list)
+    complete: bool = True
+    error: StreamError | None = None
+    #: ``"base64"`` when a JSON cassette holds a body that is not UTF-8 text.
+    body_encoding: Literal["base64"] | None = None
+
+
+class RecordedRequest(BaseModel):
+    method: str
+    uri: str
+    body: str | bytes | None = None
+    headers: Headers = Field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        return _header(self.headers, name)
+
+    @property
+    def body_bytes(self) -> bytes:
+        return _to_bytes(self.body)
+
+
+class RecordedResponse(BaseModel):
+    status: Status
+    headers: Headers = Field(default_factory=dict)
+    body: Body = Field(default_factory=Body)
+    ssetape: Recording | None = None
+
+    def header(self, name: str) -> str | None:
+        return _header(self.headers, name)
+
+    @property
+    def body_bytes(self) -> bytes:
+        return _to_bytes(self.body.string)
+
+    @model_validator(mode="after")
+    def _chunks_cover_body(self) -> RecordedResponse:
+        if self.ssetape is not None and self.ssetape.chunks:
+            total = sum(size for _, size in self.ssetape.chunks)
+            if total != len(self.body_bytes):
+                raise ValueError(
+                    f"the recorded chunk sizes add up to {total} bytes but the body has "
+                    f"{len(self.body_bytes)} bytes"
+                )
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One network chunk as it arrived: ``at`` seconds after the request was sent."""
+
+    at: float
+    data: bytes
+
+
+class Interaction(BaseModel):
+    request: RecordedRequest
+    response: RecordedResponse
+
+    @property
+    def streamed(self) -> bool:
+        content_type = self.response.header("content-type") or ""
+        return content_type.split(";")[0].strip().lower() == "text/event-stream"
+
+    @property
+    def complete(self) -> bool:
+        return self.response.ssetape is None or self.response.ssetape.complete
+
+    @property
+    def response_at(self) -> float:
+        return self.response.ssetape.response_at if self.response.ssetape else 0.0
+
+    def chunks(self) -> list[Chunk]:
+        """The body as it arrived on the network.
+
+        A cassette recorded elsewhere (plain vcrpy) has no timing: each SSE event then counts
+        as one chunk arriving with no delay, and any other body as a single chunk.
+        """
+        body = self.response.body_bytes
+        recording = self.response.ssetape
+        if recording is not None and recording.chunks:
+            chunks, pos = [], 0
+            for at, size in recording.chunks:
+                chunks.append(Chunk(at, body[pos : pos + size]))
+                pos += size
+            return chunks
+        if not body:
+            return []
+        if not self.streamed:
+            return [Chunk(0.0, body)]
+        chunks, pos = [], 0
+        for event in decode_sse(body):
+            chunks.append(Chunk(0.0, body[pos : event.end]))
+            pos = event.end
+        if pos < len(body):
+            chunks.append(Chunk(0.0, body[pos:]))
+        return chunks
+
+    def describe(self) -> str:
+        return f"{self.request.method} {self.request.uri}"
+
+
+class Cassette(BaseModel):
+    """A list of recorded HTTP interactions, in the order they happened."""
+
+    version: int = VCR_FORMAT_VERSION
+    interactions: list[Interaction] = Field(default_factory=list)
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path | None:
+        """Where the cassette was loaded from or last saved to."""
+        return self._path
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the cassette atomically; YAML unless the file name ends in ``.json``."""
+        from .writer import save
+
+        target = Path(path) if path is not None else self._path
+        if target is None:
+            raise ValueError("this cassette has no path yet: pass one to save()")
+        save(self, target)
+        self._path = target
+        return target
+
+    def streams(self) -> list[int]:
+        """Indexes of the interactions whose response is an SSE stream."""
+        return [i for i, interaction in enumerate(self.interactions) if interaction.streamed]
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    wanted = name.lower()
+    for key, values in headers.items():
+        if key.lower() == wanted and values:
+            return values[0]
+    return None
+
+
+def _to_bytes(value: str | bytes | None) -> bytes:
+    if value is None:
+        return b""
+    return value.encode("utf-8") if isinstance(value, str) else value

@@ -1,0 +1,144 @@
+"""Reading cassettes: ssetape's own, and plain vcrpy cassettes recorded elsewhere."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
+from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
+from .writer import is_json_path
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loading, plus the harmless python tags vcrpy itself writes into cassettes."""
+
+
+def _construct_python_str(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+def _construct_python_tuple(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    return tuple(loader.construct_sequence(node))  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:python/str", _construct_python_str)
+_Loader.add_constructor("tag:yaml.org,2002:python/unicode", _construct_python_str)
+_Loader.add_constructor("tag:yaml.org,2002:python/tuple", _construct_python_tuple)
+
+
+def load(path: str | Path) -> Cassette:
+    """Read a cassette; raise a :class:`CassetteError` naming the file (and line) when it can't."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CassetteNotFoundError(path) from None
+    except IsADirectoryError:
+        raise CassetteDecodeError(path, "is a directory, not a cassette file") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CassetteDecodeError(path, "is not UTF-8 text", line=line) from None
+    cassette = loads(text, path=path)
+    cassette._path = path
+    return cassette
+
+
+def loads(text: str, *, path: Path | None = None, json_format: bool | None = None) -> Cassette:
+    as_json = json_format if json_format is not None else (path is not None and is_json_path(path))
+    data = _parse(text, path, as_json)
+    _check_layout(data, path)
+    _decode_bodies(data)
+    try:
+        return Cassette.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = first["loc"]
+        where = ".".join(str(part) for part in loc)
+        line = None if as_json else _yaml_line(text, loc)
+        raise CassetteDecodeError(path, f"{where}: {first['msg']}", line=line) from None
+
+
+def _parse(text: str, path: Path | None, as_json: bool) -> Any:
+    if as_json:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CassetteDecodeError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise CassetteDecodeError(path, f"invalid YAML: {problem}", line=line) from None
+    except yaml.YAMLError as exc:
+        raise CassetteDecodeError(path, f"invalid YAML: {exc}") from None
+
+
+def _check_layout(data: Any, path: Path | None) -> None:
+    if data is None:
+        raise CassetteDecodeError(path, "the file is empty; a cassette needs 'version' and 'interactions'")
+    if not isinstance(data, dict) or "interactions" not in data:
+        raise CassetteDecodeError(
+            path, "not a cassette: expected a mapping with 'version' and 'interactions' at the top"
+        )
+    version = data.get("version")
+    if version != VCR_FORMAT_VERSION:
+        raise CassetteVersionError(
+            path,
+            f"cassette format version {version!r} is not supported (expected {VCR_FORMAT_VERSION}); "
+            "re-record it, or load and re-save it with the vcrpy release that wrote it",
+        )
+    interactions = data["interactions"]
+    if not isinstance(interactions, list):
+        raise CassetteDecodeError(path, "'interactions' must be a list")
+    for index, interaction in enumerate(interactions):
+        recording = (interaction or {}).get("response", {}).get("ssetape") if isinstance(interaction, dict) else None
+        if isinstance(recording, dict):
+            found = recording.get("format", FORMAT_VERSION)
+            if isinstance(found, int) and found > FORMAT_VERSION:
+                raise CassetteVersionError(
+                    path,
+                    f"interaction {index} was recorded by a newer ssetape (format {found}; this one reads up "
+                    f"to {FORMAT_VERSION}): upgrade ssetape (pip install -U ssetape)",
+                )
+
+
+def _decode_bodies(data: dict[str, Any]) -> None:
+    for interaction in data["interactions"]:
+        if not isinstance(interaction, dict):
+            continue
+        response = interaction.get("response")
+        if not isinstance(response, dict):
+            continue
+        recording = response.get("ssetape")
+        body = response.get("body")
+        if isinstance(recording, dict) and recording.get("body_encoding") == "base64" and isinstance(body, dict):
+            body["string"] = base64.b64decode(body.get("string") or "")
+            recording.pop("body_encoding")
+
+
+def _yaml_line(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the YAML node at ``loc`` (or of its nearest existing parent)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1 if node is not None else None

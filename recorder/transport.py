@@ -1,0 +1,192 @@
+"""httpx transports that record every exchange into a cassette while passing it through.
+
+One class serves both HTTP stacks: the ``openai`` SDK's ``httpx2`` and plain ``httpx``. The
+stack is chosen per request from the request's own type, so the same transport object can sit
+under an ``httpx2.Client`` (``openai.OpenAI(http_client=...)``) or an ``httpx.Client``.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import AsyncIterator, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import httpx2
+
+from .capture import Capture, client_closed_error, transport_closed_error
+from .session import CassetteRecorder
+
+
+def flavour_of(request: Any) -> types.ModuleType:
+    """The HTTP library (``httpx2`` or ``httpx``) a request object belongs to."""
+    return httpx2 if isinstance(request, httpx2.Request) else httpx
+
+
+class _RecordingStream(httpx2.SyncByteStream, httpx.SyncByteStream):
+    """Yields each upstream chunk the moment it arrives and records it on the side."""
+
+    def __init__(self, upstream: Any, capture: Capture) -> None:
+        self._upstream = upstream
+        self._capture = capture
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            for chunk in self._upstream:
+                self._capture.chunk(chunk)
+                yield chunk
+        except BaseException as exc:
+            if not self._capture.finished:
+                self._capture.finish(exc)
+            raise
+        if not self._capture.finished:
+            self._capture.finish()
+
+    def close(self) -> None:
+        try:
+            if not self._capture.finished:
+                if self._capture.saw_done:
+                    # The client stopped at [DONE]; only the end of the body is left to read.
+                    for chunk in self._upstream:
+                        self._capture.chunk(chunk)
+                    self._capture.finish()
+                else:
+                    self._capture.finish(client_closed_error(self._capture))
+        finally:
+            self._upstream.close()
+
+
+class _AsyncRecordingStream(httpx2.AsyncByteStream, httpx.AsyncByteStream):
+    def __init__(self, upstream: Any, capture: Capture) -> None:
+        self._upstream = upstream
+        self._capture = capture
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._upstream:
+                self._capture.chunk(chunk)
+                yield chunk
+        except BaseException as exc:
+            if not self._capture.finished:
+                self._capture.finish(exc)
+            raise
+        if not self._capture.finished:
+            self._capture.finish()
+
+    async def aclose(self) -> None:
+        try:
+            if not self._capture.finished:
+                if self._capture.saw_done:
+                    async for chunk in self._upstream:
+                        self._capture.chunk(chunk)
+                    self._capture.finish()
+                else:
+                    self._capture.finish(client_closed_error(self._capture))
+        finally:
+            await self._upstream.aclose()
+
+
+class _RecordingBase:
+    def __init__(
+        self,
+        path: str | Path,
+        transport: Any = None,
+        *,
+        append: bool = False,
+        redact_headers: Iterable[str] = (),
+    ) -> None:
+        self.recorder = CassetteRecorder(path, append=append)
+        self._transport = transport
+        self._owned: dict[types.ModuleType, Any] = {}
+        self._redact = tuple(redact_headers)
+        self._open: list[Capture] = []
+
+    @property
+    def path(self) -> Path:
+        return self.recorder.path
+
+    def _capture(self, request: Any, body: bytes) -> Capture:
+        ticket = self.recorder.ticket()
+        self._open = [capture for capture in self._open if not capture.finished]
+        capture = Capture(
+            method=request.method,
+            url=str(request.url),
+            headers=request.headers.multi_items(),
+            body=body,
+            on_finish=lambda interaction: self.recorder.add(interaction, ticket),
+            redact=self._redact,
+        )
+        self._open.append(capture)
+        return capture
+
+    def _finish_open(self) -> None:
+        """On close: save responses nobody read to the end as incomplete, and make sure the file exists."""
+        for capture in self._open:
+            if not capture.finished:
+                capture.finish(transport_closed_error(capture))
+        self._open = []
+        if not self.recorder.path.exists():
+            self.recorder.save()
+
+    def _inner(self, flavour: types.ModuleType, factory: str) -> Any:
+        if self._transport is not None:
+            return self._transport
+        if flavour not in self._owned:
+            self._owned[flavour] = getattr(flavour, factory)()
+        return self._owned[flavour]
+
+
+class RecordingTransport(_RecordingBase, httpx2.BaseTransport, httpx.BaseTransport):
+    """Wraps a real transport (default: a new ``HTTPTransport``) and records into ``path``.
+
+    Every finished exchange is saved at once; a body cut off by an error or by the client is
+    saved as incomplete, with the error and what had arrived.
+    """
+
+    def handle_request(self, request: Any) -> Any:
+        flavour = flavour_of(request)
+        capture = self._capture(request, request.read())
+        response = self._inner(flavour, "HTTPTransport").handle_request(request)
+        capture.response(response.status_code, _reason(response), response.headers.multi_items())
+        return flavour.Response(
+            status_code=response.status_code,
+            headers=response.headers.raw,
+            stream=_RecordingStream(response.stream, capture),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._finish_open()
+        for transport in self._owned.values():
+            transport.close()
+        if self._transport is not None:
+            self._transport.close()
+
+
+class AsyncRecordingTransport(_RecordingBase, httpx2.AsyncBaseTransport, httpx.AsyncBaseTransport):
+    """The async twin of :class:`RecordingTransport`."""
+
+    async def handle_async_request(self, request: Any) -> Any:
+        flavour = flavour_of(request)
+        capture = self._capture(request, await request.aread())
+        response = await self._inner(flavour, "AsyncHTTPTransport").handle_async_request(request)
+        capture.response(response.status_code, _reason(response), response.headers.multi_items())
+        return flavour.Response(
+            status_code=response.status_code,
+            headers=response.headers.raw,
+            stream=_AsyncRecordingStream(response.stream, capture),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        self._finish_open()
+        for transport in self._owned.values():
+            await transport.aclose()
+        if self._transport is not None:
+            await self._transport.aclose()
+
+
+def _reason(response: Any) -> str | None:
+    phrase = response.extensions.get("reason_phrase")
+    return phrase.decode("ascii", "replace") if isinstance(phrase, bytes) else None

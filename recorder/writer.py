@@ -1,0 +1,112 @@
+"""Writing cassettes: vcrpy-compatible YAML or JSON, replaced atomically."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    from .cassette import Cassette
+
+
+def is_json_path(path: Path) -> bool:
+    return path.suffix.lower() == ".json"
+
+
+def to_data(cassette: Cassette, *, for_json: bool) -> dict[str, Any]:
+    """The cassette as plain data in vcrpy's layout (``version`` and ``interactions``)."""
+    interactions = []
+    for interaction in cassette.interactions:
+        request = interaction.request.model_dump()
+        response = interaction.response.model_dump(exclude_none=False)
+        recording = response.pop("ssetape")
+        if for_json:
+            request["body"] = _json_safe_request_body(request["body"])
+            body = response["body"]["string"]
+            if isinstance(body, bytes):
+                try:
+                    response["body"]["string"] = body.decode("utf-8")
+                except UnicodeDecodeError:
+                    response["body"]["string"] = base64.b64encode(body).decode("ascii")
+                    recording = dict(recording or {}, body_encoding="base64")
+        if recording is not None:
+            recording = {key: value for key, value in recording.items() if value is not None}
+            recording["chunks"] = [[round(at, 6), size] for at, size in recording.get("chunks", [])]
+            if "recorded_at" in recording:
+                recording["recorded_at"] = recording["recorded_at"].isoformat()
+            if recording.get("error") is None:
+                recording.pop("error", None)
+            response["ssetape"] = recording
+        interactions.append({"request": request, "response": response})
+    return {"version": cassette.version, "interactions": interactions}
+
+
+def _json_safe_request_body(body: str | bytes | None) -> str | None:
+    if not isinstance(body, bytes):
+        return body
+    # vcrpy's own JSON serializer cannot hold binary either; latin-1 keeps every byte.
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("latin-1")
+
+
+class _Dumper(yaml.SafeDumper):
+    """Readable YAML: multi-line strings (SSE bodies) as literal blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        # PyYAML falls back to a quoted style by itself where a block cannot hold the text.
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def serialize(cassette: Cassette, path: Path) -> str:
+    if is_json_path(path):
+        return json.dumps(to_data(cassette, for_json=True), indent=2, ensure_ascii=False) + "\n"
+    return yaml.dump(
+        to_data(cassette, for_json=False),
+        Dumper=_Dumper,
+        default_flow_style=None,
+        allow_unicode=True,
+        sort_keys=False,
+        width=4096,
+    )
+
+
+def save(cassette: Cassette, path: Path) -> None:
+    """Write to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    text = serialize(cassette, path)
+    write_atomically(path, text.encode("utf-8"))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

@@ -1,0 +1,56 @@
+"""``openai`` clients wired to a cassette, so unmodified code runs offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx2
+import openai
+
+from recorder import Cassette, load
+
+from .transport import AsyncReplayTransport, ReplayTransport
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+REPLAY_API_KEY = "sk-ssetape-replay"
+
+
+def base_url_of(cassette: Cassette) -> str:
+    """The API base URL the cassette was recorded against (up to ``/v1``)."""
+    for interaction in cassette.interactions:
+        parts = urlsplit(interaction.request.uri)
+        marker = parts.path.find("/v1/")
+        if marker >= 0:
+            return f"{parts.scheme}://{parts.netloc}{parts.path[: marker + 3]}"
+    return DEFAULT_BASE_URL
+
+
+def _client_options(cassette: Cassette, options: dict[str, Any]) -> dict[str, Any]:
+    options.setdefault("api_key", REPLAY_API_KEY)
+    options.setdefault("base_url", base_url_of(cassette))
+    # A retry would ask for a recording that is not there; the recorded failure is the answer.
+    options.setdefault("max_retries", 0)
+    return options
+
+
+def openai_client(cassette: Cassette | str | Path, speed: float = 0.0, **options: Any) -> openai.OpenAI:
+    """An ``openai.OpenAI`` client whose every request is answered from ``cassette``.
+
+    Extra keyword arguments go to ``openai.OpenAI`` (e.g. ``organization``).
+    """
+    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
+    transport = ReplayTransport(loaded, speed)
+    return openai.OpenAI(http_client=httpx2.Client(transport=transport), **_client_options(loaded, options))
+
+
+def async_openai_client(
+    cassette: Cassette | str | Path, speed: float = 0.0, **options: Any
+) -> openai.AsyncOpenAI:
+    """The async twin of :func:`openai_client`."""
+    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
+    transport = AsyncReplayTransport(loaded, speed)
+    return openai.AsyncOpenAI(
+        http_client=httpx2.AsyncClient(transport=transport), **_client_options(loaded, options)
+    )
