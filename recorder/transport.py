@@ -29,13 +29,17 @@ class _RecordingStream(httpx2.SyncByteStream, httpx.SyncByteStream):
 
     def __init__(self, upstream: Any, capture: Capture) -> None:
         self._upstream = upstream
+        self._chunks: Iterator[bytes] = iter(())
         self._capture = capture
 
     def __iter__(self) -> Iterator[bytes]:
+        self._chunks = iter(self._upstream)
         try:
-            for chunk in self._upstream:
+            for chunk in self._chunks:
                 self._capture.chunk(chunk)
                 yield chunk
+        except GeneratorExit:
+            raise  # the client stopped reading; close() decides what that means
         except BaseException as exc:
             if not self._capture.finished:
                 self._capture.finish(exc)
@@ -48,7 +52,7 @@ class _RecordingStream(httpx2.SyncByteStream, httpx.SyncByteStream):
             if not self._capture.finished:
                 if self._capture.saw_done:
                     # The client stopped at [DONE]; only the end of the body is left to read.
-                    for chunk in self._upstream:
+                    for chunk in self._chunks:
                         self._capture.chunk(chunk)
                     self._capture.finish()
                 else:
@@ -60,13 +64,17 @@ class _RecordingStream(httpx2.SyncByteStream, httpx.SyncByteStream):
 class _AsyncRecordingStream(httpx2.AsyncByteStream, httpx.AsyncByteStream):
     def __init__(self, upstream: Any, capture: Capture) -> None:
         self._upstream = upstream
+        self._chunks: AsyncIterator[bytes] | None = None
         self._capture = capture
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        self._chunks = aiter(self._upstream)
         try:
-            async for chunk in self._upstream:
+            async for chunk in self._chunks:
                 self._capture.chunk(chunk)
                 yield chunk
+        except GeneratorExit:
+            raise
         except BaseException as exc:
             if not self._capture.finished:
                 self._capture.finish(exc)
@@ -77,8 +85,8 @@ class _AsyncRecordingStream(httpx2.AsyncByteStream, httpx.AsyncByteStream):
     async def aclose(self) -> None:
         try:
             if not self._capture.finished:
-                if self._capture.saw_done:
-                    async for chunk in self._upstream:
+                if self._capture.saw_done and self._chunks is not None:
+                    async for chunk in self._chunks:
                         self._capture.chunk(chunk)
                     self._capture.finish()
                 else:
