@@ -8,7 +8,6 @@ import zlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-
 from .cassette import (
     Body,
     Interaction,

@@ -73,7 +73,7 @@ def _parse(text: str, path: Path | None, as_json: bool) -> Any:
         except json.JSONDecodeError as exc:
             raise CassetteDecodeError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -103,7 +103,9 @@ def test_incomplete_stream_and_its_error_survive_a_round_trip(tmp_path: Path) ->
     )
 
 
-def test_save_is_atomic_a_failed_write_leaves_the_good_cassette(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_save_is_atomic_a_failed_write_leaves_the_good_cassette(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = Cassette(interactions=[make_interaction(SSE)]).save(tmp_path / "c.yaml")
     good = path.read_bytes()
 
@@ -123,7 +125,7 @@ def test_save_without_a_path_says_so() -> None:
 
 
 def test_missing_cassette() -> None:
-    with pytest.raises(CassetteNotFoundError, match="nope.yaml: no such cassette") as info:
+    with pytest.raises(CassetteNotFoundError, match=r"nope\.yaml: no such cassette") as info:
         load("nope.yaml")
     assert isinstance(info.value, FileNotFoundError)
 
@@ -174,14 +176,14 @@ def test_non_utf8_file_is_an_error_with_a_line(tmp_path: Path) -> None:
 def test_wrong_vcr_version_says_what_to_do(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("version: 2\ninteractions: []\n")
-    with pytest.raises(CassetteVersionError, match="version 2 is not supported.*re-record"):
+    with pytest.raises(CassetteVersionError, match=r"version 2 is not supported.*re-record"):
         load(path)
 
 
 def test_newer_ssetape_format_says_upgrade(tmp_path: Path) -> None:
     path = Cassette(interactions=[make_interaction(SSE)]).save(tmp_path / "c.yaml")
     path.write_text(path.read_text().replace("format: 1", "format: 99"))
-    with pytest.raises(CassetteVersionError, match="newer ssetape.*upgrade"):
+    with pytest.raises(CassetteVersionError, match=r"newer ssetape.*upgrade"):
         load(path)
 
 
