@@ -2,6 +2,7 @@
 
 from .client import async_openai_client, openai_client
 from .errors import ReplayError, UnmatchedRequestError
+from .stream import astream, stream, streams
 from .transport import AsyncReplayTransport, ReplayTransport
 
 __all__ = [
@@ -9,6 +10,9 @@ __all__ = [
     "ReplayError",
     "ReplayTransport",
     "UnmatchedRequestError",
+    "astream",
     "async_openai_client",
     "openai_client",
+    "stream",
+    "streams",
 ]

@@ -138,8 +138,11 @@ class _ReplayBase:
         """Recorded interactions no request has asked for yet."""
         return self._cursor.unused()
 
+    def _clock(self) -> _Clock:
+        return _Clock(self.speed)
+
     def _lookup(self, request: Any, body: bytes) -> tuple[Interaction, _Clock]:
-        clock = _Clock(self.speed)
+        clock = self._clock()
         key = request_key(request.method, str(request.url), request.headers.get("content-type"), body)
         return self._cursor.take(key), clock
 
