@@ -41,7 +41,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("cassette", type=click.Path(path_type=Path))
-@click.option("--speed", type=float, default=1.0, show_default=True, help="1 = recorded pace, 2 = twice as fast, 0 = no waiting.")
+@click.option(
+    "--speed", type=float, default=1.0, show_default=True, help="1 = recorded pace, 2 = twice as fast, 0 = no waiting."
+)
 @click.option("--interaction", type=int, default=None, help="Which streamed response (default: the first).")
 @_reports_errors
 def replay(cassette: Path, speed: float, interaction: int | None) -> None:
