@@ -18,8 +18,10 @@ from .cassette import (
     StreamError,
 )
 from .redact import redact_headers
+from .sse import ServerSentEvent, SSEDecoder
 
-DONE_MARKER = b"data: [DONE]"
+#: Events after which the API sends nothing more: a client may close there without cutting the body short.
+FINAL_EVENTS = frozenset({"done", "error", "response.completed", "response.failed", "response.incomplete"})
 
 
 class _ContentDecoder:
@@ -88,6 +90,8 @@ class Capture:
         self._decoder: _ContentDecoder | None = None
         self._chunks: list[tuple[float, int]] = []
         self._body = bytearray()
+        self._sse: SSEDecoder | None = None
+        self._last_event: ServerSentEvent | None = None
         self.finished = False
         self._lock = threading.Lock()
 
@@ -106,6 +110,9 @@ class Capture:
                 skip = {"content-encoding", "content-length"}
                 items = [(k, v) for k, v in items if k.lower() not in skip]
         self._headers = items
+        content_type = next((v for k, v in items if k.lower() == "content-type"), "")
+        if content_type.split(";")[0].strip().lower() == "text/event-stream":
+            self._sse = SSEDecoder()
 
     def chunk(self, data: bytes) -> None:
         at = self.elapsed()
@@ -114,11 +121,16 @@ class Capture:
         if data:
             self._chunks.append((at, len(data)))
             self._body += data
+            if self._sse is not None:
+                events = self._sse.feed(data)
+                if events:
+                    self._last_event = events[-1]
 
     @property
-    def saw_done(self) -> bool:
-        """Whether the SSE ``[DONE]`` sentinel has arrived: anything after it is only the body's end."""
-        return DONE_MARKER in self._body[-256:]
+    def saw_end(self) -> bool:
+        """Whether the stream's last event has arrived (``[DONE]``, an error, a final response event)."""
+        last = self._last_event
+        return last is not None and (last.data == "[DONE]" or last.event in FINAL_EVENTS)
 
     @property
     def size(self) -> int:

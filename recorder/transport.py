@@ -50,8 +50,8 @@ class _RecordingStream(httpx2.SyncByteStream, httpx.SyncByteStream):
     def close(self) -> None:
         try:
             if not self._capture.finished:
-                if self._capture.saw_done:
-                    # The client stopped at [DONE]; only the end of the body is left to read.
+                if self._capture.saw_end:
+                    # The client stopped at the last event; only the end of the body is left to read.
                     for chunk in self._chunks:
                         self._capture.chunk(chunk)
                     self._capture.finish()
@@ -85,7 +85,7 @@ class _AsyncRecordingStream(httpx2.AsyncByteStream, httpx.AsyncByteStream):
     async def aclose(self) -> None:
         try:
             if not self._capture.finished:
-                if self._capture.saw_done and self._chunks is not None:
+                if self._capture.saw_end and self._chunks is not None:
                     async for chunk in self._chunks:
                         self._capture.chunk(chunk)
                     self._capture.finish()

@@ -3,6 +3,10 @@
 Bodies compare by meaning, not bytes: JSON by value, ``multipart/form-data`` part by part
 (its boundary is random on every run), anything else byte for byte. The host is not
 compared, so a cassette recorded against one base URL replays against any.
+
+Lists under the keys in ``UNORDERED_KEYS`` compare as sets: the SDK itself sends them in an
+order that changes from run to run (``file_batches.upload_and_poll`` uploads concurrently and
+lists the new file ids as the uploads finish).
 """
 
 from __future__ import annotations
@@ -71,12 +75,21 @@ def _multipart_parts(content_type: str, body: bytes) -> tuple[tuple[bytes, bytes
     return tuple(parts)
 
 
+UNORDERED_KEYS = frozenset({"file_ids"})
+
+
 def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+        return tuple(sorted((k, _freeze_field(k, v)) for k, v in value.items()))
     if isinstance(value, list):
         return ("list", tuple(_freeze(v) for v in value))
     return value
+
+
+def _freeze_field(key: str, value: Any) -> Any:
+    if key in UNORDERED_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ("set", tuple(sorted(value)))
+    return _freeze(value)
 
 
 def similarity(wanted: RequestKey, recorded: RequestKey) -> float:

@@ -176,3 +176,13 @@ def test_public_api_is_exported() -> None:
     assert set(replayer.__all__) >= {"ReplayTransport", "AsyncReplayTransport", "openai_client", "async_openai_client"}
     for name in replayer.__all__:
         assert getattr(replayer, name) is not None
+
+
+def test_file_id_lists_match_in_any_order(tmp_path: Path) -> None:
+    cassette = record(
+        tmp_path, Scripted([b"ok"]), "http://up.test/v1/b", method="POST", json={"file_ids": ["f-1", "f-2"]}
+    )
+    with httpx2.Client(transport=ReplayTransport(cassette)) as client:
+        assert client.post("http://up.test/v1/b", json={"file_ids": ["f-2", "f-1"]}).content == b"ok"
+        with pytest.raises(UnmatchedRequestError):
+            client.post("http://up.test/v1/b", json={"file_ids": ["f-2", "f-3"]})

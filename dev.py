@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Set up and run ssetape from a fresh clone with nothing but Python 3.11+.
+
+    python3 dev.py demo    # make .venv, install ssetape, replay a bundled recording at its recorded pace
+    python3 dev.py test    # make .venv, install ssetape with its test tools, run the whole test suite
+
+Both are idempotent: the virtualenv is made once and reinstalled only when pyproject.toml changes.
+Extra arguments after `test` go to pytest; after `demo`, to `ssetape`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+DEMO = ["replay", "fixtures/code_interpreter.yaml", "--speed", "1"]
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"ssetape needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / ".ssetape-installed"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    print("installing ssetape and its dependencies into .venv", flush=True)
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f"{ROOT}[dev]"],
+        check=True,
+    )
+    stamp.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("demo", "test"):
+        print(__doc__)
+        return 2
+    ensure_venv()
+    if argv[0] == "test":
+        command = [str(PYTHON), "-m", "pytest", *argv[1:]]
+    else:
+        command = [str(PYTHON), "-m", "ssetape", *(argv[1:] or DEMO)]
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
