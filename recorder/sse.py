@@ -1,0 +1,218 @@
+"""Incremental Server-Sent Events decoder following the WHATWG event-stream interpretation rules.
+
+https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+
+Lines are split at byte level (CR, LF, CRLF) and only then decoded as UTF-8 with ``errors="replace"``,
+so a character split across chunks decodes as if the stream had arrived whole. Every decoded event
+carries its byte span in the stream, and the result does not depend on how the stream was chunked
+(except ``ServerSentEvent.chunk``, which says which chunk completed the event).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SSEDecoder", "ServerSentEvent", "decode", "iter_events"]
+
+_BOM = b"\xef\xbb\xbf"
+_CR = 0x0D
+_LF = 0x0A
+# Python refuses int() on strings longer than this by default; a retry value that long is ignored.
+_MAX_INT_DIGITS = 4300
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSentEvent:
+    """One dispatched event and where it sits in the stream."""
+
+    #: The event type; ``"message"`` when no (non-empty) ``event:`` field was given.
+    event: str
+    #: The ``data:`` values joined with ``"\n"``.
+    data: str
+    #: The last event ID in force when the event was dispatched (it persists across events).
+    id: str | None
+    #: The ``retry:`` value given in this event, if any valid one was.
+    retry: int | None
+    #: Byte offset of the first line of the event (comments and unknown fields included).
+    start: int
+    #: Byte offset just past the terminator of the blank line that dispatched the event.
+    end: int
+    #: 0-based index of the fed chunk that held the last byte of the dispatching line terminator.
+    chunk: int
+
+    def json(self) -> Any:
+        return json.loads(self.data)
+
+
+class SSEDecoder:
+    """Feed it chunks of an event stream; it returns the events each chunk completes."""
+
+    def __init__(self) -> None:
+        self._chunks = 0  # chunks fed so far
+        self._closed = False
+        # The first bytes while they may still be (a prefix of) the BOM; None once that is settled.
+        self._head: bytes | None = b""
+        self._pos = 0  # stream offset of the first byte not yet processed as part of a line
+        self._tail: list[bytes] = []  # unprocessed bytes: a partial line, possibly ending in a held CR
+        self._cr_chunk: int | None = None  # chunk index of the held CR ending self._tail, if any
+        self._block: list[bytes] = []  # raw lines processed since the last blank line
+        self._start = -1  # stream offset of self._block's first line, -1 when empty
+        self._data: list[bytes] = []
+        self._event = b""
+        self._retry: int | None = None
+        self._last_id: str | None = None
+
+    @property
+    def pending(self) -> bytes:
+        """The bytes after the last blank line: an event still being assembled, or a stream cut mid-event.
+
+        Empty when the stream so far ends on an event boundary. Blank lines and the BOM are never
+        included (except while not yet decidable: a lone trailing CR or a partial BOM before flush()).
+        """
+        return (self._head or b"") + b"".join(self._block) + b"".join(self._tail)
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        if self._closed:
+            raise RuntimeError("SSEDecoder.feed() called after flush()")
+        index = self._chunks
+        self._chunks += 1
+        if self._head is not None:
+            chunk = self._head + chunk
+            if len(chunk) < len(_BOM) and _BOM.startswith(chunk):
+                self._head = chunk
+                return []
+            self._head = None
+            if chunk.startswith(_BOM):
+                chunk = chunk[len(_BOM) :]
+                self._pos = len(_BOM)
+        if not chunk:
+            return []
+        out: list[ServerSentEvent] = []
+        if self._cr_chunk is not None:
+            # A line ended in a CR that was the last byte received: only now do we know whether the
+            # terminator is CR or CRLF. For a bare CR the line was complete in the CR's chunk, so that
+            # is the chunk reported for an event it dispatches, even though it is emitted one feed later.
+            line = b"".join(self._tail)
+            if chunk[0] == _LF:
+                line += b"\n"
+                chunk = chunk[1:]
+                at = index
+            else:
+                at = self._cr_chunk
+            self._tail = []
+            self._cr_chunk = None
+            self._process([line], at, out)
+            if not chunk:
+                return out
+        if b"\n" not in chunk and b"\r" not in chunk:
+            # No line end: just remember the piece, so a long line in many chunks costs linear time.
+            self._tail.append(chunk)
+            return out
+        if self._tail:
+            self._tail.append(chunk)
+            chunk = b"".join(self._tail)
+            self._tail = []
+        lines = chunk.splitlines(keepends=True)  # bytes.splitlines breaks at CR, LF and CRLF only
+        last = lines[-1][-1]
+        if last == _CR:
+            self._tail.append(lines.pop())
+            self._cr_chunk = index
+        elif last != _LF:
+            self._tail.append(lines.pop())
+        self._process(lines, index, out)
+        return out
+
+    def flush(self) -> list[ServerSentEvent]:
+        """End of stream: settle a trailing CR. An unterminated last event is not dispatched (see pending)."""
+        if self._closed:
+            return []
+        self._closed = True
+        out: list[ServerSentEvent] = []
+        if self._cr_chunk is not None:
+            line = b"".join(self._tail)
+            self._tail = []
+            self._process([line], self._cr_chunk, out)
+            self._cr_chunk = None
+        return out
+
+    def _process(self, lines: list[bytes], index: int, out: list[ServerSentEvent]) -> None:
+        """Interpret complete lines (each with its terminator), all attributed to chunk ``index``."""
+        pos = base = self._pos
+        start = self._start
+        data = self._data
+        event = self._event
+        retry = self._retry
+        last_id = self._last_id
+        for raw in lines:
+            line = raw.rstrip(b"\r\n")  # only the terminator: a line cannot hold CR or LF otherwise
+            if line:
+                if start < 0:
+                    start = pos
+                # Splitting before decoding is safe: ":" and " " are ASCII and never inside a character.
+                name, _, value = line.partition(b":")
+                if value[:1] == b" ":
+                    value = value[1:]
+                if name == b"data":
+                    data.append(value)
+                elif name == b"event":
+                    event = value
+                elif name == b"id":
+                    if b"\0" not in value:
+                        last_id = value.decode("utf-8", "replace")
+                elif name == b"retry" and value.isdigit():  # bytes.isdigit() accepts ASCII digits only
+                    digits = value.lstrip(b"0") or b"0"
+                    if len(digits) <= _MAX_INT_DIGITS:
+                        retry = int(digits)
+                # Comments (empty field name) and unknown fields are ignored.
+            else:
+                if data:
+                    out.append(
+                        ServerSentEvent(
+                            event=event.decode("utf-8", "replace") or "message",
+                            data=b"\n".join(data).decode("utf-8", "replace"),
+                            id=last_id,
+                            retry=retry,
+                            start=start,
+                            end=pos + len(raw),
+                            chunk=index,
+                        )
+                    )
+                    data = []
+                event = b""
+                retry = None
+                start = -1
+            pos += len(raw)
+
+        if start < 0:
+            self._block = []
+        elif start < base:  # no blank line in these lines: they all continue the current block
+            self._block.extend(lines)
+        else:
+            k, p = len(lines), pos
+            while p > start:
+                k -= 1
+                p -= len(lines[k])
+            self._block = lines[k:]
+        self._pos = pos
+        self._start = start
+        self._data = data
+        self._event = event
+        self._retry = retry
+        self._last_id = last_id
+
+
+def decode(body: bytes) -> list[ServerSentEvent]:
+    """Decode a complete stream body (one chunk)."""
+    decoder = SSEDecoder()
+    return decoder.feed(body) + decoder.flush()
+
+
+def iter_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
+    """Decode a stream given as chunks, yielding events as they complete."""
+    decoder = SSEDecoder()
+    for chunk in chunks:
+        yield from decoder.feed(chunk)
+    yield from decoder.flush()
