@@ -11,6 +11,7 @@ from .cassette import (
     StreamError,
 )
 from .errors import CassetteDecodeError, CassetteError, CassetteNotFoundError, CassetteVersionError
+from .imports import cassette_from_sse
 from .reader import load, loads
 from .redact import REDACTED, SECRET_HEADERS
 from .session import CassetteRecorder
@@ -37,6 +38,7 @@ __all__ = [
     "SSEDecoder",
     "ServerSentEvent",
     "StreamError",
+    "cassette_from_sse",
     "load",
     "loads",
 ]
