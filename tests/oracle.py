@@ -27,6 +27,7 @@ __all__ = [
     "SDKRun",
     "StrictLoggingHandler",
     "describe_exception",
+    "log_entry",
     "normalize",
     "sdk_log",
 ]
@@ -83,6 +84,30 @@ def _capture(getter: Callable[[], Any], *, exclude_unset: bool) -> Any:
     return normalize(value, exclude_unset=exclude_unset)
 
 
+def log_entry(
+    callback: str,
+    args: tuple[Any, ...],
+    state_source: Any,
+    *,
+    exclude_unset: bool = False,
+    kwargs: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One log entry: the callback, its normalized arguments (and their classes) and the four accessors
+    of ``state_source`` (the handler itself, or anything exposing the same accessors) read right now."""
+    entry: dict[str, Any] = {
+        "callback": callback,
+        "args": [normalize(a, exclude_unset=exclude_unset) for a in args],
+        "arg_types": [type(a).__name__ for a in args],
+        "state": {
+            name: _capture(lambda name=name: getattr(state_source, name), exclude_unset=exclude_unset)
+            for name in STATE_ACCESSORS
+        },
+    }
+    if kwargs:  # the SDK passes everything positionally today; keep anything else visible
+        entry["kwargs"] = normalize(kwargs, exclude_unset=exclude_unset)
+    return entry
+
+
 class LoggingHandler(AssistantEventHandler):
     """Logs every callback: ``{"callback", "args", "arg_types", "state"}`` per call, in order."""
 
@@ -93,22 +118,8 @@ class LoggingHandler(AssistantEventHandler):
         super().__init__()
         self.log: list[dict[str, Any]] = []
 
-    def state_snapshot(self) -> dict[str, Any]:
-        return {
-            name: _capture(lambda name=name: getattr(self, name), exclude_unset=self.exclude_unset)
-            for name in STATE_ACCESSORS
-        }
-
     def _record(self, callback: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        entry: dict[str, Any] = {
-            "callback": callback,
-            "args": [normalize(a, exclude_unset=self.exclude_unset) for a in args],
-            "arg_types": [type(a).__name__ for a in args],
-            "state": self.state_snapshot(),
-        }
-        if kwargs:  # the SDK passes everything positionally today; keep anything else visible
-            entry["kwargs"] = normalize(kwargs, exclude_unset=self.exclude_unset)
-        self.log.append(entry)
+        self.log.append(log_entry(callback, args, self, exclude_unset=self.exclude_unset, kwargs=kwargs))
 
 
 class StrictLoggingHandler(LoggingHandler):

@@ -64,7 +64,9 @@ def test_a_cassette_recorded_by_vcrpy_itself_replays_with_sdk_parity(real_stream
     path = tmp_path / "by_vcrpy.yaml"
     with vcr.use_cassette(str(path), record_mode="all"):
         live = openai.OpenAI(
-            api_key="sk-x", base_url="http://live.test/v1", http_client=httpx2.Client(transport=httpx2.MockTransport(upstream))
+            api_key="sk-x",
+            base_url="http://live.test/v1",
+            http_client=httpx2.Client(transport=httpx2.MockTransport(upstream)),
         )
         with live.beta.threads.runs.stream(thread_id="thread_1", assistant_id="asst_1") as stream:
             stream.until_done()

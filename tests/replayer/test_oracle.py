@@ -125,6 +125,7 @@ def test_text_deltas_and_state_are_captured_at_callback_time() -> None:
         "completed_at": None,
         "incomplete_at": None,
     }
+
     def delta(text: str) -> dict[str, object]:
         return {
             "id": "msg_1",

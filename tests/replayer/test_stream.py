@@ -134,6 +134,8 @@ def test_astream_gives_an_async_handler_the_same_deltas() -> None:
         return handler.calls
 
     calls = asyncio.run(run())
-    want = [(e["callback"], e["args"][1]) for e in replay_log(FIXTURES / "text.yaml")[0] if e["callback"] == "on_text_delta"]
+    want = [
+        (e["callback"], e["args"][1]) for e in replay_log(FIXTURES / "text.yaml")[0] if e["callback"] == "on_text_delta"
+    ]
     assert calls[:-1] == want
     assert calls[-1] == ("on_end", None)
