@@ -2,11 +2,13 @@
 
 from .client import async_openai_client, openai_client
 from .errors import ReplayError, UnmatchedRequestError
+from .faults import Fault
 from .stream import astream, stream, streams
 from .transport import AsyncReplayTransport, ReplayTransport
 
 __all__ = [
     "AsyncReplayTransport",
+    "Fault",
     "ReplayError",
     "ReplayTransport",
     "UnmatchedRequestError",

@@ -7,6 +7,8 @@ of a real ``openai`` client, so every callback fires exactly as the SDK fires it
 from __future__ import annotations
 
 import re
+import types
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -19,9 +21,10 @@ from openai.lib.streaming import (
     AsyncAssistantStreamManager,
 )
 
-from recorder import Cassette, Interaction, load
+from recorder import Cassette, Chunk, Interaction, load
 
 from .errors import ReplayError
+from .faults import Fault, apply_faults
 from .transport import AsyncReplayTransport, ReplayTransport
 
 HandlerT = TypeVar("HandlerT", bound=AssistantEventHandler)
@@ -43,9 +46,7 @@ def pick(cassette: Cassette, interaction: int | None) -> int:
             f"{name}: has no interaction {interaction} (it has {len(cassette.interactions)}, numbered from 0)"
         )
     if interaction not in streamed:
-        raise ReplayError(
-            f"{name}: interaction {interaction} is not a streamed response; streamed ones: {streamed}"
-        )
+        raise ReplayError(f"{name}: interaction {interaction} is not a streamed response; streamed ones: {streamed}")
     return interaction
 
 
@@ -71,17 +72,24 @@ def _path(item: Interaction) -> str:
 
 
 class _PinnedMixin:
-    """Answers every request with one interaction: the SDK's request is ours, not the user's."""
+    """Answers every request with one interaction (the SDK's request is ours, not the user's),
+    with any injected faults applied to its body."""
 
     cassette: Cassette
     _clock: Any
 
-    def pin(self, index: int) -> Any:
+    def pin(self, index: int, faults: Sequence[Fault]) -> Any:
         self._index = index
+        self._faults = list(faults)
         return self
 
     def _lookup(self, request: Any, body: bytes) -> Any:
         return self.cassette.interactions[self._index], self._clock()
+
+    def _body(self, flavour: types.ModuleType, interaction: Interaction) -> tuple[list[Chunk], Exception | None]:
+        if not self._faults:
+            return super()._body(flavour, interaction)  # type: ignore[misc,no-any-return]
+        return apply_faults(interaction, self._faults, flavour)
 
 
 class _Pinned(_PinnedMixin, ReplayTransport):
@@ -92,6 +100,10 @@ class _AsyncPinned(_PinnedMixin, AsyncReplayTransport):
     pass
 
 
+def _as_list(faults: Fault | Sequence[Fault]) -> list[Fault]:
+    return [faults] if isinstance(faults, Fault) else list(faults)
+
+
 def _thread_id(item: Interaction) -> str:
     match = _THREAD_ID.search(item.request.uri)
     return match.group(1) if match else "thread_replay"
@@ -99,11 +111,21 @@ def _thread_id(item: Interaction) -> str:
 
 @overload
 def stream(
-    cassette: Cassette | str | Path, event_handler: None = None, *, interaction: int | None = None, speed: float = 0.0
+    cassette: Cassette | str | Path,
+    event_handler: None = None,
+    *,
+    interaction: int | None = None,
+    speed: float = 0.0,
+    faults: Fault | Sequence[Fault] = (),
 ) -> AssistantStreamManager[AssistantEventHandler]: ...
 @overload
 def stream(
-    cassette: Cassette | str | Path, event_handler: HandlerT, *, interaction: int | None = None, speed: float = 0.0
+    cassette: Cassette | str | Path,
+    event_handler: HandlerT,
+    *,
+    interaction: int | None = None,
+    speed: float = 0.0,
+    faults: Fault | Sequence[Fault] = (),
 ) -> AssistantStreamManager[HandlerT]: ...
 def stream(
     cassette: Cassette | str | Path,
@@ -111,10 +133,14 @@ def stream(
     *,
     interaction: int | None = None,
     speed: float = 0.0,
+    faults: Fault | Sequence[Fault] = (),
 ) -> AssistantStreamManager[Any]:
     """Like ``client.beta.threads.runs.stream(...)``, but reading a recorded stream.
 
     ``with replayer.stream(path, event_handler=MyHandler()) as handler: handler.until_done()``
+
+    ``interaction`` picks the streamed response (default: the first); ``speed`` paces it as
+    ``ReplayTransport`` does; ``faults`` (see :class:`Fault`) break it on purpose.
     """
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
     index = pick(loaded, interaction)
@@ -122,7 +148,7 @@ def stream(
         api_key="sk-ssetape-replay",
         base_url="http://replay.ssetape/v1",
         max_retries=0,
-        http_client=httpx2.Client(transport=_Pinned(loaded, speed).pin(index)),
+        http_client=httpx2.Client(transport=_Pinned(loaded, speed).pin(index, _as_list(faults))),
     )
     item = loaded.interactions[index]
     return client.beta.threads.runs.stream(
@@ -138,6 +164,7 @@ def astream(
     *,
     interaction: int | None = None,
     speed: float = 0.0,
+    faults: Fault | Sequence[Fault] = (),
 ) -> AsyncAssistantStreamManager[Any]:
     """The async twin of :func:`stream`, for ``AsyncAssistantEventHandler``."""
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
@@ -146,7 +173,7 @@ def astream(
         api_key="sk-ssetape-replay",
         base_url="http://replay.ssetape/v1",
         max_retries=0,
-        http_client=httpx2.AsyncClient(transport=_AsyncPinned(loaded, speed).pin(index)),
+        http_client=httpx2.AsyncClient(transport=_AsyncPinned(loaded, speed).pin(index, _as_list(faults))),
     )
     return client.beta.threads.runs.stream(
         thread_id=_thread_id(loaded.interactions[index]),

@@ -99,7 +99,7 @@ def _headers(interaction: Interaction, speed: float) -> list[tuple[str, str]]:
 
 
 class _ReplayStream(httpx2.SyncByteStream, httpx.SyncByteStream):
-    def __init__(self, chunks: list[Chunk], clock: _Clock, error: Exception | None) -> None:
+    def __init__(self, chunks: list[Chunk], error: Exception | None, *, clock: _Clock) -> None:
         self._chunks, self._clock, self._error = chunks, clock, error
 
     def __iter__(self) -> Iterator[bytes]:
@@ -113,7 +113,7 @@ class _ReplayStream(httpx2.SyncByteStream, httpx.SyncByteStream):
 
 
 class _AsyncReplayStream(httpx2.AsyncByteStream, httpx.AsyncByteStream):
-    def __init__(self, chunks: list[Chunk], clock: _Clock, error: Exception | None) -> None:
+    def __init__(self, chunks: list[Chunk], error: Exception | None, *, clock: _Clock) -> None:
         self._chunks, self._clock, self._error = chunks, clock, error
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -146,6 +146,10 @@ class _ReplayBase:
         key = request_key(request.method, str(request.url), request.headers.get("content-type"), body)
         return self._cursor.take(key), clock
 
+    def _body(self, flavour: types.ModuleType, interaction: Interaction) -> tuple[list[Chunk], Exception | None]:
+        """The chunks to serve and the exception that ends them, if the recording ended in one."""
+        return interaction.chunks(), _error_for(flavour, interaction)
+
     def _response(self, flavour: types.ModuleType, interaction: Interaction, stream: Any) -> Any:
         message = interaction.response.status.message
         extensions = {"reason_phrase": message.encode("ascii", "replace")} if message else {}
@@ -171,7 +175,7 @@ class ReplayTransport(_ReplayBase, httpx2.BaseTransport, httpx.BaseTransport):
         wait = clock.delay(interaction.response_at)
         if wait > 0:
             time.sleep(wait)
-        stream = _ReplayStream(interaction.chunks(), clock, _error_for(flavour, interaction))
+        stream = _ReplayStream(*self._body(flavour, interaction), clock=clock)
         return self._response(flavour, interaction, stream)
 
 
@@ -184,5 +188,5 @@ class AsyncReplayTransport(_ReplayBase, httpx2.AsyncBaseTransport, httpx.AsyncBa
         wait = clock.delay(interaction.response_at)
         if wait > 0:
             await anyio.sleep(wait)
-        stream = _AsyncReplayStream(interaction.chunks(), clock, _error_for(flavour, interaction))
+        stream = _AsyncReplayStream(*self._body(flavour, interaction), clock=clock)
         return self._response(flavour, interaction, stream)
