@@ -17,7 +17,7 @@ from .cassette import (
     Status,
     StreamError,
 )
-from .redact import redact_headers
+from .redact import BodyRedactor, JsonPath, parse_json_path, redact_headers, redact_json_bytes
 from .sse import ServerSentEvent, SSEDecoder
 
 #: Events after which the API sends nothing more: a client may close there without cutting the body short.
@@ -61,7 +61,10 @@ class Capture:
     """Records one exchange: the request up front, then the response headers and every chunk.
 
     Bodies are stored decoded (``Content-Encoding`` undone and its header dropped), so a
-    cassette holds the bytes an SSE parser reads, with their arrival times.
+    cassette holds the bytes an SSE parser reads, with their arrival times. ``redact`` names extra
+    secret headers; ``redact_json`` paths (see :func:`~recorder.redact.parse_json_path`) are
+    redacted in the request body and, at :meth:`finish`, in the response body. ``on_chunk`` sees
+    each decoded chunk as it is recorded (a journal keeps in-flight bodies on disk with it).
     """
 
     def __init__(
@@ -73,8 +76,13 @@ class Capture:
         body: bytes,
         on_finish: Callable[[Interaction], None],
         redact: Iterable[str] = (),
+        redact_json: Iterable[str | JsonPath] = (),
+        on_chunk: Callable[[float, bytes], None] | None = None,
     ) -> None:
         self._redact = tuple(redact)
+        self.json_paths = tuple(parse_json_path(p) if isinstance(p, str) else p for p in redact_json)
+        if body and self.json_paths:
+            body = redact_json_bytes(body, self.json_paths) or body
         self.request = RecordedRequest(
             method=method,
             uri=url,
@@ -82,6 +90,7 @@ class Capture:
             body=_text_or_bytes(body) if body else None,
         )
         self._on_finish = on_finish
+        self._on_chunk = on_chunk
         self._started = time.perf_counter()
         self._recorded_at = datetime.now(UTC)
         self._response_at = 0.0
@@ -92,11 +101,34 @@ class Capture:
         self._body = bytearray()
         self._sse: SSEDecoder | None = None
         self._last_event: ServerSentEvent | None = None
+        #: Server-sent events decoded so far (an event stream only).
+        self.events = 0
         self.finished = False
         self._lock = threading.Lock()
 
     def elapsed(self) -> float:
         return time.perf_counter() - self._started
+
+    @property
+    def recorded_at(self) -> datetime:
+        return self._recorded_at
+
+    @property
+    def response_at(self) -> float:
+        return self._response_at
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    @property
+    def response_headers(self) -> dict[str, list[str]]:
+        """The response headers as they will be written: decoded-away encoding dropped, secrets redacted."""
+        return redact_headers(self._headers, self._redact)
+
+    @property
+    def event_stream(self) -> bool:
+        return self._sse is not None
 
     def response(self, status: int, reason: str | None, headers: Iterable[tuple[str, str]]) -> None:
         self._response_at = self.elapsed()
@@ -114,16 +146,21 @@ class Capture:
         if content_type.split(";")[0].strip().lower() == "text/event-stream":
             self._sse = SSEDecoder()
 
-    def chunk(self, data: bytes) -> None:
-        at = self.elapsed()
+    def chunk(self, data: bytes, at: float | None = None) -> None:
+        """Record a chunk of the body as received (still encoded); ``at`` defaults to now."""
+        if at is None:
+            at = self.elapsed()
         if self._decoder is not None:
             data = self._decoder.decode(data)
         if data:
             self._chunks.append((at, len(data)))
             self._body += data
+            if self._on_chunk is not None:
+                self._on_chunk(at, data)
             if self._sse is not None:
                 events = self._sse.feed(data)
                 if events:
+                    self.events += len(events)
                     self._last_event = events[-1]
 
     @property
@@ -145,20 +182,28 @@ class Capture:
         if self._decoder is not None and error is None:
             tail = self._decoder.flush()
             if tail:
-                self._chunks.append((self.elapsed(), len(tail)))
+                at = self.elapsed()
+                self._chunks.append((at, len(tail)))
                 self._body += tail
+                if self._on_chunk is not None:
+                    self._on_chunk(at, tail)
         if isinstance(error, BaseException):
             error = StreamError(type=type(error).__name__, message=str(error))
+        body, chunks = bytes(self._body), self._chunks
+        if self.json_paths:
+            redactor = BodyRedactor(self.json_paths, event_stream=self.event_stream)
+            body = redactor.feed(body) + redactor.flush(complete=error is None)
+            chunks = redactor.map_chunks(chunks)
         interaction = Interaction(
             request=self.request,
             response=RecordedResponse(
                 status=self._status,
                 headers=redact_headers(self._headers, self._redact),
-                body=Body(string=_text_or_bytes(bytes(self._body))),
+                body=Body(string=_text_or_bytes(body)),
                 ssetape=Recording(
                     recorded_at=self._recorded_at,
                     response_at=round(self._response_at, 6),
-                    chunks=[(round(at, 6), size) for at, size in self._chunks],
+                    chunks=[(round(at, 6), size) for at, size in chunks],
                     complete=error is None,
                     error=error,
                 ),

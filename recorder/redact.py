@@ -1,10 +1,14 @@
-"""Keeping secrets off disk: headers that carry credentials are replaced before anything is written."""
+"""Keeping secrets off disk: headers that carry credentials, and chosen JSON fields, are replaced before anything
+is written."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .cassette import Headers
+from .sse import ServerSentEvent, SSEDecoder
 
 #: Written in place of a secret header's value, so a cassette still shows that it was sent.
 REDACTED = "REDACTED"
@@ -30,3 +34,174 @@ def redact_headers(items: Iterable[tuple[str, str]], extra: Iterable[str] = ()) 
     for name, value in items:
         headers.setdefault(name, []).append(REDACTED if name.lower() in secret else value)
     return headers
+
+
+# -- JSON fields ----------------------------------------------------------------------------------------
+#
+# A path names fields from the top of a JSON document: ``metadata.user_email``, ``messages.*.content``.
+# ``*`` stands for any one key or list index, ``**`` for any number of levels (``**.api_key`` finds the
+# key at any depth). Paths apply to every JSON document the recording holds: request bodies, JSON
+# response bodies and the ``data`` of each server-sent event.
+
+JsonPath = tuple[str, ...]
+
+
+def parse_json_path(text: str) -> JsonPath:
+    """``"messages.*.content"`` -> ``("messages", "*", "content")``; raise ValueError on an empty segment."""
+    segments = tuple(text.strip().split("."))
+    if not text.strip() or any(not segment for segment in segments):
+        raise ValueError(f"{text!r} is not a JSON field path: expected names separated by dots, like metadata.email")
+    return segments
+
+
+def redact_json(value: Any, paths: Iterable[JsonPath]) -> tuple[Any, bool]:
+    """Replace the values at ``paths`` by :data:`REDACTED`; returns the new value and whether any matched.
+
+    Containers are changed in place (the value is expected to be fresh from ``json.loads``).
+    """
+    changed = False
+    for path in paths:
+        value, hit = _redact_at(value, path)
+        changed = changed or hit
+    return value, changed
+
+
+def _redact_at(value: Any, path: JsonPath) -> tuple[Any, bool]:
+    if not path:
+        return REDACTED, True
+    head, rest = path[0], path[1:]
+    if head == "**":
+        value, changed = _redact_at(value, rest)
+        for key, child in _children(value):
+            new, hit = _redact_at(child, path)
+            if hit:
+                value[key] = new
+                changed = True
+        return value, changed
+    changed = False
+    for key, child in _children(value):
+        if head == "*" or str(key) == head:
+            value[key], hit = _redact_at(child, rest)
+            changed = changed or hit
+    return value, changed
+
+
+def _children(value: Any) -> list[tuple[Any, Any]]:
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, list):
+        return list(enumerate(value))
+    return []
+
+
+def redact_json_bytes(data: bytes, paths: Sequence[JsonPath]) -> bytes | None:
+    """``data`` with the fields at ``paths`` redacted; ``data`` itself when none matched; None when not JSON."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    value, changed = redact_json(value, paths)
+    if not changed:
+        return data
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _redact_event(raw: bytes, paths: Sequence[JsonPath]) -> bytes:
+    """One complete SSE event (its lines and the blank line ending it) with its ``data`` redacted."""
+    lines = raw.splitlines(keepends=True)
+    data_lines = [i for i, line in enumerate(lines) if line.rstrip(b"\r\n").partition(b":")[0] == b"data"]
+    values = []
+    for i in data_lines:
+        value = lines[i].rstrip(b"\r\n").partition(b":")[2]
+        values.append(value[1:] if value[:1] == b" " else value)
+    redacted = redact_json_bytes(b"\n".join(values), paths)
+    if redacted is None or redacted == b"\n".join(values):
+        return raw
+    first = lines[data_lines[0]]
+    ending = first[len(first.rstrip(b"\r\n")) :]
+    lines[data_lines[0]] = b"data: " + redacted + ending
+    for i in reversed(data_lines[1:]):
+        del lines[i]
+    return b"".join(lines)
+
+
+class BodyRedactor:
+    """Redacts JSON fields in a response body as it arrives: ``feed(bytes) -> bytes``, ``flush() -> bytes``.
+
+    An event stream is released event by event as each one completes, with its ``data`` redacted; an
+    unterminated event at the end (a cut stream) cannot be parsed, so it is dropped rather than risk a
+    secret. Any other body is released whole at ``flush``: redacted if it is JSON, unchanged if it is
+    complete and not JSON, dropped if it was cut off and does not parse. The output does not depend on
+    how the input was split, and :meth:`map_chunks` moves recorded chunk boundaries to match it.
+    """
+
+    def __init__(self, paths: Sequence[JsonPath], *, event_stream: bool) -> None:
+        self._paths = tuple(paths)
+        self._decoder = SSEDecoder() if event_stream else None
+        self._buffer = bytearray()
+        self._offset = 0  # stream offset of self._buffer[0]
+        #: (start, end, new length) of every span of the input that was replaced, in order.
+        self._replaced: list[tuple[int, int, int]] = []
+
+    def feed(self, data: bytes) -> bytes:
+        self._buffer += data
+        if self._decoder is None:
+            return b""
+        return self._release(self._decoder.feed(data))
+
+    def flush(self, *, complete: bool = True) -> bytes:
+        if self._decoder is not None:
+            out = self._release(self._decoder.flush())
+            tail = bytes(self._buffer)
+            if tail.strip():
+                self._replace(self._offset, len(tail), b"")
+            else:
+                out += tail
+            self._buffer.clear()
+            return out
+        whole = bytes(self._buffer)
+        self._buffer.clear()
+        redacted = redact_json_bytes(whole, self._paths)
+        if redacted is None:
+            redacted = whole if complete else b""
+        if redacted != whole:
+            self._replace(0, len(whole), redacted)
+        return redacted
+
+    def _release(self, events: list[ServerSentEvent]) -> bytes:
+        out = bytearray()
+        pos = self._offset
+        for event in events:
+            out += self._buffer[pos - self._offset : event.start - self._offset]
+            raw = bytes(self._buffer[event.start - self._offset : event.end - self._offset])
+            redacted = _redact_event(raw, self._paths)
+            if redacted != raw:
+                self._replace(event.start, len(raw), redacted)
+            out += redacted
+            pos = event.end
+        del self._buffer[: pos - self._offset]
+        self._offset = pos
+        return bytes(out)
+
+    def _replace(self, start: int, length: int, new: bytes) -> None:
+        self._replaced.append((start, start + length, len(new)))
+
+    def map_chunks(self, chunks: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
+        """Recorded ``(at, size)`` chunks of the input, resized to cover the output.
+
+        A replaced span counts as arriving with the chunk that completed it; chunks left empty go.
+        """
+        out: list[tuple[float, int]] = []
+        end = previous = shift = 0
+        spans = iter(self._replaced)
+        span = next(spans, None)
+        for at, size in chunks:
+            end += size
+            while span is not None and end >= span[1]:  # offsets only grow: walk the spans once
+                shift += span[2] - (span[1] - span[0])
+                span = next(spans, None)
+            mapped = span[0] + shift if span is not None and end > span[0] else end + shift
+            if mapped > previous:
+                out.append((at, mapped - previous))
+                previous = mapped
+        return out

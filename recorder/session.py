@@ -9,6 +9,7 @@ from pathlib import Path
 from .cassette import Cassette, Interaction
 from .errors import CassetteError
 from .reader import load
+from .writer import is_json_path, serialize, write_atomically
 
 
 class CassetteRecorder:
@@ -17,13 +18,19 @@ class CassetteRecorder:
     Each finished interaction is written straight away (atomically), so a crash loses at most
     the interactions still in flight. Interactions keep the order in which their requests
     started, even when a later request finishes first.
+
+    ``add(..., save=False)`` only collects; a caller that batches writes (the recording proxy)
+    calls :meth:`save` itself, from any thread: the cassette is serialized outside the lock that
+    ``add`` takes, and a YAML interaction is serialized once, not again on every later save.
     """
 
     def __init__(self, path: str | Path, *, append: bool = False) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()
         self._sequence = itertools.count()
         self._order: list[int] = []
+        self._texts: dict[int, tuple[Interaction, str]] = {}
         if append and self.path.exists():
             self.cassette = load(self.path)
             self._order = [-1] * len(self.cassette.interactions)
@@ -34,21 +41,45 @@ class CassetteRecorder:
         """A place in the order, taken when a request starts."""
         return next(self._sequence)
 
-    def add(self, interaction: Interaction, ticket: int) -> None:
+    def add(self, interaction: Interaction, ticket: int, *, save: bool = True) -> None:
         with self._lock:
             position = len(self._order)
             while position > 0 and self._order[position - 1] > ticket:
                 position -= 1
             self._order.insert(position, ticket)
             self.cassette.interactions.insert(position, interaction)
-            self._save()
+        if save:
+            self.save()
 
-    def save(self) -> None:
-        with self._lock:
-            self._save()
+    def __len__(self) -> int:
+        return len(self.cassette.interactions)
 
-    def _save(self) -> None:
-        try:
-            self.cassette.save(self.path)
-        except OSError as exc:
-            raise CassetteError(f"{self.path}: could not save the cassette: {exc}") from exc
+    def save(self) -> int:
+        """Write the cassette as it is now; returns how many interactions were written."""
+        with self._save_lock:
+            with self._lock:
+                interactions = list(self.cassette.interactions)
+            try:
+                write_atomically(self.path, self._serialize(interactions).encode("utf-8"))
+            except OSError as exc:
+                raise CassetteError(f"{self.path}: could not save the cassette: {exc}") from exc
+            return len(interactions)
+
+    def _serialize(self, interactions: list[Interaction]) -> str:
+        snapshot = Cassette(version=self.cassette.version, interactions=interactions)
+        if is_json_path(self.path) or not interactions:
+            return serialize(snapshot, self.path)
+        # A YAML cassette is its header followed by one block per interaction, each standing alone.
+        header = serialize(Cassette(version=self.cassette.version, interactions=[]), self.path)
+        header = header.replace("interactions: []\n", "interactions:\n")
+        texts = {}
+        for interaction in interactions:
+            cached = self._texts.get(id(interaction))
+            if cached is None or cached[0] is not interaction:
+                text = serialize(Cassette(version=self.cassette.version, interactions=[interaction]), self.path)
+                if not text.startswith(header):  # not the layout this relies on: serialize the whole cassette
+                    return serialize(snapshot, self.path)
+                cached = (interaction, text[len(header) :])
+            texts[id(interaction)] = cached
+        self._texts = texts
+        return header + "".join(text for _, text in texts.values())
