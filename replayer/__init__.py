@@ -2,7 +2,9 @@
 
 from .client import async_openai_client, openai_client
 from .errors import ReplayError, UnmatchedRequestError
+from .events import StreamEvent, events, follow, summarize, text_of, unterminated
 from .faults import Fault
+from .stats import Stats, stats
 from .stream import astream, stream, streams
 from .timeline import Moment, Timeline, TimelineEvent
 from .transport import AsyncReplayTransport, ReplayTransport
@@ -13,12 +15,20 @@ __all__ = [
     "Moment",
     "ReplayError",
     "ReplayTransport",
+    "Stats",
+    "StreamEvent",
     "Timeline",
     "TimelineEvent",
     "UnmatchedRequestError",
     "astream",
     "async_openai_client",
+    "events",
+    "follow",
     "openai_client",
+    "stats",
     "stream",
     "streams",
+    "summarize",
+    "text_of",
+    "unterminated",
 ]
