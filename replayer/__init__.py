@@ -1,18 +1,27 @@
 """Replaying side of ssetape: transports and clients that answer from a cassette."""
 
 from .client import async_openai_client, openai_client
+from .diff import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
 from .errors import ReplayError, UnmatchedRequestError
 from .events import StreamEvent, events, follow, summarize, text_of, unterminated
 from .faults import Fault
+from .masking import Masker
 from .stats import Stats, stats
 from .stream import astream, stream, streams
 from .timeline import Moment, Timeline, TimelineEvent
 from .transport import AsyncReplayTransport, ReplayTransport
+from .validate import Problem, validate
 
 __all__ = [
     "AsyncReplayTransport",
+    "CassetteDiff",
+    "EventChange",
     "Fault",
+    "FieldChange",
+    "InteractionDiff",
+    "Masker",
     "Moment",
+    "Problem",
     "ReplayError",
     "ReplayTransport",
     "Stats",
@@ -22,6 +31,7 @@ __all__ = [
     "UnmatchedRequestError",
     "astream",
     "async_openai_client",
+    "diff",
     "events",
     "follow",
     "openai_client",
@@ -31,4 +41,5 @@ __all__ = [
     "summarize",
     "text_of",
     "unterminated",
+    "validate",
 ]
