@@ -8,7 +8,7 @@ from .faults import Fault
 from .masking import Masker
 from .stats import Stats, stats
 from .stream import astream, stream, streams
-from .timeline import Moment, Timeline, TimelineEvent
+from .timeline import Moment, Timeline
 from .transport import AsyncReplayTransport, ReplayTransport
 from .validate import Problem, validate
 
@@ -27,7 +27,6 @@ __all__ = [
     "Stats",
     "StreamEvent",
     "Timeline",
-    "TimelineEvent",
     "UnmatchedRequestError",
     "astream",
     "async_openai_client",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from recorder import Chunk, Interaction
-from recorder.sse import SSEDecoder
 
 from .errors import ReplayError
+from .events import events
 
 FaultKind = Literal["cut", "connection_error", "timeout", "drop", "duplicate"]
 
@@ -57,22 +57,22 @@ def apply_faults(
 ) -> tuple[list[Chunk], Exception | None]:
     """The interaction's body, one chunk per event (each at its recorded arrival time), with ``faults`` applied."""
     chunks = interaction.chunks()
-    decoder = SSEDecoder()
-    events = [event for chunk in chunks for event in decoder.feed(chunk.data)]
-    events += decoder.flush()
+    stream_events = events(interaction)
     body = interaction.response.body_bytes
     faults = sorted(faults, key=lambda fault: fault.event)
     for fault in faults:
-        if not 0 <= fault.event < len(events):
-            raise ReplayError(f"cannot inject {fault.kind} at event {fault.event}: the stream has {len(events)} events")
+        if not 0 <= fault.event < len(stream_events):
+            raise ReplayError(
+                f"cannot inject {fault.kind} at event {fault.event}: the stream has {len(stream_events)} events"
+            )
     by_event: dict[int, list[Fault]] = {}
     for fault in faults:
         by_event.setdefault(fault.event, []).append(fault)
 
     served: list[Chunk] = []
     position = 0
-    for index, event in enumerate(events):
-        at = chunks[min(event.chunk, len(chunks) - 1)].at
+    for index, event in enumerate(stream_events):
+        at = event.at
         piece = body[position : event.end]
         position = event.end
         kinds = {fault.kind for fault in by_event.get(index, [])}

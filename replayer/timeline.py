@@ -10,19 +10,19 @@ the same anywhere in a 50k-event stream.
 
 from __future__ import annotations
 
-import json
+import contextlib
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import httpx2
 
 from recorder import Cassette, Interaction, load
-from recorder.sse import SSEDecoder
 
 from .accumulator import AssistantAccumulator, Callback, Emitted, State, Stop
+from .events import StreamEvent, events
 from .stream import pick
 from .transport import _error_for
 
@@ -30,57 +30,17 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
-class TimelineEvent:
-    """One SSE event as it arrived."""
-
-    index: int
-    #: The SSE event type (``"message"`` when the stream gave none).
-    event: str
-    data: str
-    #: Seconds from sending the request to the arrival of the chunk that completed this event.
-    at: float
-    #: Seconds since the previous event (since the response headers, for the first).
-    gap: float
-    #: Byte range of the event in the response body.
-    start: int
-    end: int
-
-    def json(self) -> Any:
-        """The event's data parsed as JSON, or ``None`` when it is not JSON (``[DONE]``)."""
-        try:
-            return json.loads(self.data)
-        except ValueError:
-            return None
-
-
-@dataclass(frozen=True, slots=True)
 class Moment:
     """Everything about event ``index``: the event, the callbacks it fires, and the state after it."""
 
     index: int
-    event: TimelineEvent
+    event: StreamEvent
     callbacks: list[Callback]
     state: State
 
     @property
     def at(self) -> float:
         return self.event.at
-
-
-def events_of(interaction: Interaction) -> list[TimelineEvent]:
-    """The interaction's SSE events, each timed by the chunk that completed it."""
-    chunks = interaction.chunks()
-    decoder = SSEDecoder()
-    decoded = [event for chunk in chunks for event in decoder.feed(chunk.data)]
-    decoded += decoder.flush()
-    events, previous = [], interaction.response_at
-    for index, event in enumerate(decoded):
-        at = chunks[event.chunk].at if event.chunk < len(chunks) else previous
-        events.append(
-            TimelineEvent(index, event.event, event.data, at, max(0.0, at - previous), event.start, event.end)
-        )
-        previous = at
-    return events
 
 
 class Timeline:
@@ -100,7 +60,12 @@ class Timeline:
         self.interaction = pick(self.cassette, interaction)
         self.every = every
         item = self.cassette.interactions[self.interaction]
-        self.events = events_of(item)
+        with _gc_paused():
+            self._build(item, progress)
+
+    def _build(self, item: Interaction, progress: Progress | None) -> None:
+        every = self.every
+        self.events = events(item)
         self._callbacks: list[Emitted] = []
         self._checkpoints: list[State] = []
         acc = AssistantAccumulator()
@@ -110,8 +75,9 @@ class Timeline:
                 self._checkpoints.append(acc.checkpoint())
                 if progress is not None:
                     progress(event.index, total)
-            self._callbacks.append(acc.handle_sse(None if event.event == "message" else event.event, event.data))
+            self._callbacks.append(_feed(acc, event))
         self._final = acc.checkpoint()
+        self._cursor: tuple[int, AssistantAccumulator] = (-1, AssistantAccumulator())
         #: Why the SDK stops reading (``[DONE]``, an error event, a handler exception), or ``None``.
         self.stop: Stop | None = acc.stop
         #: What the transport raises after the last recorded byte when the recording was cut off.
@@ -131,7 +97,7 @@ class Timeline:
     def __iter__(self) -> Iterator[Moment]:
         acc = AssistantAccumulator()
         for event, emitted in zip(self.events, self._callbacks, strict=True):
-            acc.handle_sse(None if event.event == "message" else event.event, event.data)
+            _feed(acc, event)
             yield Moment(event.index, event, list(emitted), acc.checkpoint())
 
     def __getitem__(self, index: int) -> Moment:
@@ -150,9 +116,13 @@ class Timeline:
         base = (index + 1) // self.every
         if (index + 1) % self.every == 0 and base < len(self._checkpoints):
             return self._checkpoints[base]
-        acc = AssistantAccumulator.restore(self._checkpoints[base])
-        for event in self.events[base * self.every : index + 1]:
-            acc.handle_sse(None if event.event == "message" else event.event, event.data)
+        # Stepping forward continues from the last state asked for; anything else starts at a checkpoint.
+        at, acc = self._cursor
+        if not (base * self.every - 1 <= at <= index):
+            at, acc = base * self.every - 1, AssistantAccumulator.restore(self._checkpoints[base])
+        for event in self.events[at + 1 : index + 1]:
+            _feed(acc, event)
+        self._cursor = (index, acc)
         return acc.checkpoint()
 
     @cached_property
@@ -165,3 +135,24 @@ class Timeline:
         if not -size <= index < size:
             raise IndexError(f"event {index} is out of range: the stream has {size} events")
         return index % size
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Indexing allocates a few small objects per event and keeps them all: the cyclic collector would
+    rescan the growing heap again and again (half the build time on 50k events) and find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _feed(acc: AssistantAccumulator, event: StreamEvent) -> Emitted:
+    # The SDK's decoder reports a missing `event:` field as None where the WHATWG rules say "message".
+    name = None if event.name == "message" else event.name
+    if isinstance(event.data, str):  # not JSON: [DONE], or something the SDK fails to parse
+        return acc.handle_sse(name, event.raw)
+    return acc.handle_event(name, event.data)  # already parsed once, by events()

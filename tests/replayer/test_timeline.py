@@ -12,6 +12,7 @@ import pytest
 from openai import AssistantEventHandler
 
 from recorder import Cassette, cassette_from_sse, load
+from replayer.events import events
 from replayer.timeline import Timeline
 from tests.conftest import FIXTURES, REAL_STREAMS
 from tests.oracle import normalize, sdk_log
@@ -102,7 +103,7 @@ def test_callbacks_per_event_are_the_sdks_callbacks_in_order(path: Path, index: 
     got += [cb.name for cb in timeline.end_callbacks]
     assert got == want
     first_delta = next(cb for i in range(len(timeline)) for cb in timeline.callbacks(i) if cb.name == "on_event")
-    assert first_delta.args[0].event == timeline.events[0].event
+    assert first_delta.args[0].event == timeline.events[0].name
 
 
 def test_random_access_equals_stepping_through() -> None:
@@ -140,3 +141,10 @@ def test_out_of_range_index_says_how_long_the_stream_is() -> None:
     timeline = Timeline(FIXTURES / "text.yaml")
     with pytest.raises(IndexError, match=f"the stream has {len(timeline)} events"):
         timeline[len(timeline)]
+
+
+def test_building_a_timeline_leaves_the_parsed_events_untouched() -> None:
+    timeline = Timeline(FIXTURES / "citations.yaml", every=3)
+    for index in range(len(timeline)):
+        timeline[index]
+    assert [e.data for e in timeline.events] == [e.data for e in events(timeline.interaction_record)]
