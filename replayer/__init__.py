@@ -5,6 +5,7 @@ from .diff import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
 from .errors import ReplayError, UnmatchedRequestError
 from .events import StreamEvent, events, follow, summarize, text_of, unterminated
 from .faults import Fault
+from .listing import InteractionInfo, list_interactions
 from .masking import Masker
 from .stats import Stats, stats
 from .stream import astream, stream, streams
@@ -19,6 +20,7 @@ __all__ = [
     "Fault",
     "FieldChange",
     "InteractionDiff",
+    "InteractionInfo",
     "Masker",
     "Moment",
     "Problem",
@@ -33,6 +35,7 @@ __all__ = [
     "diff",
     "events",
     "follow",
+    "list_interactions",
     "openai_client",
     "stats",
     "stream",

@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .diff import diff_command
+from .inspect import inspect
+from .ls import ls
 from .replay import replay
+from .validate import validate_command
 
 
 @click.group()
@@ -15,5 +19,9 @@ def main() -> None:
 
 
 main.add_command(replay)
+main.add_command(diff_command)
+main.add_command(inspect)
+main.add_command(ls)
+main.add_command(validate_command)
 
 __all__ = ["main"]

@@ -7,30 +7,59 @@ from pathlib import Path
 
 import click
 
-from replayer import stream
+from recorder import load
+from replayer import events, follow, stream
+from replayer.stream import pick
 from replayer.transcript import TranscriptHandler
 
 from .errors import reports_errors
+from .output import EventLines, closes_quietly
 
 
-@click.command()
+@click.command(short_help="Print a recorded stream as an event handler sees it.")
 @click.argument("cassette", type=click.Path(path_type=Path))
 @click.option(
     "--speed", type=float, default=1.0, show_default=True, help="1 = recorded pace, 2 = twice as fast, 0 = no waiting."
 )
 @click.option("--interaction", type=int, default=None, help="Which streamed response (default: the first).")
+@click.option("--events", "show_events", is_flag=True, help="Print each event's one-line summary as it arrives.")
 @reports_errors
-def replay(cassette: Path, speed: float, interaction: int | None) -> None:
-    """Print a recorded stream as an event handler sees it, at the recorded pace.
+@closes_quietly
+def replay(cassette: Path, speed: float, interaction: int | None, show_events: bool) -> None:
+    """Print a recorded stream as an event handler sees it, at the recorded pace: the assistant's
+    text, tool calls, code interpreter input and logs. With --events, one line per event instead
+    (as in ssetape inspect). Exits 1 when the stream ends in an error or was cut off.
 
     \b
-    Example:
+    Examples:
       ssetape replay fixtures/code_interpreter.yaml --speed 2
+      ssetape replay fixtures/function_calling.yaml --events --interaction 1
     """
     if speed < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--speed")
+    if show_events:
+        _events(cassette, speed, interaction)
+        return
     with stream(cassette, TranscriptHandler(), interaction=interaction, speed=speed) as handler:
         try:
             handler.until_done()
         except Exception:
             sys.exit(1)  # the handler already printed how the stream ended
+
+
+def _events(cassette: Path, speed: float, interaction: int | None) -> None:
+    loaded = load(cassette)
+    item = loaded.interactions[pick(loaded, interaction)]
+    lines = EventLines(events(item))
+    click.echo(lines.header())
+    failed = False
+    for event in follow(item, speed):
+        click.echo(lines.line(event))
+        failed = failed or event.name == "error"
+    recording = item.response.ssetape
+    if recording is not None and not recording.complete:
+        error = f": {recording.error.type}: {recording.error.message}" if recording.error else ""
+        click.echo(f"[stream cut off{error}]")
+        failed = True
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,63 @@
+"""What a cassette holds, one line per interaction (``ssetape ls``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from recorder import Cassette, Interaction, load
+
+from .events import events
+
+__all__ = ["InteractionInfo", "list_interactions"]
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionInfo:
+    """One interaction at a glance."""
+
+    index: int
+    method: str
+    #: Path and query, without scheme and host.
+    path: str
+    status: int
+    streamed: bool
+    #: Complete SSE events in the body (None for a body that is not a stream).
+    events: int | None
+    bytes: int
+    #: Seconds from sending the request to the last byte (to the headers, for an empty body).
+    duration: float
+    complete: bool
+    #: ``Type: message`` of the error that cut the body off, when it was.
+    cut_off_by: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["duration"] = round(self.duration, 6)
+        return data
+
+
+def list_interactions(cassette: Cassette | str | Path) -> list[InteractionInfo]:
+    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
+    return [_info(index, item) for index, item in enumerate(loaded.interactions)]
+
+
+def _info(index: int, item: Interaction) -> InteractionInfo:
+    parts = urlsplit(item.request.uri)
+    chunks = item.chunks()
+    recording = item.response.ssetape
+    error = recording.error if recording is not None and not recording.complete else None
+    return InteractionInfo(
+        index=index,
+        method=item.request.method.upper(),
+        path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        status=item.response.status.code,
+        streamed=item.streamed,
+        events=len(events(item)) if item.streamed else None,
+        bytes=len(item.response.body_bytes),
+        duration=max(chunks[-1].at if chunks else 0.0, item.response_at),
+        complete=item.complete,
+        cut_off_by=f"{error.type}: {error.message}" if error is not None else None,
+    )

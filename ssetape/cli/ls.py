@@ -1,0 +1,73 @@
+"""``ssetape ls``: the interactions in each cassette."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from recorder import CassetteError
+from replayer.listing import InteractionInfo, list_interactions
+
+from .output import closes_quietly, json_line, seconds, table
+
+HEADERS = ("#", "method", "path", "status", "stream", "events", "duration", "state")
+
+
+@click.command(short_help="List the interactions in cassettes.")
+@click.argument("cassettes", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="CASSETTE...")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per interaction (JSON Lines).")
+@closes_quietly
+def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
+    """List the interactions in each cassette: method, path, status, streamed or not, events,
+    duration, complete or cut off.
+
+    Exits 2 if a cassette cannot be read (after listing the others).
+
+    \b
+    Examples:
+      ssetape ls fixtures/*.yaml
+      ssetape ls session.yaml --json | jq 'select(.streamed) | .index'
+    """
+    failed = False
+    for number, path in enumerate(cassettes):
+        try:
+            infos = list_interactions(path)
+        except CassetteError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            failed = True
+            continue
+        if as_json:
+            for info in infos:
+                json_line({"cassette": str(path), **info.to_json()})
+            continue
+        if len(cassettes) > 1:
+            click.echo(("\n" if number else "") + click.style(f"{path}:", bold=True))
+        if not infos:
+            click.echo("(no interactions)")
+        for line in table(HEADERS, [_row(info) for info in infos], right=(0, 3, 5, 6), elastic=2, styles=_style):
+            click.echo(line)
+    if failed:
+        sys.exit(2)
+
+
+def _row(info: InteractionInfo) -> list[str]:
+    return [
+        str(info.index),
+        info.method,
+        info.path,
+        str(info.status),
+        "SSE" if info.streamed else "-",
+        str(info.events) if info.events is not None else "-",
+        seconds(info.duration),
+        "complete" if info.complete else "cut off",  # why: in --json and in `ssetape inspect`
+    ]
+
+
+def _style(row: int, column: int, text: str) -> str | None:
+    if column == 3 and text.strip().isdigit() and int(text) >= 400:
+        return "red"
+    if column == 7 and text.startswith("cut off"):
+        return "red"
+    return None

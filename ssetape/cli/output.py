@@ -1,0 +1,132 @@
+"""Shared output for the commands: JSON Lines, aligned tables and event lines, quiet exits on a closed pipe.
+
+Plain aligned text rather than a table library: it streams, costs nothing for 50k events, and what a
+pipe receives is exactly what the terminal shows, minus colour and truncation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from replayer import StreamEvent, summarize
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FAMILY_COLOURS = (
+    ("thread.message.delta", None),
+    ("thread.run.step.", "magenta"),
+    ("thread.message.", "green"),
+    ("thread.run.", "cyan"),
+    ("error", "red"),
+    ("done", "bright_black"),
+)
+
+
+def terminal_width() -> int | None:
+    """The terminal's width, or None when stdout is a pipe or file (nothing is cut for grep)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: Iterable[int] = (),
+    elastic: int | None = None,
+    styles: Callable[[int, int, str], str | None] | None = None,
+) -> Iterator[str]:
+    """Aligned columns, two spaces apart. On a terminal, column ``elastic`` is shortened from the left
+    (``…/runs``) to fit; ``styles(row, column, text)`` may name a colour for a cell."""
+    right = set(right)
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    width = terminal_width()
+    if width is not None and elastic is not None:
+        excess = sum(widths) + 2 * (len(widths) - 1) - width
+        if excess > 0:
+            widths[elastic] = max(len(headers[elastic]), widths[elastic] - excess)
+
+    def cells(row: Sequence[str], number: int | None) -> str:
+        out = []
+        for i, text in enumerate(row):
+            if len(text) > widths[i]:
+                # The elastic column (a path) keeps its end, the most specific part.
+                text = "…" + text[1 - widths[i] :] if i == elastic else text[: widths[i] - 1] + "…"
+            last = i == len(row) - 1
+            padded = text.rjust(widths[i]) if i in right else text if last else text.ljust(widths[i])
+            colour = styles(number, i, text) if styles is not None and number is not None else None
+            out.append(click.style(padded, fg=colour) if colour else padded)
+        return "  ".join(out).rstrip()
+
+    yield click.style(cells(headers, None), bold=True)
+    for number, row in enumerate(rows):
+        yield cells(row, number)
+
+
+def json_line(record: Any) -> None:
+    click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def json_lines(records: Iterable[Any]) -> None:
+    for record in records:
+        json_line(record)
+
+
+def seconds(value: float | None, *, sign: bool = False) -> str:
+    if value is None:
+        return "-"
+    return f"{value:+.3f}s" if sign else f"{value:.3f}s"
+
+
+class EventLines:
+    """Aligned one-line-per-event output, cheap enough for 50k events (no table to lay out)."""
+
+    def __init__(self, events: Sequence[StreamEvent]) -> None:
+        self.index_width = len(str(max((event.index for event in events), default=0)))
+        self.name_width = max((len(event.name) for event in events), default=5)
+        self.width = terminal_width()
+
+    def header(self) -> str:
+        line = f"{'#':>{self.index_width}}  {'offset':>8}  {'gap':>8}  {'event':<{self.name_width}}  summary"
+        return click.style(line, bold=True)
+
+    def line(self, event: StreamEvent) -> str:
+        name = click.style(f"{event.name:<{self.name_width}}", fg=_colour(event.name))
+        head = f"{event.index:>{self.index_width}}  {seconds(event.at):>8}  {seconds(event.gap, sign=True):>8}  "
+        summary = summarize(event)
+        if self.width is not None:
+            room = self.width - len(head) - self.name_width - 2
+            if room > 1 and len(summary) > room:
+                summary = summary[: room - 1] + "…"
+        return f"{head}{name}  {summary}"
+
+
+def _colour(name: str) -> str | None:
+    for prefix, colour in _FAMILY_COLOURS:
+        if name.startswith(prefix):
+            return colour
+    return None
+
+
+def closes_quietly(command: F) -> F:
+    """``ssetape … | head`` : stop without a traceback when the reader goes away."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            # Python would complain again when flushing stdout at exit: point it at /dev/null first.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,53 @@
+"""ssetape diff: git diff's exit codes, ids and timestamps masked by default."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.replayer.test_diff import rerecorded
+from tests.ssetape.golden import assert_golden, run
+
+
+@pytest.fixture(autouse=True)
+def _in_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES.parent)
+
+
+def test_identical_recordings_exit_0_silently() -> None:
+    result = run("diff", "fixtures/text.yaml", "fixtures/text.yaml")
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_a_rerecording_of_the_same_conversation_is_equal_unless_ids_count(tmp_path: Path) -> None:
+    again = rerecorded(FIXTURES / "function_calling.yaml", tmp_path, pace=2.0)
+    assert run("diff", "fixtures/function_calling.yaml", str(again)).exit_code == 0
+    strict = run("diff", "fixtures/function_calling.yaml", str(again), "--no-ignore-ids")
+    assert strict.exit_code == 1 and ".id: " in strict.stdout
+    timing = run("diff", "fixtures/function_calling.yaml", str(again), "--no-ignore-timing")
+    assert timing.exit_code == 1 and ".duration: " in timing.stdout and ".created_at: " in timing.stdout
+
+
+def test_differences_exit_1() -> None:
+    result = run("diff", "fixtures/failed.yaml", "fixtures/cancelled.yaml")
+    assert result.exit_code == 1
+    assert_golden("diff_failed_cancelled.txt", result.stdout)
+
+
+def test_json() -> None:
+    result = run("diff", "fixtures/failed.yaml", "fixtures/cancelled.yaml", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["equal"] is False and data["a"] == "fixtures/failed.yaml"
+    (item,) = data["interactions"]
+    status = next(change for change in item["outcome"] if change["path"] == ".status")
+    assert (status["a"], status["b"]) == ("failed", "cancelled")
+
+
+def test_an_unreadable_cassette_exits_2(tmp_path: Path) -> None:
+    result = run("diff", "fixtures/text.yaml", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: no such cassette\n"

@@ -1,0 +1,37 @@
+"""ssetape replay --events (the transcript itself is tested in test_cli.py)."""
+
+from __future__ import annotations
+
+import time
+
+from recorder import load
+from replayer import events, summarize
+from tests.conftest import FIXTURES
+from tests.ssetape.golden import run
+
+
+def test_events_prints_one_summary_line_per_event() -> None:
+    result = run("replay", str(FIXTURES / "function_calling.yaml"), "--events", "--interaction", "1", "--speed", "0")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    found = events(load(FIXTURES / "function_calling.yaml").interactions[1])
+    assert lines[0].split() == ["#", "offset", "gap", "event", "summary"]
+    assert len(lines) == 1 + len(found)
+    for line, event in zip(lines[1:], found, strict=True):
+        assert line.split()[:2] == [str(event.index), f"{event.at:.3f}s"]
+        assert line.endswith(summarize(event))
+
+
+def test_events_of_a_cut_or_failed_stream_exit_1() -> None:
+    cut = run("replay", str(FIXTURES / "connection_cut.yaml"), "--events", "--speed", "0")
+    assert cut.exit_code == 1
+    assert cut.stdout.splitlines()[-1].startswith("[stream cut off: RemoteProtocolError: peer closed connection")
+    error = run("replay", str(FIXTURES / "error_event.yaml"), "--events", "--speed", "0")
+    assert error.exit_code == 1 and "server_error: The server had an error" in error.stdout.splitlines()[-1]
+
+
+def test_events_are_paced_as_recorded() -> None:
+    start = time.perf_counter()
+    result = run("replay", str(FIXTURES / "text.yaml"), "--events", "--speed", "40")
+    assert result.exit_code == 0
+    assert time.perf_counter() - start >= 8.62 / 40 * 0.95
