@@ -66,20 +66,27 @@ class CassetteRecorder:
             return len(interactions)
 
     def _serialize(self, interactions: list[Interaction]) -> str:
-        snapshot = Cassette(version=self.cassette.version, interactions=interactions)
-        if is_json_path(self.path) or not interactions:
+        version = self.cassette.version
+        snapshot = Cassette(version=version, interactions=interactions)
+        if not interactions:
             return serialize(snapshot, self.path)
-        # A YAML cassette is its header followed by one block per interaction, each standing alone.
-        header = serialize(Cassette(version=self.cassette.version, interactions=[]), self.path)
-        header = header.replace("interactions: []\n", "interactions:\n")
+        # The cassette's text is a head, its interactions' texts and a tail: each interaction is
+        # serialized once, standing alone, and reused by every later save.
+        head, separator, tail = _JSON_LAYOUT if is_json_path(self.path) else _YAML_LAYOUT
+        head = head.format(version=version)
         texts = {}
         for interaction in interactions:
             cached = self._texts.get(id(interaction))
             if cached is None or cached[0] is not interaction:
-                text = serialize(Cassette(version=self.cassette.version, interactions=[interaction]), self.path)
-                if not text.startswith(header):  # not the layout this relies on: serialize the whole cassette
+                text = serialize(Cassette(version=version, interactions=[interaction]), self.path)
+                if not (text.startswith(head) and text.endswith(tail)):  # not the layout this relies on
                     return serialize(snapshot, self.path)
-                cached = (interaction, text[len(header) :])
+                cached = (interaction, text[len(head) : len(text) - len(tail)])
             texts[id(interaction)] = cached
         self._texts = texts
-        return header + "".join(text for _, text in texts.values())
+        return head + separator.join(text for _, text in texts.values()) + tail
+
+
+#: (head, separator, tail) of a cassette's text around its interactions, as the writer lays them out.
+_YAML_LAYOUT = ("version: {version}\ninteractions:\n", "", "")
+_JSON_LAYOUT = ('{{\n  "version": {version},\n  "interactions": [\n', ",\n", "\n  ]\n}}\n")

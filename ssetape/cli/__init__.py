@@ -8,6 +8,7 @@ from .. import __version__
 from .diff import diff_command
 from .inspect import inspect
 from .ls import ls
+from .record import record
 from .replay import replay
 from .validate import validate_command
 
@@ -19,6 +20,7 @@ def main() -> None:
 
 
 main.add_command(replay)
+main.add_command(record)
 main.add_command(diff_command)
 main.add_command(inspect)
 main.add_command(ls)

@@ -1,0 +1,17 @@
+"""The recording proxy behind ``ssetape record``: an HTTP reverse proxy for one upstream that streams every
+response through unbuffered and records each exchange into a cassette (or one cassette per streamed run)."""
+
+from .app import ProxyApp
+from .journal import read_journal
+from .recording import OutputExistsError, ProxyRecording, UnrecoveredJournalError, recover
+from .server import RecordingProxy
+
+__all__ = [
+    "OutputExistsError",
+    "ProxyApp",
+    "ProxyRecording",
+    "RecordingProxy",
+    "UnrecoveredJournalError",
+    "read_journal",
+    "recover",
+]

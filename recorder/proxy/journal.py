@@ -1,0 +1,287 @@
+"""The recording journal: what keeps interactions that are still in flight on disk.
+
+Crash safety works in two layers. The cassette itself is only ever replaced atomically (temporary
+file, fsync, rename), so it always parses; but rewriting it for every network chunk would cost a
+full serialization each time. So beside it, the proxy appends to a journal
+(``.NAME.journal`` next to ``NAME``; ``.ssetape.journal`` in an ``--out`` directory): one JSON
+line per event of every interaction of the session (request, response headers, each body chunk
+as it arrives with its arrival time, end), written with a single ``write()`` on an ``O_APPEND``
+file. Data that reached ``write()`` is in the kernel's page cache, so it survives ``kill -9`` of
+the proxy (not a power cut: the journal is not fsynced per chunk, the cassette is on save).
+
+The journal holds exactly what the cassette will: request and response headers redacted, JSON
+fields redacted event by event (an event is written once it is complete; see ``BodyRedactor``).
+Secrets never reach the journal either.
+
+The cassette is rewritten in the background, at most a few times a second. While it is behind,
+the journal has everything; when the proxy is idle and the cassette is saved, the journal is
+reset to a header naming how many interactions the cassette holds (``base``). A clean exit saves
+the cassette and removes the journal. After a crash the journal is still there, and
+:func:`read_journal` turns it back into interactions: finished ones exactly as they would have
+been saved, unfinished ones as *incomplete* with what had arrived and an ``RecordingInterrupted``
+error (replay raises it as a dropped connection, which is what the client saw). Requests that
+had no response yet are left out: there is nothing to replay. ``ssetape record --recover`` (or
+``--append``) folds them into the cassette: its first ``base`` interactions, then the journal's.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..capture import Capture
+from ..cassette import Body, Interaction, RecordedRequest, RecordedResponse, Recording, Status, StreamError
+from ..errors import CassetteDecodeError
+from ..redact import BodyRedactor
+
+JOURNAL_FORMAT = 1
+INTERRUPTED = "RecordingInterrupted"
+
+
+def journal_path(out: Path) -> Path:
+    """Where the journal of a recording into ``out`` (a cassette file or a directory) lives."""
+    if out.is_dir():
+        return out / ".ssetape.journal"
+    return out.with_name(f".{out.name}.journal")
+
+
+class Journal:
+    """Appends a session's interactions to ``path`` as they happen; safe to call from any thread."""
+
+    def __init__(self, path: Path, *, base: int = 0) -> None:
+        self.path = path
+        self.lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+        self._redactors: dict[int, BodyRedactor] = {}
+        self._last_at: dict[int, float] = {}
+        self._write({"journal": JOURNAL_FORMAT, "base": base})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        with self.lock:
+            if self._fd >= 0:
+                os.write(self._fd, line)
+
+    def request(self, key: int, capture: Capture) -> None:
+        request = capture.request
+        self._write(
+            {
+                "req": key,
+                "at": capture.recorded_at.isoformat(),
+                "method": request.method,
+                "uri": request.uri,
+                "headers": request.headers,
+                "body": _b64(request.body_bytes) if request.body is not None else None,
+            }
+        )
+
+    def response(self, key: int, capture: Capture) -> None:
+        if capture.json_paths:
+            self._redactors[key] = BodyRedactor(capture.json_paths, event_stream=capture.event_stream)
+        status = capture.status
+        self._write(
+            {
+                "res": key,
+                "at": round(capture.response_at, 6),
+                "code": status.code,
+                "message": status.message,
+                "headers": capture.response_headers,
+            }
+        )
+
+    def chunk(self, key: int, at: float, data: bytes) -> None:
+        redactor = self._redactors.get(key)
+        if redactor is not None:
+            data = redactor.feed(data)
+            self._last_at[key] = at
+        if data:  # the hot path: one line per network chunk, formatted without the json module
+            line = b'{"data":%d,"at":%.6f,"b":"%s"}\n' % (key, at, base64.b64encode(data))
+            with self.lock:
+                if self._fd >= 0:
+                    os.write(self._fd, line)
+
+    def end(self, key: int, interaction: Interaction) -> None:
+        redactor = self._redactors.pop(key, None)
+        last_at = self._last_at.pop(key, 0.0)
+        if redactor is not None:
+            tail = redactor.flush(complete=interaction.complete)
+            if tail:
+                self._write({"data": key, "at": round(last_at, 6), "b": _b64(tail)})
+        recording = interaction.response.ssetape
+        error = recording.error.model_dump() if recording is not None and recording.error is not None else None
+        record: dict[str, Any] = {"end": key, "error": error}
+        if redactor is not None and recording is not None:  # redaction moved chunk boundaries: keep the exact ones
+            record["chunks"] = [[at, size] for at, size in recording.chunks]
+        self._write(record)
+
+    def file(self, key: str, name: str) -> None:
+        """Remember which file an ``--out DIR`` recording gave a run, so recovery reuses the name."""
+        self._write({"file": name, "key": key})
+
+    def reset(self, base: int) -> None:
+        """Start over with nothing in flight: the cassette holds ``base`` interactions, all saved."""
+        header = json.dumps({"journal": JOURNAL_FORMAT, "base": base}).encode() + b"\n"
+        with self.lock:
+            if self._fd < 0:
+                return
+            # Written aside and renamed over (no fsync: the journal is for a crashed process, not the OS).
+            fresh = self.path.with_name(self.path.name + ".new")
+            fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+            os.write(fd, header)
+            os.replace(fresh, self.path)
+            os.close(self._fd)
+            self._fd = fd
+
+    def close(self, *, remove: bool) -> None:
+        with self.lock:
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1
+        if remove:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+
+@dataclass
+class _Entry:
+    request: dict[str, Any]
+    response: dict[str, Any] | None = None
+    data: list[tuple[float, bytes]] = field(default_factory=list)
+    end: dict[str, Any] | None = None
+
+
+@dataclass
+class Recovered:
+    """What a journal holds: the session's interactions, ready to be put back in a cassette."""
+
+    #: How many interactions of the cassette came before this journal's (and are saved there).
+    base: int
+    #: ``(key, interaction)`` in the order the requests started.
+    interactions: list[tuple[int, Interaction]]
+    #: Keys in the order the interactions finished, then the unfinished ones.
+    finish_order: list[int]
+    #: How many were still in flight (recorded as incomplete).
+    interrupted: int
+    #: Requests with no response yet: left out.
+    unanswered: int
+    #: ``--out DIR`` file names given to runs: key -> file name.
+    files: dict[str, str]
+
+    def by_key(self) -> dict[int, Interaction]:
+        return dict(self.interactions)
+
+
+def read_journal(path: Path) -> Recovered:
+    """Parse a journal; a torn last line (the write a crash interrupted) is ignored."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CassetteDecodeError(path, "no such journal") from None
+    lines = raw.split(b"\n")
+    records: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            if number >= len(lines) - 1:  # the last line, cut short
+                break
+            raise CassetteDecodeError(path, "not a journal line (expected one JSON object)", line=number) from None
+        if not isinstance(record, dict):
+            raise CassetteDecodeError(path, "not a journal line (expected one JSON object)", line=number)
+        records.append(record)
+    if not records or records[0].get("journal") != JOURNAL_FORMAT:
+        raise CassetteDecodeError(path, f"not an ssetape journal (format {JOURNAL_FORMAT})", line=1)
+    entries: dict[int, _Entry] = {}
+    ended: list[int] = []
+    files: dict[str, str] = {}
+    for record in records[1:]:
+        if "req" in record:
+            entries[record["req"]] = _Entry(record)
+        elif "res" in record and record["res"] in entries:
+            entries[record["res"]].response = record
+        elif "data" in record and record["data"] in entries:
+            entries[record["data"]].data.append((record["at"], base64.b64decode(record["b"])))
+        elif "end" in record and record["end"] in entries:
+            entries[record["end"]].end = record
+            ended.append(record["end"])
+        elif "file" in record:
+            files[record["key"]] = record["file"]
+    interactions = []
+    unanswered = interrupted = 0
+    for key in sorted(entries):
+        entry = entries[key]
+        if entry.response is None:
+            unanswered += 1
+            continue
+        interrupted += entry.end is None
+        interactions.append((key, _interaction(entry, path)))
+    kept = {key for key, _ in interactions}
+    order = [key for key in ended if key in kept]
+    order += [key for key, _ in interactions if key not in set(order)]
+    return Recovered(
+        base=int(records[0].get("base", 0)),
+        interactions=interactions,
+        finish_order=order,
+        interrupted=interrupted,
+        unanswered=unanswered,
+        files=files,
+    )
+
+
+def _interaction(entry: _Entry, path: Path) -> Interaction:
+    request, response = entry.request, entry.response
+    assert response is not None
+    body = b"".join(data for _, data in entry.data)
+    chunks = [(at, len(data)) for at, data in entry.data]
+    if entry.end is not None:
+        error = StreamError(**entry.end["error"]) if entry.end.get("error") else None
+        recorded = [(at, size) for at, size in entry.end.get("chunks", [])]
+        if recorded and sum(size for _, size in recorded) == len(body):
+            chunks = recorded
+    else:
+        error = StreamError(
+            type=INTERRUPTED,
+            message=f"the recorder stopped before this response ended, after {len(body)} bytes "
+            f"(recovered from {path.name})",
+        )
+    body_text = base64.b64decode(request["body"]) if request.get("body") is not None else None
+    return Interaction(
+        request=RecordedRequest(
+            method=request["method"],
+            uri=request["uri"],
+            headers=request["headers"],
+            body=_text_or_bytes(body_text) if body_text is not None else None,
+        ),
+        response=RecordedResponse(
+            status=Status(code=response["code"], message=response.get("message")),
+            headers=response["headers"],
+            body=Body(string=_text_or_bytes(body)),
+            ssetape=Recording(
+                recorded_at=request["at"],
+                response_at=response["at"],
+                chunks=chunks,
+                complete=error is None,
+                error=error,
+            ),
+        ),
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _text_or_bytes(data: bytes) -> str | bytes:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data

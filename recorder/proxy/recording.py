@@ -1,0 +1,259 @@
+"""One recording session of the proxy: where interactions go, the journal beside them, background saves.
+
+``out`` is a cassette file (``.yaml``/``.yml``/``.json``), or a directory (an existing one, or a
+path ending in ``/``) for one cassette per streamed run (see :mod:`.split`). An existing cassette
+is never replaced unless asked (``overwrite``) and ``append`` adds to it. A journal left by a
+recording that crashed is folded in by :func:`recover`, which ``append`` runs first;
+``overwrite`` discards it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..capture import Capture
+from ..cassette import Cassette, Interaction, StreamError
+from ..errors import CassetteError
+from ..reader import load
+from ..redact import JsonPath, parse_json_path
+from ..session import CassetteRecorder
+from .journal import Journal, Recovered, journal_path, read_journal
+from .saver import Saver
+from .split import SplitOutput
+
+CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class OutputExistsError(CassetteError, FileExistsError):
+    """The cassette is already there, and neither overwriting nor appending was asked for."""
+
+
+class UnrecoveredJournalError(CassetteError):
+    """A recording into this place crashed and its journal has not been folded in yet."""
+
+
+def is_directory_target(out: str | Path) -> bool:
+    text = str(out)
+    return Path(out).is_dir() or text.endswith(("/", os.sep))
+
+
+def _check_target(out: Path, split: bool) -> None:
+    if not split and out.suffix.lower() not in CASSETTE_SUFFIXES:
+        raise CassetteError(
+            f"{out}: name a cassette file ({', '.join(CASSETTE_SUFFIXES)}) or a directory (ending in /) "
+            "for one cassette per streamed run"
+        )
+
+
+class _Output(Protocol):
+    def add(self, interaction: Interaction, ticket: int) -> None: ...
+    def save(self) -> None: ...
+
+
+class _CassetteOutput:
+    def __init__(self, path: Path, *, append: bool) -> None:
+        self.recorder = CassetteRecorder(path, append=append)
+        self.base = len(self.recorder)
+        self.saved = self.base
+
+    @property
+    def files(self) -> list[Path]:
+        return [self.recorder.path]
+
+    def add(self, interaction: Interaction, ticket: int) -> None:
+        self.recorder.add(interaction, ticket, save=False)
+
+    def save(self) -> None:
+        self.saved = self.recorder.save()
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What the status line shows."""
+
+    interactions: int
+    in_flight: int
+    streams: int
+    events: int
+    bytes: int
+    incomplete: int
+    files: int
+
+
+def recover(out: str | Path) -> Recovered | None:
+    """Fold a crashed recording's journal into its cassette(s); None when there is no journal."""
+    out = Path(out)
+    path = journal_path(out)
+    if not path.exists():
+        return None
+    found = read_journal(path)
+    if is_directory_target(out):
+        split = SplitOutput(out, names=found.files)
+        by_key = found.by_key()
+        for key in found.finish_order:
+            split.add(by_key[key], key)
+        split.close()
+    else:
+        saved = load(out).interactions[: found.base] if out.exists() else []
+        Cassette(interactions=saved + [interaction for _, interaction in found.interactions]).save(out)
+    path.unlink()
+    return found
+
+
+class ProxyRecording:
+    """Records the proxy's exchanges into ``out``. :meth:`begin` one per request, :meth:`close` at the end.
+
+    Calls come from the proxy's event loop; saving runs in a background thread (:class:`.Saver`)
+    and the journal keeps everything in between on disk.
+    """
+
+    def __init__(
+        self,
+        out: str | Path,
+        *,
+        overwrite: bool = False,
+        append: bool = False,
+        redact_headers: Iterable[str] = (),
+        redact_json: Iterable[str] = (),
+        save_interval: float = 0.2,
+        on_finish: Callable[[int, Interaction, int], None] | None = None,
+        on_save_error: Callable[[BaseException], None] = lambda exc: None,
+    ) -> None:
+        if overwrite and append:
+            raise ValueError("overwrite and append exclude each other")
+        self.out = Path(out)
+        self.split = is_directory_target(out)
+        _check_target(self.out, self.split)
+        self._redact_headers = tuple(redact_headers)
+        self._redact_json: tuple[JsonPath, ...] = tuple(parse_json_path(path) for path in redact_json)
+        if self.split:
+            self.out.mkdir(parents=True, exist_ok=True)
+        self.recovered = self._settle_previous(overwrite=overwrite, append=append)
+        self.output: _CassetteOutput | SplitOutput
+        if self.split:
+            self.output = SplitOutput(self.out, on_name=lambda key, name: self.journal.file(key, name))
+            self.journal = Journal(journal_path(self.out))
+        else:
+            self.output = _CassetteOutput(self.out, append=append)
+            self.journal = Journal(journal_path(self.out), base=self.output.base)
+        self._keys = itertools.count()
+        self._state = threading.Lock()
+        self._open: dict[int, Capture] = {}
+        self._on_finish = on_finish
+        self._finished = self._streams = self._events = self._bytes = self._incomplete = 0
+        self._saver = Saver(self._save, busy=self._streaming, min_interval=save_interval, on_error=on_save_error)
+        self.closed = False
+
+    def _settle_previous(self, *, overwrite: bool, append: bool) -> Recovered | None:
+        journal = journal_path(self.out)
+        if journal.exists():
+            if overwrite:
+                journal.unlink()
+            elif append:
+                return recover(self.out)
+            else:
+                raise UnrecoveredJournalError(
+                    f"{journal}: a recording into {self.out} did not finish; fold what it recorded in with "
+                    f"`ssetape record --recover --out {self.out}` (or --append, which recovers first), "
+                    "or discard it with --overwrite"
+                )
+        if not self.split and self.out.exists() and not (overwrite or append):
+            raise OutputExistsError(
+                f"{self.out} already holds a cassette: pass --overwrite to replace it or --append to add to it"
+            )
+        return None
+
+    # -- the proxy's side ------------------------------------------------------------------------------
+    def begin(self, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes) -> tuple[int, Capture]:
+        """Start recording a request about to be sent upstream; returns its key and its capture."""
+        with self._state:
+            key = next(self._keys)
+            capture = Capture(
+                method=method,
+                url=url,
+                headers=headers,
+                body=body,
+                on_finish=lambda interaction: self._finish(key, interaction),
+                redact=self._redact_headers,
+                redact_json=self._redact_json,
+                on_chunk=lambda at, data: self.journal.chunk(key, at, data),
+            )
+            self._open[key] = capture
+            self.journal.request(key, capture)
+        return key, capture
+
+    def responded(self, key: int) -> None:
+        """The capture's response headers are in: journal them."""
+        self.journal.response(key, self._open[key])
+
+    def abandon(self, key: int) -> None:
+        """The request got no response (the client went away first): nothing to record."""
+        with self._state:
+            self._open.pop(key, None)
+
+    def _finish(self, key: int, interaction: Interaction) -> None:
+        self.journal.end(key, interaction)
+        self.output.add(interaction, key)
+        with self._state:
+            capture = self._open.pop(key, None)
+            events = capture.events if capture is not None else 0
+            self._finished += 1
+            self._streams += interaction.streamed
+            self._events += events
+            self._bytes += len(interaction.response.body_bytes)
+            self._incomplete += not interaction.complete
+        self._saver.request()
+        if self._on_finish is not None:
+            self._on_finish(key, interaction, events)
+
+    def stats(self) -> Stats:
+        with self._state:
+            in_flight = list(self._open.values())
+            return Stats(
+                interactions=self._finished,
+                in_flight=len(in_flight),
+                streams=self._streams + sum(capture.event_stream for capture in in_flight),
+                events=self._events + sum(capture.events for capture in in_flight),
+                bytes=self._bytes + sum(capture.size for capture in in_flight),
+                incomplete=self._incomplete,
+                files=len(self.files),
+            )
+
+    @property
+    def files(self) -> list[Path]:
+        return self.output.files
+
+    # -- saving ----------------------------------------------------------------------------------------
+    def _streaming(self) -> bool:
+        with self._state:
+            return any(capture.event_stream for capture in self._open.values())
+
+    def _save(self) -> None:
+        self.output.save()
+        if isinstance(self.output, _CassetteOutput):
+            with self._state:
+                if not self._open and self.output.saved == len(self.output.recorder):
+                    self.journal.reset(self.output.saved)  # everything is in the cassette: start afresh
+
+    def close(self, reason: str = "the recording was stopped") -> None:
+        """Record what is still in flight as incomplete, save everything and remove the journal."""
+        if self.closed:
+            return
+        self.closed = True
+        with self._state:
+            unfinished = [capture for capture in self._open.values() if not capture.finished]
+        for capture in unfinished:
+            if capture.status.code:
+                capture.finish(
+                    StreamError(type="RecordingStopped", message=f"{reason} after {capture.size} bytes of the body")
+                )
+        if isinstance(self.output, SplitOutput):
+            self.output.close()
+        self._saver.close()
+        self.journal.close(remove=True)

@@ -1,0 +1,167 @@
+"""Running the proxy: uvicorn serving :class:`.ProxyApp` on a socket bound up front, until a signal.
+
+The socket is bound and listening before anything else happens, so the URL printed is ready for
+connections, ``port=0`` picks a free port, and a port in use fails before any file is touched.
+SIGINT and SIGTERM stop accepting connections and give streams in flight ``grace`` seconds to end;
+what is still running then is recorded as incomplete, everything is saved, the journal removed,
+and :meth:`RecordingProxy.run` returns normally (the command exits 0).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import threading
+from collections.abc import Callable, Generator, Iterable
+from pathlib import Path
+
+import aiohttp
+import uvicorn
+
+from ..cassette import Interaction
+from .app import DEFAULT_TIMEOUT, ProxyApp, upstream_origin
+from .recording import ProxyRecording
+from .status import StatusLine
+
+DEFAULT_PORT = 8765
+
+
+class _DeliberateCuts(logging.Filter):
+    """Quiet what the proxy does on purpose: leave a body unfinished to pass an upstream's cut on, and
+    let a stream still running when the grace period ends be cancelled (it is recorded as incomplete)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() == "ASGI callable returned without completing response.":
+            return False
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        # uvicorn re-raises a captured SIGTERM/SIGINT after shutting down; we exit normally instead.
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (as uvicorn itself picks it), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop  # type: ignore[no-any-return]
+
+
+class RecordingProxy:
+    """``ssetape record`` as a library: forwards to ``upstream`` and records into ``out``.
+
+    >>> proxy = RecordingProxy("https://api.openai.com", "session.yaml", port=0)
+    >>> proxy.url   # doctest: +SKIP
+    'http://127.0.0.1:40321'
+    >>> proxy.run()  # until SIGINT/SIGTERM or proxy.stop()  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        upstream: str,
+        out: str | Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        overwrite: bool = False,
+        append: bool = False,
+        redact_headers: Iterable[str] = (),
+        redact_json: Iterable[str] = (),
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        grace: float = 5.0,
+        status: StatusLine | None = None,
+        quiet: bool = False,
+        live: bool | None = None,
+    ) -> None:
+        self.upstream = upstream_origin(upstream)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._socket = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._socket.bind((host, port))
+            self._socket.listen(2048)
+            self.recording = ProxyRecording(
+                out,
+                overwrite=overwrite,
+                append=append,
+                redact_headers=redact_headers,
+                redact_json=redact_json,
+                on_finish=self._finished,
+                on_save_error=self._save_error,
+            )
+        except BaseException:
+            self._socket.close()
+            raise
+        bound_host, bound_port = self._socket.getsockname()[:2]
+        self.url = f"http://{'[' + bound_host + ']' if family == socket.AF_INET6 else bound_host}:{bound_port}"
+        self.status = status or StatusLine(self.recording.stats, target=str(out), quiet=quiet, live=live)
+        self.app = ProxyApp(upstream, self.recording, timeout=timeout)
+        config = uvicorn.Config(
+            self.app,
+            lifespan="off",
+            ws="none",
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            server_header=False,  # the upstream's Server and Date headers pass through instead
+            date_header=False,
+            timeout_graceful_shutdown=max(0, round(grace)),
+        )
+        self._server = _Server(config)
+
+    @property
+    def base_url(self) -> str:
+        """What clients use as their base URL: the proxy's, with the upstream's path (``/v1`` if none)."""
+        path = self.upstream.raw_path.rstrip("/") or "/v1"
+        return self.url + path
+
+    def _finished(self, key: int, interaction: Interaction, events: int) -> None:
+        self.status.finished(key, interaction, events)
+
+    def _save_error(self, exc: BaseException) -> None:
+        self.status.console.print(f"[red]could not save the cassette (the journal still has everything): {exc}")
+
+    def run(self, on_listening: Callable[[str], None] | None = None) -> None:
+        """Serve until SIGINT/SIGTERM (or :meth:`stop`), then finish the recording."""
+        logger = logging.getLogger("uvicorn.error")
+        cuts = _DeliberateCuts()
+        logger.addFilter(cuts)
+        try:
+            if on_listening is not None:
+                on_listening(self.url)
+            self.status.start()
+            with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+                runner.run(self._serve())
+        finally:
+            logger.removeFilter(cuts)
+            try:
+                self.recording.close("the recorder was stopped")
+            finally:
+                self.status.stop()
+                self._socket.close()
+
+    async def _serve(self) -> None:
+        try:
+            await self._server.serve(sockets=[self._socket])
+        finally:
+            await self.app.aclose()
+
+    def stop(self) -> None:
+        """Ask a running proxy to shut down (from another thread)."""
+        self._server.should_exit = True

@@ -1,0 +1,116 @@
+"""``ssetape record``: the recording proxy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import aiohttp
+import click
+
+from recorder.proxy import RecordingProxy, recover
+from recorder.proxy.server import DEFAULT_PORT
+
+from .errors import reports_errors
+
+
+@click.command()
+@click.option("--upstream", metavar="URL", help="Where to forward every request, e.g. https://api.openai.com.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A cassette file (.yaml or .json), or a directory (ending in /) for one cassette per streamed run.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, help="Port to listen on; 0 picks a free one.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing cassette; discard a crashed recording's journal.")
+@click.option("--append", is_flag=True, help="Add to an existing cassette (recovering a crashed recording first).")
+@click.option("--recover", "recover_only", is_flag=True, help="Fold a crashed recording's journal in, then exit.")
+@click.option("--redact-header", "redact_headers", multiple=True, metavar="NAME", help="Another header to redact.")
+@click.option(
+    "--redact-json-field",
+    "redact_json",
+    multiple=True,
+    metavar="PATH",
+    help="A JSON field to redact in bodies and events, e.g. metadata.user_email, messages.*.content, **.api_key.",
+)
+@click.option("--timeout", default=600.0, show_default=True, help="Seconds to wait for the upstream to send anything.")
+@click.option("--connect-timeout", default=10.0, show_default=True, help="Seconds to wait to connect to the upstream.")
+@click.option("--grace", default=5.0, show_default=True, help="On Ctrl-C/SIGTERM, seconds streams get to finish.")
+@click.option("--quiet", is_flag=True, help="No line per interaction, only the status line.")
+@reports_errors
+def record(
+    upstream: str | None,
+    out: Path,
+    host: str,
+    port: int,
+    overwrite: bool,
+    append: bool,
+    recover_only: bool,
+    redact_headers: tuple[str, ...],
+    redact_json: tuple[str, ...],
+    timeout: float,
+    connect_timeout: float,
+    grace: float,
+    quiet: bool,
+) -> None:
+    """Record every request and streamed response between your app and the API.
+
+    Prints the URL it listens on, then forwards each request to --upstream, streams each response
+    back as it arrives and appends the exchange to the cassette. Ctrl-C or SIGTERM saves and exits.
+
+    \b
+    Example:
+      ssetape record --upstream https://api.openai.com --out fixtures/session.yaml
+      OPENAI_BASE_URL=http://127.0.0.1:8765/v1 python my_app.py
+    """
+    if recover_only:
+        found = recover(out)
+        if found is None:
+            click.echo(f"{out}: nothing to recover", err=True)
+            return
+        click.echo(
+            f"{out}: recovered {len(found.interactions)} interactions ({found.interrupted} interrupted, "
+            f"recorded as incomplete; {found.unanswered} requests without a response left out)",
+            err=True,
+        )
+        return
+    if upstream is None:
+        raise click.UsageError("Missing option '--upstream' (or --recover).")
+    if overwrite and append:
+        raise click.UsageError("--overwrite and --append exclude each other.")
+    try:
+        proxy = RecordingProxy(
+            upstream,
+            out,
+            host=host,
+            port=port,
+            overwrite=overwrite,
+            append=append,
+            redact_headers=redact_headers,
+            redact_json=redact_json,
+            timeout=aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=timeout),
+            grace=grace,
+            quiet=quiet,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except OSError as exc:
+        if isinstance(exc, FileExistsError):
+            raise
+        raise click.ClickException(f"could not listen on {host}:{port}: {exc.strerror or exc}") from None
+    if proxy.recording.recovered is not None:
+        click.echo(f"{out}: recovered {len(proxy.recording.recovered.interactions)} interactions first", err=True)
+
+    def listening(url: str) -> None:
+        click.echo(url)
+        sys.stdout.flush()
+        click.echo(
+            f"Recording {proxy.upstream} into {out}. Point clients at it: OPENAI_BASE_URL={proxy.base_url}",
+            err=True,
+        )
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"Warning: listening on {host}: anyone who can reach it can use this proxy.", err=True)
+
+    proxy.run(on_listening=listening)
