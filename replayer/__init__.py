@@ -7,6 +7,7 @@ from .events import StreamEvent, events, follow, summarize, text_of, unterminate
 from .faults import Fault
 from .listing import InteractionInfo, list_interactions
 from .masking import Masker
+from .server import ReplayApp, ReplayServer, ServedRequest, ServerError
 from .stats import Stats, stats
 from .stream import astream, stream, streams
 from .timeline import Moment, Timeline
@@ -24,8 +25,12 @@ __all__ = [
     "Masker",
     "Moment",
     "Problem",
+    "ReplayApp",
     "ReplayError",
+    "ReplayServer",
     "ReplayTransport",
+    "ServedRequest",
+    "ServerError",
     "Stats",
     "StreamEvent",
     "Timeline",

@@ -10,6 +10,7 @@ from .inspect import inspect
 from .ls import ls
 from .record import record
 from .replay import replay
+from .serve import serve
 from .validate import validate_command
 
 
@@ -25,5 +26,6 @@ main.add_command(diff_command)
 main.add_command(inspect)
 main.add_command(ls)
 main.add_command(validate_command)
+main.add_command(serve)
 
 __all__ = ["main"]

@@ -1,0 +1,292 @@
+"""An HTTP server that answers recorded requests with recorded responses (``ssetape serve``).
+
+:class:`ReplayApp` is a plain ASGI app around :class:`~replayer.AsyncReplayTransport`: the same
+matching (method, path, query, body by meaning), the same ordered repeats, the same pacing and the
+same recorded failures, so any client in any language (the openai Node SDK, curl) can replay a
+cassette. A body the network cut off is cut off again: the server closes the connection after the
+recorded bytes, without the terminating chunk, and the client sees the same incomplete read.
+
+:class:`ReplayServer` runs the app under uvicorn, on loopback by default: in a background thread
+(``with ReplayServer(path) as server: server.base_url``) or in the foreground (``serve_forever()``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx2
+
+from recorder import Cassette, Interaction
+
+from .client import base_url_of
+from .errors import ReplayError, UnmatchedRequestError
+from .transport import AsyncReplayTransport
+
+__all__ = ["ReplayApp", "ReplayServer", "ServedRequest", "ServerError"]
+
+# Not passed on: they describe the connection or a body encoding the cassette no longer has.
+_HOP_BY_HOP = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "upgrade", "te", "trailer"}
+)
+_CUT_MESSAGE = "ASGI callable returned without completing response."
+
+
+class ServerError(ReplayError, OSError):
+    """The server could not start (the port is taken, uvicorn is missing ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServedRequest:
+    """What the server did with one request, for a log line."""
+
+    method: str
+    target: str
+    status: int
+    #: The interaction that answered, or None when no recording matched (answered 404).
+    interaction: int | None
+    #: Why the response ended early: the recorded cut, or the client going away.
+    ended: str | None = None
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        line = f"{self.method} {self.target} → {self.status}"
+        line += f" (interaction {self.interaction})" if self.interaction is not None else " (no recording)"
+        line += f" in {self.seconds:.3f}s"
+        return line + (f", {self.ended}" if self.ended else "")
+
+
+class _Transport(AsyncReplayTransport):
+    """The replay transport, also saying which recording answered (the log names it)."""
+
+    def _response(self, flavour: types.ModuleType, interaction: Interaction, stream: Any) -> Any:
+        response = super()._response(flavour, interaction, stream)
+        response.extensions["ssetape_interaction"] = interaction
+        return response
+
+
+class ReplayApp:
+    """ASGI app: every request is answered from ``cassette`` at ``speed`` (1 = recorded pace, 0 = at once).
+
+    With ``allow_repeats`` (the default, since a server outlives one client run) a request whose
+    recordings are all used up gets the last one again; without, it gets a 404.
+    """
+
+    def __init__(
+        self,
+        cassette: Cassette | str | Path,
+        speed: float = 1.0,
+        *,
+        allow_repeats: bool = True,
+        on_request: Callable[[ServedRequest], None] | None = None,
+    ) -> None:
+        self.transport = _Transport(cassette, speed, allow_repeats=allow_repeats)
+        self.cassette = self.transport.cassette
+        self.on_request = on_request
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        target = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+        if scope.get("query_string"):
+            target += "?" + scope["query_string"].decode("latin-1")
+        request = httpx2.Request(
+            scope["method"],
+            "http://replay.ssetape" + target,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+            content=body,
+        )
+        try:
+            response = await self.transport.handle_async_request(request)
+        except UnmatchedRequestError as exc:
+            await _not_found(send, str(exc))
+            self._log(ServedRequest(scope["method"], target, 404, None, seconds=time.perf_counter() - started))
+            return
+        index = self._index_of(response)
+        await send(
+            {"type": "http.response.start", "status": response.status_code, "headers": _headers(response, index, self)}
+        )
+        ended = None
+        try:
+            async for chunk in response.aiter_raw():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except OSError as exc:  # the client went away
+            ended = f"client disconnected ({type(exc).__name__})"
+        except Exception as exc:
+            # The recorded cut: returning now, unfinished, makes the server drop the connection.
+            ended = f"cut off as recorded ({type(exc).__name__}: {exc})"
+        else:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            await response.aclose()
+        self._log(
+            ServedRequest(scope["method"], target, response.status_code, index, ended, time.perf_counter() - started)
+        )
+
+    def _index_of(self, response: httpx2.Response) -> int:
+        interaction = response.extensions["ssetape_interaction"]
+        return next(i for i, item in enumerate(self.cassette.interactions) if item is interaction)
+
+    def _log(self, served: ServedRequest) -> None:
+        if self.on_request is not None:
+            self.on_request(served)
+
+
+def _headers(response: httpx2.Response, index: int, app: ReplayApp) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in response.headers.multi_items()
+        if name.lower() not in _HOP_BY_HOP
+    ]
+    interaction = app.cassette.interactions[index]
+    if not interaction.streamed and interaction.complete:
+        headers.append((b"content-length", str(len(interaction.response.body_bytes)).encode()))
+    headers.append((b"x-ssetape-interaction", str(index).encode()))
+    return headers
+
+
+async def _not_found(send: Any, message: str) -> None:
+    # The OpenAI API's error shape, so any SDK shows the message (it lists the closest recordings).
+    body = json.dumps(
+        {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": "ssetape_no_recording"}}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 404,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class _HideRecordedCuts(logging.Filter):
+    """uvicorn logs an app that stops mid-response as an error; here that is the recorded cut."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != _CUT_MESSAGE
+
+
+class ReplayServer:
+    """``ReplayApp`` served over HTTP by uvicorn on ``host:port`` (port 0: any free port)."""
+
+    def __init__(
+        self,
+        cassette: Cassette | str | Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        speed: float = 1.0,
+        allow_repeats: bool = True,
+        on_request: Callable[[ServedRequest], None] | None = None,
+    ) -> None:
+        self.app = ReplayApp(cassette, speed, allow_repeats=allow_repeats, on_request=on_request)
+        self.host = host
+        self._socket = _listen(host, port)
+        self.port: int = self._socket.getsockname()[1]
+        self._server = _uvicorn_server(self.app)
+        self._thread: threading.Thread | None = None
+        self._filter = _HideRecordedCuts()
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """Where to point an OpenAI client: the server plus the recorded base path (``/v1``)."""
+        return self.url + urlsplit(base_url_of(self.app.cassette)).path
+
+    def start(self, timeout: float = 10.0) -> ReplayServer:
+        """Serve from a background thread; returns once the server accepts connections."""
+        logging.getLogger("uvicorn.error").addFilter(self._filter)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="ssetape-serve", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise ServerError(f"the replay server on {self.url} did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self._socket.close()
+        logging.getLogger("uvicorn.error").removeFilter(self._filter)
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (Ctrl+C shuts down gracefully)."""
+        logging.getLogger("uvicorn.error").addFilter(self._filter)
+        try:
+            self._server.run(sockets=[self._socket])
+        finally:
+            self._socket.close()
+            logging.getLogger("uvicorn.error").removeFilter(self._filter)
+
+    def __enter__(self) -> ReplayServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.listen(128)
+    return sock
+
+
+def _uvicorn_server(app: ReplayApp) -> Any:
+    try:
+        import uvicorn
+    except ImportError:
+        raise ServerError("ssetape serve needs uvicorn: pip install uvicorn") from None
+    config = uvicorn.Config(
+        app,
+        log_config=None,  # leave the process's logging alone
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        server_header=False,  # the recorded headers say who served them
+        date_header=False,
+        timeout_graceful_shutdown=1,
+    )
+    return uvicorn.Server(config)

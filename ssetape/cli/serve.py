@@ -1,0 +1,67 @@
+"""``ssetape serve``: answer recorded requests over HTTP, for clients in any language."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+from pathlib import Path
+
+import click
+
+from replayer import ReplayServer, ServedRequest
+
+from .errors import reports_errors
+
+
+@click.command(short_help="Serve a cassette over HTTP, paced as recorded.")
+@click.argument("cassette", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on; 0 picks a free one.")
+@click.option(
+    "--speed", type=float, default=1.0, show_default=True, help="1 = recorded pace, 2 = twice as fast, 0 = no waiting."
+)
+@click.option("--once", is_flag=True, help="Answer each recording once; then 404 (default: repeat the last one).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
+@reports_errors
+def serve(cassette: Path, host: str, port: int, speed: float, once: bool, quiet: bool) -> None:
+    """Serve CASSETTE over HTTP: each request gets its recorded response, streams paced as recorded
+    and cut where the recording was cut, so any client (the openai Node SDK, curl) can replay it.
+    Requests match on method, path, query and body, as in replay; one with no recording gets a 404
+    in the OpenAI API's error format, naming the closest recordings.
+
+    The base URL is printed first on stdout; requests are logged on stderr.
+
+    \b
+    Examples:
+      ssetape serve fixtures/text.yaml
+      OPENAI_BASE_URL=http://127.0.0.1:8000/v1 node app.js
+      ssetape serve session.yaml --port 0 --speed 0 | head -1   # a free port, printed
+    """
+    if speed < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--speed")
+    server = ReplayServer(
+        cassette, host=host, port=port, speed=speed, allow_repeats=not once, on_request=None if quiet else _log
+    )
+    click.echo(server.base_url)
+    count = len(server.app.cassette.interactions)
+    click.echo(
+        f"Serving {cassette} ({count} interaction{'' if count == 1 else 's'}) at speed {speed:g}: "
+        "point OPENAI_BASE_URL here, any API key works. Ctrl+C stops.",
+        err=True,
+    )
+    if not _is_loopback(host):
+        click.echo(f"Warning: listening on {host}: anyone who can reach it can read these recordings.", err=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn has shut down gracefully
+        server.serve_forever()
+
+
+def _log(served: ServedRequest) -> None:
+    colour = "red" if served.status >= 400 or served.ended else None
+    click.echo(click.style(str(served), fg=colour), err=True)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

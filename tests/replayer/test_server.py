@@ -1,0 +1,127 @@
+"""replayer.server: the real openai client, over loopback, gets what the SDK got when recording."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import openai
+import pytest
+
+from fixtures.sessions import SESSIONS, Session
+from recorder import load
+from replayer import ReplayServer, ServedRequest, ServerError
+from tests.conftest import FIXTURES
+from tests.fixtures.test_cassettes import oracle, run_session
+
+SESSION_IDS = [session.name for session in SESSIONS]
+
+
+def client(server: ReplayServer) -> openai.OpenAI:
+    return openai.OpenAI(base_url=server.base_url, api_key="sk-anything", max_retries=0)
+
+
+@pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
+def test_every_session_replays_over_http_as_recorded(session: Session) -> None:
+    path = FIXTURES / f"{session.name}.yaml"
+    cassette = load(path)
+    served: list[ServedRequest] = []
+    with ReplayServer(path, speed=0, on_request=served.append, allow_repeats=False) as server:
+        got = run_session(session, client(server))
+    want = [oracle(cassette.interactions[i]) for i in cassette.streams()]
+    assert len(got) == len(want)
+    for replayed, original in zip(got, want, strict=True):
+        assert replayed["log"] == original["log"]
+        if not session.raises:
+            for name in ("final_run", "final_messages", "final_run_steps"):
+                assert replayed[name] == original[name], name
+    # Every recording was asked for, once, in order (the uploads of a batch go concurrently).
+    assert sorted(s.interaction for s in served if s.interaction is not None) == list(range(len(cassette.interactions)))
+    assert all(s.status == cassette.interactions[s.interaction].response.status.code for s in served)  # type: ignore[index]
+
+
+def test_a_cut_recording_is_cut_on_the_wire_after_the_same_bytes() -> None:
+    cassette = load(FIXTURES / "connection_cut.yaml")
+    item = cassette.interactions[2]
+    served: list[ServedRequest] = []
+    with ReplayServer(cassette, speed=0, on_request=served.append) as server:
+        received = bytearray()
+        with (
+            httpx.Client() as http,
+            http.stream(
+                "POST",
+                server.url + item.request.uri[len("https://api.openai.com") :],
+                content=item.request.body_bytes,
+                headers={"content-type": "application/json"},
+            ) as response,
+        ):
+            with pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read"):
+                for chunk in response.iter_raw():
+                    received += chunk
+    assert bytes(received) == item.response.body_bytes
+    assert served[-1].ended is not None and served[-1].ended.startswith("cut off as recorded (RemoteProtocolError")
+
+
+def test_streams_are_paced_as_recorded() -> None:
+    cassette = load(FIXTURES / "text.yaml")
+    item = cassette.interactions[2]
+    speed = 20.0
+    with ReplayServer(cassette, speed=speed) as server, httpx.Client() as http:
+        start = time.perf_counter()
+        first = None
+        with http.stream(
+            "POST",
+            server.url + "/v1/threads/thread_mog3aTMOL2M3CUjc9jGkIzfx/runs",
+            content=item.request.body_bytes,
+            headers={"content-type": "application/json"},
+        ) as response:
+            for _ in response.iter_raw():
+                first = first if first is not None else time.perf_counter() - start
+        total = time.perf_counter() - start
+    chunks = item.chunks()
+    assert first is not None and first >= chunks[0].at / speed * 0.9
+    assert total >= chunks[-1].at / speed * 0.95
+
+
+def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recordings() -> None:
+    served: list[ServedRequest] = []
+    with ReplayServer(FIXTURES / "text.yaml", speed=0, on_request=served.append) as server:
+        with pytest.raises(openai.NotFoundError) as caught:
+            client(server).beta.threads.messages.list(thread_id="thread_other")
+        body = httpx.get(server.url + "/v1/nowhere").json()
+    assert "no recorded response matches GET /v1/threads/thread_other/messages" in str(caught.value)
+    assert "closest recorded requests:" in str(caught.value)
+    assert body["error"]["code"] == "ssetape_no_recording"
+    assert [s.status for s in served] == [404, 404] and served[0].interaction is None
+    assert str(served[0]).startswith("GET /v1/threads/thread_other/messages → 404 (no recording) in ")
+
+
+def test_repeats_are_served_again_unless_once() -> None:
+    path = FIXTURES / "text.yaml"
+    with ReplayServer(path, speed=0) as server:
+        answers = [client(server).beta.threads.create().id for _ in range(3)]
+    assert len(set(answers)) == 1
+    with ReplayServer(path, speed=0, allow_repeats=False) as server:
+        client(server).beta.threads.create()
+        with pytest.raises(openai.NotFoundError, match="every recording of it is used up"):
+            client(server).beta.threads.create()
+
+
+def test_plain_responses_carry_their_length_and_the_recorded_headers() -> None:
+    cassette = load(FIXTURES / "polling.yaml")
+    with ReplayServer(cassette, speed=0) as server:
+        response = httpx.post(server.url + "/v1/threads", json={})
+    recorded = cassette.interactions[0].response
+    assert response.status_code == 200
+    assert response.content == recorded.body_bytes
+    assert response.headers["content-length"] == str(len(recorded.body_bytes))
+    assert response.headers["x-request-id"] == recorded.header("x-request-id")
+    assert response.headers["x-ssetape-interaction"] == "0"
+    assert "transfer-encoding" not in response.headers
+
+
+def test_a_port_in_use_is_a_clear_error() -> None:
+    with ReplayServer(FIXTURES / "text.yaml") as server:
+        with pytest.raises(ServerError, match=rf"cannot listen on 127\.0\.0\.1:{server.port}: "):
+            ReplayServer(FIXTURES / "text.yaml", port=server.port)
+    assert server.base_url == f"http://127.0.0.1:{server.port}/v1"

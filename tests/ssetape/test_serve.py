@@ -1,0 +1,79 @@
+"""ssetape serve, run as a real process, answering the real openai client over loopback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import openai
+import pytest
+
+from fixtures.sessions import SESSION_BY_NAME
+from replayer import ReplayServer
+from tests.conftest import FIXTURES, ROOT
+from tests.fixtures.test_cassettes import run_session
+from tests.ssetape.golden import run
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ssetape",
+            "serve",
+            str(FIXTURES / "function_calling.yaml"),
+            "--port",
+            "0",
+            "--speed",
+            "0",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip()  # printed before serving; the port is already bound
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1"), base_url
+        yield process, base_url
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)
+
+
+def test_the_openai_client_runs_a_recorded_session_against_the_command(
+    served: tuple[subprocess.Popen[str], str],
+) -> None:
+    process, base_url = served
+    client = openai.OpenAI(base_url=base_url, api_key="sk-anything", max_retries=0)
+    (first, second) = run_session(SESSION_BY_NAME["function_calling"], client)
+    assert first["final_run"]["status"] == "requires_action"
+    assert second["final_run"]["status"] == "completed"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    log = [line for line in stderr.splitlines() if "→" in line]
+    assert log[0].startswith("POST /v1/threads/runs → 200 (interaction 0) in ")
+    assert log[1].startswith("POST /v1/threads/thread_mog3aTMOL2M3CUjc9jGkIzfx/runs/run_AhY7NXjQcGB6lZo2J4h7FJmp/")
+
+
+def test_a_port_in_use_or_a_missing_cassette_exits_2(tmp_path: Path) -> None:
+    with ReplayServer(FIXTURES / "text.yaml") as busy:
+        result = run("serve", str(FIXTURES / "text.yaml"), "--port", str(busy.port))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{busy.port}: ")
+    result = run("serve", str(tmp_path / "nope.yaml"))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path / 'nope.yaml'}: no such cassette\n")
+
+
+def test_help_has_an_example() -> None:
+    result = run("serve", "--help")
+    assert "OPENAI_BASE_URL=http://127.0.0.1:8000/v1" in result.stdout and "loopback by default" in result.stdout
