@@ -92,13 +92,16 @@ def timeline_walk(path: Path) -> Callable[[], None]:
     return run
 
 
-def best(run: Callable[[], None], repeat: int) -> float:
-    times = []
+def best_of_rounds(runs: list[Callable[[], None]], repeat: int) -> list[float]:
+    """The best time of each run over ``repeat`` rounds, the runs taking turns within a round so that a
+    change in machine load hits them all alike."""
+    best = [float("inf")] * len(runs)
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for position, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            best[position] = min(best[position], time.perf_counter() - start)
+    return best
 
 
 def rate(count: int, seconds: float, baseline: float) -> str:
@@ -118,13 +121,16 @@ def main() -> None:
         for size in args.sizes:
             path, cassette, chunks = big_stream(size, Path(tmp))
             count = len(events(cassette.interactions[0]))
-            a = best(sdk_direct(chunks), args.repeat)
-            measured = [
-                best(plain_vcrpy(path), args.repeat),
-                best(ssetape_stream(path), args.repeat),
-                best(timeline_walk(path), args.repeat),
-                best(lambda cassette=cassette: Timeline(cassette), args.repeat),  # type: ignore[misc]
-            ]
+            a, *measured = best_of_rounds(
+                [
+                    sdk_direct(chunks),
+                    plain_vcrpy(path),
+                    ssetape_stream(path),
+                    timeline_walk(path),
+                    lambda cassette=cassette: Timeline(cassette),  # type: ignore[misc]
+                ],
+                args.repeat,
+            )
             cells = [str(size), str(count), f"{count / a:,.0f}", *(rate(count, m, a) for m in measured)]
             print(" | ".join(f"{c:>20}" for c in cells), flush=True)
             timeline = Timeline(cassette)
