@@ -11,7 +11,8 @@ from .cassette import (
     StreamError,
 )
 from .errors import CassetteDecodeError, CassetteError, CassetteNotFoundError, CassetteVersionError
-from .imports import cassette_from_sse
+from .har import cassette_from_har, cassette_to_har
+from .imports import cassette_from_capture, cassette_from_sse
 from .reader import load, loads
 from .redact import REDACTED, SECRET_HEADERS
 from .session import CassetteRecorder
@@ -38,7 +39,10 @@ __all__ = [
     "SSEDecoder",
     "ServerSentEvent",
     "StreamError",
+    "cassette_from_capture",
+    "cassette_from_har",
     "cassette_from_sse",
+    "cassette_to_har",
     "load",
     "loads",
 ]

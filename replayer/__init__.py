@@ -4,6 +4,7 @@ from .client import async_openai_client, openai_client
 from .diff import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
 from .errors import ReplayError, UnmatchedRequestError
 from .events import StreamEvent, events, follow, summarize, text_of, unterminated
+from .export import export
 from .faults import Fault
 from .listing import InteractionInfo, list_interactions
 from .masking import Masker
@@ -39,6 +40,7 @@ __all__ = [
     "async_openai_client",
     "diff",
     "events",
+    "export",
     "follow",
     "list_interactions",
     "openai_client",

@@ -6,6 +6,8 @@ import click
 
 from .. import __version__
 from .diff import diff_command
+from .export import export_command
+from .imports import import_command
 from .inspect import inspect
 from .ls import ls
 from .record import record
@@ -27,5 +29,7 @@ main.add_command(inspect)
 main.add_command(ls)
 main.add_command(validate_command)
 main.add_command(serve)
+main.add_command(import_command)
+main.add_command(export_command)
 
 __all__ = ["main"]

@@ -1,0 +1,87 @@
+"""ssetape import and ssetape export, and their round trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from recorder import load
+from replayer import events, validate
+from ssetape.cli import main
+from tests.conftest import FIXTURES, REAL_STREAMS
+from tests.ssetape.golden import run
+
+REAL_NAMES = sorted(p.name for p in REAL_STREAMS.glob("*.sse"))
+
+
+def test_export_sse_then_import_gives_the_same_events(tmp_path: Path) -> None:
+    sse = tmp_path / "run.sse"
+    assert run("export", str(FIXTURES / "text.yaml"), "-o", str(sse)).exit_code == 0  # format from the suffix
+    assert sse.read_bytes() == load(FIXTURES / "text.yaml").interactions[2].response.body_bytes
+    out = tmp_path / "run.yaml"
+    result = run("import", str(sse), "-o", str(out), "--url", "https://api.openai.com/v1/threads/t/runs")
+    assert result.exit_code == 0 and result.stderr == f"Wrote {out}: 1 interaction\n"
+    (item,) = load(out).interactions
+    assert item.request.uri == "https://api.openai.com/v1/threads/t/runs"
+    original = events(load(FIXTURES / "text.yaml").interactions[2])
+    assert [(e.name, e.raw) for e in events(item)] == [(e.name, e.raw) for e in original]
+
+
+def test_har_round_trip_through_the_commands(tmp_path: Path) -> None:
+    har = tmp_path / "session.har"
+    assert run("export", str(FIXTURES / "function_calling.yaml"), "--format", "har", "-o", str(har)).exit_code == 0
+    out = tmp_path / "session.json"  # a JSON cassette
+    assert run("import", str(har), "-o", str(out)).exit_code == 0
+    before, after = load(FIXTURES / "function_calling.yaml"), load(out)
+    assert [i.response.ssetape for i in after.interactions] == [i.response.ssetape for i in before.interactions]
+    assert run("diff", str(FIXTURES / "function_calling.yaml"), str(out), "--no-ignore-timing").exit_code == 0
+
+
+def test_import_reads_stdin_and_curl_headers(tmp_path: Path) -> None:
+    capture = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\nevent: done\ndata: [DONE]\n\n"
+    out = tmp_path / "x.yaml"
+    result = run_with_input(["import", "-", "-o", str(out), "--request-body", '{"a": 1}'], capture)
+    assert result.exit_code == 0, result.output
+    (item,) = load(out).interactions
+    assert item.response.headers == {"content-type": ["text/event-stream"]}
+    assert item.request.body == '{"a": 1}'
+
+
+def run_with_input(args: list[str], data: bytes) -> Result:
+    return CliRunner().invoke(main, args, input=data, catch_exceptions=False)
+
+
+def test_import_refuses_to_overwrite_and_reports_unreadable_input(tmp_path: Path) -> None:
+    out = tmp_path / "x.yaml"
+    out.write_text("keep me")
+    result = run("import", str(FIXTURES / "text.yaml"), "-o", str(out))
+    assert result.exit_code == 2 and f"{out} exists: pass --force to overwrite it" in result.stderr
+    assert out.read_text() == "keep me"
+    result = run("import", str(tmp_path / "nope.sse"), "-o", str(tmp_path / "y.yaml"))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path / 'nope.sse'}: no such cassette\n")
+    bad = tmp_path / "bad.har"
+    bad.write_text('{"log": {"entries": [{"request": {}}]}}')
+    result = run("import", str(bad), "-o", str(tmp_path / "z.yaml"))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {bad}: HAR entry 0: missing 'url'\n")
+    assert not (tmp_path / "z.yaml").exists()
+
+
+def test_export_needs_a_format_and_writes_jsonl_to_stdout() -> None:
+    result = run("export", str(FIXTURES / "text.yaml"))
+    assert result.exit_code == 2 and "--format sse, jsonl or har" in result.stderr
+    result = run("export", str(FIXTURES / "text.yaml"), "--format", "jsonl")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[-1]["event"] == "done" and records[-1]["interaction"] == 2
+
+
+@pytest.mark.parametrize("name", REAL_NAMES)
+def test_real_streams_import_and_validate(real_streams: Path, tmp_path: Path, name: str) -> None:
+    out = tmp_path / "real.yaml"
+    assert run("import", str(real_streams / name), "-o", str(out)).exit_code == 0
+    (item,) = load(out).interactions
+    assert item.response.body_bytes == (real_streams / name).read_bytes()
+    assert events(item)
+    assert all(p.rule in ("sse", "schema", "status") for p in validate(out))
