@@ -15,6 +15,7 @@ from .har import cassette_from_har, cassette_to_har
 from .imports import cassette_from_capture, cassette_from_sse
 from .reader import load, loads
 from .redact import REDACTED, SECRET_HEADERS
+from .scan import Finding, find_secrets
 from .session import CassetteRecorder
 from .sse import ServerSentEvent, SSEDecoder
 from .transport import AsyncRecordingTransport, RecordingTransport
@@ -31,6 +32,7 @@ __all__ = [
     "CassetteRecorder",
     "CassetteVersionError",
     "Chunk",
+    "Finding",
     "Interaction",
     "RecordedRequest",
     "RecordedResponse",
@@ -43,6 +45,7 @@ __all__ = [
     "cassette_from_har",
     "cassette_from_sse",
     "cassette_to_har",
+    "find_secrets",
     "load",
     "loads",
 ]

@@ -182,12 +182,14 @@ class _Exchange:
         raw = response.raw_headers
         capture.response(response.status, response.reason, [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw])
         self.app.recording.responded(self.key)
+        received = 0
         try:
             await send({"type": "http.response.start", "status": response.status, "headers": end_to_end(raw)})
             async for chunk in response.content.iter_any():
                 at = capture.elapsed()
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 capture.chunk(chunk, at)
+                received += len(chunk)
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except asyncio.CancelledError:
             if not capture.finished:
@@ -199,7 +201,7 @@ class _Exchange:
         except (TimeoutError, aiohttp.ClientError) as exc:
             # The upstream broke off: record the cut, and return without ending the body, so that the
             # server drops the client's connection and the client sees the same cut.
-            capture.finish(StreamError(type=error_type(exc), message=str(exc) or repr(exc)))
+            capture.finish(_cut(exc, response, received))
             return
         if not capture.finished:
             capture.finish()
@@ -219,6 +221,17 @@ class _Exchange:
         self.capture.finish()
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
         await self.send({"type": "http.response.body", "body": body.encode(), "more_body": False})
+
+
+def _cut(exc: BaseException, response: aiohttp.ClientResponse, received: int) -> StreamError:
+    """How a body that broke off is recorded: a dropped connection in the words the client's own HTTP
+    library uses for it (h11's, via httpx), so that a replay fails exactly as the live stream did."""
+    kind = error_type(exc)
+    if kind != "RemoteProtocolError":
+        return StreamError(type=kind, message=str(exc) or repr(exc))
+    length = response.headers.get("content-length")
+    detail = f"received {received} bytes, expected {length}" if length else "incomplete chunked read"
+    return StreamError(type=kind, message=f"peer closed connection without sending complete message body ({detail})")
 
 
 def _stopped(capture: Capture) -> StreamError:

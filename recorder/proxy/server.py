@@ -114,6 +114,9 @@ class RecordingProxy:
         self.app = ProxyApp(upstream, self.recording, timeout=timeout)
         config = uvicorn.Config(
             self.app,
+            # h11 hands the app the request target as sent, so an absolute-form one (a client using this
+            # as a forward proxy) is seen and refused; httptools would reduce it to its path.
+            http="h11",
             lifespan="off",
             ws="none",
             log_config=None,

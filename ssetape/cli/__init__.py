@@ -12,6 +12,7 @@ from .inspect import inspect
 from .ls import ls
 from .record import record
 from .replay import replay
+from .scan import scan
 from .serve import serve
 from .validate import validate_command
 
@@ -24,6 +25,7 @@ def main() -> None:
 
 main.add_command(replay)
 main.add_command(record)
+main.add_command(scan)
 main.add_command(diff_command)
 main.add_command(inspect)
 main.add_command(ls)

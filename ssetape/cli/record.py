@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import aiohttp
 import click
@@ -19,7 +18,7 @@ from .errors import reports_errors
 @click.option(
     "--out",
     required=True,
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # kept as typed: a trailing / asks for a directory
     help="A cassette file (.yaml or .json), or a directory (ending in /) for one cassette per streamed run.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -42,7 +41,7 @@ from .errors import reports_errors
 @reports_errors
 def record(
     upstream: str | None,
-    out: Path,
+    out: str,
     host: str,
     port: int,
     overwrite: bool,

@@ -1,0 +1,242 @@
+"""What recording through ``ssetape record`` costs a streaming client, compared with going direct.
+
+    python bench/proxy_overhead.py                 # 200-event streams, 5 ms apart, 1 and 50 clients
+    python bench/proxy_overhead.py --mitmdump PATH # the same through `mitmdump --mode reverse:...` too
+
+The upstream is a minimal SSE server (uvicorn, like the emulator in fixtures/) run in its own
+process: each stream sends ``--events`` events ``--gap`` seconds apart, every event stamped with
+``time.monotonic_ns()`` as it is sent. The clients (httpx, one process, all streams concurrent)
+stamp each event as it arrives, so per-event latency is measured end to end on one clock. Each
+workload runs direct, through ``ssetape record`` (a subprocess, recording into a temporary
+cassette) and, when mitmdump is found, through mitmproxy in reverse mode with streaming on
+(``stream_large_bodies=1``). Reported: time to first byte, per-event latency p50/p99 (added
+over direct, and as ratios), and throughput (a second workload with no gaps, as fast as the
+path allows) as a ratio to direct.
+
+This is a benchmark, not a test: nothing here asserts. Numbers depend on the machine; the
+target is an added per-event latency under 1 ms at p50 and under 5 ms at p99 for 50 streams on
+2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- the upstream -----------------------------------------------------------------------------------------
+async def upstream_app(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+    if scope["type"] != "http":
+        return
+    query = parse_qs(scope["query_string"].decode())
+    events, gap, pad = int(query["n"][0]), float(query["gap"][0]), "x" * int(query.get("pad", ["100"])[0])
+    await send(  # type: ignore[operator]
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]}
+    )
+    for i in range(events):
+        if gap:
+            await asyncio.sleep(gap)
+        data = f'{{"i":{i},"t":{time.monotonic_ns()},"pad":"{pad}"}}'
+        body = f"event: thread.message.delta\ndata: {data}\n\n".encode()
+        await send({"type": "http.response.body", "body": body, "more_body": True})  # type: ignore[operator]
+    await send({"type": "http.response.body", "body": b"event: done\ndata: [DONE]\n\n"})  # type: ignore[operator]
+
+
+def serve_upstream() -> None:
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    print(f"http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+    config = uvicorn.Config(upstream_app, lifespan="off", log_level="warning", access_log=False, ws="none")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+# -- processes ----------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def process(args: list[str], *, url_from_stdout: bool = True, port: int | None = None) -> Iterator[str]:
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    try:
+        if url_from_stdout:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().strip()
+            if not url:
+                raise RuntimeError(f"{args[0]} printed no URL")
+        else:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 20
+            while True:
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"{args[0]} did not start listening")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- the clients --------------------------------------------------------------------------------------------
+# A deliberately lean HTTP/1.1 client (asyncio streams, chunked bodies only), so that the clients' own
+# CPU use disturbs the measurement as little as possible on a 2-core machine.
+@dataclass
+class Run:
+    ttfb: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    events: int = 0
+    wall: float = 0.0
+
+
+async def one_stream(host: str, port: int, path: str, run: Run) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    sent = time.monotonic()
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+    head = await reader.readuntil(b"\r\n\r\n")
+    if b" 200 " not in head.split(b"\r\n", 1)[0] or b"chunked" not in head.lower():
+        raise RuntimeError(f"unexpected response: {head[:200]!r}")
+    first, buffer, body = True, b"", b""
+    while True:
+        data = await reader.read(65536)
+        if not data:
+            break
+        now = time.monotonic_ns()
+        if first:
+            run.ttfb.append(time.monotonic() - sent)
+            first = False
+        buffer += data
+        while True:  # take whole chunks out of the chunked framing
+            line_end = buffer.find(b"\r\n")
+            if line_end < 0:
+                break
+            size = int(buffer[:line_end].split(b";")[0], 16)
+            if len(buffer) < line_end + 2 + size + 2:
+                break
+            body += buffer[line_end + 2 : line_end + 2 + size]
+            buffer = buffer[line_end + 2 + size + 2 :]
+            if size == 0:
+                break
+        *events, body = body.split(b"\n\n")
+        for event in events:
+            at = event.find(b'"t":')
+            if at >= 0:
+                stamp = int(event[at + 4 : event.index(b",", at)])
+                run.latencies.append((now - stamp) / 1e6)
+                run.events += 1
+    writer.close()
+
+
+async def workload(base: str, clients: int, events: int, gap: float, pad: int) -> Run:
+    host, port = base.removeprefix("http://").split(":")
+    run = Run()
+    await one_stream(host, int(port), "/v1/stream?n=5&gap=0&pad=10", Run())  # warm up
+    started = time.monotonic()
+    path = f"/v1/stream?n={events}&gap={gap}&pad={pad}"
+    await asyncio.gather(*(one_stream(host, int(port), path, run) for _ in range(clients)))
+    run.wall = time.monotonic() - started
+    return run
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
+
+
+# -- the report ---------------------------------------------------------------------------------------------
+def measure(base: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    results = {}
+    for clients in args.clients:
+        paced = asyncio.run(workload(base, clients, args.events, args.gap, args.pad))
+        burst = asyncio.run(workload(base, clients, args.burst_events, 0.0, args.pad))
+        results[str(clients)] = {
+            "ttfb_ms": statistics.median(paced.ttfb) * 1000,
+            "p50_ms": pct(paced.latencies, 50),
+            "p99_ms": pct(paced.latencies, 99),
+            "events": paced.events,
+            "throughput_eps": burst.events / burst.wall,
+        }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--gap", type=float, default=0.005)
+    parser.add_argument("--pad", type=int, default=100, help="bytes of padding per event (about 200 B each)")
+    parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 50])
+    parser.add_argument("--burst-events", type=int, default=2000, help="events per stream for throughput")
+    parser.add_argument("--mitmdump", default=shutil.which("mitmdump"), help="mitmdump to compare with")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("serve", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve == "upstream":
+        serve_upstream()
+        return
+
+    python = sys.executable
+    table: dict[str, dict[str, dict[str, float]]] = {}
+    with process([python, __file__, "upstream"]) as upstream, tempfile.TemporaryDirectory() as tmp:
+        table["direct"] = measure(upstream, args)
+        record = [python, "-m", "ssetape", "record", "--upstream", upstream, "--port", "0", "--quiet"]
+        with process([*record, "--out", os.path.join(tmp, "bench.yaml")]) as proxy:
+            table["ssetape"] = measure(proxy, args)
+        if args.mitmdump:
+            port = free_port()
+            mitm = [args.mitmdump, "--mode", f"reverse:{upstream}", "--listen-host", "127.0.0.1"]
+            mitm += ["--listen-port", str(port), "--set", "stream_large_bodies=1", "-q"]
+            with process(mitm, url_from_stdout=False, port=port) as proxy:
+                table["mitmproxy"] = measure(proxy, args)
+    report(table, args)
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=2) + "\n")
+
+
+def report(table: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace) -> None:
+    print(
+        f"{args.events}-event streams, {args.gap * 1000:g} ms apart; throughput: {args.burst_events} events "
+        f"per stream, no gaps. {os.cpu_count()} CPUs."
+    )
+    header = f"{'path':<10} {'clients':>7} {'TTFB ms':>8} {'+TTFB':>7} {'p50 ms':>7} {'+p50':>7} {'p99 ms':>7} "
+    header += f"{'+p99':>7} {'p50 x':>6} {'p99 x':>6} {'events/s':>9} {'tput x':>6}"
+    print(header)
+    for name, rows in table.items():
+        for clients, row in rows.items():
+            direct = table["direct"][clients]
+            print(
+                f"{name:<10} {clients:>7} {row['ttfb_ms']:8.2f} {row['ttfb_ms'] - direct['ttfb_ms']:+7.2f} "
+                f"{row['p50_ms']:7.2f} {row['p50_ms'] - direct['p50_ms']:+7.2f} {row['p99_ms']:7.2f} "
+                f"{row['p99_ms'] - direct['p99_ms']:+7.2f} {row['p50_ms'] / direct['p50_ms']:6.2f} "
+                f"{row['p99_ms'] / direct['p99_ms']:6.2f} {row['throughput_eps']:9.0f} "
+                f"{row['throughput_eps'] / direct['throughput_eps']:6.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

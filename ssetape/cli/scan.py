@@ -1,0 +1,38 @@
+"""``ssetape scan``: look for API keys and bearer tokens in recordings before they are committed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from recorder.scan import files_to_scan, find_secrets
+
+from .errors import reports_errors
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reports_errors
+def scan(paths: tuple[Path, ...]) -> None:
+    """Find anything that looks like an OpenAI key (sk-…) or a bearer token in cassettes.
+
+    PATHS are cassette files or directories (searched for .yaml, .json and journal files). Prints
+    one masked line per finding and exits 1 if there is any, 0 if the files are clean.
+
+    \b
+    Example:
+      ssetape scan fixtures/
+    """
+    try:
+        files = files_to_scan(paths)
+        findings = find_secrets(files)
+    except OSError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    for finding in findings:
+        click.echo(str(finding))
+    click.echo(f"{len(files)} files scanned, {len(findings)} possible secrets found", err=True)
+    if findings:
+        sys.exit(1)

@@ -1,0 +1,167 @@
+"""The recording proxy's parts on their own: headers, the journal and recovery, run ids, refusals, saves."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from recorder import Cassette, Interaction, load
+from recorder.capture import Capture
+from recorder.proxy import OutputExistsError, ProxyRecording, UnrecoveredJournalError, read_journal, recover
+from recorder.proxy.headers import REQUEST_ONLY, end_to_end
+from recorder.proxy.journal import Journal, journal_path
+from recorder.proxy.saver import Saver
+from recorder.proxy.split import identify
+
+SSE = [b'event: thread.run.created\ndata: {"id":"run_A","object":"thread.run","thread_id":"thread_T"}\n\n',
+       b'event: thread.message.delta\ndata: {"delta":{}}\n\n', b"event: done\ndata: [DONE]\n\n"]
+
+
+def test_hop_by_hop_headers_and_those_connection_names_are_dropped() -> None:
+    headers = [(b"Connection", b"keep-alive, X-Private"), (b"X-Private", b"1"), (b"Keep-Alive", b"5"),
+               (b"TE", b"trailers"), (b"Transfer-Encoding", b"chunked"), (b"Host", b"evil"), (b"X-Kept", b"2"),
+               (b"Authorization", b"Bearer x")]
+    assert end_to_end(headers, REQUEST_ONLY) == [(b"x-kept", b"2"), (b"authorization", b"Bearer x")]
+
+
+def _capture(journal: Journal, key: int, finished: list[Interaction], **options: object) -> Capture:
+    def on_finish(interaction: Interaction) -> None:
+        journal.end(key, interaction)
+        finished.append(interaction)
+
+    capture = Capture(method="POST", url="https://api.openai.com/v1/threads/thread_T/runs",
+                      headers=[("authorization", "Bearer sk-secret")], body=b'{"stream":true}',
+                      on_finish=on_finish, on_chunk=lambda at, data: journal.chunk(key, at, data), **options)
+    journal.request(key, capture)
+    return capture
+
+
+def test_the_journal_gives_back_finished_and_interrupted_interactions(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / ".c.yaml.journal", base=2)
+    finished: list[Interaction] = []
+    done, cut, unanswered = (_capture(journal, key, finished) for key in range(3))
+    for capture in (done, cut):
+        capture.response(200, "OK", [("content-type", "text/event-stream")])
+    for key, capture in ((0, done), (1, cut)):
+        journal.response(key, capture)
+    for chunk in SSE:
+        done.chunk(chunk)
+    done.finish()
+    cut.chunk(SSE[0])
+    cut.chunk(SSE[1][:10])
+    journal.close(remove=False)
+    with (tmp_path / ".c.yaml.journal").open("ab") as handle:
+        handle.write(b'{"data":1,"at":0.5,"b":"dG9ybg')  # the write a crash cut short
+    found = read_journal(tmp_path / ".c.yaml.journal")
+    assert (found.base, found.interrupted, found.unanswered) == (2, 1, 1)
+    by_key = found.by_key()
+    assert by_key[0] == finished[0]  # exactly as it would have been saved
+    assert not by_key[1].complete
+    assert by_key[1].response.body_bytes == SSE[0] + SSE[1][:10]
+    assert by_key[1].response.ssetape is not None and by_key[1].response.ssetape.error is not None
+    assert by_key[1].response.ssetape.error.type == "RecordingInterrupted"
+    assert "sk-secret" not in (tmp_path / ".c.yaml.journal").read_text()
+    assert unanswered.request.headers["authorization"] == ["REDACTED"]
+
+
+def test_journal_chunks_are_redacted_event_by_event(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j", base=0)
+    finished: list[Interaction] = []
+    capture = _capture(journal, 0, finished, redact_json=["thread_id"])
+    capture.response(200, "OK", [("content-type", "text/event-stream")])
+    journal.response(0, capture)
+    stream = b"".join(SSE)
+    for i in range(0, len(stream), 9):
+        capture.chunk(stream[i : i + 9])
+    capture.finish()
+    assert "thread_T" not in (tmp_path / "j").read_text().replace("thread_T/runs", "")
+    assert read_journal(tmp_path / "j").by_key()[0] == finished[0]
+
+
+def test_recover_puts_journal_interactions_after_the_saved_ones(tmp_path: Path) -> None:
+    out = tmp_path / "c.yaml"
+    saved = load(Path(__file__).parents[2] / "fixtures" / "text.yaml")
+    Cassette(interactions=saved.interactions[:2]).save(out)
+    journal = Journal(journal_path(out), base=1)  # the second one was saved after the journal's base
+    finished: list[Interaction] = []
+    capture = _capture(journal, 0, finished)
+    capture.response(200, "OK", [("content-type", "text/event-stream")])
+    journal.response(0, capture)
+    capture.chunk(SSE[0])
+    journal.close(remove=False)
+    found = recover(out)
+    assert found is not None and found.interrupted == 1
+    interactions = load(out).interactions
+    assert len(interactions) == 2
+    assert interactions[0] == saved.interactions[0]
+    assert interactions[1].response.body_bytes == SSE[0]
+    assert not journal_path(out).exists()
+    assert recover(out) is None
+
+
+def test_a_recording_refuses_to_clobber_or_to_forget_a_crash(tmp_path: Path) -> None:
+    out = tmp_path / "c.yaml"
+    Cassette().save(out)
+    with pytest.raises(OutputExistsError, match="--overwrite"):
+        ProxyRecording(out)
+    with pytest.raises(ValueError, match="exclude"):
+        ProxyRecording(out, overwrite=True, append=True)
+    journal_path(out).write_text('{"journal":1,"base":0}\n')
+    with pytest.raises(UnrecoveredJournalError, match="--recover"):
+        ProxyRecording(out, append=False)
+    with pytest.raises(Exception, match=r"\.yaml"):
+        ProxyRecording(tmp_path / "c.txt")
+    recording = ProxyRecording(out, append=True)  # recovers (nothing) first
+    recording.close()
+    assert load(out).interactions == []
+    assert not journal_path(out).exists()
+
+
+def _interaction(uri: str, body: bytes, content_type: str) -> Interaction:
+    finished: list[Interaction] = []
+    capture = Capture(method="POST", url=uri, headers=[], body=b"", on_finish=finished.append)
+    capture.response(200, "OK", [("content-type", content_type)])
+    capture.chunk(body)
+    return capture.finish()
+
+
+@pytest.mark.parametrize(
+    ("uri", "body", "content_type", "expected"),
+    [
+        ("https://x/v1/threads/thread_T/runs", b"".join(SSE), "text/event-stream", ("thread_T", "run_A")),
+        ("https://x/v1/threads/runs", b'event: thread.created\ndata: {"id":"thread_N","object":"thread"}\n\n'
+         + SSE[0], "text/event-stream", ("thread_N", "run_A")),
+        ("https://x/v1/threads/thread_T/runs/run_B/submit_tool_outputs", SSE[1], "text/event-stream",
+         ("thread_T", "run_B")),
+        ("https://x/v1/chat/completions", b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk"}\n\n',
+         "text/event-stream", (None, "chatcmpl-1")),
+        ("https://x/v1/responses", b'event: response.created\ndata: {"response":{"id":"resp_1"}}\n\n',
+         "text/event-stream", (None, "resp_1")),
+        ("https://x/v1/threads", b'{"id":"thread_Z","object":"thread"}', "application/json", ("thread_Z", None)),
+        ("https://x/v1/files", b'{"id":"file_1","object":"file"}', "application/json", (None, None)),
+    ],
+)
+def test_run_and_thread_ids(uri: str, body: bytes, content_type: str, expected: tuple[str | None, str | None]) -> None:
+    assert identify(_interaction(uri, body, content_type)) == expected
+
+
+def test_saves_wait_while_streams_are_busy_but_not_forever() -> None:
+    saves: list[float] = []
+    busy = threading.Event()
+    busy.set()
+    saver = Saver(lambda: saves.append(time.monotonic()), busy=busy.is_set, min_interval=0.02, max_delay=0.3)
+    started = time.monotonic()
+    saver.request()
+    time.sleep(0.15)
+    assert saves == []  # still busy
+    time.sleep(0.4)
+    assert saves and saves[0] - started >= 0.28  # overdue: saved anyway
+    busy.clear()
+    saver.request()
+    time.sleep(0.2)
+    assert len(saves) == 2
+    saver.close()
+    assert len(saves) == 3  # close always saves
