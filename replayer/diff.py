@@ -202,7 +202,7 @@ def _prepare(cassette: Cassette, masker: Masker) -> list[_Side]:
                 masked=masked,
                 keys=[_canonical([e.name, m]) for e, m in zip(found, masked, strict=True)],
                 body=None if interaction.streamed else masker.data(_decoded(interaction.response.body_bytes)),
-                stats=stats(interaction) if interaction.streamed else None,
+                stats=stats(interaction, found) if interaction.streamed else None,
             )
         )
     return sides

@@ -6,6 +6,7 @@ and Responses streams, and on streams the SDK would stop reading.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -62,9 +63,12 @@ class Stats:
         return data
 
 
-def stats(interaction: Interaction) -> Stats:
-    """The summary of a streamed interaction (of any interaction: a plain body has no events)."""
-    found = events(interaction)
+def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None) -> Stats:
+    """The summary of a streamed interaction (of any interaction: a plain body has no events).
+
+    ``decoded``: its events, when the caller already has them (``events(interaction)``).
+    """
+    found = list(decoded) if decoded is not None else events(interaction)
     chunks = interaction.chunks()
     recording = interaction.response.ssetape
     first_text = next((e.at for e in found if text_of(e)), None)

@@ -39,7 +39,7 @@ from openai.types.responses import ResponseStreamEvent
 from recorder import Cassette, CassetteDecodeError, Interaction, load
 
 from ._data import as_dict
-from .events import StreamEvent, events, unterminated
+from .events import StreamEvent, _decode
 
 __all__ = ["RULES", "Problem", "validate"]
 
@@ -148,8 +148,7 @@ def _interaction(item: Interaction, skip: frozenset[str]) -> Iterator[Problem]:
             except ValueError as exc:
                 yield Problem("format", f"the response says application/json but its body is not JSON: {exc}")
         return
-    found = events(item)
-    pending = unterminated(item)
+    found, pending = _decode(item)
     if pending.strip() and item.complete:
         yield Problem(
             "sse",

@@ -52,7 +52,7 @@ def inspect(cassette: Path, interaction: int | None, types: tuple[str, ...], as_
     item = loaded.interactions[index]
     found = events(item)
     shown = [e for e in found if _wanted(e.name, types)]
-    summary = stats(item)
+    summary = stats(item, found)
     if as_json:
         if summary_only:
             json_line({"cassette": str(cassette), "interaction": index, **summary.to_json()})

@@ -12,6 +12,7 @@ from openai.types.beta.threads import Message, MessageDelta
 
 import replayer
 from recorder import cassette_from_sse, load
+from replayer.events import events
 from replayer.stats import stats
 from tests import factories as f
 from tests.conftest import FIXTURES
@@ -120,3 +121,8 @@ def test_to_json_is_json() -> None:
 def test_a_plain_body_has_nothing_streamed() -> None:
     summary = stats(load(FIXTURES / "polling.yaml").interactions[0])
     assert (summary.events, summary.text, summary.status, summary.first_event) == (0, "", None, None)
+
+
+def test_events_already_decoded_give_the_same_summary() -> None:
+    item = load(FIXTURES / "code_interpreter.yaml").interactions[2]
+    assert stats(item, events(item)) == stats(item)
