@@ -46,6 +46,7 @@ def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
             click.echo(("\n" if number else "") + click.style(f"{path}:", bold=True))
         if not infos:
             click.echo("(no interactions)")
+            continue
         for line in table(HEADERS, [_row(info) for info in infos], right=(0, 3, 5, 6), elastic=2, styles=_style):
             click.echo(line)
     if failed:

@@ -35,7 +35,7 @@ def serve(cassette: Path, host: str, port: int, speed: float, once: bool, quiet:
     Examples:
       ssetape serve fixtures/text.yaml
       OPENAI_BASE_URL=http://127.0.0.1:8000/v1 node app.js
-      ssetape serve session.yaml --port 0 --speed 0 | head -1   # a free port, printed
+      ssetape serve session.yaml --port 0 --speed 0 > server.url &   # a free port, its URL in server.url
     """
     if speed < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--speed")

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recorder import Cassette, cassette_from_sse, load
 from replayer.diff import diff
@@ -182,3 +184,28 @@ def test_masker_renames_ids_by_first_appearance_and_masks_times() -> None:
     assert masker.text("file-HKB7ryW2ajrEyt9fQBzQaC req_0e427c4f3d1b891e4f6ca3347cebeace") == "file-1 req_1"
     plain = Masker(ids=False, times=False)
     assert plain.data(data) == data | {"obfuscation": "<noise>"}
+
+
+ANY_EVENT = st.sampled_from(
+    [
+        *BASE,
+        f.error_event(),
+        f.message_delta("msg_1", f.text_delta(0, "x")),
+        f.step_delta("step_1", f.code_delta(0, "call_1", input="y")),
+        ("thread.message.delta", "not json"),
+        (None, {"object": "chat.completion.chunk", "choices": [{"delta": {"content": "z"}}]}),
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(ANY_EVENT, max_size=10), st.lists(ANY_EVENT, max_size=10))
+def test_any_two_streams_compare_without_crashing(a: list[f.Event], b: list[f.Event]) -> None:
+    first, second = stream(a), stream(b)
+    assert diff(first, first).equal
+    result = diff(first, second)
+    if a == b:
+        assert result.equal
+    if [name for name, _ in a] != [name for name, _ in b]:
+        assert not result.equal
+    json.dumps(result.to_json())

@@ -63,3 +63,10 @@ def test_an_unreadable_cassette_is_one_line_and_the_others_are_still_listed(tmp_
 def test_help_has_an_example() -> None:
     result = run("ls", "--help")
     assert result.exit_code == 0 and "Examples:" in result.stdout and "ssetape ls" in result.stdout
+
+
+def test_an_empty_cassette(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("version: 1\ninteractions: []\n")
+    result = run("ls", str(empty))
+    assert (result.exit_code, result.stdout) == (0, "(no interactions)\n")
