@@ -100,11 +100,12 @@ class Capture:
         self._chunks: list[tuple[float, int]] = []
         self._body = bytearray()
         self._sse: SSEDecoder | None = None
+        self._decoded = 0  # how much of the body the SSE decoder has seen: it decodes when asked
         self._last_event: ServerSentEvent | None = None
-        #: Server-sent events decoded so far (an event stream only).
-        self.events = 0
+        self._events = 0
         self.finished = False
         self._lock = threading.Lock()
+        self._decoding = threading.Lock()
 
     def elapsed(self) -> float:
         return time.perf_counter() - self._started
@@ -157,15 +158,29 @@ class Capture:
             self._body += data
             if self._on_chunk is not None:
                 self._on_chunk(at, data)
-            if self._sse is not None:
-                events = self._sse.feed(data)
-                if events:
-                    self.events += len(events)
-                    self._last_event = events[-1]
+
+    def _decode(self) -> None:
+        """Bring the SSE decoder up to date (only when asked: nothing on the path of each chunk)."""
+        if self._sse is None or self._decoded == len(self._body):
+            return
+        with self._decoding:  # a status line may ask from another thread
+            end = len(self._body)
+            events = self._sse.feed(bytes(self._body[self._decoded : end]))
+            self._decoded = end
+            if events:
+                self._events += len(events)
+                self._last_event = events[-1]
+
+    @property
+    def events(self) -> int:
+        """Server-sent events in the body so far (an event stream only)."""
+        self._decode()
+        return self._events
 
     @property
     def saw_end(self) -> bool:
         """Whether the stream's last event has arrived (``[DONE]``, an error, a final response event)."""
+        self._decode()
         last = self._last_event
         return last is not None and (last.data == "[DONE]" or last.event in FINAL_EVENTS)
 

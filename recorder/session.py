@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from concurrent.futures import Executor
 from pathlib import Path
 
 from .cassette import Cassette, Interaction
@@ -21,11 +22,13 @@ class CassetteRecorder:
 
     ``add(..., save=False)`` only collects; a caller that batches writes (the recording proxy)
     calls :meth:`save` itself, from any thread: the cassette is serialized outside the lock that
-    ``add`` takes, and a YAML interaction is serialized once, not again on every later save.
+    ``add`` takes, and each interaction is serialized once, not again on every later save. With
+    a process ``pool``, that pure-Python work happens in another process, off this one's GIL.
     """
 
-    def __init__(self, path: str | Path, *, append: bool = False) -> None:
+    def __init__(self, path: str | Path, *, append: bool = False, pool: Executor | None = None) -> None:
         self.path = Path(path)
+        self._pool = pool
         self._lock = threading.Lock()
         self._save_lock = threading.Lock()
         self._sequence = itertools.count()
@@ -74,17 +77,35 @@ class CassetteRecorder:
         # serialized once, standing alone, and reused by every later save.
         head, separator, tail = _JSON_LAYOUT if is_json_path(self.path) else _YAML_LAYOUT
         head = head.format(version=version)
+        new = [i for i in interactions if self._texts.get(id(i), (None,))[0] is not i]
+        fresh = dict(zip(map(id, new), self._standalone(version, new), strict=True))
         texts = {}
         for interaction in interactions:
             cached = self._texts.get(id(interaction))
-            if cached is None or cached[0] is not interaction:
-                text = serialize(Cassette(version=version, interactions=[interaction]), self.path)
+            if id(interaction) in fresh:
+                text = fresh[id(interaction)]
                 if not (text.startswith(head) and text.endswith(tail)):  # not the layout this relies on
                     return serialize(snapshot, self.path)
                 cached = (interaction, text[len(head) : len(text) - len(tail)])
+            assert cached is not None
             texts[id(interaction)] = cached
         self._texts = texts
         return head + separator.join(text for _, text in texts.values()) + tail
+
+
+    def _standalone(self, version: int, interactions: list[Interaction]) -> list[str]:
+        if self._pool is not None and interactions:
+            try:
+                return list(self._pool.map(_standalone_text, [(version, self.path, i) for i in interactions]))
+            except Exception:  # a broken pool must not lose a save: do the work here instead
+                self._pool = None
+        return [_standalone_text((version, self.path, interaction)) for interaction in interactions]
+
+
+def _standalone_text(job: tuple[int, Path, Interaction]) -> str:
+    """A cassette holding just this interaction, as text (run in a worker process by a pool)."""
+    version, path, interaction = job
+    return serialize(Cassette(version=version, interactions=[interaction]), path)
 
 
 #: (head, separator, tail) of a cassette's text around its interactions, as the writer lays them out.

@@ -10,9 +10,11 @@ recording that crashed is folded in by :func:`recover`, which ``append`` runs fi
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -57,8 +59,8 @@ class _Output(Protocol):
 
 
 class _CassetteOutput:
-    def __init__(self, path: Path, *, append: bool) -> None:
-        self.recorder = CassetteRecorder(path, append=append)
+    def __init__(self, path: Path, *, append: bool, pool: Executor | None) -> None:
+        self.recorder = CassetteRecorder(path, append=append, pool=pool)
         self.base = len(self.recorder)
         self.saved = self.base
 
@@ -122,6 +124,7 @@ class ProxyRecording:
         redact_headers: Iterable[str] = (),
         redact_json: Iterable[str] = (),
         save_interval: float = 0.2,
+        serialize_in_subprocess: bool = True,
         on_finish: Callable[[int, Interaction, int], None] | None = None,
         on_save_error: Callable[[BaseException], None] = lambda exc: None,
     ) -> None:
@@ -135,19 +138,30 @@ class ProxyRecording:
         if self.split:
             self.out.mkdir(parents=True, exist_ok=True)
         self.recovered = self._settle_previous(overwrite=overwrite, append=append)
+        # Serializing cassettes is pure Python: in a worker process it does not compete with the
+        # event loop for this process's GIL (spawned, so nothing of this process is inherited).
+        self._pool = (
+            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            if serialize_in_subprocess
+            else None
+        )
+        if self._pool is not None:
+            self._pool.submit(int)  # start the worker now, not in the middle of the first busy moment
         self.output: _CassetteOutput | SplitOutput
         if self.split:
-            self.output = SplitOutput(self.out, on_name=lambda key, name: self.journal.file(key, name))
+            self.output = SplitOutput(
+                self.out, on_name=lambda key, name: self.journal.file(key, name), pool=self._pool
+            )
             self.journal = Journal(journal_path(self.out))
         else:
-            self.output = _CassetteOutput(self.out, append=append)
+            self.output = _CassetteOutput(self.out, append=append, pool=self._pool)
             self.journal = Journal(journal_path(self.out), base=self.output.base)
         self._keys = itertools.count()
         self._state = threading.Lock()
         self._open: dict[int, Capture] = {}
         self._on_finish = on_finish
         self._finished = self._streams = self._events = self._bytes = self._incomplete = 0
-        self._saver = Saver(self._save, busy=self._streaming, min_interval=save_interval, on_error=on_save_error)
+        self._saver = Saver(self._save, busy=self._busy, min_interval=save_interval, on_error=on_save_error)
         self.closed = False
 
     def _settle_previous(self, *, overwrite: bool, append: bool) -> Recovered | None:
@@ -230,9 +244,9 @@ class ProxyRecording:
         return self.output.files
 
     # -- saving ----------------------------------------------------------------------------------------
-    def _streaming(self) -> bool:
+    def _busy(self) -> bool:
         with self._state:
-            return any(capture.event_stream for capture in self._open.values())
+            return bool(self._open)
 
     def _save(self) -> None:
         self.output.save()
@@ -255,5 +269,9 @@ class ProxyRecording:
                 )
         if isinstance(self.output, SplitOutput):
             self.output.close()
-        self._saver.close()
+        try:
+            self._saver.close()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
         self.journal.close(remove=True)

@@ -11,7 +11,7 @@ class Saver:
     """Runs ``save`` in a thread some time after :meth:`request` was called.
 
     Serializing a cassette is pure-Python work that competes with the event loop for the GIL, so
-    a save waits until ``busy()`` is false (no stream in flight), checking every
+    a save waits until ``busy()`` is false (nothing in flight), checking every
     ``min_interval`` seconds, but never more than ``max_delay`` seconds: the journal holds
     everything meanwhile. One save at a time; after one that took ``t`` seconds the next waits at
     least ``2 * t``. :meth:`close` runs a last save in the caller's thread and lets its error

@@ -18,6 +18,7 @@ import json
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,8 +97,10 @@ class SplitOutput:
         *,
         names: dict[str, str] | None = None,
         on_name: Callable[[str, str], None] | None = None,
+        pool: Executor | None = None,
     ) -> None:
         self.directory = directory
+        self._pool = pool
         self._names = dict(names or {})
         self._on_name = on_name
         self._lock = threading.Lock()
@@ -129,7 +132,8 @@ class SplitOutput:
     def _put(self, key: str, items: list[tuple[int, Interaction]], named_by: Interaction) -> None:
         recorder = self._runs.get(key)
         if recorder is None:
-            recorder = self._runs[key] = CassetteRecorder(self.directory / self._name(key, named_by))
+            path = self.directory / self._name(key, named_by)
+            recorder = self._runs[key] = CassetteRecorder(path, pool=self._pool)
         for ticket, interaction in items:
             recorder.add(interaction, ticket, save=False)
         self._dirty.add(key)
