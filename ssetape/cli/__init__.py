@@ -14,6 +14,7 @@ from .record import record
 from .replay import replay
 from .scan import scan
 from .serve import serve
+from .tui import tui
 from .validate import validate_command
 
 
@@ -33,5 +34,6 @@ main.add_command(validate_command)
 main.add_command(serve)
 main.add_command(import_command)
 main.add_command(export_command)
+main.add_command(tui)
 
 __all__ = ["main"]

@@ -1,0 +1,130 @@
+"""How fast ``ssetape tui`` opens and steps on a 50k-delta stream, driven through Textual's Pilot.
+
+    python bench/tui_step.py [--deltas 50000] [--steps 200] [--size 160x50]
+
+Builds the cassette in memory from the emulator (``fixtures.emulator.render_stream``), then reports:
+
+- open: from starting the app to the first event selected and shown, the stream indexed (the
+  indexing thread's progress bar shows meanwhile);
+- step: from one ``j`` (or ``k``) key press to the end of the last screen frame it causes (the
+  event list, all five panes, the titles, composed and written to the headless driver), p50 / p99 /
+  max, at the start, the middle and the end of the stream, where the message snapshot is longest;
+  and, within that, the time spent computing the panes for the new event.
+
+Pilot's own ``press`` / ``pause`` wait for the process to look idle (comparing CPU and wall time),
+which takes far longer than the update itself, so they are not what is timed: frames are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fixtures.emulator import render_stream
+from recorder import Cassette, cassette_from_sse
+from tui import TapeApp
+from tui.screens import TimelineScreen
+
+
+def big_cassette(deltas: int) -> Cassette:
+    chunks = render_stream("asst_text", deltas=deltas)
+    at, timing = 0.0, []
+    for delay, chunk in chunks:
+        at += delay
+        timing.append((at, len(chunk)))
+    return cassette_from_sse(b"".join(chunk for _, chunk in chunks), chunks=timing)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
+
+
+#: Milliseconds spent filling the panes for each newly selected event (state, callbacks, layout).
+handler: list[float] = []
+
+
+def time_the_panes() -> None:
+    show = TimelineScreen._show
+
+    def timed(screen: TimelineScreen, index: int) -> None:
+        shown, before = screen._shown, time.perf_counter()
+        show(screen, index)
+        if screen._shown != shown:  # not the no-op for an event already shown
+            handler.append((time.perf_counter() - before) * 1000)
+
+    TimelineScreen._show = timed  # type: ignore[method-assign]
+
+
+async def bench(cassette: Cassette, steps: int, size: tuple[int, int]) -> None:
+    app = TapeApp(cassette, source="bench-50k.sse")
+    start = time.perf_counter()
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        while screen.view is None or screen.event_list.index is None:
+            await pilot.pause(0.005)
+        await pilot.pause()
+        opened = time.perf_counter() - start
+        events = len(screen.view)
+        print(f"open: {opened:.2f}s for {events:,} events ({size[0]}x{size[1]})")
+
+        # A private hook, for measuring only: when each frame is finished.
+        frames: list[float] = []
+        compose_frame = screen._compositor_refresh
+
+        def timed_frame() -> None:
+            compose_frame()
+            frames.append(time.perf_counter())
+
+        screen._compositor_refresh = timed_frame  # type: ignore[method-assign]
+        handler.clear()
+
+        latency: dict[str, list[float]] = {}
+        for label, where, key in (("start", "0", "j"), ("middle", str(events // 2), "j"), ("end", "G", "k")):
+            if where == "G":
+                await pilot.press("G")
+            else:
+                await pilot.press("colon", *where, "enter")
+            await pilot.pause()
+            spent = latency[label] = []
+            for _ in range(steps):
+                frames.clear()
+                before = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                spent.append((frames[-1] - before) * 1000)
+        everything = [value for values in latency.values() for value in values]
+        for label, values in [*latency.items(), ("all", everything)]:
+            print(
+                f"step ({label:>6}): p50 {statistics.median(values):5.1f} ms  "
+                f"p99 {percentile(values, 0.99):5.1f} ms  max {max(values):5.1f} ms  ({len(values)} steps)"
+            )
+        print(
+            f"  of which the panes: p50 {statistics.median(handler):5.1f} ms  "
+            f"p99 {percentile(handler, 0.99):5.1f} ms  max {max(handler):5.1f} ms"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--deltas", type=int, default=50_000)
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--size", default="160x50")
+    args = parser.parse_args()
+    width, height = (int(n) for n in args.size.split("x"))
+    built = time.perf_counter()
+    cassette = big_cassette(args.deltas)
+    print(f"cassette: {args.deltas:,} text deltas built in {time.perf_counter() - built:.2f}s")
+    time_the_panes()
+    asyncio.run(bench(cassette, args.steps, (width, height)))
+
+
+if __name__ == "__main__":
+    main()

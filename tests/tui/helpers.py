@@ -1,0 +1,50 @@
+"""Opening fixtures in the TUI under Pilot, and waiting for the stream to be indexed."""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.notifications import Notify
+from textual.pilot import Pilot
+
+from recorder import load
+from tests.conftest import FIXTURES
+from tui import TapeApp
+from tui.screens import TimelineScreen
+from tui.widgets import Pane
+
+SIZE = (160, 40)
+
+
+def app_for(name: str, interaction: int | None = None) -> TapeApp:
+    """The app on ``fixtures/<name>.yaml``."""
+    return TapeApp(load(FIXTURES / f"{name}.yaml"), source=f"{name}.yaml", interaction=interaction)
+
+
+async def ready(pilot: Pilot[None]) -> TimelineScreen:
+    """The timeline screen once its stream is indexed and the first event shown."""
+    for _ in range(1000):
+        screen = pilot.app.screen
+        if isinstance(screen, TimelineScreen) and screen.view is not None and screen.event_list.index is not None:
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.01)
+    raise AssertionError("the stream was never indexed")
+
+
+def pane(screen: TimelineScreen, name: str) -> str:
+    """The plain text of pane ``#name`` (callbacks, message, step, run, raw)."""
+    return screen.query_one(f"#{name}", Pane).text
+
+
+class Notes:
+    """Collects the notifications an app shows (``run_test(message_hook=notes)``)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.messages.append(message.notification.message)
+
+    def __contains__(self, text: object) -> bool:
+        return any(str(text) in message for message in self.messages)

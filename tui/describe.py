@@ -1,0 +1,149 @@
+"""How the callbacks pane writes a handler call: ``on_text_delta(delta='lo', snapshot='Hello')``.
+
+Arguments are the SDK objects the handler receives. Text and text deltas show as their value (that is
+what a handler reads from them); other models as their type with the fields that tell them apart
+(ids, types, statuses, names, code, arguments), never every field; long strings are cut.
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import cache
+from typing import Any, Protocol
+
+from openai.lib.streaming import AssistantEventHandler
+from pydantic import BaseModel
+
+__all__ = ["call", "parameter_names", "value"]
+
+#: The fields worth showing, in the order shown; everything else (timestamps, ids of the thread,
+#: the assistant's instructions and tools, metadata) is the same at every event and left out.
+_FIELDS = (
+    "id",
+    "index",
+    "type",
+    "role",
+    "status",
+    "name",
+    "file_id",
+    "value",
+    "input",
+    "logs",
+    "arguments",
+    "output",
+    "outputs",
+    "content",
+    "text",
+    "image_file",
+    "image",
+    "code_interpreter",
+    "function",
+    "file_search",
+    "step_details",
+    "tool_calls",
+    "message_creation",
+    "message_id",
+    "annotations",
+    "required_action",
+    "last_error",
+    "code",
+    "message",
+)
+_TEXTS = ("Text", "TextDelta")
+
+
+class Fired(Protocol):
+    """A handler callback (Assistants) or an event a Responses / Chat Completions stream yields."""
+
+    name: str
+
+    @property
+    def args(self) -> tuple[Any, ...]: ...
+
+
+@cache
+def parameter_names(callback: str) -> tuple[str, ...]:
+    """The handler method's parameter names, read from the SDK's ``AssistantEventHandler``."""
+    method = getattr(AssistantEventHandler, callback, None)
+    if method is None:
+        return ()
+    return tuple(name for name in inspect.signature(method).parameters if name != "self")
+
+
+def call(callback: Fired, width: int = 40) -> str:
+    """``name(param=value, ...)`` for one callback; strings are cut to about ``width`` characters."""
+    names = parameter_names(callback.name)
+    parts = []
+    for position, arg in enumerate(callback.args):
+        name = names[position] if position < len(names) else None
+        # a snapshot grows at its end: show the end, and only its outline (the panes show it whole)
+        snapshot = name == "snapshot"
+        text = value(arg, width, tail=snapshot, depth=1 if snapshot else 0)
+        parts.append(f"{name}={text}" if name else text)
+    return f"{callback.name}({', '.join(parts)})"
+
+
+def value(obj: Any, width: int = 40, *, tail: bool = False, depth: int = 0) -> str:
+    """One argument, in one line."""
+    if obj is None or isinstance(obj, (bool, int, float)):
+        return repr(obj)
+    if isinstance(obj, str):
+        return quote(obj, width, tail=tail)
+    if isinstance(obj, BaseException):
+        return f"{type(obj).__name__}({quote(str(obj), width)})"
+    if isinstance(obj, list):
+        if not obj:
+            return "[]"
+        shown = [value(item, width, tail=tail, depth=depth + 1) for item in obj[:3]]
+        return "[" + ", ".join(shown) + (f", … {len(obj) - 3} more" if len(obj) > 3 else "") + "]"
+    if isinstance(obj, BaseModel):
+        return _model(obj, width, tail, depth)
+    return quote(repr(obj), width)
+
+
+def _model(obj: BaseModel, width: int, tail: bool, depth: int) -> str:
+    kind = type(obj).__name__
+    if kind in _TEXTS:
+        text = quote(getattr(obj, "value", None) or "", width, tail=tail)
+        annotations = getattr(obj, "annotations", None) or []
+        return text + (f" +{len(annotations)} annotation{'s' if len(annotations) > 1 else ''}" if annotations else "")
+    event = getattr(obj, "event", None)
+    if isinstance(event, str) and hasattr(obj, "data"):  # the on_event argument: its type says enough
+        return f"{kind}(event={event!r})"
+    if depth >= 4:
+        return f"{kind}(…)"
+    fields = []
+    for name in _FIELDS:
+        field = getattr(obj, name, None)
+        if field is None or field == [] or (name == "type" and kind.lower().startswith(str(field).replace("_", ""))):
+            continue
+        if name == "content" and kind == "Message":
+            fields.append(f"content=[{_blocks(field)}]")
+            continue
+        fields.append(f"{name}={value(field, width, tail=tail, depth=depth + 1)}")
+    return f"{kind}({', '.join(fields)})"
+
+
+def _blocks(content: list[Any]) -> str:
+    # A message's content in brief: a long message must not print its whole text at every event.
+    parts = []
+    for block in content:
+        kind = getattr(block, "type", "?")
+        if kind == "text":
+            parts.append(f"text {len(block.text.value):,} chars")
+        elif kind == "image_file":
+            parts.append(f"image_file {block.image_file.file_id}")
+        else:
+            parts.append(str(kind))
+    return ", ".join(parts)
+
+
+def quote(text: str, width: int, *, tail: bool = False) -> str:
+    """``text`` as a Python string literal, cut to about ``width`` characters (from the start if ``tail``)."""
+    if len(text) <= width:
+        return repr(text)
+    if tail:
+        literal = repr(text[-width:])
+        return literal[0] + "…" + literal[1:]
+    literal = repr(text[:width])
+    return literal[:-1] + "…" + literal[-1]

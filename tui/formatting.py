@@ -1,0 +1,29 @@
+"""Small text formats shared by the widgets: gaps, request paths."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["format_gap", "request_path", "short_name"]
+
+_LONG_ID = re.compile(r"\b((?:thread|run|msg|step|call|file|asst|vs)_)([A-Za-z0-9]{4})[A-Za-z0-9]{6,}")
+
+
+def format_gap(gap: float) -> str:
+    """A gap in 6 cells: ``·`` under half a millisecond, ``56ms``, ``1.23s``."""
+    if gap < 0.0005:
+        return "·".rjust(6)
+    if gap < 1:
+        return f"{gap * 1000:.0f}ms".rjust(6)
+    return f"{gap:.2f}s".rjust(6)
+
+
+def short_name(name: str) -> str:
+    """The event type as the list shows it: without the ``thread.`` every Assistants event starts with."""
+    return name.removeprefix("thread.")
+
+
+def request_path(uri: str, *, shorten: bool = True) -> str:
+    """The path of ``uri`` (``/v1/threads/thread_mog3…/runs``): object ids cut to their first characters."""
+    path = uri[uri.find("/", uri.find("//") + 2) :] if "//" in uri else uri
+    return _LONG_ID.sub(r"\1\2…", path) if shorten else path

@@ -1,0 +1,111 @@
+"""``?``: every key, what each pane shows, what the colours mean."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+PANES = (
+    ("callbacks", "the handler methods the SDK calls for this event, in order, with their arguments"),
+    ("message", "current_message_snapshot; what this event added in reverse video, citations underlined"),
+    ("run step", "current_run_step_snapshot: tool calls, code, logs, images, function arguments"),
+    ("run", "current_run: status, usage, required_action, last_error"),
+    ("raw event", "the event as sent: type, JSON, arrival time, byte range, network chunk"),
+    ("", "in a small terminal the panes take turns: p shows the next one"),
+)
+#: The families of the event list, the theme colour each is drawn in (see EventList), what they cover.
+COLOURS = (
+    ("run", "primary", "thread.run.* and thread.created"),
+    ("step", "secondary", "thread.run.step.*"),
+    ("message", "success", "thread.message.*"),
+    ("error", "error", "error, *.failed, *.expired"),
+)
+EXTRA_KEYS = (("tab", "focus the next pane (the arrows then scroll it)"),)
+
+
+def _key(binding: Binding) -> str:
+    names = {
+        "down": "↓",
+        "up": "↑",
+        "colon": ":",
+        "slash": "/",
+        "plus": "+",
+        "minus": "-",
+        "equals_sign": "=",
+        "space": "space",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+    }
+    return " ".join(names.get(key, key) for key in binding.key.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the timeline screen (read from its bindings, so never out of date) and a legend."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & > VerticalScroll {
+            width: auto;
+            max-width: 100;
+            height: auto;
+            max-height: 95%;
+            border: round $accent;
+            border-title-color: $text-accent;
+            background: $surface;
+            padding: 0 1;
+        }
+        & Static { width: auto; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "app.pop_screen", "close", id="ssetape.help.close")
+    ]
+
+    def __init__(self, bindings: list[BindingType]) -> None:
+        super().__init__()
+        self.bindings = [binding for binding in bindings if isinstance(binding, Binding)]
+
+    def compose(self) -> ComposeResult:
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold", no_wrap=True)
+        keys.add_column()
+        for binding in self.bindings:
+            keys.add_row(_key(binding), binding.description)
+        for key, description in EXTRA_KEYS:
+            keys.add_row(key, description)
+        panes = Table.grid(padding=(0, 2))
+        panes.add_column(style="bold", no_wrap=True)
+        panes.add_column()
+        for name, description in PANES:
+            panes.add_row(name, description)
+        with VerticalScroll() as box:
+            box.border_title = "ssetape tui: keys"
+            yield Static(keys)
+            yield Static(Text("\nPanes (right), for the selected event, after it is handled", style="bold"))
+            yield Static(panes)
+            yield Static(self._legend())
+            yield Static(
+                Text(
+                    "\n: takes an event number, +N / -N rows, or a time (2.5s). / searches the event type, JSON and "
+                    "text; a lowercase query matches any case. Play follows the recorded gaps at the chosen speed "
+                    "and stops at the end.",
+                    style="dim",
+                )
+            )
+
+    def _legend(self) -> Text:
+        variables = self.app.get_css_variables()
+        text = Text("\nEvent colours\n", style="bold")
+        for name, colour, meaning in COLOURS:
+            text.append(f"{name:<8}", style=f"bold {variables.get(colour, 'default')}")
+            text.append(f" {meaning}\n")
+        return text

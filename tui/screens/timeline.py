@@ -1,0 +1,517 @@
+"""The main screen: the event list on the left, what the handler sees on the right."""
+
+from __future__ import annotations
+
+import gc
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from recorder import Cassette
+from replayer import Timeline
+from replayer.stream import pick
+
+from ..search import Search, SearchIndex
+from ..view import EventView
+from ..widgets.callbacks_pane import CallbacksPane
+from ..widgets.event_list import EventList
+from ..widgets.index_progress import IndexProgress
+from ..widgets.list_status import ListStatus
+from ..widgets.message_pane import MessagePane
+from ..widgets.pane import Pane
+from ..widgets.pane_tabs import PaneTabs
+from ..widgets.prompt import Prompt
+from ..widgets.raw_pane import RawPane
+from ..widgets.run_pane import RunPane
+from ..widgets.step_pane import StepPane
+from ..widgets.tape_header import TapeHeader
+from .filter import FilterScreen
+from .help import HelpScreen
+
+#: Playback speeds, slowest first (``+`` / ``-`` step through them).
+SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0)
+#: Longest wait between two playback ticks: a paused clock or a long gap is checked this often.
+MAX_TICK = 0.25
+
+_STEP = Binding.Group("step", compact=True)
+_TYPE = Binding.Group("type", compact=True)
+_BOUNDARY = Binding.Group("boundary", compact=True)
+_ENDS = Binding.Group("ends", compact=True)
+_MATCH = Binding.Group("match", compact=True)
+_SPEED = Binding.Group("speed", compact=True)
+
+#: Actions that need an indexed stream (disabled while indexing).
+_NEEDS_STREAM = {
+    "move",
+    "page",
+    "first",
+    "last",
+    "same_type",
+    "boundary",
+    "jump",
+    "search",
+    "next_match",
+    "filter",
+    "play",
+    "speed",
+    "next_stream",
+}
+_TIME = re.compile(r"^@?(\d+(?:\.\d*)?|\.\d+)s$")
+
+
+class _Cancelled(Exception):
+    """Raised inside the indexing thread when its worker is cancelled."""
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Index without the cyclic garbage collector, then move what was built out of its reach.
+
+    Indexing allocates millions of small containers that all stay alive; each full collection
+    re-traverses them: that more than doubles the time to index 50k events and, later, stalls a
+    keypress for most of a second whenever one runs. Freezing them keeps every later collection small.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+class TimelineScreen(Screen[None]):
+    """Step through one streamed interaction of a cassette (``t``: the next one)."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual declares it)
+    #: Under this many rows (or in a narrow terminal) the panes take turns (``p``) instead of stacking.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "help", key_display="?", id="ssetape.help"),
+        Binding("j,down", "move(1)", "next", group=_STEP, id="ssetape.next"),
+        Binding("k,up", "move(-1)", "previous", group=_STEP, id="ssetape.previous"),
+        Binding("J", "same_type(1)", "next of this type", group=_TYPE, id="ssetape.next_same_type"),
+        Binding("K", "same_type(-1)", "previous of this type", group=_TYPE, id="ssetape.previous_same_type"),
+        Binding("n", "boundary(1)", "next message/step boundary", group=_BOUNDARY, id="ssetape.next_boundary"),
+        Binding("N", "boundary(-1)", "previous boundary", group=_BOUNDARY, id="ssetape.previous_boundary"),
+        Binding("g,home", "first", "first event", group=_ENDS, id="ssetape.first"),
+        Binding("G,end", "last", "last event", group=_ENDS, id="ssetape.last"),
+        Binding("pagedown", "page(1)", "page down", show=False, id="ssetape.page_down"),
+        Binding("pageup", "page(-1)", "page up", show=False, id="ssetape.page_up"),
+        Binding("colon", "jump", "jump", key_display=":", id="ssetape.jump"),
+        Binding("slash", "search", "search", key_display="/", id="ssetape.search"),
+        Binding("right_square_bracket", "next_match(1)", "next match", group=_MATCH, id="ssetape.next_match"),
+        Binding("left_square_bracket", "next_match(-1)", "previous match", group=_MATCH, id="ssetape.previous_match"),
+        Binding("f", "filter", "filter", id="ssetape.filter"),
+        Binding("space", "play", "play", id="ssetape.play"),
+        Binding("plus,equals_sign", "speed(1)", "faster", group=_SPEED, id="ssetape.faster"),
+        Binding("minus", "speed(-1)", "slower", group=_SPEED, id="ssetape.slower"),
+        Binding("t", "next_stream", "stream", id="ssetape.next_stream"),
+        Binding("p", "next_pane", "pane", id="ssetape.next_pane"),
+        Binding("z", "zoom", "zoom pane", show=False, id="ssetape.zoom"),
+    ]
+
+    playing: reactive[bool] = reactive(False, init=False)
+    speed: reactive[float] = reactive(1.0, init=False)
+
+    def __init__(self, cassette: Cassette, source: str, interaction: int | None = None) -> None:
+        super().__init__()
+        self.cassette = cassette
+        self.source = source
+        self.streams = cassette.streams()
+        self.interaction = pick(cassette, interaction)
+        self.timelines: dict[int, Timeline] = {}
+        self.positions: dict[int, int] = {}
+        self.filters: dict[int, frozenset[str] | None] = {}
+        self.search_indexes: dict[int, SearchIndex] = {}
+        self.view: EventView | None = None
+        self.search_query = ""
+        self.search: Search | None = None
+        #: The clock playback follows (tests replace it).
+        self.clock: Callable[[], float] = time.monotonic
+        self._play_from = (0.0, 0.0)  # (stream seconds, clock seconds) when playback last (re)started
+        self._play_expected: int | None = None
+        self._timer: Timer | None = None
+        self._shown: tuple[int, int] | None = None
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TapeHeader()
+        with Horizontal(id="body"):
+            with Vertical(id="events"):
+                yield EventList(id="event-list")
+                yield IndexProgress()
+                yield ListStatus()
+                yield Prompt()
+            with Vertical(id="panes"):
+                yield PaneTabs()
+                yield CallbacksPane(id="callbacks")
+                yield MessagePane(id="message", classes="-current")
+                yield StepPane(id="step")
+                yield RunPane(id="run")
+                yield RawPane(id="raw")
+        yield Footer()
+
+    @property
+    def event_list(self) -> EventList:
+        return self.query_one(EventList)
+
+    @cached_property
+    def panes(self) -> list[Pane]:
+        return list(self.query(Pane))
+
+    @property
+    def timeline(self) -> Timeline | None:
+        return self.timelines.get(self.interaction)
+
+    def on_mount(self) -> None:
+        self.load(self.interaction)
+
+    # -- indexing -----------------------------------------------------------------------------------
+
+    def load(self, interaction: int) -> None:
+        """Show ``interaction``'s stream, indexing it first (in a thread) if it has not been yet."""
+        self.playing = False
+        self.interaction = interaction
+        if interaction in self.timelines:
+            self._install()
+            return
+        self.view = None
+        self.add_class("-indexing")
+        self.query_one(IndexProgress).start(f"{self.source} #{interaction}")
+        self.refresh_bindings()
+        self.index_stream(interaction)
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def index_stream(self, interaction: int) -> tuple[int, Timeline]:
+        worker = get_current_worker()
+        progress = self.query_one(IndexProgress)
+        reported = [0.0]
+
+        def report(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise _Cancelled
+            now = time.monotonic()
+            if now - reported[0] >= 0.05 or done == total:
+                reported[0] = now
+                progress.post_message(IndexProgress.Advanced(done, total))
+
+        with _collector_paused():
+            timeline = Timeline(self.cassette, interaction, progress=report)
+        return interaction, timeline
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "index":
+            return
+        if event.state == WorkerState.SUCCESS and worker.result is not None:
+            interaction, timeline = worker.result
+            self.timelines[interaction] = timeline
+            if interaction == self.interaction:
+                self._install()
+        elif event.state == WorkerState.ERROR and not isinstance(worker.error, _Cancelled):
+            self.app.exit(return_code=2, message=f"Error: {self.source}: cannot index the stream: {worker.error}")
+
+    def _install(self) -> None:
+        timeline = self.timelines[self.interaction]
+        self.view = EventView(timeline, self.filters.get(self.interaction))
+        index = self.search_indexes.setdefault(self.interaction, SearchIndex(timeline.events))
+        self.search = Search(self.view, index, self.search_query) if self.search_query else None
+        self.query_one(TapeHeader).show(self.source, timeline, self.streams)
+        self.remove_class("-indexing")
+        self._shown = None
+        self.event_list.show(self.view, self.positions.get(self.interaction, 0), self.search)
+        self.event_list.focus()
+        self._update_titles()
+        self.refresh_bindings()
+
+    # -- what the panes show ----------------------------------------------------------------------------
+
+    def _select(self, row: int) -> None:
+        """Move the cursor to ``row`` and show its event at once: the list and the panes change in one
+        frame (the :class:`EventList.Selected` that follows finds the event already shown)."""
+        self.event_list.cursor = row
+        index = self.event_list.index
+        if index is not None:
+            self._show(index)
+
+    def on_event_list_selected(self, message: EventList.Selected) -> None:
+        timeline = self.timeline
+        if timeline is None:
+            return
+        if self.playing and message.index != self._play_expected:
+            self._play_from = (timeline.events[message.index].at, self.clock())  # moved by hand: play on from here
+        self._show(message.index)
+
+    def _show(self, index: int) -> None:
+        """Fill the panes for event ``index`` (nothing to do if they already show it)."""
+        timeline = self.timeline
+        if timeline is None or self._shown == (self.interaction, index):
+            return
+        self._shown = (self.interaction, index)
+        self.positions[self.interaction] = index
+        self._update_titles()
+        moment = timeline[index]
+        for pane in self.panes:
+            try:
+                pane.show_moment(timeline, moment)
+            except Exception as exc:  # a stream the SDK's models do not fit must not take the screen down
+                pane.show(Text(f"cannot show this: {type(exc).__name__}: {exc}", style="red"), pane.TITLE)
+
+    def _update_titles(self) -> None:
+        view = self.view
+        events = self.query_one("#events")
+        if view is None:
+            events.border_title = "events"
+            return
+        title = "events"
+        if view.filtered and view.types is not None:
+            title += f" · filter: {len(view.types)} of {len(view.counts())} types"
+        if title != str(events.border_title or ""):
+            events.border_title = title
+        position = f"{self.event_list.cursor + 1 if len(view) else 0:,}/{len(view):,}"
+        index = self.event_list.index
+        if view.filtered and index is not None:
+            position += f" (#{index})"
+        notes = []
+        if self.search is not None:
+            notes.append(f"/{self.search.query}: {len(self.search):,} matches")
+        self.query_one(ListStatus).show(position, notes, ("▶ " if self.playing else "") + f"{self.speed:g}x")
+
+    # -- moving -------------------------------------------------------------------------------------------
+
+    @property
+    def one_pane(self) -> bool:
+        """Whether the terminal is too small to stack the panes, so they take turns."""
+        return self.has_class("-narrow") or self.has_class("-short")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_pane":
+            return self.one_pane  # hidden when every pane is on screen
+        if action in _NEEDS_STREAM and (self.view is None or not len(self.view)):
+            return None  # shown disabled in the footer until the stream is indexed
+        return True
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()
+        self._update_tabs()
+
+    def action_move(self, rows: int) -> None:
+        self._select(self.event_list.cursor + rows)
+
+    def action_page(self, pages: int) -> None:
+        self._select(self.event_list.cursor + pages * self.event_list.page)
+
+    def action_first(self) -> None:
+        self._select(0)
+
+    def action_last(self) -> None:
+        self._select(len(self.view or ()))
+
+    def action_same_type(self, step: int) -> None:
+        assert self.view is not None
+        row = self.view.same_type(self.event_list.cursor, step)
+        if row is None:
+            name = self.view.events[self.view.index(self.event_list.cursor)].name
+            self.notify(f"No {'later' if step > 0 else 'earlier'} {name} event.", severity="warning")
+        else:
+            self._select(row)
+
+    def action_boundary(self, step: int) -> None:
+        assert self.view is not None
+        row = self.view.boundary(self.event_list.cursor, step)
+        if row is None:
+            self.notify(f"No {'later' if step > 0 else 'earlier'} message or step boundary.", severity="warning")
+        else:
+            self._select(row)
+
+    def action_jump(self) -> None:
+        self.query_one(Prompt).ask(":")
+
+    def action_search(self) -> None:
+        self.query_one(Prompt).ask("/", self.search_query)
+
+    def action_next_match(self, step: int) -> None:
+        if self.search is None:
+            self.notify("No search yet: press / to search.", severity="warning")
+            return
+        hit = self.search.next(self.event_list.cursor, step)
+        if hit is None:
+            self.notify(f"No event matches {self.search.query!r}.", severity="warning")
+            return
+        if hit.wrapped:
+            self.notify(f"Search wrapped to the {'top' if step > 0 else 'bottom'}.")
+        self._select(hit.row)
+
+    def on_prompt_answered(self, message: Prompt.Answered) -> None:
+        if message.kind == ":":
+            self._jump(message.value.strip())
+        else:
+            self._search(message.value)
+
+    def on_prompt_closed(self, message: Prompt.Closed) -> None:
+        self.event_list.focus()
+
+    def _jump(self, text: str) -> None:
+        view = self.view
+        if view is None or not text:
+            return
+        seconds = _TIME.match(text)
+        if seconds:
+            self._select(view.row_at(float(seconds.group(1))))
+            return
+        try:
+            number = int(text)
+        except ValueError:
+            self.notify(f"Cannot jump to {text!r}: give an event number, +N, -N or a time like 2.5s.", severity="error")
+            return
+        if text[0] in "+-":
+            self._select(self.event_list.cursor + number)
+            return
+        size = len(view.events)
+        if not 0 <= number < size:
+            self.notify(f"No event {number}: the stream has {size:,} (0 to {size - 1:,}).", severity="warning")
+            number = min(max(number, 0), size - 1)
+        elif not view.shows(number):
+            self.notify(f"Event {number} is hidden by the filter: showing the one before it.", severity="warning")
+        self._select(view.row_of(number))
+
+    def _search(self, query: str) -> None:
+        assert self.view is not None
+        self.search_query = query
+        if not query:
+            self.search = None
+            self.event_list.highlight(None)
+            self._update_titles()
+            return
+        self.search = Search(self.view, self.search_indexes[self.interaction], query)
+        self.event_list.highlight(self.search)
+        self._update_titles()
+        self.action_next_match(1)
+
+    # -- filtering ------------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        assert self.view is not None
+        self.app.push_screen(FilterScreen(self.view.counts(), self.view.types), self._filtered)
+
+    def _filtered(self, types: frozenset[str] | None) -> None:
+        if types is None or self.timeline is None:  # cancelled
+            return
+        index = self.event_list.index
+        self.filters[self.interaction] = types  # EventView shows all when every type is chosen
+        self._install()
+        if index is not None and self.view is not None and not self.view.shows(index):
+            self.notify(f"Event {index} is hidden by the filter: selected the nearest shown one.")
+
+    # -- playing ------------------------------------------------------------------------------------
+
+    def action_play(self) -> None:
+        if self.playing:
+            self.playing = False
+            return
+        if self.view is not None and self.event_list.cursor >= len(self.view) - 1:
+            self._select(0)  # at the end, play starts over
+        self.playing = True
+
+    def action_speed(self, step: int) -> None:
+        position = self._stream_time()
+        faster = [speed for speed in SPEEDS if speed > self.speed]
+        slower = [speed for speed in SPEEDS if speed < self.speed]
+        if step > 0 and faster:
+            self.speed = faster[0]
+        elif step < 0 and slower:
+            self.speed = slower[-1]
+        else:
+            self.notify(f"Already at the {'fastest' if step > 0 else 'slowest'} speed, {self.speed:g}x.")
+        if self.playing:
+            self._play_from = (position, self.clock())
+
+    def _stream_time(self) -> float:
+        """Where playback is in the stream, in seconds since the request."""
+        stream_at, wall = self._play_from
+        if self.playing:
+            return stream_at + (self.clock() - wall) * self.speed
+        index = self.event_list.index
+        timeline = self.timeline
+        return timeline.events[index].at if timeline is not None and index is not None else 0.0
+
+    def watch_speed(self) -> None:
+        self._update_titles()
+
+    def watch_playing(self, playing: bool) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if playing:
+            timeline, index = self.timeline, self.event_list.index
+            start = timeline.events[index].at if timeline is not None and index is not None else 0.0
+            self._play_from = (start, self.clock())
+            self._play_expected = index
+            self._tick()
+        self._update_titles()
+
+    def _tick(self) -> None:
+        self._timer = None
+        view = self.view
+        if not self.playing or view is None or not len(view):
+            return
+        target = self._stream_time()
+        row = max(view.row_at(target), self.event_list.cursor)
+        if row != self.event_list.cursor:
+            self._play_expected = view.index(row)
+            self._select(row)
+        if row >= len(view) - 1:
+            self.playing = False
+            self.notify("End of the stream: playback stopped.")
+            return
+        wait = (view.events[view.index(row + 1)].at - target) / self.speed
+        self._timer = self.set_timer(min(max(wait, 1 / 60), MAX_TICK), self._tick)
+
+    # -- streams, panes, help ----------------------------------------------------------------------------
+
+    def action_next_stream(self) -> None:
+        if len(self.streams) < 2:
+            self.notify("This cassette holds one streamed response.")
+            return
+        self.load(self.streams[(self.streams.index(self.interaction) + 1) % len(self.streams)])
+
+    def action_next_pane(self) -> None:
+        panes = self.panes
+        current = next((n for n, pane in enumerate(panes) if pane.has_class("-current")), 0)
+        panes[current].remove_class("-current")
+        panes[(current + 1) % len(panes)].add_class("-current")
+        self._update_tabs()
+
+    def _update_tabs(self) -> None:
+        panes = self.panes
+        current = next((n for n, pane in enumerate(panes) if pane.has_class("-current")), 0)
+        self.query_one(PaneTabs).select([pane.TITLE for pane in panes], current)
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif isinstance(self.focused, Pane):
+            self.maximize(self.focused)
+        else:
+            self.notify("Focus a pane first (tab), then z to zoom it.")
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.BINDINGS))

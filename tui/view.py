@@ -1,0 +1,123 @@
+"""What the event list shows and where each navigation key lands: plain logic over a Timeline.
+
+The list shows *rows*; a row is the position of an event among the events the filter lets through.
+Everything here works on rows and event indexes alone, so it is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from replayer import Timeline
+from replayer.events import StreamEvent
+
+__all__ = ["BOUNDARIES", "FAMILIES", "EventView", "family"]
+
+#: The colour groups of the event list, in the order the help screen lists them.
+FAMILIES = ("run", "step", "message", "error", "other")
+
+#: Events where a message or a run step starts or ends (``n`` / ``N``).
+BOUNDARIES = frozenset(
+    {
+        "thread.message.created",
+        "thread.message.completed",
+        "thread.message.incomplete",
+        "thread.run.step.created",
+        "thread.run.step.completed",
+        "thread.run.step.failed",
+        "thread.run.step.cancelled",
+        "thread.run.step.expired",
+        # the Responses API's equivalents
+        "response.output_item.added",
+        "response.output_item.done",
+    }
+)
+
+
+def family(name: str) -> str:
+    """``run``, ``step``, ``message``, ``error`` or ``other``: what the event is about, for its colour."""
+    if name == "error" or name.endswith((".failed", ".expired")):
+        return "error"
+    if name.startswith("thread.run.step."):
+        return "step"
+    if name.startswith("thread.message."):
+        return "message"
+    if name.startswith("thread."):
+        return "run"
+    if name.startswith("response."):  # the Responses API
+        if name.startswith(("response.output_text.", "response.content_part.", "response.refusal.")):
+            return "message"
+        if name.startswith("response.output_item.") or "_call" in name:
+            return "step"
+        return "run"
+    if name == "message":  # a Chat Completions chunk: the stream names no event
+        return "message"
+    return "other"
+
+
+class EventView:
+    """The rows of one timeline under a filter (``types``: the event types shown; ``None``: all)."""
+
+    def __init__(self, timeline: Timeline, types: frozenset[str] | None = None) -> None:
+        self.timeline = timeline
+        self.events: list[StreamEvent] = timeline.events
+        present = {event.name for event in self.events}
+        if types is not None and present <= types:
+            types = None
+        self.types = types
+        self.rows: Sequence[int] = (
+            range(len(self.events)) if types is None else [e.index for e in self.events if e.name in types]
+        )
+        self._times: list[float] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def filtered(self) -> bool:
+        return self.types is not None
+
+    def counts(self) -> Counter[str]:
+        """How many events of each type the whole stream holds (for the filter dialog)."""
+        return Counter(event.name for event in self.events)
+
+    def index(self, row: int) -> int:
+        """The event index shown on ``row``."""
+        return self.rows[row]
+
+    def row_of(self, index: int) -> int:
+        """The row of event ``index`` or, when the filter hides it, of the nearest shown event before it
+        (after it, when none is before)."""
+        if not self.rows:
+            return 0
+        return max(bisect_right(self.rows, index) - 1, 0)
+
+    def shows(self, index: int) -> bool:
+        row = bisect_left(self.rows, index)
+        return row < len(self.rows) and self.rows[row] == index
+
+    def find(self, row: int, step: int, predicate: Callable[[StreamEvent], bool]) -> int | None:
+        """The first row after ``row`` (``step`` 1) or before it (``step`` -1) whose event matches."""
+        events, rows = self.events, self.rows
+        candidates = range(row + 1, len(rows)) if step > 0 else range(row - 1, -1, -1)
+        for candidate in candidates:
+            if predicate(events[rows[candidate]]):
+                return candidate
+        return None
+
+    def same_type(self, row: int, step: int) -> int | None:
+        """``J`` / ``K``: the next or previous event of the type on ``row``."""
+        name = self.events[self.rows[row]].name
+        return self.find(row, step, lambda event: event.name == name)
+
+    def boundary(self, row: int, step: int) -> int | None:
+        """``n`` / ``N``: the next or previous event where a message or run step starts or ends."""
+        return self.find(row, step, lambda event: event.name in BOUNDARIES)
+
+    def row_at(self, seconds: float) -> int:
+        """The last row whose event had arrived ``seconds`` after the request (the first row if none)."""
+        if self._times is None:
+            self._times = [self.events[index].at for index in self.rows]
+        return max(bisect_right(self._times, seconds) - 1, 0)

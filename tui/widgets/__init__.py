@@ -1,0 +1,29 @@
+"""The TUI's widgets, one per module."""
+
+from .callbacks_pane import CallbacksPane
+from .event_list import EventList
+from .index_progress import IndexProgress
+from .list_status import ListStatus
+from .message_pane import MessagePane
+from .pane import Pane
+from .pane_tabs import PaneTabs
+from .prompt import Prompt
+from .raw_pane import RawPane
+from .run_pane import RunPane
+from .step_pane import StepPane
+from .tape_header import TapeHeader
+
+__all__ = [
+    "CallbacksPane",
+    "EventList",
+    "IndexProgress",
+    "ListStatus",
+    "MessagePane",
+    "Pane",
+    "PaneTabs",
+    "Prompt",
+    "RawPane",
+    "RunPane",
+    "StepPane",
+    "TapeHeader",
+]

@@ -1,0 +1,152 @@
+"""A titled box showing one renderable, scrolled by hand: the base of the snapshot panes.
+
+Panes draw through the Line API and never change size with their content, so updating one at
+every step repaints that pane alone. (A ``Static`` in a scrolling container asks for a layout of
+the whole screen on every update: three times the cost of a step.)
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.strip import Strip
+from textual.widget import Widget
+
+from replayer import Moment, Timeline
+
+
+class Pane(Widget, can_focus=True):
+    """Shows what the handler sees at one event; subclasses say what, in :meth:`render_moment`."""
+
+    ALLOW_MAXIMIZE = True
+
+    DEFAULT_CSS = """
+    Pane {
+        height: 1fr;
+        border: round $panel-lighten-2;
+        border-title-color: $text-primary;
+        border-subtitle-color: $text-muted;
+        padding: 0 1;
+        &:focus { border: round $accent; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_by(-1)", "scroll up", show=False),
+        Binding("down", "scroll_by(1)", "scroll down", show=False),
+        Binding("pageup", "scroll_page(-1)", "page up", show=False),
+        Binding("pagedown", "scroll_page(1)", "page down", show=False),
+        Binding("home", "scroll_to_edge(0)", "top", show=False),
+        Binding("end", "scroll_to_edge(1)", "bottom", show=False),
+    ]
+
+    #: The pane's name, shown in its border until a moment gives a fuller title.
+    TITLE = ""
+    #: Keep the end in view (panes whose news arrives at the bottom, like the growing message).
+    FOLLOW_END = False
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.border_title = self.TITLE
+        self._renderable: RenderableType = Text("")
+        self._strips: list[Strip] | None = None
+        self._subtitle = ""
+        #: The first line shown.
+        self.top = 0
+
+    # -- content --------------------------------------------------------------------------------------
+
+    def show(self, renderable: RenderableType, title: str | None = None, subtitle: str = "") -> None:
+        """Show ``renderable`` from its start (its end, for a pane that follows the end)."""
+        if (title or self.TITLE) != str(self.border_title or ""):
+            self.border_title = title or self.TITLE
+        self._subtitle = subtitle
+        self._renderable = renderable
+        before, top = self._strips, self.top
+        self.top = -1 if self.FOLLOW_END else 0  # -1: the end, once the lines are known
+        self._layout()
+        if self._strips != before or self.top != top:  # most events leave most panes as they were
+            self.refresh()
+
+    def show_moment(self, timeline: Timeline, moment: Moment) -> None:
+        """Update the pane for ``moment`` (the state after the selected event)."""
+        title, subtitle, renderable = self.render_moment(timeline, moment)
+        self.show(renderable, title, subtitle)
+
+    def render_moment(self, timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
+        raise NotImplementedError
+
+    @property
+    def lines(self) -> list[Strip]:
+        """The renderable laid out at the pane's width."""
+        return self._strips or []
+
+    @property
+    def text(self) -> str:
+        """Everything the pane holds (shown or scrolled out of view), as plain text."""
+        return "\n".join(strip.text.rstrip() for strip in self.lines)
+
+    def _layout(self) -> None:
+        width = self.size.width
+        if width <= 0:  # not laid out yet: on_resize will do it
+            self._strips = None
+            return
+        console = self.app.console
+        options = console.options.update(width=width, height=None, highlight=False)
+        rendered = console.render_lines(self._renderable, options, style=self.rich_style, pad=True)
+        self._strips = [Strip(line, width) for line in rendered]
+        self._clamp()
+
+    # -- scrolling ------------------------------------------------------------------------------------
+
+    def _clamp(self) -> None:
+        bottom = max(len(self._strips or ()) - self.size.height, 0)
+        self.top = bottom if self.top < 0 else min(self.top, bottom)
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        total, height = len(self._strips or ()), self.size.height
+        where = f"lines {self.top + 1}-{min(self.top + height, total)} of {total}" if total > height > 0 else ""
+        subtitle = " · ".join(part for part in (self._subtitle, where) if part)
+        if subtitle != str(self.border_subtitle or ""):
+            self.border_subtitle = subtitle
+
+    def scroll_lines(self, lines: int) -> None:
+        self.top = max(self.top + lines, 0)
+        self._clamp()
+        self.refresh()
+
+    def action_scroll_by(self, lines: int) -> None:
+        self.scroll_lines(lines)
+
+    def action_scroll_page(self, pages: int) -> None:
+        self.scroll_lines(pages * max(self.size.height - 1, 1))
+
+    def action_scroll_to_edge(self, end: int) -> None:
+        self.top = len(self.lines) if end else 0
+        self._clamp()
+        self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_lines(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_lines(-3)
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    # -- drawing --------------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        lines = self.lines
+        index = self.top + y
+        if 0 <= index < len(lines):
+            return lines[index]
+        return Strip.blank(self.size.width, self.rich_style)

@@ -1,0 +1,70 @@
+"""The header line: the cassette, the request, event count, duration, first event and first text,
+and a sparkline of the gaps between events."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, Sparkline
+
+from replayer import Timeline
+from replayer.accumulator import State
+from replayer.events import text_of
+
+from ..formatting import request_path
+
+
+def facts(name: str, timeline: Timeline, streams: list[int]) -> str:
+    """The header's text, most telling first (a narrow terminal cuts it from the end)."""
+    record = timeline.interaction_record
+    events = timeline.events
+    parts = [name, f"{len(events):,} events in {timeline.duration:.3f}s"]
+    if events:
+        parts.append(f"first event +{events[0].at:.3f}s")
+    first_text = next((event.at for event in events if text_of(event)), None)
+    if first_text is not None:
+        parts.append(f"first text +{first_text:.3f}s")
+    final = timeline.state(len(events) - 1) if events else None
+    if isinstance(final, State) and final.current_run is not None:
+        parts.append(str(final.current_run.status))
+    if not record.complete:
+        parts.append("cut off")
+    request = f"{record.request.method} {request_path(record.request.uri)}"
+    if len(streams) > 1:
+        request = f"stream {streams.index(timeline.interaction) + 1}/{len(streams)}: {request}"
+    parts.append(request)
+    return " · ".join(parts)
+
+
+class TapeHeader(Horizontal):
+    """One line at the top of the screen."""
+
+    DEFAULT_CSS = """
+    TapeHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        & > Label {
+            width: auto;
+            max-width: 85%;
+            padding: 0 1;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+            text-style: bold;
+        }
+        & > Sparkline {
+            width: 1fr;
+            min-width: 10;
+            margin: 0 1;
+        }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("ssetape", markup=False)
+        yield Sparkline([0.0], summary_function=max)
+
+    def show(self, name: str, timeline: Timeline, streams: list[int]) -> None:
+        self.query_one(Label).update(facts(name, timeline, streams))
+        self.query_one(Sparkline).data = [event.gap for event in timeline.events] or [0.0]
+        self.query_one(Sparkline).tooltip = "gaps between events (the tallest bar: the longest gap)"
