@@ -12,7 +12,9 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -108,6 +110,18 @@ def recover(out: str | Path) -> Recovered | None:
     return found
 
 
+def _worker_init(parent: int) -> None:
+    """In the serializing worker: leave Ctrl-C to the proxy, and go when the proxy is gone (even by kill -9)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="ssetape-parent-watch", daemon=True).start()
+
+
 class ProxyRecording:
     """Records the proxy's exchanges into ``out``. :meth:`begin` one per request, :meth:`close` at the end.
 
@@ -141,12 +155,24 @@ class ProxyRecording:
         # Serializing cassettes is pure Python: in a worker process it does not compete with the
         # event loop for this process's GIL (spawned, so nothing of this process is inherited).
         self._pool = (
-            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
             if serialize_in_subprocess
             else None
         )
         if self._pool is not None:
-            self._pool.submit(int)  # start the worker now, not in the middle of the first busy moment
+            # Start the worker now, not in the middle of the first busy moment, and with SIGINT blocked:
+            # Ctrl-C reaches the terminal's whole process group, and it is for the proxy to handle (it
+            # then shuts the worker down). If the worker dies anyway, saves go on in this process.
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                self._pool.submit(int)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         self.output: _CassetteOutput | SplitOutput
         if self.split:
             self.output = SplitOutput(
