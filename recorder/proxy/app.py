@@ -80,7 +80,7 @@ class ProxyApp:
         self._timeout = timeout
         self._session: aiohttp.ClientSession | None = None
 
-    def _client(self) -> aiohttp.ClientSession:
+    def session(self) -> aiohttp.ClientSession:
         if self._session is None:  # created in the running loop, on first use
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=30),
@@ -156,7 +156,7 @@ class _Exchange:
     async def run(self, method: str, url: yarl.URL, headers: list[tuple[str, str]], body: bytes) -> None:
         recording = self.app.recording
         try:
-            response = await self.app._client().request(
+            response = await self.app.session().request(
                 method, url, headers=headers, data=body or None, allow_redirects=False
             )
         except asyncio.CancelledError:

@@ -635,12 +635,14 @@ def test_redaction_options_keep_more_secrets_off_disk(bad: Bad) -> None:
         assert secret not in on_disk
 
 
-def test_an_unreachable_upstream_is_a_502_and_recorded(tmp_path: Path) -> None:
+def test_an_unreachable_upstream_is_a_502_and_recorded_and_the_url_is_loopback(tmp_path: Path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
     out = tmp_path / "down.json"
     with proxy_process(tmp_path, closed, out) as proxy:
+        assert proxy.url.startswith("http://127.0.0.1:")  # loopback unless --host says otherwise
+        assert "OPENAI_BASE_URL=" + proxy.url + "/v1" in _wait_for(proxy.stderr, "OPENAI_BASE_URL")
         response = httpx2.get(proxy.base_url + "/models", timeout=10)
         assert response.status_code == 502
         assert response.headers["x-ssetape-error"] == "ConnectError"
@@ -648,12 +650,6 @@ def test_an_unreachable_upstream_is_a_502_and_recorded(tmp_path: Path) -> None:
     interaction = load(out).interactions[0]
     assert interaction.response.status.code == 502
     assert interaction.response.body_bytes == response.content
-
-
-def test_the_first_line_is_the_loopback_url(tmp_path: Path) -> None:
-    with proxy_process(tmp_path, "http://127.0.0.1:9", tmp_path / "x.yaml") as proxy:
-        assert proxy.url.startswith("http://127.0.0.1:")
-        assert "OPENAI_BASE_URL=" + proxy.url + "/v1" in _wait_for(proxy.stderr, "OPENAI_BASE_URL")
 
 
 def _wait_for(read: Callable[[], str], text: str) -> str:
