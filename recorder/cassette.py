@@ -11,16 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .sse import decode as decode_sse
 
 #: vcrpy's cassette format version (the top-level ``version`` key).
 VCR_FORMAT_VERSION = 1
-#: The version of ssetape's extension (``response.ssetape.format``).
-FORMAT_VERSION = 1
+#: The version of ssetape's extension (``response.ssetape.format``). 2 writes ``chunks`` as text;
+#: format 1 (a YAML list of pairs) still reads.
+FORMAT_VERSION = 2
 EXTENSION_KEY = "ssetape"
 
 Headers = dict[str, list[str]]
@@ -51,12 +52,42 @@ class Recording(BaseModel):
     recorded_at: datetime | None = None
     #: Seconds from sending the request to receiving the response headers.
     response_at: float = 0.0
-    #: One ``[seconds since the request was sent, size in bytes]`` pair per network chunk.
+    #: One ``(seconds since the request was sent, size in bytes)`` pair per network chunk. On disk:
+    #: ``"0.413101:183 0.438722:92 ..."``, since a YAML list of 50k pairs takes seconds to load.
     chunks: list[tuple[float, int]] = Field(default_factory=list)
     complete: bool = True
     error: StreamError | None = None
     #: ``"base64"`` when a JSON cassette holds a body that is not UTF-8 text.
     body_encoding: Literal["base64"] | None = None
+
+
+    @field_validator("chunks", mode="before")
+    @classmethod
+    def _chunks_from_text(cls, value: Any) -> Any:
+        return decode_chunks(value) if isinstance(value, str) else value
+
+
+#: Pairs per line when chunks are written as text.
+_CHUNKS_PER_LINE = 8
+
+
+def encode_chunks(chunks: list[tuple[float, int]]) -> str:
+    """``at:size`` pairs, a few to a line: compact on disk, fast to read, still diffable."""
+    pairs = [f"{at:.6f}".rstrip("0").rstrip(".") + f":{size}" for at, size in chunks]
+    return "\n".join(" ".join(pairs[i : i + _CHUNKS_PER_LINE]) for i in range(0, len(pairs), _CHUNKS_PER_LINE))
+
+
+def decode_chunks(text: str) -> list[tuple[float, int]]:
+    chunks = []
+    for number, pair in enumerate(text.split()):
+        at, colon, size = pair.partition(":")
+        try:
+            if not colon:
+                raise ValueError
+            chunks.append((float(at), int(size)))
+        except ValueError:
+            raise ValueError(f"chunk {number} is {pair!r}, expected seconds:size such as 0.413:183") from None
+    return chunks
 
 
 class RecordedRequest(BaseModel):

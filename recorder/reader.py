@@ -14,8 +14,11 @@ from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
 from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
 from .writer import is_json_path
 
+#: libyaml's loader when PyYAML was built with it: about ten times faster on big cassettes.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _Loader(yaml.SafeLoader):
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
     """Safe loading, plus the harmless python tags vcrpy itself writes into cassettes."""
 
 

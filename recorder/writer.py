@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .cassette import FORMAT_VERSION, encode_chunks
+
 if TYPE_CHECKING:
     from .cassette import Cassette
 
@@ -38,7 +40,8 @@ def to_data(cassette: Cassette, *, for_json: bool) -> dict[str, Any]:
                     recording = dict(recording or {}, body_encoding="base64")
         if recording is not None:
             recording = {key: value for key, value in recording.items() if value is not None}
-            recording["chunks"] = [[round(at, 6), size] for at, size in recording.get("chunks", [])]
+            recording["format"] = FORMAT_VERSION  # the chunks below are in this format's encoding
+            recording["chunks"] = encode_chunks(recording.get("chunks", []))
             if "recorded_at" in recording:
                 recording["recorded_at"] = recording["recorded_at"].isoformat()
             if recording.get("error") is None:
@@ -69,7 +72,14 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    # vcrpy's look for header values ([application/json]); anything nested stays in block style.
+    flow = all(not isinstance(item, (dict, list)) for item in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(list, _represent_list)
 
 
 def serialize(cassette: Cassette, path: Path) -> str:
@@ -78,7 +88,7 @@ def serialize(cassette: Cassette, path: Path) -> str:
     return yaml.dump(
         to_data(cassette, for_json=False),
         Dumper=_Dumper,
-        default_flow_style=None,
+        default_flow_style=False,
         allow_unicode=True,
         sort_keys=False,
         width=4096,

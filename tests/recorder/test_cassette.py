@@ -8,6 +8,7 @@ import pytest
 
 import recorder
 from recorder import (
+    FORMAT_VERSION,
     Cassette,
     CassetteDecodeError,
     CassetteError,
@@ -22,13 +23,13 @@ from recorder import (
 )
 from recorder.cassette import Body, Status
 
-SSE = "event: thread.message.delta\ndata: {\"v\": \"héllo 你好 🎉\"}\n\nevent: done\ndata: [DONE]\n\n"
+SSE = 'event: thread.message.delta\ndata: {"v": "héllo 你好 🎉"}\n\nevent: done\ndata: [DONE]\n\n'
 
 
 def make_interaction(body: str | bytes, chunk_sizes: list[int] | None = None, **recording: object) -> Interaction:
     raw = body.encode() if isinstance(body, str) else body
     sizes = chunk_sizes if chunk_sizes is not None else [len(raw)]
-    chunks = [(0.1 * (i + 1), size) for i, size in enumerate(sizes)]
+    chunks = [(round(0.1 * (i + 1), 6), size) for i, size in enumerate(sizes)]
     return Interaction(
         request=RecordedRequest(
             method="POST",
@@ -161,8 +162,39 @@ def test_undecodable_cassettes_name_the_file_and_line(
 
 def test_chunk_sizes_must_add_up_to_the_body(tmp_path: Path) -> None:
     path = Cassette(interactions=[make_interaction(SSE)]).save(tmp_path / "c.yaml")
-    path.write_text(path.read_text().replace(f"[0.1, {len(SSE.encode())}]", "[0.1, 3]"))
+    path.write_text(path.read_text().replace(f"0.1:{len(SSE.encode())}", "0.1:3"))
     with pytest.raises(CassetteDecodeError, match=r"chunk sizes add up to 3 bytes but the body has"):
+        load(path)
+
+
+def test_chunks_are_compact_text_on_disk_and_read_back_exactly(tmp_path: Path) -> None:
+    sizes = [1] * 20 + [len(SSE.encode()) - 20]
+    cassette = Cassette(interactions=[make_interaction(SSE, sizes)])
+    text = cassette.save(tmp_path / "c.yaml").read_text()
+    assert "0.1:1 0.2:1 0.3:1" in text
+    assert load(tmp_path / "c.yaml").interactions[0].response.ssetape == cassette.interactions[0].response.ssetape
+
+
+def test_format_1_chunk_lists_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "old.yaml"
+    path.write_text(
+        "version: 1\ninteractions:\n- request: {method: GET, uri: 'http://x/v1/s'}\n  response:\n"
+        "    status: {code: 200}\n    headers: {content-type: [text/event-stream]}\n"
+        '    body: {string: "data: a\\n\\ndata: b\\n\\n"}\n'
+        "    ssetape:\n      format: 1\n      chunks:\n      - [0.1, 9]\n      - [0.25, 9]\n"
+    )
+    assert [(c.at, c.data) for c in load(path).interactions[0].chunks()] == [
+        (0.1, b"data: a\n\n"),
+        (0.25, b"data: b\n\n"),
+    ]
+
+
+def test_a_malformed_chunk_is_located(tmp_path: Path) -> None:
+    path = Cassette(interactions=[make_interaction(SSE)]).save(tmp_path / "c.yaml")
+    path.write_text(path.read_text().replace(f"0.1:{len(SSE.encode())}", "0.1-oops"))
+    with pytest.raises(
+        CassetteDecodeError, match=r"interactions\.0\.response\.ssetape\.chunks.*chunk 0 is '0\.1-oops'"
+    ):
         load(path)
 
 
@@ -182,7 +214,7 @@ def test_wrong_vcr_version_says_what_to_do(tmp_path: Path) -> None:
 
 def test_newer_ssetape_format_says_upgrade(tmp_path: Path) -> None:
     path = Cassette(interactions=[make_interaction(SSE)]).save(tmp_path / "c.yaml")
-    path.write_text(path.read_text().replace("format: 1", "format: 99"))
+    path.write_text(path.read_text().replace(f"format: {FORMAT_VERSION}", "format: 99"))
     with pytest.raises(CassetteVersionError, match=r"newer ssetape.*upgrade"):
         load(path)
 
@@ -191,7 +223,7 @@ def test_plain_vcr_cassette_streams_one_chunk_per_event(tmp_path: Path) -> None:
     path = tmp_path / "plain.yaml"
     path.write_text(
         "interactions:\n- request:\n    body: null\n    headers: {}\n    method: GET\n    uri: http://x/v1/s\n"
-        "  response:\n    body:\n      string: \"data: a\\n\\ndata: b\\n\\n: trailing comment\"\n"
+        '  response:\n    body:\n      string: "data: a\\n\\ndata: b\\n\\n: trailing comment"\n'
         "    headers:\n      Content-Type: [text/event-stream]\n    status: {code: 200, message: OK}\n"
         "version: 1\n"
     )

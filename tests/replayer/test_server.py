@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 
 import httpx
 import openai
@@ -17,17 +18,29 @@ from tests.fixtures.test_cassettes import oracle, run_session
 SESSION_IDS = [session.name for session in SESSIONS]
 
 
-def client(server: ReplayServer) -> openai.OpenAI:
-    return openai.OpenAI(base_url=server.base_url, api_key="sk-anything", max_retries=0)
+@pytest.fixture
+def connect() -> Iterator[Callable[[ReplayServer], openai.OpenAI]]:
+    """Clients on a server, all closed at the end (an unclosed one warns when collected)."""
+    made: list[openai.OpenAI] = []
+
+    def make(server: ReplayServer) -> openai.OpenAI:
+        made.append(openai.OpenAI(base_url=server.base_url, api_key="sk-anything", max_retries=0))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()
 
 
 @pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
-def test_every_session_replays_over_http_as_recorded(session: Session) -> None:
+def test_every_session_replays_over_http_as_recorded(
+    session: Session, connect: Callable[[ReplayServer], openai.OpenAI]
+) -> None:
     path = FIXTURES / f"{session.name}.yaml"
     cassette = load(path)
     served: list[ServedRequest] = []
     with ReplayServer(path, speed=0, on_request=served.append, allow_repeats=False) as server:
-        got = run_session(session, client(server))
+        got = run_session(session, connect(server))
     want = [oracle(cassette.interactions[i]) for i in cassette.streams()]
     assert len(got) == len(want)
     for replayed, original in zip(got, want, strict=True):
@@ -83,11 +96,13 @@ def test_streams_are_paced_as_recorded() -> None:
     assert total >= chunks[-1].at / speed * 0.95
 
 
-def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recordings() -> None:
+def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recordings(
+    connect: Callable[[ReplayServer], openai.OpenAI],
+) -> None:
     served: list[ServedRequest] = []
     with ReplayServer(FIXTURES / "text.yaml", speed=0, on_request=served.append) as server:
         with pytest.raises(openai.NotFoundError) as caught:
-            client(server).beta.threads.messages.list(thread_id="thread_other")
+            connect(server).beta.threads.messages.list(thread_id="thread_other")
         body = httpx.get(server.url + "/v1/nowhere").json()
     assert "no recorded response matches GET /v1/threads/thread_other/messages" in str(caught.value)
     assert "closest recorded requests:" in str(caught.value)
@@ -96,15 +111,15 @@ def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recordi
     assert str(served[0]).startswith("GET /v1/threads/thread_other/messages → 404 (no recording) in ")
 
 
-def test_repeats_are_served_again_unless_once() -> None:
+def test_repeats_are_served_again_unless_once(connect: Callable[[ReplayServer], openai.OpenAI]) -> None:
     path = FIXTURES / "text.yaml"
     with ReplayServer(path, speed=0) as server:
-        answers = [client(server).beta.threads.create().id for _ in range(3)]
+        answers = [connect(server).beta.threads.create().id for _ in range(3)]
     assert len(set(answers)) == 1
     with ReplayServer(path, speed=0, allow_repeats=False) as server:
-        client(server).beta.threads.create()
+        connect(server).beta.threads.create()
         with pytest.raises(openai.NotFoundError, match="every recording of it is used up"):
-            client(server).beta.threads.create()
+            connect(server).beta.threads.create()
 
 
 def test_plain_responses_carry_their_length_and_the_recorded_headers() -> None:

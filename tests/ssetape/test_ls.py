@@ -52,10 +52,10 @@ def test_an_unreadable_cassette_is_one_line_and_the_others_are_still_listed(tmp_
     bad.write_text("version: 1\ninteractions:\n  - [unclosed\n")
     result = run("ls", str(bad), str(FIXTURES / "text.yaml"), str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        f"Error: {bad}:4: invalid YAML: expected ',' or ']', but got '<stream end>'",
-        f"Error: {tmp_path / 'nope.yaml'}: no such cassette",
-    ]
+    unreadable, missing = result.stderr.splitlines()
+    # The parser's own words follow (libyaml and pure-Python PyYAML word it differently).
+    assert unreadable.startswith(f"Error: {bad}:4: invalid YAML: ") and "']'" in unreadable
+    assert missing == f"Error: {tmp_path / 'nope.yaml'}: no such cassette"
     assert "POST    /v1/threads/thread_mog3aTMOL2M3CUjc9jGkIzfx/runs" in result.stdout
     assert "Traceback" not in result.output
 
