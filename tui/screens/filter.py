@@ -34,7 +34,7 @@ class FilterScreen(ModalScreen[frozenset[str] | None]):
             background: $surface;
             padding: 0 1;
         }
-        & SelectionList { height: auto; max-height: 30; border: none; padding: 0; }
+        & SelectionList { width: auto; height: auto; max-height: 30; padding: 0; }
         & Label { color: $text-muted; margin-top: 1; }
     }
     """

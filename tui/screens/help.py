@@ -22,16 +22,17 @@ PANES = (
 )
 #: The families of the event list, the theme colour each is drawn in (see EventList), what they cover.
 COLOURS = (
-    ("run", "primary", "thread.run.* and thread.created"),
-    ("step", "secondary", "thread.run.step.*"),
-    ("message", "success", "thread.message.*"),
-    ("error", "error", "error, *.failed, *.expired"),
+    ("run", "text-primary", "thread.run.* and thread.created"),
+    ("step", "text-secondary", "thread.run.step.*"),
+    ("message", "text-success", "thread.message.*"),
+    ("error", "text-error", "error, *.failed, *.expired"),
 )
 EXTRA_KEYS = (("tab", "focus the next pane (the arrows then scroll it)"),)
 
 
 def _key(binding: Binding) -> str:
     names = {
+        "question_mark": "?",
         "down": "↓",
         "up": "↑",
         "colon": ":",

@@ -57,10 +57,10 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         & > .event-list--gap-long { color: $warning; text-style: bold; }
         & > .event-list--match { color: $accent; text-style: bold; }
         & > .event-list--summary { color: $text; }
-        & > .event-list--run { color: $primary; }
-        & > .event-list--step { color: $secondary; }
-        & > .event-list--message { color: $success; }
-        & > .event-list--error { color: $error; text-style: bold; }
+        & > .event-list--run { color: $text-primary; }
+        & > .event-list--step { color: $text-secondary; }
+        & > .event-list--message { color: $text-success; }
+        & > .event-list--error { color: $text-error; text-style: bold; }
         & > .event-list--other { color: $text-muted; }
     }
     """
@@ -178,7 +178,10 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_row(self, event: StreamEvent, width: int, selected: bool) -> Strip:
         style = self.get_component_rich_style
-        base = self.rich_style + (style("event-list--cursor") if selected else Style())
+        base = self.rich_style
+        # the cursor's background and weight go on top of each column's colours
+        cursor = style("event-list--cursor")
+        over = Style(bgcolor=cursor.bgcolor, bold=cursor.bold) if selected else Style()
         index_width, time_width, name_width = self._columns
         matched = self.search is not None and event.index in self.search
         gap_style = "event-list--gap-long" if event.gap >= LONG_GAP else "event-list--gap"
@@ -199,5 +202,5 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         if cell_len(summary) > room:
             summary = set_cell_size(summary, room - 1) + "…" if room > 1 else ""
         cells.append((summary, style("event-list--summary")))
-        segments = [Segment(text, base + cell_style) for text, cell_style in cells]
-        return Strip(segments).adjust_cell_length(width, base)
+        segments = [Segment(text, base + cell_style + over) for text, cell_style in cells]
+        return Strip(segments).adjust_cell_length(width, base + over)

@@ -48,6 +48,8 @@ class Pane(Widget, can_focus=True):
     TITLE = ""
     #: Keep the end in view (panes whose news arrives at the bottom, like the growing message).
     FOLLOW_END = False
+    #: Style that marks what the selected event changed; the pane scrolls to its first mark.
+    MARK = "reverse"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -69,6 +71,8 @@ class Pane(Widget, can_focus=True):
         before, top = self._strips, self.top
         self.top = -1 if self.FOLLOW_END else 0  # -1: the end, once the lines are known
         self._layout()
+        if not self.FOLLOW_END:
+            self._show_mark()
         if self._strips != before or self.top != top:  # most events leave most panes as they were
             self.refresh()
 
@@ -102,6 +106,16 @@ class Pane(Widget, can_focus=True):
         self._clamp()
 
     # -- scrolling ------------------------------------------------------------------------------------
+
+    def _show_mark(self) -> None:
+        """Scroll so that the first marked line (what the event changed) is in view, a line below the top."""
+        height = self.size.height
+        for number, strip in enumerate(self.lines):
+            if any(segment.style is not None and segment.style.reverse for segment in strip):
+                if number >= height:
+                    self.top = number - 1
+                    self._clamp()
+                return
 
     def _clamp(self) -> None:
         bottom = max(len(self._strips or ()) - self.size.height, 0)

@@ -1,0 +1,64 @@
+"""How the TUI looks (pytest-textual-snapshot), one class per screen.
+
+Update after a deliberate change with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and
+look at the report before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.tui.helpers import app_for, ready
+from tui.widgets import Prompt
+
+SIZE = (120, 36)
+
+
+def at(index: int, *then: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Before the screenshot: wait for the stream to be indexed, select event ``index``, press ``then``."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        screen = await ready(pilot)
+        await pilot.press("colon")
+        screen.query_one(Prompt).query_one(Input).value = str(index)
+        await pilot.press("enter", *then)
+        await pilot.pause()
+
+    return run_before
+
+
+class TestTimelineScreen:
+    def test_text_stream_mid_way(self, snap_compare: Callable[..., bool]) -> None:
+        """A text stream half-way: the message so far with the last delta highlighted, its callbacks."""
+        assert snap_compare(app_for("text"), terminal_size=SIZE, run_before=at(110))
+
+    def test_code_interpreter_step(self, snap_compare: Callable[..., bool]) -> None:
+        """Two parallel code_interpreter calls getting their logs and image in one step delta."""
+        assert snap_compare(app_for("code_interpreter"), terminal_size=SIZE, run_before=at(131))
+
+    def test_requires_action_run(self, snap_compare: Callable[..., bool]) -> None:
+        """A run stopping at requires_action: the function calls to answer, in the run pane."""
+        assert snap_compare(app_for("function_calling"), terminal_size=SIZE, run_before=at(34))
+
+    def test_failed_run(self, snap_compare: Callable[..., bool]) -> None:
+        """A failed run: its last_error, the step that failed, the incomplete message."""
+        assert snap_compare(app_for("failed"), terminal_size=SIZE, run_before=at(92))
+
+    def test_narrow_terminal(self, snap_compare: Callable[..., bool]) -> None:
+        """80x24: the list above one pane at a time, the tab line naming the others."""
+        assert snap_compare(app_for("code_interpreter"), terminal_size=(80, 24), run_before=at(140))
+
+
+class TestHelpScreen:
+    def test_help(self, snap_compare: Callable[..., bool]) -> None:
+        """? over the timeline: every key from the bindings, the panes, the colours."""
+        assert snap_compare(app_for("text"), terminal_size=(120, 44), run_before=at(0, "question_mark"))
+
+
+class TestFilterScreen:
+    def test_filter_dialog(self, snap_compare: Callable[..., bool]) -> None:
+        """f: the stream's event types by family with their counts, all shown."""
+        assert snap_compare(app_for("code_interpreter"), terminal_size=SIZE, run_before=at(0, "f"))

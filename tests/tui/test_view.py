@@ -1,0 +1,109 @@
+"""The logic under the keys, without a terminal: rows under a filter, navigation, search, formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recorder import CassetteDecodeError, CassetteNotFoundError
+from replayer import Timeline
+from tests.conftest import FIXTURES
+from tui.describe import quote
+from tui.formatting import format_gap, request_path, short_name
+from tui.search import Search, SearchIndex
+from tui.source import open_cassette
+from tui.view import EventView, family
+
+
+@pytest.fixture(scope="module")
+def code() -> Timeline:
+    return Timeline(FIXTURES / "code_interpreter.yaml")
+
+
+def test_a_filter_keeps_the_chosen_types_and_rows_map_to_the_nearest_shown_event(code: Timeline) -> None:
+    view = EventView(code, frozenset({"thread.run.step.created", "thread.run.step.completed"}))
+    assert list(view.rows) == [3, 38, 39, 132, 133, 175]
+    assert view.row_of(38) == 1 and view.row_of(100) == 2 and view.row_of(0) == 0
+    assert view.shows(39) and not view.shows(40)
+    assert view.same_type(0, 1) == 2  # 3 -> 39
+    assert view.boundary(1, -1) == 0
+    assert view.find(5, 1, lambda event: True) is None
+
+
+def test_choosing_every_type_is_no_filter(code: Timeline) -> None:
+    view = EventView(code, frozenset(event.name for event in code.events))
+    assert not view.filtered and len(view) == len(code)
+
+
+def test_row_at_finds_the_last_event_arrived_by_then(code: Timeline) -> None:
+    view = EventView(code)
+    assert view.row_at(0.0) == 0
+    assert code.events[view.row_at(2.5)].at <= 2.5 < code.events[view.row_at(2.5) + 1].at
+    assert view.row_at(1e9) == len(code) - 1
+
+
+def test_search_wraps_both_ways_and_follows_the_filter(code: Timeline) -> None:
+    index = SearchIndex(code.events)
+    search = Search(EventView(code), index, "matplotlib")
+    assert search.matches == [48, 132]
+    hit = search.next(48, 1)
+    assert hit is not None and (hit.row, hit.wrapped) == (132, False)
+    hit = search.next(132, 1)
+    assert hit is not None and (hit.row, hit.wrapped) == (48, True)
+    hit = search.next(48, -1)
+    assert hit is not None and (hit.row, hit.wrapped) == (132, True)
+    filtered = Search(EventView(code, frozenset({"thread.run.step.completed"})), index, "matplotlib")
+    assert filtered.matches == [132]
+    assert Search(EventView(code), index, "nothing like this").next(0, 1) is None
+
+
+def test_search_matches_decoded_text_as_well_as_json() -> None:
+    timeline = Timeline(FIXTURES / "multibyte.yaml")
+    index = SearchIndex(timeline.events)
+    text = "".join(t for e in timeline.events if (t := _text(e)))
+    assert Search(EventView(timeline), index, text[:2]).matches  # CJK or emoji, as the reader sees them
+
+
+def _text(event: object) -> str | None:
+    from replayer.events import text_of
+
+    return text_of(event)  # type: ignore[arg-type]
+
+
+def test_event_families_and_short_names() -> None:
+    assert family("thread.run.created") == "run"
+    assert family("thread.created") == "run"
+    assert family("thread.run.step.delta") == "step"
+    assert family("thread.message.delta") == "message"
+    assert family("thread.run.failed") == "error"
+    assert family("error") == "error"
+    assert family("response.output_text.delta") == "message"
+    assert family("done") == "other"
+    assert short_name("thread.run.step.in_progress") == "run.step.in_progress"
+
+
+def test_formats() -> None:
+    assert format_gap(0.0) == "     ·"
+    assert format_gap(0.056) == "  56ms"
+    assert format_gap(1.234) == " 1.23s"
+    assert request_path("https://api.openai.com/v1/threads/thread_mog3aTMOL2M3CUjc9jGkIzfx/runs") == (
+        "/v1/threads/thread_mog3…/runs"
+    )
+    assert quote("Hello world", 5) == "'Hello…'"
+    assert quote("Hello world", 5, tail=True) == "'…world'"
+    assert quote("it's", 2, tail=True) == '"…\'s"'
+
+
+def test_sse_dumps_open_and_bad_files_say_what_is_wrong(tmp_path: Path) -> None:
+    dump = tmp_path / "stream.sse"
+    dump.write_bytes(b'event: thread.run.created\ndata: {"id": "run_1", "status": "queued"}\n\n')
+    assert len(Timeline(open_cassette(dump))) == 1
+    with pytest.raises(CassetteNotFoundError, match="no such cassette"):
+        open_cassette(tmp_path / "missing.sse")
+    (tmp_path / "empty.sse").write_text("hello\n")
+    with pytest.raises(CassetteDecodeError, match="holds no Server-Sent Events"):
+        open_cassette(tmp_path / "empty.sse")
+    (tmp_path / "dir.sse").mkdir()
+    with pytest.raises(CassetteDecodeError, match="is a directory"):
+        open_cassette(tmp_path / "dir.sse")
