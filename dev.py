@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-DEMO = ["replay", "fixtures/code_interpreter.yaml", "--speed", "1"]
+DEMO = ["tui", "fixtures/code_interpreter.yaml"]
 
 
 def ensure_venv() -> None:
