@@ -61,7 +61,7 @@ async def upstream_app(scope: dict, receive: object, send: object) -> None:  # t
 def serve_upstream() -> None:
     import uvicorn
 
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY
     sock.bind(("127.0.0.1", 0))
     sock.listen(2048)
     print(f"http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
@@ -88,6 +88,7 @@ def process(args: list[str], *, url_from_stdout: bool = True, port: int | None =
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError(f"{args[0]} did not start listening")
                 time.sleep(0.1)
+        time.sleep(3)  # let the process finish starting up (ssetape starts its serializing worker) before timing
         yield url
     finally:
         proc.terminate()
@@ -171,17 +172,22 @@ def pct(values: list[float], q: float) -> float:
 
 # -- the report ---------------------------------------------------------------------------------------------
 def measure(base: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """Each figure is the median over ``--rounds`` rounds (a shared 2-core machine is noisy)."""
     results = {}
     for clients in args.clients:
-        paced = asyncio.run(workload(base, clients, args.events, args.gap, args.pad))
-        burst = asyncio.run(workload(base, clients, args.burst_events, 0.0, args.pad))
-        results[str(clients)] = {
-            "ttfb_ms": statistics.median(paced.ttfb) * 1000,
-            "p50_ms": pct(paced.latencies, 50),
-            "p99_ms": pct(paced.latencies, 99),
-            "events": paced.events,
-            "throughput_eps": burst.events / burst.wall,
-        }
+        rounds = []
+        for _ in range(args.rounds):
+            paced = asyncio.run(workload(base, clients, args.events, args.gap, args.pad))
+            burst = asyncio.run(workload(base, clients, args.burst_events, 0.0, args.pad))
+            rounds.append(
+                {
+                    "ttfb_ms": statistics.median(paced.ttfb) * 1000,
+                    "p50_ms": pct(paced.latencies, 50),
+                    "p99_ms": pct(paced.latencies, 99),
+                    "throughput_eps": burst.events / burst.wall,
+                }
+            )
+        results[str(clients)] = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
     return results
 
 
@@ -192,6 +198,7 @@ def main() -> None:
     parser.add_argument("--pad", type=int, default=100, help="bytes of padding per event (about 200 B each)")
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 50])
     parser.add_argument("--burst-events", type=int, default=2000, help="events per stream for throughput")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per workload; figures are their medians")
     parser.add_argument("--mitmdump", default=shutil.which("mitmdump"), help="mitmdump to compare with")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("serve", nargs="?", help=argparse.SUPPRESS)
@@ -221,7 +228,8 @@ def main() -> None:
 def report(table: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace) -> None:
     print(
         f"{args.events}-event streams, {args.gap * 1000:g} ms apart; throughput: {args.burst_events} events "
-        f"per stream, no gaps. {os.cpu_count()} CPUs."
+        f"per stream, no gaps. Medians of {args.rounds} rounds. {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at the end."
     )
     header = f"{'path':<10} {'clients':>7} {'TTFB ms':>8} {'+TTFB':>7} {'p50 ms':>7} {'+p50':>7} {'p99 ms':>7} "
     header += f"{'+p99':>7} {'p50 x':>6} {'p99 x':>6} {'events/s':>9} {'tput x':>6}"

@@ -92,9 +92,12 @@ class RecordingProxy:
     ) -> None:
         self.upstream = upstream_origin(upstream)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._socket = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY only on connections from a socket that
+        # says so, and without it Nagle holds a small event back until the client's delayed ACK (~40 ms).
+        self._socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
             self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._socket.bind((host, port))
             self._socket.listen(2048)
             self.recording = ProxyRecording(
