@@ -240,9 +240,10 @@ class ProxyRecording:
     def _finish(self, key: int, interaction: Interaction) -> None:
         self.journal.end(key, interaction)
         self.output.add(interaction, key)
+        capture = self._open.get(key)
+        events = capture.events if capture is not None else 0
         with self._state:
-            capture = self._open.pop(key, None)
-            events = capture.events if capture is not None else 0
+            self._open.pop(key, None)
             self._finished += 1
             self._streams += interaction.streamed
             self._events += events
@@ -255,15 +256,18 @@ class ProxyRecording:
     def stats(self) -> Stats:
         with self._state:
             in_flight = list(self._open.values())
-            return Stats(
-                interactions=self._finished,
-                in_flight=len(in_flight),
-                streams=self._streams + sum(capture.event_stream for capture in in_flight),
-                events=self._events + sum(capture.events for capture in in_flight),
-                bytes=self._bytes + sum(capture.size for capture in in_flight),
-                incomplete=self._incomplete,
-                files=len(self.files),
-            )
+            finished, streams, events, size = self._finished, self._streams, self._events, self._bytes
+            incomplete = self._incomplete
+        # Counting the events in flight decodes them: not while holding up the proxy's own calls.
+        return Stats(
+            interactions=finished,
+            in_flight=len(in_flight),
+            streams=streams + sum(capture.event_stream for capture in in_flight),
+            events=events + sum(capture.events for capture in in_flight),
+            bytes=size + sum(capture.size for capture in in_flight),
+            incomplete=incomplete,
+            files=len(self.files),
+        )
 
     @property
     def files(self) -> list[Path]:

@@ -48,6 +48,8 @@ ORGANIZATION = "org-secretorgvalue"
 PROJECT = "proj_secretprojectvalue"
 COOKIE = "session=cookie-secret-value"
 SECRETS = (API_KEY, ORGANIZATION, PROJECT, "cookie-secret-value")
+#: The Assistants sessions (their handlers are what LoggingHandler logs).
+ASSISTANT_SESSIONS = tuple(s for s in SESSIONS if getattr(s, "kind", "assistants") == "assistants")
 
 
 # -- running the proxy -------------------------------------------------------------------------------------
@@ -167,16 +169,16 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     with Upstream(pace=0) as upstream:
         with proxy_process(tmp, upstream.base_url, out, command=SSETAPE_RECORD) as proxy:
             client = sdk(proxy)
-            live = {session.name: run_session(session, client) for session in SESSIONS}
+            live = {session.name: run_session(session, client) for session in ASSISTANT_SESSIONS}
             returncode = proxy.stop()
         requests = list(upstream.requests)
     cassette = load(out)
     replay = replayer.openai_client(cassette)
-    replayed = {session.name: run_session(session, replay) for session in SESSIONS}
+    replayed = {session.name: run_session(session, replay) for session in ASSISTANT_SESSIONS}
     return Recorded(tmp, cassette, live, replayed, requests, returncode)
 
 
-@pytest.mark.parametrize("name", [session.name for session in SESSIONS])
+@pytest.mark.parametrize("name", [session.name for session in ASSISTANT_SESSIONS])
 def test_each_session_replays_as_the_live_client_saw_it(recorded: Recorded, name: str) -> None:
     live, replayed = recorded.live[name], recorded.replayed[name]
     if name not in ("polling", "vector_store_uploads"):
@@ -392,7 +394,7 @@ def test_an_existing_cassette_is_never_overwritten_unless_asked(tmp_path: Path) 
 
 def test_out_dir_gives_each_streamed_run_its_own_cassette(tmp_path: Path) -> None:
     out = tmp_path / "runs"
-    by_name = {session.name: session for session in SESSIONS}
+    by_name = {session.name: session for session in ASSISTANT_SESSIONS}
     with Upstream(pace=0) as upstream, proxy_process(tmp_path, upstream.base_url, f"{out}/") as proxy:
         client = sdk(proxy)
         live = {name: run_session(by_name[name], client) for name in ("text", "function_calling", "polling")}
