@@ -10,8 +10,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList
 
+from recorder import cassette_from_sse
 from tests.tui.helpers import SIZE, Notes, app_for, pane, ready
-from tui.screens import FilterScreen, HelpScreen
+from tui import TapeApp
+from tui.screens import FilterScreen, HelpScreen, TimelineScreen
 from tui.widgets import IndexProgress, Prompt
 
 pytestmark = pytest.mark.anyio
@@ -85,6 +87,9 @@ async def test_boundaries_ends_and_events_of_the_same_type() -> None:
         assert "No later thread.run.step.created event." in notes
         await pilot.press("K")
         assert screen.event_list.index == 39
+        top = round(screen.event_list.scroll_y)
+        await pilot.click("#event-list", offset=(10, 2))
+        assert screen.event_list.index == top + 2
 
 
 async def test_colon_jumps_to_an_index_a_relative_row_or_a_time() -> None:
@@ -235,6 +240,21 @@ async def test_t_switches_between_the_streams_of_a_cassette_and_back() -> None:
         await pilot.press("t")
         assert screen.interaction == 0
         assert screen.event_list.index == 35  # where it was
+
+
+async def test_a_stream_without_a_complete_event_says_so() -> None:
+    cassette = cassette_from_sse(b'event: thread.run.created\ndata: {"id": "run_1", "sta')
+    async with TapeApp(cassette, source="cut.sse").run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if isinstance(pilot.app.screen, TimelineScreen) and pilot.app.screen.view is not None:
+                break
+            await pilot.pause(0.01)
+        screen = pilot.app.screen
+        assert isinstance(screen, TimelineScreen)
+        await pilot.pause()
+        assert "This stream holds no complete event." in pane(screen, "callbacks")
+        await pilot.press("j", "G", "space")  # nothing to move to or play: no error either
+        assert not screen.playing
 
 
 async def test_a_small_terminal_shows_one_pane_at_a_time_and_z_zooms() -> None:

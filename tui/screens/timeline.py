@@ -241,6 +241,10 @@ class TimelineScreen(Screen[None]):
         self.event_list.focus()
         self._update_titles()
         self.refresh_bindings()
+        if not len(timeline):
+            cut = f"; the transport then raises {timeline.transport_error!r}" if timeline.transport_error else ""
+            for pane in self.panes:
+                pane.show(Text(f"This stream holds no complete event{cut}.", style="yellow"), pane.TITLE)
 
     # -- what the panes show ----------------------------------------------------------------------------
 
