@@ -26,14 +26,24 @@ class TapeApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "quit", id="ssetape.quit")]
 
-    def __init__(self, cassette: Cassette, *, source: str = "cassette", interaction: int | None = None) -> None:
+    def __init__(
+        self,
+        cassette: Cassette,
+        *,
+        source: str = "cassette",
+        interaction: int | None = None,
+        freeze_heap: bool = False,
+    ) -> None:
+        """``freeze_heap``: after indexing, ``gc.freeze()`` what was built (see ``TimelineScreen``), for a
+        process that does nothing else."""
         super().__init__()
         self.cassette = cassette
         self.source = source
         self.interaction = interaction
+        self.freeze_heap = freeze_heap
 
     def get_default_screen(self) -> Screen[None]:
-        return TimelineScreen(self.cassette, self.source, self.interaction)
+        return TimelineScreen(self.cassette, self.source, self.interaction, freeze_heap=self.freeze_heap)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -52,6 +62,6 @@ def run(path: str | Path, interaction: int | None = None) -> int:
     """
     cassette = open_cassette(path)
     check(cassette, interaction)
-    app = TapeApp(cassette, source=Path(path).name, interaction=interaction)
+    app = TapeApp(cassette, source=Path(path).name, interaction=interaction, freeze_heap=True)
     app.run()
     return app.return_code or 0

@@ -78,19 +78,25 @@ class _Cancelled(Exception):
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Index without the cyclic garbage collector, then move what was built out of its reach.
+def _collector_paused(freeze: bool) -> Iterator[None]:
+    """Index without the cyclic garbage collector, then (``freeze``) move what was built out of its reach.
 
     Indexing allocates millions of small containers that all stay alive; each full collection
     re-traverses them: that more than doubles the time to index 50k events and, later, stalls a
-    keypress for most of a second whenever one runs. Freezing them keeps every later collection small.
+    keypress for most of a second whenever one runs. Freezing them keeps every later collection small,
+    and full collections are then made 100 times rarer: with so little left to count as long-lived,
+    CPython would otherwise run one every ten steps or so, each 10-40 ms, the p99 of a step. This is for
+    a process that runs the TUI and nothing else (``tui.run``), not for a test session.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
+            young, middle, old = gc.get_threshold()
+            gc.set_threshold(young, middle, max(old, 1000))
         if enabled:
             gc.enable()
 
@@ -130,10 +136,13 @@ class TimelineScreen(Screen[None]):
     playing: reactive[bool] = reactive(False, init=False)
     speed: reactive[float] = reactive(1.0, init=False)
 
-    def __init__(self, cassette: Cassette, source: str, interaction: int | None = None) -> None:
+    def __init__(
+        self, cassette: Cassette, source: str, interaction: int | None = None, *, freeze_heap: bool = False
+    ) -> None:
         super().__init__()
         self.cassette = cassette
         self.source = source
+        self.freeze_heap = freeze_heap
         self.streams = cassette.streams()
         self.interaction = pick(cassette, interaction)
         self.timelines: dict[int, Timeline] = {}
@@ -213,7 +222,7 @@ class TimelineScreen(Screen[None]):
                 reported[0] = now
                 progress.post_message(IndexProgress.Advanced(done, total))
 
-        with _collector_paused():
+        with _collector_paused(self.freeze_heap):
             timeline = Timeline(self.cassette, interaction, progress=report)
         return interaction, timeline
 
