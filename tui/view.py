@@ -6,14 +6,17 @@ Everything here works on rows and event indexes alone, so it is tested without a
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from replayer import Timeline
 from replayer.events import StreamEvent
 
-__all__ = ["BOUNDARIES", "FAMILIES", "EventView", "family"]
+__all__ = ["BOUNDARIES", "FAMILIES", "EventView", "Jump", "family"]
 
 #: The colour groups of the event list, in the order the help screen lists them.
 FAMILIES = ("run", "step", "message", "error", "other")
@@ -34,6 +37,18 @@ BOUNDARIES = frozenset(
         "response.output_item.done",
     }
 )
+
+
+_TIME = re.compile(r"^@?(\d+(?:\.\d*)?|\.\d+)s$")
+
+
+@dataclass(frozen=True, slots=True)
+class Jump:
+    """Where ``:`` lands: a row (``None``: stay), and what to tell the user (``severity`` as ``notify``)."""
+
+    row: int | None
+    note: str = ""
+    severity: Literal["information", "warning", "error"] = "information"
 
 
 def family(name: str) -> str:
@@ -121,3 +136,23 @@ class EventView:
         if self._times is None:
             self._times = [self.events[index].at for index in self.rows]
         return max(bisect_right(self._times, seconds) - 1, 0)
+
+    def jump(self, text: str, row: int) -> Jump:
+        """``:`` from ``row``: an event number, ``+N`` / ``-N`` rows, or a time (``2.5s``)."""
+        text = text.strip()
+        seconds = _TIME.match(text)
+        if seconds:
+            return Jump(self.row_at(float(seconds.group(1))))
+        try:
+            number = int(text)
+        except ValueError:
+            return Jump(None, f"Cannot jump to {text!r}: give an event number, +N, -N or a time like 2.5s.", "error")
+        if text[0] in "+-":
+            return Jump(min(max(row + number, 0), max(len(self) - 1, 0)))
+        size = len(self.events)
+        if not 0 <= number < size:
+            note = f"No event {number}: the stream has {size:,} (0 to {size - 1:,})."
+            return Jump(self.row_of(min(max(number, 0), size - 1)), note, "warning")
+        if not self.shows(number):
+            return Jump(self.row_of(number), f"Event {number} is hidden by the filter: showing the one before it.")
+        return Jump(self.row_of(number))

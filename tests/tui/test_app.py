@@ -182,7 +182,7 @@ async def test_play_follows_the_recorded_gaps_and_pauses() -> None:
         assert screen.timeline is not None
         events = screen.timeline.events
         now = [100.0]
-        screen.clock = lambda: now[0]  # stream time advances only when the test says so
+        screen.playback.clock = lambda: now[0]  # stream time advances only when the test says so
         await pilot.press("space")
         assert screen.playing
         now[0] += 1.0  # one second of stream after the first event
@@ -204,7 +204,7 @@ async def test_play_stops_at_the_end_and_starts_over_from_there() -> None:
     async with app_for("text").run_test(size=SIZE, message_hook=notes) as pilot:
         screen = await ready(pilot)
         now = [0.0]
-        screen.clock = lambda: now[0]
+        screen.playback.clock = lambda: now[0]
         await pilot.press(*"++++")  # 1x to 25x
         assert screen.speed == 25
         await pilot.press("space")

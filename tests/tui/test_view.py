@@ -31,6 +31,18 @@ def test_a_filter_keeps_the_chosen_types_and_rows_map_to_the_nearest_shown_event
     assert view.find(5, 1, lambda event: True) is None
 
 
+def test_colon_takes_an_index_a_relative_row_or_a_time(code: Timeline) -> None:
+    view = EventView(code)
+    assert view.jump("140", 0).row == 140
+    assert view.jump("-10", 140).row == 130 and view.jump("+1000", 140).row == 177
+    assert view.jump("2.5s", 0).row == view.row_at(2.5)
+    assert view.jump("9999", 0) == view.jump("9999", 5)
+    assert view.jump("9999", 0).row == 177 and "the stream has 178 (0 to 177)" in view.jump("9999", 0).note
+    assert view.jump("abc", 3).row is None and view.jump("abc", 3).severity == "error"
+    hidden = EventView(code, frozenset({"thread.run.step.created"})).jump("40", 0)
+    assert hidden.row == 1 and "hidden by the filter" in hidden.note
+
+
 def test_choosing_every_type_is_no_filter(code: Timeline) -> None:
     view = EventView(code, frozenset(event.name for event in code.events))
     assert not view.filtered and len(view) == len(code)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from functools import cached_property
 from typing import ClassVar
 
@@ -25,6 +21,8 @@ from recorder import Cassette
 from replayer import Timeline
 from replayer.stream import pick
 
+from ..heap import collector_paused
+from ..playback import Playback
 from ..search import Search, SearchIndex
 from ..view import EventView
 from ..widgets.callbacks_pane import CallbacksPane
@@ -41,11 +39,6 @@ from ..widgets.step_pane import StepPane
 from ..widgets.tape_header import TapeHeader
 from .filter import FilterScreen
 from .help import HelpScreen
-
-#: Playback speeds, slowest first (``+`` / ``-`` step through them).
-SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0)
-#: Longest wait between two playback ticks: a paused clock or a long gap is checked this often.
-MAX_TICK = 0.25
 
 _STEP = Binding.Group("step", compact=True)
 _TYPE = Binding.Group("type", compact=True)
@@ -70,35 +63,10 @@ _NEEDS_STREAM = {
     "speed",
     "next_stream",
 }
-_TIME = re.compile(r"^@?(\d+(?:\.\d*)?|\.\d+)s$")
 
 
 class _Cancelled(Exception):
     """Raised inside the indexing thread when its worker is cancelled."""
-
-
-@contextmanager
-def _collector_paused(freeze: bool) -> Iterator[None]:
-    """Index without the cyclic garbage collector, then (``freeze``) move what was built out of its reach.
-
-    Indexing allocates millions of small containers that all stay alive; each full collection
-    re-traverses them: that more than doubles the time to index 50k events and, later, stalls a
-    keypress for most of a second whenever one runs. Freezing them keeps every later collection small,
-    and full collections are then made 100 times rarer: with so little left to count as long-lived,
-    CPython would otherwise run one every ten steps or so, each 10-40 ms, the p99 of a step. This is for
-    a process that runs the TUI and nothing else (``tui.run``), not for a test session.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-            young, middle, old = gc.get_threshold()
-            gc.set_threshold(young, middle, max(old, 1000))
-        if enabled:
-            gc.enable()
 
 
 class TimelineScreen(Screen[None]):
@@ -152,9 +120,8 @@ class TimelineScreen(Screen[None]):
         self.view: EventView | None = None
         self.search_query = ""
         self.search: Search | None = None
-        #: The clock playback follows (tests replace it).
-        self.clock: Callable[[], float] = time.monotonic
-        self._play_from = (0.0, 0.0)  # (stream seconds, clock seconds) when playback last (re)started
+        #: Where playback is (tests replace its clock).
+        self.playback = Playback()
         self._play_expected: int | None = None
         self._timer: Timer | None = None
         self._shown: tuple[int, int] | None = None
@@ -222,7 +189,7 @@ class TimelineScreen(Screen[None]):
                 reported[0] = now
                 progress.post_message(IndexProgress.Advanced(done, total))
 
-        with _collector_paused(self.freeze_heap):
+        with collector_paused(self.freeze_heap):
             timeline = Timeline(self.cassette, interaction, progress=report)
         return interaction, timeline
 
@@ -270,7 +237,7 @@ class TimelineScreen(Screen[None]):
         if timeline is None:
             return
         if self.playing and message.index != self._play_expected:
-            self._play_from = (timeline.events[message.index].at, self.clock())  # moved by hand: play on from here
+            self.playback.start(timeline.events[message.index].at)  # moved by hand: play on from here
         self._show(message.index)
 
     def _show(self, index: int) -> None:
@@ -375,7 +342,7 @@ class TimelineScreen(Screen[None]):
 
     def on_prompt_answered(self, message: Prompt.Answered) -> None:
         if message.kind == ":":
-            self._jump(message.value.strip())
+            self._jump(message.value)
         else:
             self._search(message.value)
 
@@ -383,28 +350,13 @@ class TimelineScreen(Screen[None]):
         self.event_list.focus()
 
     def _jump(self, text: str) -> None:
-        view = self.view
-        if view is None or not text:
+        if self.view is None or not text.strip():
             return
-        seconds = _TIME.match(text)
-        if seconds:
-            self._select(view.row_at(float(seconds.group(1))))
-            return
-        try:
-            number = int(text)
-        except ValueError:
-            self.notify(f"Cannot jump to {text!r}: give an event number, +N, -N or a time like 2.5s.", severity="error")
-            return
-        if text[0] in "+-":
-            self._select(self.event_list.cursor + number)
-            return
-        size = len(view.events)
-        if not 0 <= number < size:
-            self.notify(f"No event {number}: the stream has {size:,} (0 to {size - 1:,}).", severity="warning")
-            number = min(max(number, 0), size - 1)
-        elif not view.shows(number):
-            self.notify(f"Event {number} is hidden by the filter: showing the one before it.", severity="warning")
-        self._select(view.row_of(number))
+        jump = self.view.jump(text, self.event_list.cursor)
+        if jump.note:
+            self.notify(jump.note, severity=jump.severity)
+        if jump.row is not None:
+            self._select(jump.row)
 
     def _search(self, query: str) -> None:
         assert self.view is not None
@@ -445,26 +397,9 @@ class TimelineScreen(Screen[None]):
         self.playing = True
 
     def action_speed(self, step: int) -> None:
-        position = self._stream_time()
-        faster = [speed for speed in SPEEDS if speed > self.speed]
-        slower = [speed for speed in SPEEDS if speed < self.speed]
-        if step > 0 and faster:
-            self.speed = faster[0]
-        elif step < 0 and slower:
-            self.speed = slower[-1]
-        else:
+        if not self.playback.change_speed(step):
             self.notify(f"Already at the {'fastest' if step > 0 else 'slowest'} speed, {self.speed:g}x.")
-        if self.playing:
-            self._play_from = (position, self.clock())
-
-    def _stream_time(self) -> float:
-        """Where playback is in the stream, in seconds since the request."""
-        stream_at, wall = self._play_from
-        if self.playing:
-            return stream_at + (self.clock() - wall) * self.speed
-        index = self.event_list.index
-        timeline = self.timeline
-        return timeline.events[index].at if timeline is not None and index is not None else 0.0
+        self.speed = self.playback.speed
 
     def watch_speed(self) -> None:
         self._update_titles()
@@ -475,8 +410,7 @@ class TimelineScreen(Screen[None]):
             self._timer = None
         if playing:
             timeline, index = self.timeline, self.event_list.index
-            start = timeline.events[index].at if timeline is not None and index is not None else 0.0
-            self._play_from = (start, self.clock())
+            self.playback.start(timeline.events[index].at if timeline is not None and index is not None else 0.0)
             self._play_expected = index
             self._tick()
         self._update_titles()
@@ -486,8 +420,7 @@ class TimelineScreen(Screen[None]):
         view = self.view
         if not self.playing or view is None or not len(view):
             return
-        target = self._stream_time()
-        row = max(view.row_at(target), self.event_list.cursor)
+        row = max(view.row_at(self.playback.position()), self.event_list.cursor)
         if row != self.event_list.cursor:
             self._play_expected = view.index(row)
             self._select(row)
@@ -495,8 +428,7 @@ class TimelineScreen(Screen[None]):
             self.playing = False
             self.notify("End of the stream: playback stopped.")
             return
-        wait = (view.events[view.index(row + 1)].at - target) / self.speed
-        self._timer = self.set_timer(min(max(wait, 1 / 60), MAX_TICK), self._tick)
+        self._timer = self.set_timer(self.playback.wait(view.events[view.index(row + 1)].at), self._tick)
 
     # -- streams, panes, help ----------------------------------------------------------------------------
 
