@@ -110,4 +110,4 @@ def _standalone_text(job: tuple[int, Path, Interaction]) -> str:
 
 #: (head, separator, tail) of a cassette's text around its interactions, as the writer lays them out.
 _YAML_LAYOUT = ("version: {version}\ninteractions:\n", "", "")
-_JSON_LAYOUT = ('{{\n  "version": {version},\n  "interactions": [\n', ",\n", "\n  ]\n}}\n")
+_JSON_LAYOUT = ('{{\n  "version": {version},\n  "interactions": [\n', ",\n", "\n  ]\n}\n")

@@ -182,3 +182,31 @@ def test_the_listening_socket_lets_asyncio_turn_nagle_off(tmp_path: Path) -> Non
     finally:
         proxy.recording.close()
         proxy._socket.close()
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_saves_serialize_each_interaction_once_and_match_the_writer(tmp_path: Path, suffix: str) -> None:
+    """The proxy saves often; CassetteRecorder builds the file from per-interaction texts, which must add up
+    to exactly what the writer writes for the whole cassette (and never fall back to serializing it all)."""
+    from recorder import session
+    from recorder.writer import serialize
+
+    fixtures = sorted((Path(__file__).parents[2] / "fixtures").glob("*.yaml"))
+    cassette = load(next(f for f in fixtures if f.name == "function_calling.yaml"))
+    recorder = session.CassetteRecorder(tmp_path / f"c{suffix}")
+    calls: list[int] = []
+    original = session.serialize
+
+    def counting(c: Cassette, path: Path) -> str:
+        calls.append(len(c.interactions))
+        return original(c, path)
+
+    session.serialize = counting  # type: ignore[assignment]
+    try:
+        for interaction in cassette.interactions:
+            recorder.add(interaction, recorder.ticket(), save=False)
+            recorder.save()
+    finally:
+        session.serialize = original  # type: ignore[assignment]
+    assert (tmp_path / f"c{suffix}").read_text() == serialize(cassette, tmp_path / f"c{suffix}")
+    assert calls == [1] * len(cassette.interactions)
