@@ -4,7 +4,8 @@ Bodies compare by meaning, not bytes: JSON by value, ``multipart/form-data`` par
 (its boundary is random on every run), anything else byte for byte. The host is not
 compared, so a cassette recorded against one base URL replays against any.
 
-Lists under the keys in ``UNORDERED_KEYS`` compare as sets: the SDK itself sends them in an
+A recorded JSON value ``"REDACTED"`` (what ``--redact-json-field`` leaves on disk) matches any
+value. Lists under the keys in ``UNORDERED_KEYS`` compare as sets: the SDK itself sends them in an
 order that changes from run to run (``file_batches.upload_and_poll`` uploads concurrently and
 lists the new file ids as the uploads finish).
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from recorder import Interaction
+from recorder import REDACTED, Interaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +93,32 @@ def _freeze_field(key: str, value: Any) -> Any:
     return _freeze(value)
 
 
+def matches(recorded: RequestKey, wanted: RequestKey) -> bool:
+    """Whether a recorded request answers the one asked for."""
+    if recorded == wanted:
+        return True
+    return (
+        recorded.method == wanted.method
+        and recorded.path == wanted.path
+        and recorded.query == wanted.query
+        and _same(recorded.body, wanted.body)
+    )
+
+
+def _same(recorded: Any, wanted: Any) -> bool:
+    if recorded == REDACTED:
+        return True
+    if isinstance(recorded, tuple) and isinstance(wanted, tuple) and len(recorded) == len(wanted):
+        return all(_same(r, w) for r, w in zip(recorded, wanted, strict=True))
+    return bool(recorded == wanted)
+
+
 def similarity(wanted: RequestKey, recorded: RequestKey) -> float:
     """How close a recorded request is to the one asked for, for error messages."""
     score = 2.0 if wanted.method == recorded.method else 0.0
     score += 3.0 * difflib.SequenceMatcher(None, wanted.path, recorded.path).ratio()
     score += 1.0 if wanted.query == recorded.query else 0.0
-    score += 1.0 if wanted.body == recorded.body else 0.0
+    score += 1.0 if _same(recorded.body, wanted.body) else 0.0
     return score
 
 
@@ -108,7 +129,7 @@ def differences(wanted: RequestKey, recorded: RequestKey) -> str:
             ("method", wanted.method == recorded.method),
             ("path", wanted.path == recorded.path),
             ("query", wanted.query == recorded.query),
-            ("body", wanted.body == recorded.body),
+            ("body", _same(recorded.body, wanted.body)),
         )
         if not same
     ]

@@ -17,7 +17,7 @@ from recorder import Cassette, Chunk, Interaction, load
 from recorder.transport import flavour_of
 
 from .errors import UnmatchedRequestError
-from .matching import RequestKey, differences, interaction_key, request_key, similarity
+from .matching import RequestKey, differences, interaction_key, matches, request_key, similarity
 
 POLL_AFTER_HEADER = "openai-poll-after-ms"
 
@@ -49,7 +49,7 @@ class _Cursor:
         with self._lock:
             last = None
             for index, recorded in enumerate(self._keys):
-                if recorded == key:
+                if matches(recorded, key):
                     last = index
                     if not self._used[index]:
                         self._used[index] = True

@@ -186,3 +186,18 @@ def test_file_id_lists_match_in_any_order(tmp_path: Path) -> None:
         assert client.post("http://up.test/v1/b", json={"file_ids": ["f-2", "f-1"]}).content == b"ok"
         with pytest.raises(UnmatchedRequestError):
             client.post("http://up.test/v1/b", json={"file_ids": ["f-2", "f-3"]})
+
+
+def test_a_redacted_json_field_matches_any_value(tmp_path: Path) -> None:
+    cassette = record(
+        tmp_path,
+        Scripted([b"ok"]),
+        "http://up.test/v1/b",
+        method="POST",
+        json={"metadata": {"user_email": "REDACTED"}, "model": "gpt-4o"},
+    )
+    with httpx2.Client(transport=ReplayTransport(cassette)) as client:
+        sent = {"metadata": {"user_email": "someone@example.com"}, "model": "gpt-4o"}
+        assert client.post("http://up.test/v1/b", json=sent).content == b"ok"
+        with pytest.raises(UnmatchedRequestError, match="differs in body"):
+            client.post("http://up.test/v1/b", json={"metadata": {"user_email": "x"}, "model": "gpt-5"})
