@@ -70,6 +70,11 @@ def test_search_wraps_both_ways_and_follows_the_filter(code: Timeline) -> None:
     assert Search(EventView(code), index, "nothing like this").next(0, 1) is None
 
 
+def test_search_is_case_insensitive_unless_the_query_has_capitals(code: Timeline) -> None:
+    index, view = SearchIndex(code.events), EventView(code)
+    assert 0 < len(Search(view, index, "Revenue")) < len(Search(view, index, "revenue"))
+
+
 def test_search_matches_decoded_text_as_well_as_json() -> None:
     timeline = Timeline(FIXTURES / "multibyte.yaml")
     index = SearchIndex(timeline.events)
