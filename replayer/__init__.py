@@ -1,13 +1,17 @@
 """Replaying side of ssetape: transports and clients that answer from a cassette."""
 
+from ._sdk_streams import StreamCallback
+from .chat_state import ChatState
 from .client import async_openai_client, openai_client
 from .diff import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
 from .errors import ReplayError, UnmatchedRequestError
 from .events import StreamEvent, events, follow, summarize, text_of, unterminated
 from .export import export
 from .faults import Fault
+from .kinds import Kind, kind_of
 from .listing import InteractionInfo, list_interactions
 from .masking import Masker
+from .responses_state import ResponsesState
 from .server import ReplayApp, ReplayServer, ServedRequest, ServerError
 from .stats import Stats, stats
 from .stream import astream, stream, streams
@@ -18,11 +22,13 @@ from .validate import Problem, validate
 __all__ = [
     "AsyncReplayTransport",
     "CassetteDiff",
+    "ChatState",
     "EventChange",
     "Fault",
     "FieldChange",
     "InteractionDiff",
     "InteractionInfo",
+    "Kind",
     "Masker",
     "Moment",
     "Problem",
@@ -30,9 +36,11 @@ __all__ = [
     "ReplayError",
     "ReplayServer",
     "ReplayTransport",
+    "ResponsesState",
     "ServedRequest",
     "ServerError",
     "Stats",
+    "StreamCallback",
     "StreamEvent",
     "Timeline",
     "UnmatchedRequestError",
@@ -42,6 +50,7 @@ __all__ = [
     "events",
     "export",
     "follow",
+    "kind_of",
     "list_interactions",
     "openai_client",
     "stats",

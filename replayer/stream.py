@@ -1,36 +1,39 @@
-"""``replayer.stream``: a recorded stream fed to an event handler through the SDK's own machinery.
+"""``replayer.stream``: a recorded stream read through the SDK's own streaming machinery.
 
-The chosen interaction's response is served, chunk by chunk, to ``client.beta.threads.runs.stream``
-of a real ``openai`` client, so every callback fires exactly as the SDK fires it.
+The chosen interaction's response is served, chunk by chunk, to the stream helper of a real ``openai``
+client (``client.beta.threads.runs.stream``, ``client.responses.stream`` or
+``client.chat.completions.stream``, whichever the recording is: see :func:`replayer.kind_of`), so every
+callback fires, and every event is yielded, exactly as the SDK does it.
 """
 
 from __future__ import annotations
 
-import re
 import types
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, TypeAlias, TypeVar, overload
 
 import httpx2
 import openai
-from openai.lib.streaming import (
-    AssistantEventHandler,
-    AssistantStreamManager,
-    AsyncAssistantEventHandler,
-    AsyncAssistantStreamManager,
-)
+from openai import Omit, omit
+from openai.lib.streaming import AssistantEventHandler, AssistantStreamManager, AsyncAssistantEventHandler
+from openai.lib.streaming.chat import ChatCompletionStreamManager
+from openai.lib.streaming.responses import ResponseStreamManager
 
 from recorder import Cassette, Chunk, Interaction, load
 
+from ._managers import manager
 from .errors import ReplayError
 from .faults import Fault, apply_faults
+from .kinds import kind_of
 from .transport import AsyncReplayTransport, ReplayTransport
 
 HandlerT = TypeVar("HandlerT", bound=AssistantEventHandler)
 AsyncHandlerT = TypeVar("AsyncHandlerT", bound=AsyncAssistantEventHandler)
-
-_THREAD_ID = re.compile(r"/threads/([^/]+)/")
+#: What :func:`stream` returns without an event handler: the SDK's manager for the recorded kind of stream.
+StreamManager: TypeAlias = (
+    AssistantStreamManager[AssistantEventHandler] | ResponseStreamManager[Any] | ChatCompletionStreamManager[Any]
+)
 
 
 def pick(cassette: Cassette, interaction: int | None) -> int:
@@ -104,20 +107,10 @@ def _as_list(faults: Fault | Sequence[Fault]) -> list[Fault]:
     return [faults] if isinstance(faults, Fault) else list(faults)
 
 
-def _thread_id(item: Interaction) -> str:
-    match = _THREAD_ID.search(item.request.uri)
-    return match.group(1) if match else "thread_replay"
+def _where(loaded: Cassette, index: int) -> str:
+    return f"{loaded.path if loaded.path else 'cassette'}, interaction {index}"
 
 
-@overload
-def stream(
-    cassette: Cassette | str | Path,
-    event_handler: None = None,
-    *,
-    interaction: int | None = None,
-    speed: float = 0.0,
-    faults: Fault | Sequence[Fault] = (),
-) -> AssistantStreamManager[AssistantEventHandler]: ...
 @overload
 def stream(
     cassette: Cassette | str | Path,
@@ -127,6 +120,18 @@ def stream(
     speed: float = 0.0,
     faults: Fault | Sequence[Fault] = (),
 ) -> AssistantStreamManager[HandlerT]: ...
+@overload
+def stream(
+    cassette: Cassette | str | Path,
+    event_handler: None = None,
+    *,
+    interaction: int | None = None,
+    speed: float = 0.0,
+    faults: Fault | Sequence[Fault] = (),
+    text_format: type[Any] | Omit = omit,
+    response_format: Any = omit,
+    tools: Iterable[Any] | Omit = omit,
+) -> StreamManager: ...
 def stream(
     cassette: Cassette | str | Path,
     event_handler: AssistantEventHandler | None = None,
@@ -134,27 +139,43 @@ def stream(
     interaction: int | None = None,
     speed: float = 0.0,
     faults: Fault | Sequence[Fault] = (),
-) -> AssistantStreamManager[Any]:
-    """Like ``client.beta.threads.runs.stream(...)``, but reading a recorded stream.
+    text_format: type[Any] | Omit = omit,
+    response_format: Any = omit,
+    tools: Iterable[Any] | Omit = omit,
+) -> Any:
+    """Like the SDK's stream helper for the recorded kind of stream, but reading the recording.
 
-    ``with replayer.stream(path, event_handler=MyHandler()) as handler: handler.until_done()``
+    ``with replayer.stream(path, event_handler=MyHandler()) as handler: handler.until_done()`` (Assistants);
+    ``with replayer.stream(path) as stream: for event in stream: ...`` (Responses, Chat Completions: the
+    SDK's ``ResponseStream`` / ``ChatCompletionStream``, ``get_final_response()`` / ``get_final_completion()``).
 
     ``interaction`` picks the streamed response (default: the first); ``speed`` paces it as
-    ``ReplayTransport`` does; ``faults`` (see :class:`Fault`) break it on purpose.
+    ``ReplayTransport`` does; ``faults`` (see :class:`Fault`) break it on purpose. ``event_handler``
+    applies to Assistants streams only; ``text_format`` (Responses), ``response_format`` (Chat) and
+    ``tools`` (both) are the SDK helper's own, and default to the recorded request's (see
+    :mod:`replayer._managers`).
     """
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
     index = pick(loaded, interaction)
+    item = loaded.interactions[index]
+    kind = kind_of(item)
     client = openai.OpenAI(
         api_key="sk-ssetape-replay",
         base_url="http://replay.ssetape/v1",
         max_retries=0,
         http_client=httpx2.Client(transport=_Pinned(loaded, speed).pin(index, _as_list(faults))),
     )
-    item = loaded.interactions[index]
-    return client.beta.threads.runs.stream(
-        thread_id=_thread_id(item),
-        assistant_id="asst_replay",
-        event_handler=event_handler if event_handler is not None else AssistantEventHandler(),
+    if kind == "assistants" and event_handler is None:
+        event_handler = AssistantEventHandler()
+    return manager(
+        client,
+        item,
+        kind,
+        event_handler,
+        where=_where(loaded, index),
+        text_format=text_format,
+        response_format=response_format,
+        tools=tools,
     )
 
 
@@ -165,18 +186,31 @@ def astream(
     interaction: int | None = None,
     speed: float = 0.0,
     faults: Fault | Sequence[Fault] = (),
-) -> AsyncAssistantStreamManager[Any]:
-    """The async twin of :func:`stream`, for ``AsyncAssistantEventHandler``."""
+    text_format: type[Any] | Omit = omit,
+    response_format: Any = omit,
+    tools: Iterable[Any] | Omit = omit,
+) -> Any:
+    """The async twin of :func:`stream`: ``AsyncAssistantEventHandler``, ``AsyncResponseStreamManager`` or
+    ``AsyncChatCompletionStreamManager``."""
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
     index = pick(loaded, interaction)
+    item = loaded.interactions[index]
+    kind = kind_of(item)
     client = openai.AsyncOpenAI(
         api_key="sk-ssetape-replay",
         base_url="http://replay.ssetape/v1",
         max_retries=0,
         http_client=httpx2.AsyncClient(transport=_AsyncPinned(loaded, speed).pin(index, _as_list(faults))),
     )
-    return client.beta.threads.runs.stream(
-        thread_id=_thread_id(loaded.interactions[index]),
-        assistant_id="asst_replay",
-        event_handler=event_handler if event_handler is not None else AsyncAssistantEventHandler(),
+    if kind == "assistants" and event_handler is None:
+        event_handler = AsyncAssistantEventHandler()
+    return manager(
+        client,
+        item,
+        kind,
+        event_handler,
+        where=_where(loaded, index),
+        text_format=text_format,
+        response_format=response_format,
+        tools=tools,
     )

@@ -1,32 +1,53 @@
-"""Random access to a recorded Assistants stream: for any event, what the SDK's handler sees.
+"""Random access to a recorded stream: for any event, what the SDK's stream gives the reader.
 
-A :class:`Timeline` indexes one streamed interaction once: every SSE event with its arrival time,
-the callbacks the SDK's ``AssistantEventHandler`` fires for it (from the pure
-:class:`~replayer.accumulator.AssistantAccumulator`, which matches the SDK exactly), and a
-checkpoint of the accumulated state every ``every`` events. The state after event ``i`` is the
-nearest checkpoint at or before it plus at most ``every - 1`` events, so stepping and jumping cost
-the same anywhere in a 50k-event stream.
+A :class:`Timeline` indexes one streamed interaction once: every SSE event with its arrival time, what
+the SDK does with it, and a checkpoint of the accumulated state every ``every`` events. The state after
+event ``i`` is the nearest checkpoint at or before it plus at most ``every - 1`` events, so stepping and
+jumping cost the same anywhere in a 50k-event stream.
+
+What "what the SDK does" means depends on the kind of stream (``timeline.kind``, see
+:func:`replayer.kind_of`):
+
+- ``"assistants"``: the callbacks ``AssistantEventHandler`` fires, from the pure
+  :class:`~replayer.accumulator.AssistantAccumulator` (which matches the SDK exactly), and its state;
+- ``"responses"`` / ``"chat"``: the events ``ResponseStream`` / ``ChatCompletionStream`` yield, as
+  :class:`~replayer._sdk_streams.StreamCallback` (``name`` is the event's ``type``, ``args`` is
+  ``(event,)``), and the SDK's own accumulated state (:class:`~replayer.responses_state.ResponsesState`,
+  :class:`~replayer.chat_state.ChatState`: ``current_snapshot`` is the ``ParsedResponse`` /
+  ``ParsedChatCompletion`` so far). Those events are rebuilt on first use, from the nearest state, so
+  each shows the snapshot as it was at its event (the SDK goes on mutating the one it yielded).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import httpx2
 
 from recorder import Cassette, Interaction, load
 
+from ._managers import chat_options, responses_options
+from ._sdk_streams import StreamCallback, StreamEmitted
 from .accumulator import AssistantAccumulator, Callback, Emitted, State, Stop
+from .chat_state import ChatAccumulator, ChatState
 from .events import StreamEvent, events
+from .kinds import Kind, kind_of
+from .responses_state import ResponsesAccumulator, ResponsesState
 from .stream import pick
 from .transport import _error_for
 
 Progress = Callable[[int, int], None]
+#: The state after an event, by kind of stream.
+AnyState: TypeAlias = State | ResponsesState | ChatState
+#: What an event makes the SDK fire: a handler callback (Assistants) or an event the stream yields.
+AnyCallback: TypeAlias = Callback | StreamCallback
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +56,8 @@ class Moment:
 
     index: int
     event: StreamEvent
-    callbacks: list[Callback]
-    state: State
+    callbacks: list[AnyCallback]
+    state: AnyState
 
     @property
     def at(self) -> float:
@@ -60,24 +81,31 @@ class Timeline:
         self.interaction = pick(self.cassette, interaction)
         self.every = every
         item = self.cassette.interactions[self.interaction]
+        #: ``"assistants"``, ``"responses"`` or ``"chat"``: which SDK stream reads the recording.
+        self.kind: Kind = kind_of(item)
+        self._new, self._restore = _accumulator(self.kind, item)
         with _gc_paused():
             self._build(item, progress)
 
     def _build(self, item: Interaction, progress: Progress | None) -> None:
         every = self.every
         self.events = events(item)
-        self._callbacks: list[Emitted] = []
-        self._checkpoints: list[State] = []
-        acc = AssistantAccumulator()
+        self._callbacks: list[Emitted | StreamEmitted] = []
+        self._checkpoints: list[AnyState] = []
+        acc = self._new()
+        lazy = self.kind != "assistants"
         total = len(self.events)
         for event in self.events:
             if event.index % every == 0:
                 self._checkpoints.append(acc.checkpoint())
                 if progress is not None:
                     progress(event.index, total)
-            self._callbacks.append(_feed(acc, event))
-        self._final = acc.checkpoint()
-        self._cursor: tuple[int, AssistantAccumulator] = (-1, AssistantAccumulator())
+            emitted = _feed(acc, event)
+            self._callbacks.append(self._rebuilt(event.index, emitted) if lazy else emitted)
+        self._final: AnyState = acc.checkpoint()
+        # The working accumulator: the event it has handled last, itself, and what that event fired.
+        self._cursor: tuple[int, Any, Any] = (-1, self._new(), None)
+        self._replayed: tuple[int, list[Any]] | None = None
         #: Why the SDK stops reading (``[DONE]``, an error event, a handler exception), or ``None``.
         self.stop: Stop | None = acc.stop
         #: What the transport raises after the last recorded byte when the recording was cut off.
@@ -95,35 +123,62 @@ class Timeline:
         return len(self.events)
 
     def __iter__(self) -> Iterator[Moment]:
-        acc = AssistantAccumulator()
+        acc = self._new()
         for event, emitted in zip(self.events, self._callbacks, strict=True):
-            _feed(acc, event)
-            yield Moment(event.index, event, list(emitted), acc.checkpoint())
+            fired = _feed(acc, event)
+            callbacks: list[AnyCallback] = [*emitted] if self.kind == "assistants" else [*_frozen(fired)]
+            yield Moment(event.index, event, callbacks, acc.checkpoint())
 
     def __getitem__(self, index: int) -> Moment:
         index = self._index(index)
-        return Moment(index, self.events[index], list(self._callbacks[index]), self.state(index))
+        return Moment(index, self.events[index], self.callbacks(index), self.state(index))
 
-    def callbacks(self, index: int) -> list[Callback]:
-        """The callbacks the SDK's handler fires for event ``index``, in order."""
-        return list(self._callbacks[self._index(index)])
+    def callbacks(self, index: int) -> list[AnyCallback]:
+        """What event ``index`` makes the SDK fire, in order: the handler's callbacks (Assistants), or the
+        events the SDK's stream yields (Responses, Chat Completions)."""
+        return [*self._callbacks[self._index(index)]]
 
-    def state(self, index: int) -> State:
-        """The handler's accumulated state after event ``index``."""
+    def state(self, index: int) -> AnyState:
+        """The SDK's accumulated state after event ``index``."""
         index = self._index(index)
         if index == len(self.events) - 1:
             return self._final
         base = (index + 1) // self.every
         if (index + 1) % self.every == 0 and base < len(self._checkpoints):
             return self._checkpoints[base]
-        # Stepping forward continues from the last state asked for; anything else starts at a checkpoint.
-        at, acc = self._cursor
+        return self._at(index).checkpoint()  # type: ignore[no-any-return]
+
+    def _at(self, index: int) -> Any:
+        """A working accumulator after event ``index`` (-1: before the first). Stepping forward continues
+        from the last one asked for; anything else starts at the nearest checkpoint."""
+        base = min((index + 1) // self.every, len(self._checkpoints) - 1)
+        at, acc, fired = self._cursor
         if not (base * self.every - 1 <= at <= index):
-            at, acc = base * self.every - 1, AssistantAccumulator.restore(self._checkpoints[base])
+            at, acc, fired = base * self.every - 1, self._restore(self._checkpoints[base]), None
         for event in self.events[at + 1 : index + 1]:
-            _feed(acc, event)
-        self._cursor = (index, acc)
-        return acc.checkpoint()
+            fired = _feed(acc, event)
+        self._cursor = (index, acc, fired)
+        return acc
+
+    def _rebuilt(self, index: int, emitted: StreamEmitted) -> StreamEmitted:
+        """Stand-ins for what the stream yields at event ``index``, each built on first use."""
+        out = StreamEmitted(
+            StreamCallback(callback.name, make=partial(self._replay, index, position))
+            for position, callback in enumerate(emitted)
+        )
+        out.stop = emitted.stop
+        return out
+
+    def _replay(self, index: int, position: int) -> Any:
+        """Event ``position`` of those the stream yields at event ``index``, as it was then."""
+        if self._replayed is None or self._replayed[0] != index:
+            at, acc, fired = self._cursor
+            if at != index or fired is None:  # (when it is, nothing has mutated them since)
+                acc = self._at(index - 1)
+                fired = _feed(acc, self.events[index])
+                self._cursor = (index, acc, fired)
+            self._replayed = (index, [callback.event for callback in _frozen(fired)])
+        return self._replayed[1][position]
 
     @cached_property
     def duration(self) -> float:
@@ -150,7 +205,22 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _feed(acc: AssistantAccumulator, event: StreamEvent) -> Emitted:
+def _accumulator(kind: Kind, item: Interaction) -> tuple[Callable[[], Any], Callable[[Any], Any]]:
+    """How to make a fresh accumulator for ``kind``, and how to restore one from a checkpoint."""
+    if kind == "responses":
+        return partial(ResponsesAccumulator, **responses_options(item)), ResponsesAccumulator.restore
+    if kind == "chat":
+        return partial(ChatAccumulator, **chat_options(item)), ChatAccumulator.restore
+    return AssistantAccumulator, AssistantAccumulator.restore
+
+
+def _frozen(fired: list[Any]) -> list[StreamCallback]:
+    """What the stream yielded, deep-copied together: as it is now, whatever the SDK mutates later."""
+    frozen = copy.deepcopy([callback.event for callback in fired])
+    return [StreamCallback(callback.name, event) for callback, event in zip(fired, frozen, strict=True)]
+
+
+def _feed(acc: Any, event: StreamEvent) -> Any:
     # The SDK's decoder reports a missing `event:` field as None where the WHATWG rules say "message".
     name = None if event.name == "message" else event.name
     if isinstance(event.data, str):  # not JSON: [DONE], or something the SDK fails to parse

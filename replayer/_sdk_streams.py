@@ -1,0 +1,165 @@
+"""The SDK internals that replaying Responses and Chat Completions streams relies on, kept in one place.
+
+The SDK's ``ResponseStream`` and ``ChatCompletionStream`` read typed raw events from its ``Stream`` and
+pass each to a public state object (``ResponseStreamState.handle_event``,
+``ChatCompletionStreamState.handle_chunk``) that updates the snapshot and returns the events the stream
+yields. :class:`SDKAccumulator` drives those same state objects, one recorded event at a time, so the
+snapshots and yielded events *are* the SDK's. What is not public, and therefore lives here only:
+
+- how ``Stream.__stream__`` turns an SSE event into a typed raw event, or raises: :func:`read` repeats
+  its few branches and calls the client's own ``_process_response_data`` for the conversion;
+- the chat stream's filter that skips non-chunk events (``_is_valid_chat_completion_chunk_weak``);
+- the snapshot attributes, which the state classes keep name-mangled (:func:`mangled`).
+
+Where the SDK's stream raises, nothing is raised here: the result carries a :class:`Stop` (the same
+class the Assistants accumulator uses) and events after a stop are ignored, as the SDK never reads them.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+import httpx2
+import openai
+from openai import APIError
+from openai.lib.streaming.chat._completions import _is_valid_chat_completion_chunk_weak
+
+from .accumulator import Stop, _api_error
+
+__all__ = ["SDKAccumulator", "StreamCallback", "StreamEmitted", "is_chat_chunk", "mangled", "read"]
+
+#: Stands in for the HTTP response ``_process_response_data`` names in a validation error.
+_RESPONSE = httpx2.Response(200, request=httpx2.Request("POST", "http://ssetape.invalid/v1"))
+
+#: The chat stream's own test for "this event is a chunk" (Azure's content-filter events are not).
+is_chat_chunk: Callable[[Any], bool] = _is_valid_chat_completion_chunk_weak
+
+
+@functools.cache
+def _client() -> openai.OpenAI:
+    # Only its response-data conversion is used: no request is ever sent.
+    return openai.OpenAI(api_key="sk-ssetape-replay", base_url="http://ssetape.invalid/v1", max_retries=0)
+
+
+def read(name: str | None, data: Any, cast_to: Any) -> Any:
+    """The typed raw event ``Stream.__stream__`` yields for one SSE event (``name``: its ``event:`` field,
+    ``None`` when absent; ``data``: its JSON, decoded), or the ``APIError`` it raises for an error payload."""
+    convert = _client()._process_response_data
+    if name and name.startswith("thread."):  # the Stream's Assistants branch, whatever the endpoint
+        return convert(data={"data": data, "event": name}, cast_to=cast_to, response=_RESPONSE)
+    if isinstance(data, Mapping) and data.get("error"):
+        raise _api_error(data)
+    return convert(data=data, cast_to=cast_to, response=_RESPONSE)
+
+
+def mangled(obj: object, cls: type, name: str) -> Any:
+    """``obj.__name`` as seen from inside ``cls`` (a private attribute of the SDK's state classes)."""
+    return getattr(obj, f"_{cls.__name__.lstrip('_')}__{name}")
+
+
+class StreamCallback:
+    """One event the SDK's stream yields: ``name`` is its ``type`` (``"response.output_text.delta"``,
+    ``"content.delta"``, ``"chunk"``, ...), ``args`` is ``(event,)``. The event may be built on first use."""
+
+    __slots__ = ("_event", "_make", "name")
+
+    def __init__(self, name: str, event: Any = None, make: Callable[[], Any] | None = None) -> None:
+        self.name = name
+        self._event = event
+        self._make = make
+
+    @property
+    def event(self) -> Any:
+        if self._make is not None:
+            self._event, self._make = self._make(), None
+        return self._event
+
+    @property
+    def args(self) -> tuple[Any, ...]:
+        return (self.event,)
+
+    def __repr__(self) -> str:
+        return f"StreamCallback({self.name!r})"
+
+
+class StreamEmitted(list[StreamCallback]):
+    """The events the stream yields for one raw event; ``stop`` when the stream ends there."""
+
+    stop: Stop | None = None
+
+
+class SDKAccumulator:
+    """Feeds recorded events to one of the SDK's stream-state objects, as the SDK's stream would.
+
+    Subclasses say which raw type the ``Stream`` casts to and how the stream hands an event to its state
+    (:meth:`_fire`). :meth:`checkpoint` and :meth:`restore` copy the whole state object, so a checkpoint
+    can be resumed from any number of times.
+    """
+
+    #: The ``cast_to`` of the SDK's ``Stream`` for this endpoint.
+    cast_to: ClassVar[Any]
+    #: The class of :meth:`checkpoint`'s result.
+    state_class: ClassVar[type[Any]]
+
+    def __init__(self, sdk_state: Any, stop: Stop | None = None) -> None:
+        self._sdk = sdk_state
+        self._stop = stop
+
+    @property
+    def stop(self) -> Stop | None:
+        return self._stop
+
+    def checkpoint(self) -> Any:
+        """A detached copy of the state after the events handled so far."""
+        return self.state_class(copy.deepcopy(self._sdk), self._stop)
+
+    state = checkpoint
+
+    @classmethod
+    def restore(cls, checkpoint: Any) -> Any:
+        return cls(copy.deepcopy(checkpoint._sdk), checkpoint.stop)
+
+    def handle_sse(self, name: str | None, raw: str) -> StreamEmitted:
+        """An event whose data is not JSON: ``[DONE]`` ends the stream, anything else fails to decode."""
+        if self._stop is not None:
+            return StreamEmitted()
+        if raw.startswith("[DONE]"):
+            return self._halt(StreamEmitted(), Stop("done", None))
+        try:
+            parsed = json.loads(raw)
+        except ValueError as exc:  # what ``sse.json()`` raises inside the SDK's Stream
+            return self._halt(StreamEmitted(), Stop("exception", exc))
+        return self.handle_event(name, parsed)
+
+    def handle_event(self, name: str | None, data: Any) -> StreamEmitted:
+        """The events the SDK's stream yields for one recorded event (``data`` already JSON-decoded)."""
+        out = StreamEmitted()
+        if self._stop is not None:
+            return out
+        try:
+            raw = read(name, data, self.cast_to)
+        except APIError as exc:
+            return self._halt(out, Stop("error_event", exc))
+        except Exception as exc:
+            return self._halt(out, Stop("exception", exc))
+        try:
+            fired = self._fire(raw)
+        except Exception as exc:  # the state raises: the SDK's stream raises it to the reader
+            return self._halt(out, Stop("exception", exc))
+        out.extend(StreamCallback(event.type, event) for event in fired)
+        return out
+
+    def finish(self, exception: BaseException | None = None) -> list[StreamCallback]:
+        """These streams have no closing callbacks: a transport error is raised to the reader."""
+        return []
+
+    def _fire(self, raw: Any) -> list[Any]:
+        raise NotImplementedError
+
+    def _halt(self, out: StreamEmitted, stop: Stop) -> StreamEmitted:
+        self._stop = out.stop = stop
+        return out

@@ -1,0 +1,82 @@
+"""replayer.kind_of: which SDK stream a recording feeds, from its events or, failing that, its path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import replayer
+from recorder import cassette_from_sse, load
+from replayer import kind_of
+from tests.conftest import FIXTURES, REAL_STREAMS
+
+REAL = sorted(p.name for p in REAL_STREAMS.glob("*.sse")) if REAL_STREAMS.is_dir() else []
+FIXTURE_STREAMS = [(path, index) for path in sorted(FIXTURES.glob("*.yaml")) for index in load(path).streams()]
+
+CHUNK = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": []}
+CREATED = {"type": "response.created", "sequence_number": 0, "response": {"id": "resp_1"}}
+
+
+def sse(*events: tuple[str | None, object]) -> bytes:
+    out = b""
+    for name, data in events:
+        text = data if isinstance(data, str) else json.dumps(data)
+        out += (f"event: {name}\n" if name else "").encode() + f"data: {text}\n\n".encode()
+    return out
+
+
+def kind(body: bytes, uri: str = "https://api.openai.com/v1/threads/runs") -> str:
+    return kind_of(cassette_from_sse(body, uri=uri).interactions[0])
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_streams_are_told_apart_by_their_events_under_the_import_placeholder_path(name: str) -> None:
+    body = (REAL_STREAMS / name).read_bytes()
+    expected = "chat" if name.startswith("chat") else "responses" if name.startswith("responses") else "assistants"
+    assert kind(body) == expected  # cassette_from_sse's default URI is an Assistants one
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("https://api.openai.com/v1/threads/runs", "assistants"),
+        ("https://api.openai.com/v1/threads/thread_1/runs/run_1/submit_tool_outputs", "assistants"),
+        ("https://api.openai.com/v1/responses", "responses"),
+        ("https://api.openai.com/v1/responses/resp_1?stream=true&starting_after=3", "responses"),
+        ("https://api.openai.com/v1/chat/completions", "chat"),
+        ("https://x.openai.azure.com/openai/deployments/gpt/chat/completions?api-version=2024-10-21", "chat"),
+        ("http://127.0.0.1:8080/somewhere/else", "assistants"),
+    ],
+)
+def test_without_a_telling_event_the_path_decides(uri: str, expected: str) -> None:
+    assert kind(b"", uri) == expected
+    assert kind(sse((None, "[DONE]")), uri) == expected
+    assert kind(sse(("error", {"type": "error", "message": "boom"})), uri) == expected
+
+
+def test_the_first_telling_event_wins_over_the_path() -> None:
+    assert kind(sse((None, CHUNK), (None, "[DONE]")), "https://api.openai.com/v1/responses") == "chat"
+    assert kind(sse(("response.created", CREATED))) == "responses"
+    assert kind(sse((None, CREATED))) == "responses"  # named by its JSON type alone
+    assert kind(sse(("error", {"message": "x"}), (None, "not json"), (None, [1]), (None, CHUNK))) == "chat"
+    # an Azure content-filter chunk (object "") says nothing; the next one does
+    assert kind(sse((None, {**CHUNK, "object": ""}), (None, CHUNK)), "http://h/x") == "chat"
+
+
+def test_only_as_much_of_the_body_as_needed_is_decoded() -> None:
+    # a broken tail after the first telling event is never looked at
+    assert kind(sse(("response.created", CREATED)) + b"data: \xff\xfe{{{") == "responses"
+
+
+@pytest.mark.parametrize(("path", "index"), FIXTURE_STREAMS, ids=[f"{p.stem}-{i}" for p, i in FIXTURE_STREAMS])
+def test_fixture_paths_and_events_agree(path: Path, index: int) -> None:
+    item = load(path).interactions[index]
+    by_path = kind(b"", item.request.uri)
+    assert kind_of(item) == by_path
+
+
+def test_exported() -> None:
+    assert replayer.kind_of is kind_of
+    assert "kind_of" in replayer.__all__

@@ -1,0 +1,218 @@
+"""Timeline on Responses and Chat Completions recordings: after every event, the events the SDK's stream
+yields for it and the SDK's own accumulated snapshot, exactly as the SDK has them at that moment."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.emulator.chat import SCENARIOS as CHAT_SCENARIOS
+from fixtures.emulator.responses import SCENARIOS as RESPONSE_SCENARIOS
+from fixtures.emulator.texts import FUNCTION_CALLS
+from recorder import Cassette, cassette_from_sse, load
+from replayer import ChatState, ResponsesState, StreamCallback, Timeline
+from tests.oracle import normalize
+from tests.oracle_kinds import SDKStreamRun, arguments_of, emulated, event_chunks, fixture_streams, sdk_stream
+
+RESPONSE_TOOLS = [
+    {"type": "function", "name": name, "description": text, "parameters": parameters, "strict": True}
+    for name, text, parameters, _ in FUNCTION_CALLS
+]
+CHAT_TOOLS = [{"type": "function", "function": tool} for tool in RESPONSE_TOOLS]
+for _tool in CHAT_TOOLS:
+    _tool["function"] = {key: value for key, value in _tool["function"].items() if key != "type"}
+
+CASES: list[tuple[str, Any]] = (
+    [("responses", ("emulated", s)) for s in RESPONSE_SCENARIOS]
+    + [("chat", ("emulated", s)) for s in CHAT_SCENARIOS]
+    + [("responses", p) for p in fixture_streams("responses")]
+    + [("chat", p) for p in fixture_streams("chat")]
+)
+REAL = [
+    ("responses", "responses_api_file_search_annotation_stream.sse"),
+    ("chat", "chat_completions_tool_call_stream.sse"),
+]
+
+
+def case_id(case: tuple[str, Any]) -> str:
+    kind, where = case
+    return f"{kind}-{where[1]}" if where[0] == "emulated" else f"{where[0].stem}-{where[1]}"
+
+
+def cassette_of(kind: str, where: Any) -> tuple[Cassette, int]:
+    if where[0] == "emulated":
+        tools = RESPONSE_TOOLS if kind == "responses" else CHAT_TOOLS
+        return emulated(kind, where[1], tools=tools), 0  # type: ignore[arg-type]
+    return load(where[0]), where[1]
+
+
+def oracle(kind: str, cassette: Cassette, index: int) -> SDKStreamRun:
+    """The SDK reading the body one event per chunk: what it yields for each event, and its state after."""
+    item = cassette.interactions[index]
+    arguments = arguments_of(kind, item.request.body)  # type: ignore[arg-type]
+    return sdk_stream(kind, event_chunks(item.response.body_bytes), arguments=arguments)  # type: ignore[arg-type]
+
+
+def moment(kind: str, timeline: Timeline, i: int) -> dict[str, Any]:
+    """What the timeline has for event ``i``, in the oracle's shape."""
+    state = timeline.state(i)
+    assert isinstance(state, ResponsesState if kind == "responses" else ChatState)
+    out = {
+        "events": [{"class": type(cb.args[0]).__name__, "data": normalize(cb.args[0])} for cb in timeline.callbacks(i)],
+        "snapshot": normalize(state.current_snapshot),
+    }
+    if isinstance(state, ResponsesState):
+        out["completed"] = normalize(state.completed_response)
+    return out
+
+
+def assert_matches(kind: str, timeline: Timeline, want: SDKStreamRun, order: list[int]) -> None:
+    for i in order:
+        if i < len(want.steps):
+            assert moment(kind, timeline, i) == want.steps[i], i
+        else:  # the SDK's stream stopped before this event: nothing more happens
+            assert timeline.callbacks(i) == []
+            assert moment(kind, timeline, i)["snapshot"] == want.steps[-1]["snapshot"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_every_event_yields_what_the_sdk_yields_and_leaves_its_state(case: tuple[str, Any]) -> None:
+    kind, where = case
+    cassette, index = cassette_of(kind, where)
+    want = oracle(kind, cassette, index)
+    timeline = Timeline(cassette, index, every=8)
+    assert timeline.kind == kind
+    assert_matches(kind, timeline, want, list(range(len(timeline))))
+    shuffled = list(range(len(timeline)))
+    random.Random(7).shuffle(shuffled)
+    assert_matches(kind, Timeline(cassette, index, every=5), want, shuffled)  # random access, from checkpoints
+    assert timeline.end_callbacks == []
+    stop = timeline.stop
+    raised = f"{type(stop.exception).__name__}: {stop.exception}" if stop and stop.exception else None
+    assert raised == want.exception
+
+
+@pytest.mark.parametrize(("kind", "name"), REAL)
+def test_the_real_streams(real_streams: Path, kind: str, name: str) -> None:
+    body = (real_streams / name).read_bytes()
+    cassette = cassette_from_sse(body)
+    timeline = Timeline(cassette, every=3)
+    want = sdk_stream(kind, event_chunks(body))  # type: ignore[arg-type]
+    assert timeline.kind == kind
+    order = list(range(len(timeline)))
+    random.Random(1).shuffle(order)
+    assert_matches(kind, timeline, want, order)
+
+
+def test_iterating_gives_what_indexing_gives() -> None:
+    timeline = Timeline(emulated("chat", "tool_call", tools=CHAT_TOOLS), every=4)
+    for moment_ in timeline:
+        again = timeline[moment_.index]
+        assert [cb.name for cb in moment_.callbacks] == [cb.name for cb in again.callbacks]
+        assert [normalize(cb.args[0]) for cb in moment_.callbacks] == [normalize(cb.args[0]) for cb in again.callbacks]
+        assert normalize(moment_.state.current_snapshot) == normalize(again.state.current_snapshot)  # type: ignore[union-attr]
+
+
+def test_callbacks_are_the_events_by_name_and_show_the_snapshot_of_their_moment() -> None:
+    timeline = Timeline(emulated("chat", "text"), every=64)
+    first, last = timeline.callbacks(1), timeline.callbacks(len(timeline) - 3)
+    assert all(isinstance(cb, StreamCallback) and cb.args == (cb.event,) for cb in first + last)
+    assert [cb.name for cb in first] == ["chunk", "content.delta"]
+    chunk = first[0].event
+    # the SDK's chunk event points at its live snapshot; here it stays as it was at event 1
+    assert chunk.snapshot.choices[0].message.content == first[1].event.snapshot
+    assert len(chunk.snapshot.choices[0].message.content) < len(last[0].event.snapshot.choices[0].message.content)
+
+
+def test_states_are_the_callers_to_keep() -> None:
+    timeline = Timeline(emulated("responses", "text"), every=4)
+    state = timeline.state(7)
+    snapshot = state.current_snapshot  # type: ignore[union-attr]
+    assert snapshot is not None
+    snapshot.output.clear()
+    assert timeline.state(7).current_snapshot.output  # type: ignore[union-attr]
+    assert state.current_snapshot.output  # type: ignore[union-attr]
+
+
+def test_the_final_response_and_completion() -> None:
+    responses = Timeline(emulated("responses", "function", tools=RESPONSE_TOOLS))
+    final = responses.state(-1).completed_response  # type: ignore[union-attr]
+    assert final is not None and [item.parsed_arguments for item in final.output] == [
+        json.loads(args) for *_, args in FUNCTION_CALLS
+    ]
+    assert responses.state(len(responses) - 2).completed_response is None  # type: ignore[union-attr]
+    chat = Timeline(emulated("chat", "json"))
+    assert chat.state(-1).get_final_completion().choices[0].message.content.startswith('{"city"')  # type: ignore[union-attr]
+
+
+def sse(*events: tuple[str | None, Any]) -> bytes:
+    out = b""
+    for name, data in events:
+        text = data if isinstance(data, str) else json.dumps(data)
+        out += (f"event: {name}\n" if name else "").encode() + f"data: {text}\n\n".encode()
+    return out
+
+
+def chunk(content: str | None = None, *, finish: str | None = None, obj: str = "chat.completion.chunk") -> Any:
+    delta = {} if content is None else {"content": content}
+    choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+    return {"id": "chatcmpl-1", "object": obj, "created": 1, "model": "m", "choices": [choice]}
+
+
+EDGES = {
+    "chat error payload": (
+        "chat",
+        sse((None, chunk("Hi")), (None, {"error": {"message": "boom"}}), (None, chunk("x"))),
+    ),
+    "chat [DONE] mid-stream": ("chat", sse((None, chunk("Hi")), (None, "[DONE]"), (None, chunk(" there")))),
+    "chat not JSON": ("chat", sse((None, chunk("Hi")), (None, "{not json"), (None, chunk("!")))),
+    "chat content-filter event": (
+        "chat",
+        sse((None, chunk("Hi")), (None, chunk(obj="")), (None, chunk("!", finish="stop"))),
+    ),
+    "responses delta first": (
+        "responses",
+        sse(("response.output_text.delta", {"type": "response.output_text.delta", "delta": "x", "sequence_number": 0})),
+    ),
+    "responses error event": (
+        "responses",
+        sse(
+            (
+                "response.created",
+                {"type": "response.created", "sequence_number": 0, "response": {"id": "r", "output": []}},
+            ),
+            ("error", {"type": "error", "code": "server_error", "message": "boom", "sequence_number": 1}),
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", EDGES)
+def test_edge_cases_stop_where_the_sdk_stops(name: str) -> None:
+    kind, body = EDGES[name]
+    timeline = Timeline(
+        cassette_from_sse(body, uri=f"https://h/v1/{'responses' if kind == 'responses' else 'chat/completions'}")
+    )
+    want = sdk_stream(kind, event_chunks(body))  # type: ignore[arg-type]
+    if kind == "chat":
+        assert_matches(kind, timeline, want, list(range(len(timeline))))
+    else:
+        for i in range(len(want.steps)):
+            got = [{"class": type(cb.args[0]).__name__, "data": normalize(cb.args[0])} for cb in timeline.callbacks(i)]
+            assert got == want.steps[i]["events"]
+    described = f"{type(timeline.stop.exception).__name__}: {timeline.stop.exception}" if timeline.stop else None
+    if timeline.stop is not None and timeline.stop.kind == "done":
+        described = None
+    assert described == want.exception
+
+
+def test_a_long_stream_is_indexed_with_random_access() -> None:
+    cassette = emulated("chat", "text", metadata={"scenario": "text", "deltas": "2000"})
+    timeline = Timeline(cassette)
+    want = oracle("chat", cassette, 0)
+    picks = random.Random(3).sample(range(len(timeline)), 40)
+    assert_matches("chat", timeline, want, picks)
