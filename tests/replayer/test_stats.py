@@ -16,8 +16,10 @@ from replayer.events import events
 from replayer.stats import stats
 from tests import factories as f
 from tests.conftest import FIXTURES
+from tests.oracle_kinds import fixture_streams
 
-STREAMS = [(p, i) for p in sorted(FIXTURES.glob("*.yaml")) for i in load(p).streams()]
+# The oracle below is the Assistants handler: Assistants fixtures only.
+STREAMS = fixture_streams("assistants")
 
 
 class Messages(AssistantEventHandler):

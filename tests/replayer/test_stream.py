@@ -16,8 +16,10 @@ from recorder import Cassette, cassette_from_sse, load
 from replayer import ReplayError
 from tests.conftest import FIXTURES, REAL_STREAMS
 from tests.oracle import LoggingHandler, normalize, sdk_log
+from tests.oracle_kinds import fixture_streams
 
-FIXTURE_PATHS = sorted(FIXTURES.glob("*.yaml"))
+# Assistants fixtures (Responses and Chat Completions ones: test_stream_responses.py, test_stream_chat.py).
+FIXTURE_PATHS = sorted({path for path, _ in fixture_streams("assistants")})
 ASSISTANTS_STREAMS = sorted(
     p.name for p in REAL_STREAMS.glob("*.sse") if not p.name.startswith(("chat_completions", "responses_api"))
 )

@@ -16,8 +16,10 @@ from replayer.events import events
 from replayer.timeline import Timeline
 from tests.conftest import FIXTURES, REAL_STREAMS
 from tests.oracle import normalize, sdk_log
+from tests.oracle_kinds import fixture_streams
 
-FIXTURE_STREAMS = [(path, index) for path in sorted(FIXTURES.glob("*.yaml")) for index in load(path).streams()]
+# Assistants fixtures (Responses and Chat Completions ones: test_timeline_kinds.py).
+FIXTURE_STREAMS = fixture_streams("assistants")
 ASSISTANTS_STREAMS = sorted(
     p.name for p in REAL_STREAMS.glob("*.sse") if not p.name.startswith(("chat_completions", "responses_api"))
 )
