@@ -1,6 +1,7 @@
 """Replaying side of ssetape: transports and clients that answer from a cassette."""
 
 from ._sdk_streams import StreamCallback
+from .answers import Answer, ToolCall, answer
 from .chat_state import ChatState
 from .client import async_openai_client, openai_client
 from .diff import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
@@ -20,6 +21,7 @@ from .transport import AsyncReplayTransport, ReplayTransport
 from .validate import Problem, validate
 
 __all__ = [
+    "Answer",
     "AsyncReplayTransport",
     "CassetteDiff",
     "ChatState",
@@ -43,7 +45,9 @@ __all__ = [
     "StreamCallback",
     "StreamEvent",
     "Timeline",
+    "ToolCall",
     "UnmatchedRequestError",
+    "answer",
     "astream",
     "async_openai_client",
     "diff",

@@ -205,6 +205,14 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def final_state(interaction: Interaction) -> AnyState:
+    """The SDK's state after the last event of ``interaction``: one pass, no index and no checkpoints."""
+    acc = _accumulator(kind_of(interaction), interaction)[0]()
+    for event in events(interaction):
+        _feed(acc, event)
+    return acc.checkpoint()  # type: ignore[no-any-return]
+
+
 def _accumulator(kind: Kind, item: Interaction) -> tuple[Callable[[], Any], Callable[[Any], Any]]:
     """How to make a fresh accumulator for ``kind``, and how to restore one from a checkpoint."""
     if kind == "responses":
