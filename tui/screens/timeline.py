@@ -185,7 +185,7 @@ class TimelineScreen(Screen[None]):
             if worker.is_cancelled:
                 raise _Cancelled
             now = time.monotonic()
-            if now - reported[0] >= 0.05 or done == total:
+            if now - reported[0] >= 0.2 or done == total:  # each report relays out the screen: a few suffice
                 reported[0] = now
                 progress.post_message(IndexProgress.Advanced(done, total))
 
