@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from pathlib import Path
 
 import click
 
-from replayer import CassetteDiff, EventChange, InteractionDiff, diff
+from replayer import Answer, CassetteDiff, EventChange, InteractionDiff, answer, diff
 
 from .errors import reports_errors
 from .output import closes_quietly, json_line
@@ -32,10 +33,17 @@ _MARKS = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "ye
     show_default=True,
     help="Mask timestamps (created_at …) and ignore the recorded pace (first byte, first text, total).",
 )
+@click.option(
+    "--text",
+    "text_only",
+    is_flag=True,
+    help="Compare only what the assistant answered (text, refusal, tool calls), whatever the API: "
+    "an Assistants recording against its Responses or Chat Completions twin.",
+)
 @click.option("--json", "as_json", is_flag=True, help="The differences as one JSON object.")
 @reports_errors
 @closes_quietly
-def diff_command(a: Path, b: Path, ignore_ids: bool, ignore_timing: bool, as_json: bool) -> None:
+def diff_command(a: Path, b: Path, ignore_ids: bool, ignore_timing: bool, text_only: bool, as_json: bool) -> None:
     """Compare two recordings: interactions paired by request, the event sequences of streams
     aligned, events added (+), removed (-) or changed (~, with the fields that changed), then the
     differences in final text, tool calls, status and usage.
@@ -48,7 +56,10 @@ def diff_command(a: Path, b: Path, ignore_ids: bool, ignore_timing: bool, as_jso
       ssetape diff before.yaml after.yaml
       ssetape diff before.yaml after.yaml --no-ignore-timing
       ssetape diff a.yaml b.yaml --json | jq '.interactions[].outcome'
+      ssetape diff --text assistants_run.yaml responses_run.yaml
     """
+    if text_only:
+        sys.exit(_diff_answers(a, b, as_json))
     result = diff(a, b, ignore_ids=ignore_ids, ignore_timing=ignore_timing)
     if as_json:
         json_line(result.to_json())
@@ -109,3 +120,44 @@ def _print_event(change: EventChange, width: int, names: int) -> None:
         click.echo(f"      {field.describe()}")
     if len(change.fields) > MAX_FIELDS:
         click.echo(f"      (and {len(change.fields) - MAX_FIELDS} more fields)")
+
+
+def _diff_answers(a: Path, b: Path, as_json: bool) -> int:
+    first, second = answer(a), answer(b)
+    same = first.same_as(second)
+    if as_json:
+        json_line({"equal": same, "a": _answer_json(a, first), "b": _answer_json(b, second)})
+        return 0 if same else 1
+    if same:
+        return 0
+    click.echo(click.style(f"--- {a} ({', '.join(first.kinds)})", bold=True))
+    click.echo(click.style(f"+++ {b} ({', '.join(second.kinds)})", bold=True))
+    for name, left, right in (
+        ("text", first.text, second.text),
+        ("refusal", first.refusal, second.refusal),
+        ("tool calls", _calls(first), _calls(second)),
+    ):
+        if left == right:
+            continue
+        click.echo(click.style(f"{name}:", fg="cyan", bold=True))
+        for line in difflib.unified_diff(left.splitlines(), right.splitlines(), lineterm="", n=1):
+            if line.startswith(("---", "+++")):
+                continue
+            colour = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1])
+            click.echo(click.style(line, fg=colour) if colour else line)
+    return 1
+
+
+def _calls(found: Answer) -> str:
+    return "\n".join(f"{call.name}({call.arguments})" for call in found.tool_calls)
+
+
+def _answer_json(path: Path, found: Answer) -> dict[str, object]:
+    return {
+        "path": str(path),
+        "kinds": list(found.kinds),
+        "text": found.text,
+        "refusal": found.refusal,
+        "tool_calls": [{"name": call.name, "arguments": call.arguments} for call in found.tool_calls],
+        "status": found.status,
+    }

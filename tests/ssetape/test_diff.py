@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from replayer import answer
 from tests.conftest import FIXTURES
 from tests.replayer.test_diff import rerecorded
 from tests.ssetape.golden import assert_golden, run
@@ -51,3 +52,33 @@ def test_an_unreadable_cassette_exits_2(tmp_path: Path) -> None:
     result = run("diff", "fixtures/text.yaml", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2
     assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: no such cassette\n"
+
+
+@pytest.mark.parametrize(
+    ("assistants", "twin"),
+    [("text", "responses_text"), ("text", "chat_text"), ("function_calling", "responses_function")],
+)
+def test_text_diff_finds_an_assistants_recording_and_its_twin_equal(assistants: str, twin: str) -> None:
+    result = run("diff", "--text", str(FIXTURES / f"{assistants}.yaml"), str(FIXTURES / f"{twin}.yaml"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+def test_text_diff_shows_what_the_assistant_said_differently() -> None:
+    a, b = FIXTURES / "text.yaml", FIXTURES / "responses_function.yaml"
+    result = run("diff", "--text", str(a), str(b))
+    assert result.exit_code == 1
+    want_a, want_b = answer(a), answer(b)
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [f"--- {a} (assistants)", f"+++ {b} (responses, responses)"]
+    assert f"-{want_a.text}" in lines and f"+{want_b.text}" in lines
+    assert lines[lines.index("tool calls:") + 2 :] == [f"+{c.name}({c.arguments})" for c in want_b.tool_calls]
+
+
+def test_text_diff_as_json() -> None:
+    result = run("diff", "--text", "--json", str(FIXTURES / "text.yaml"), str(FIXTURES / "chat_text.yaml"))
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["equal"] is True
+    assert record["a"]["kinds"] == ["assistants"] and record["b"]["kinds"] == ["chat"]
+    assert record["a"]["text"] == record["b"]["text"] == answer(FIXTURES / "text.yaml").text
