@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from openai import AssistantEventHandler
 from openai.types.beta.threads import ImageFile, Message, Text, TextDelta
@@ -100,3 +101,82 @@ def _call_name(step: RunStep, index: int) -> str:
     call = details.tool_calls[index]
     name = call.function.name if call.type == "function" else call.type
     return f"{name} #{index + 1}" if len(details.tool_calls) > 1 else name
+
+
+def transcribe(stream: Iterable[Any], kind: str, out: TextIO | None = None) -> bool:
+    """Print a Responses or Chat Completions stream (the SDK's stream object, iterated) the way
+    :class:`TranscriptHandler` prints an Assistants run: text as it streams, tool calls and their
+    arguments, how it ended. Returns False when it ended in an error; raises what the stream raises,
+    after saying so."""
+    target = out if out is not None else sys.stdout
+    lines = _ResponsesLines() if kind == "responses" else _ChatLines()
+    try:
+        for event in stream:
+            target.write(lines.line(event))
+            target.flush()
+    except Exception as exc:
+        target.write(f"\n\n[stream ended with {type(exc).__name__}: {exc}]\n")
+        target.flush()
+        raise
+    return not lines.failed
+
+
+class _ResponsesLines:
+    def __init__(self) -> None:
+        self.failed = False
+
+    def line(self, event: Any) -> str:
+        kind = event.type
+        if kind == "response.output_item.added":
+            item = event.item
+            if item.type == "message":
+                return "\nassistant > "
+            if item.type == "reasoning":
+                return "\nreasoning > "
+            return f"\nassistant > {item.name if item.type == 'function_call' else item.type}\n"
+        if kind in (
+            "response.output_text.delta",
+            "response.refusal.delta",
+            "response.reasoning_summary_text.delta",
+            "response.function_call_arguments.delta",
+        ):
+            return str(event.delta)
+        if kind in ("response.completed", "response.failed", "response.incomplete"):
+            response = event.response
+            self.failed = self.failed or response.status == "failed"
+            detail = ""
+            if response.error is not None:
+                detail = f": {response.error.code} {response.error.message}"
+            elif response.incomplete_details is not None:
+                detail = f": {response.incomplete_details.reason}"
+            return f"\n\n[response {response.status}{detail}]\n"
+        if kind == "error":
+            self.failed = True
+            return f"\n\n[error {event.code}: {event.message}]\n"
+        return ""
+
+
+class _ChatLines:
+    def __init__(self) -> None:
+        self.failed = False
+        self._speaking = False
+
+    def line(self, event: Any) -> str:
+        kind = event.type
+        if kind in ("content.delta", "refusal.delta"):
+            prefix = "" if self._speaking else "\nassistant > "
+            self._speaking = True
+            return prefix + str(event.delta)
+        if kind == "tool_calls.function.arguments.delta":
+            return str(event.arguments_delta)
+        if kind != "chunk":
+            return ""
+        parts = []
+        for choice in event.chunk.choices:
+            for call in choice.delta.tool_calls or []:
+                if call.function is not None and call.function.name:
+                    self._speaking = False
+                    parts.append(f"\nassistant > {call.function.name}\n")
+            if choice.finish_reason is not None:
+                parts.append(f"\n\n[finish_reason {choice.finish_reason}]\n")
+        return "".join(parts)

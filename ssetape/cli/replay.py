@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from recorder import load
-from replayer import events, follow, stream
+from replayer import events, follow, kind_of, stream
 from replayer.stream import pick
-from replayer.transcript import TranscriptHandler
+from replayer.transcript import TranscriptHandler, transcribe
 
 from .errors import reports_errors
 from .output import EventLines, closes_quietly
@@ -40,7 +40,18 @@ def replay(cassette: Path, speed: float, interaction: int | None, show_events: b
     if show_events:
         _events(cassette, speed, interaction)
         return
-    with stream(cassette, TranscriptHandler(), interaction=interaction, speed=speed) as handler:
+    loaded = load(cassette)
+    kind = kind_of(loaded.interactions[pick(loaded, interaction)])
+    if kind != "assistants":
+        with stream(loaded, interaction=interaction, speed=speed) as events_stream:
+            try:
+                ended_well = transcribe(events_stream, kind)
+            except Exception:
+                sys.exit(1)  # transcribe already printed how the stream ended
+        if not ended_well:
+            sys.exit(1)
+        return
+    with stream(loaded, TranscriptHandler(), interaction=interaction, speed=speed) as handler:
         try:
             handler.until_done()
         except Exception:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from recorder import load
-from replayer import events, summarize
+from replayer import answer, events, summarize
 from tests.conftest import FIXTURES
 from tests.ssetape.golden import run
 
@@ -35,3 +37,18 @@ def test_events_are_paced_as_recorded() -> None:
     result = run("replay", str(FIXTURES / "text.yaml"), "--events", "--speed", "40")
     assert result.exit_code == 0
     assert time.perf_counter() - start >= 8.62 / 40 * 0.95
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code"),
+    [("responses_text", 0), ("responses_function", 0), ("responses_error", 1), ("chat_text", 0), ("chat_tool_call", 0)],
+)
+def test_replay_prints_responses_and_chat_streams_too(fixture: str, code: int) -> None:
+    path = FIXTURES / f"{fixture}.yaml"
+    result = run("replay", str(path), "--speed", "0")
+    assert result.exit_code == code, result.output
+    found = answer(path, interaction=load(path).streams()[0])
+    if found.text:
+        assert found.text in result.stdout
+    for call in found.tool_calls:
+        assert f"assistant > {call.name}\n{call.arguments}" in result.stdout
