@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run ssetape from a fresh clone with nothing but Python 3.11+.
 
-    python3 dev.py demo    # make .venv, install ssetape, replay a bundled recording at its recorded pace
+    python3 dev.py demo    # make .venv, install ssetape, step through a bundled recording in the TUI
     python3 dev.py test    # make .venv, install ssetape with its test tools, run the whole test suite
 
 Both are idempotent: the virtualenv is made once and reinstalled only when pyproject.toml changes.
