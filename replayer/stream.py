@@ -25,7 +25,7 @@ from recorder import Cassette, Chunk, Interaction, load
 from ._managers import manager
 from .errors import ReplayError
 from .faults import Fault, apply_faults
-from .kinds import kind_of
+from .kinds import Kind, kind_of
 from .transport import AsyncReplayTransport, ReplayTransport
 
 HandlerT = TypeVar("HandlerT", bound=AssistantEventHandler)
@@ -155,28 +155,11 @@ def stream(
     ``tools`` (both) are the SDK helper's own, and default to the recorded request's (see
     :mod:`replayer._managers`).
     """
-    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
-    index = pick(loaded, interaction)
-    item = loaded.interactions[index]
-    kind = kind_of(item)
-    client = openai.OpenAI(
-        api_key="sk-ssetape-replay",
-        base_url="http://replay.ssetape/v1",
-        max_retries=0,
-        http_client=httpx2.Client(transport=_Pinned(loaded, speed).pin(index, _as_list(faults))),
-    )
+    client, item, kind, where = _replay_client(cassette, interaction, speed, faults, asynchronous=False)
     if kind == "assistants" and event_handler is None:
         event_handler = AssistantEventHandler()
-    return manager(
-        client,
-        item,
-        kind,
-        event_handler,
-        where=_where(loaded, index),
-        text_format=text_format,
-        response_format=response_format,
-        tools=tools,
-    )
+    options = {"text_format": text_format, "response_format": response_format, "tools": tools}
+    return manager(client, item, kind, event_handler, where=where, **options)
 
 
 def astream(
@@ -192,25 +175,29 @@ def astream(
 ) -> Any:
     """The async twin of :func:`stream`: ``AsyncAssistantEventHandler``, ``AsyncResponseStreamManager`` or
     ``AsyncChatCompletionStreamManager``."""
-    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
-    index = pick(loaded, interaction)
-    item = loaded.interactions[index]
-    kind = kind_of(item)
-    client = openai.AsyncOpenAI(
-        api_key="sk-ssetape-replay",
-        base_url="http://replay.ssetape/v1",
-        max_retries=0,
-        http_client=httpx2.AsyncClient(transport=_AsyncPinned(loaded, speed).pin(index, _as_list(faults))),
-    )
+    client, item, kind, where = _replay_client(cassette, interaction, speed, faults, asynchronous=True)
     if kind == "assistants" and event_handler is None:
         event_handler = AsyncAssistantEventHandler()
-    return manager(
-        client,
-        item,
-        kind,
-        event_handler,
-        where=_where(loaded, index),
-        text_format=text_format,
-        response_format=response_format,
-        tools=tools,
-    )
+    options = {"text_format": text_format, "response_format": response_format, "tools": tools}
+    return manager(client, item, kind, event_handler, where=where, **options)
+
+
+def _replay_client(
+    cassette: Cassette | str | Path,
+    interaction: int | None,
+    speed: float,
+    faults: Fault | Sequence[Fault],
+    *,
+    asynchronous: bool,
+) -> tuple[Any, Interaction, Kind, str]:
+    """An ``openai`` client (sync or async) whose every request gets the chosen interaction's response."""
+    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
+    index = pick(loaded, interaction)
+    pinned = (_AsyncPinned if asynchronous else _Pinned)(loaded, speed).pin(index, _as_list(faults))
+    options: dict[str, Any] = {"api_key": "sk-ssetape-replay", "base_url": "http://replay.ssetape/v1", "max_retries": 0}
+    if asynchronous:
+        client: Any = openai.AsyncOpenAI(http_client=httpx2.AsyncClient(transport=pinned), **options)
+    else:
+        client = openai.OpenAI(http_client=httpx2.Client(transport=pinned), **options)
+    item = loaded.interactions[index]
+    return client, item, kind_of(item), _where(loaded, index)
