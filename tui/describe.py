@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from openai.lib.streaming import AssistantEventHandler
 from pydantic import BaseModel
 
-__all__ = ["call", "parameter_names", "value"]
+__all__ = ["call", "event_call", "parameter_names", "value"]
 
 #: The fields worth showing, in the order shown; everything else (timestamps, ids of the thread,
 #: the assistant's instructions and tools, metadata) is the same at every event and left out.
@@ -147,3 +147,57 @@ def quote(text: str, width: int, *, tail: bool = False) -> str:
         return literal[0] + "…" + literal[1:]
     literal = repr(text[:width])
     return literal[:-1] + "…" + literal[-1]
+
+
+#: The fields of a Responses or Chat Completions stream event worth showing, in the order shown (the
+#: indexes, sequence numbers and obfuscation padding every event carries are left out).
+_EVENT_FIELDS = {
+    "content.delta": ("delta", "snapshot"),
+    "refusal.delta": ("delta", "snapshot"),
+    "tool_calls.function.arguments.delta": ("index", "name", "arguments_delta"),
+    "tool_calls.function.arguments.done": ("index", "name", "arguments"),
+}
+_COMMON_FIELDS = ("delta", "text", "content", "refusal", "name", "arguments", "code", "message", "param")
+_OBJECT_FIELDS = ("item", "part", "response", "annotation")
+
+
+def event_call(callback: Fired, width: int = 40) -> str:
+    """``name(field=value, ...)`` for an event a Responses or Chat Completions stream yields."""
+    event = callback.args[0] if callback.args else None
+    parts = []
+    if callback.name == "chunk":
+        parts = _chunk(getattr(event, "chunk", None))
+    else:
+        for name in _EVENT_FIELDS.get(callback.name, _COMMON_FIELDS):
+            field = getattr(event, name, None)
+            if field is None or (isinstance(field, list) and not field):
+                continue
+            parts.append(f"{name}={value(field, width, tail=name == 'snapshot')}")
+        for name in _OBJECT_FIELDS:
+            field = getattr(event, name, None)
+            if field is not None:
+                parts.append(f"{name}={_brief(field)}")
+    return f"{callback.name}({', '.join(parts)})"
+
+
+def _brief(obj: Any) -> str:
+    """An output item, content part, response or annotation by what tells it apart."""
+    kind = getattr(obj, "type", None) or getattr(obj, "object", None) or type(obj).__name__
+    fields = [
+        f"{name}={getattr(obj, name)!r}"
+        for name in ("id", "status", "name", "filename", "file_id")
+        if getattr(obj, name, None) is not None
+    ]
+    return f"{kind}({', '.join(fields)})"
+
+
+def _chunk(chunk: Any) -> list[str]:
+    """A chat completion chunk: how its choices end and its usage, when it says (the deltas have their own events)."""
+    parts = []
+    for choice in getattr(chunk, "choices", None) or []:
+        if choice.finish_reason:
+            parts.append(f"finish_reason[{choice.index}]={choice.finish_reason!r}")
+    usage = getattr(chunk, "usage", None)
+    if usage is not None:
+        parts.append(f"usage={usage.prompt_tokens}+{usage.completion_tokens}")
+    return parts

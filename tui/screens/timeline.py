@@ -216,11 +216,14 @@ class TimelineScreen(Screen[None]):
         self.event_list.show(self.view, self.positions.get(self.interaction, 0), self.search)
         self.event_list.focus()
         self._update_titles()
+        self._update_tabs()
         self.refresh_bindings()
         if not len(timeline):
             cut = f"; the transport then raises {timeline.transport_error!r}" if timeline.transport_error else ""
             for pane in self.panes:
-                pane.show(Text(f"This stream holds no complete event{cut}.", style="yellow"), pane.TITLE)
+                pane.show(
+                    Text(f"This stream holds no complete event{cut}.", style="yellow"), pane.title_for(timeline.kind)
+                )
 
     # -- what the panes show ----------------------------------------------------------------------------
 
@@ -448,7 +451,8 @@ class TimelineScreen(Screen[None]):
     def _update_tabs(self) -> None:
         panes = self.panes
         current = next((n for n, pane in enumerate(panes) if pane.has_class("-current")), 0)
-        self.query_one(PaneTabs).select([pane.TITLE for pane in panes], current)
+        kind = self.timeline.kind if self.timeline is not None else "assistants"
+        self.query_one(PaneTabs).select([pane.title_for(kind) for pane in panes], current)
 
     def action_zoom(self) -> None:
         if self.maximized is not None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import chop_cells
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
 from replayer import Moment, Timeline
 
-from ..describe import call
+from ..describe import call, event_call
 from ..ending import Ending, ending
 from .pane import Pane
 
@@ -17,6 +19,7 @@ class CallbacksPane(Pane):
     """``on_text_delta(delta='lo', snapshot='Hello')``: one line per callback, in the order fired."""
 
     TITLE = "callbacks"
+    TITLES: ClassVar[dict[str, str]] = {"responses": "stream events", "chat": "stream events"}
 
     DEFAULT_CSS = """
     CallbacksPane {
@@ -33,19 +36,22 @@ class CallbacksPane(Pane):
             self._ending = (timeline, ending(timeline))
         end = self._ending[1]
         last = len(timeline) - 1
+        describe = call if timeline.kind == "assistants" else event_call
         lines: list[RenderableType] = [
-            self._call(number, call(callback)) for number, callback in enumerate(moment.callbacks, 1)
+            self._call(number, describe(callback)) for number, callback in enumerate(moment.callbacks, 1)
         ]
         stops_here = end.at == moment.index or (end.at is None and moment.index == last)
         if end.at is not None and moment.index > end.at:
             lines.append(Text(f"the SDK never reads this event: its stream stopped at #{end.at}", style="dim"))
         elif not moment.callbacks:
-            lines.append(Text("no callback", style="dim"))
+            lines.append(Text("no callback" if timeline.kind == "assistants" else "no stream event", style="dim"))
         if stops_here:
             lines.append(Text(end.describe(), style="bold yellow" if end.kind in (None, "done") else "bold red"))
             for number, callback in enumerate(timeline.end_callbacks, len(moment.callbacks) + 1):
                 lines.append(self._call(number, call(callback)))
         count = len(moment.callbacks)
+        if timeline.kind != "assistants":
+            return f"stream events · {count} yielded", "", Group(*lines)
         return f"callbacks · {count} fired", "", Group(*lines)
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -11,6 +11,7 @@ from replayer import Moment, Timeline
 from replayer.accumulator import State
 from replayer.events import StreamEvent
 
+from ..outputs import added, news
 from .pane import Pane
 
 #: The longest stretch of a text block shown: its end, where the news is (some 30 lines). Laying out
@@ -42,6 +43,7 @@ class MessagePane(Pane):
     """``current_message_snapshot`` after the selected event; the part this event added in reverse video."""
 
     TITLE = "message"
+    TITLES: ClassVar[dict[str, str]] = {"responses": "output text"}
     FOLLOW_END = True
 
     DEFAULT_CSS = """
@@ -52,7 +54,7 @@ class MessagePane(Pane):
 
     def render_moment(self, timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
         if not isinstance(moment.state, State):
-            return self._snapshot(moment.state)
+            return self._snapshot(timeline, moment)
         message = moment.state.current_message_snapshot
         if message is None:
             return "message", "", Text("no message yet: current_message_snapshot is None", style="dim")
@@ -66,17 +68,57 @@ class MessagePane(Pane):
         title = f"message {message.id} · {message.role} · {message.status}"
         return title, f"{size:,} characters", Group(*parts)
 
-    def _snapshot(self, state: object) -> tuple[str, str, RenderableType]:
-        """A Responses or Chat Completions stream: the text of the SDK's snapshot so far."""
-        snapshot = getattr(state, "current_snapshot", None)
-        if snapshot is None:
-            return "text", "", Text("no snapshot yet: current_snapshot is None", style="dim")
-        text = getattr(snapshot, "output_text", None)
-        if text is None:  # a chat completion
-            choices = getattr(snapshot, "choices", None) or []
-            text = "\n\n".join(str(getattr(choice.message, "content", None) or "") for choice in choices)
-        start = max(len(text) - WINDOW, 0)
-        return "text (current_snapshot)", f"{len(text):,} characters", Text(text[start:])
+    def _snapshot(self, timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
+        """A Responses or Chat Completions stream: the assistant's text (and refusal) so far."""
+        state: Any = moment.state
+        if timeline.kind == "responses":
+            return self._response(timeline, moment, state.completed_response or state.current_snapshot)
+        completion = state.current_snapshot
+        if completion is None:
+            return "message", "", Text("no chunk yet: current_snapshot is None", style="dim")
+        add = added(moment.event)
+        parts: list[RenderableType] = []
+        size = 0
+        for choice in completion.choices:
+            message = choice.message
+            if len(completion.choices) > 1:
+                parts.append(Text(f"choice {choice.index} · {choice.finish_reason or 'streaming'}", style="bold"))
+            if message.content:
+                size += len(message.content)
+                parts.extend(_window(message.content, add.at(choice.index, "content")))
+            if message.refusal:
+                parts.extend(_window(message.refusal, add.at(choice.index, "refusal"), "refusal: "))
+        if not any(choice.message.content or choice.message.refusal for choice in completion.choices):
+            parts.append(Text("no content yet", style="dim"))
+        title = "message"
+        if len(completion.choices) == 1:
+            choice = completion.choices[0]
+            title = f"message · {choice.message.role} · {choice.finish_reason or 'streaming'}"
+        return title, f"{size:,} characters", Group(*parts)
+
+    def _response(self, timeline: Timeline, moment: Moment, response: Any) -> tuple[str, str, RenderableType]:
+        if response is None:
+            return "output text", "", Text("no response yet: current_snapshot is None", style="dim")
+        known, add = news(timeline), added(moment.event)
+        parts: list[RenderableType] = []
+        size, title = 0, "output text"
+        for position, item in enumerate(response.output):
+            if item.type != "message":
+                continue
+            done = known.item(position, moment.index) or {}
+            title = f"output text · {item.id} · {done.get('status') or item.status}"
+            for number, part in enumerate(item.content):
+                if part.type == "output_text":
+                    size += len(part.text)
+                    parts.extend(_window(part.text, add.at(position, "text", number)))
+                    for note, annotation in enumerate(part.annotations or []):
+                        parts.append(Text(f"[{note}] {annotation.type} {_annotation(annotation)}", style="cyan"))
+                elif part.type == "refusal":
+                    refusal = part.refusal or known.text((position, "refusal", number), moment.index)
+                    parts.extend(_window(refusal, add.at(position, "refusal", number), "refusal: "))
+        if not parts:
+            parts.append(Text("no message output item yet", style="dim"))
+        return title, f"{size:,} characters", Group(*parts)
 
     def _block(self, block: Any, added: tuple[int, set[int], bool] | None) -> RenderableType:
         highlight = "reverse"
@@ -114,4 +156,27 @@ def _target(note: Any) -> str:
         return f"→ {note.file_citation.file_id}"
     if getattr(note, "file_path", None) is not None:
         return f"→ {note.file_path.file_id}"
+    return ""
+
+
+def _window(value: str, chars: int, prefix: str = "") -> list[RenderableType]:
+    """``value``'s last :data:`WINDOW` characters, the last ``chars`` of them highlighted; a refusal
+    (``prefix``) in red."""
+    start = max(len(value) - WINDOW, 0)
+    text = Text(prefix, style="bold red")
+    text.append(value[start:], style="bold red" if prefix else "")
+    if chars:
+        text.stylize("reverse", max(len(text) - chars, len(prefix)), len(text))
+    out: list[RenderableType] = []
+    if start:
+        out.append(Text(f"… {start:,} earlier characters not shown", style="dim italic"))
+    out.append(text)
+    return out
+
+
+def _annotation(note: Any) -> str:
+    for name in ("filename", "title", "url", "file_id"):
+        found = getattr(note, name, None)
+        if found:
+            return f"{name}={found!r}"
     return ""

@@ -46,6 +46,8 @@ class Pane(Widget, can_focus=True):
 
     #: The pane's name, shown in its border until a moment gives a fuller title.
     TITLE = ""
+    #: The pane's name for a Responses or Chat Completions stream, where it shows something else.
+    TITLES: ClassVar[dict[str, str]] = {}
     #: Keep the end in view (panes whose news arrives at the bottom, like the growing message).
     FOLLOW_END = False
     #: Style that marks what the selected event changed; the pane scrolls to its first mark.
@@ -75,6 +77,10 @@ class Pane(Widget, can_focus=True):
             self._show_mark()
         if self._strips != before or self.top != top:  # most events leave most panes as they were
             self.refresh()
+
+    def title_for(self, kind: str) -> str:
+        """The pane's name for a stream of ``kind`` (``assistants``, ``responses``, ``chat``)."""
+        return self.TITLES.get(kind, self.TITLE)
 
     def show_moment(self, timeline: Timeline, moment: Moment) -> None:
         """Update the pane for ``moment`` (the state after the selected event)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.syntax import Syntax
@@ -15,6 +15,7 @@ from replayer import Moment, Timeline
 from replayer.accumulator import State
 from replayer.events import StreamEvent
 
+from ..outputs import added, news
 from .pane import Pane
 
 HIGHLIGHT = "reverse"
@@ -89,6 +90,7 @@ class StepPane(Pane):
     """``current_run_step_snapshot`` after the selected event."""
 
     TITLE = "run step"
+    TITLES: ClassVar[dict[str, str]] = {"responses": "output items", "chat": "tool calls"}
 
     DEFAULT_CSS = """
     StepPane {
@@ -99,8 +101,9 @@ class StepPane(Pane):
     def render_moment(self, timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
         state, event = moment.state, moment.event
         if not isinstance(state, State):
-            kind = getattr(timeline, "kind", "this")
-            return "run step", "", Text(f"no run steps in a {kind} stream", style="dim")
+            if timeline.kind == "responses":
+                return _output_items(timeline, moment)
+            return _tool_calls(moment)
         note = ""
         try:
             step = state.current_run_step_snapshot
@@ -160,3 +163,90 @@ class StepPane(Pane):
             for result in results:
                 out.append(Text(f"  {result.score:.3f} {result.file_name} ({result.file_id})"))
         return Group(*out)
+
+
+def _status(status: object, changed: bool = False) -> Text:
+    style = {"completed": "green", "incomplete": "yellow", "failed": "red"}.get(str(status), "dim")
+    return Text(str(status), style=style + (f" {HIGHLIGHT}" if changed else ""))
+
+
+def _output_items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
+    """A Responses stream: every output item in order, with its status and what it holds so far."""
+    state: Any = moment.state
+    response = state.completed_response or state.current_snapshot
+    if response is None:
+        return "output items", "", Text("no response yet: current_snapshot is None", style="dim")
+    known, add, event = news(timeline), added(moment.event), moment.event
+    parts: list[RenderableType] = []
+    for position, item in enumerate(response.output):
+        done = known.item(position, moment.index) or {}
+        touched = position in add.touched
+        header = Text(("▶ " if touched else "  ") + f"{item.type} {getattr(item, 'id', None) or ''} · ", style="bold")
+        status_changed = touched and event.name.startswith("response.output_item.")
+        header.append_text(_status(done.get("status") or getattr(item, "status", None), status_changed))
+        parts.append(header)
+        if item.type == "message":
+            for number, part in enumerate(item.content):
+                refusal = (
+                    part.refusal or known.text((position, "refusal", number), moment.index)
+                    if part.type == "refusal"
+                    else ""
+                )
+                size = len(part.text) if part.type == "output_text" else len(refusal)
+                parts.append(Text(f"  {part.type}: {size:,} characters (message pane)", style="dim"))
+        elif item.type == "function_call":
+            parts.append(Text(f"{item.name}(", style="bold cyan"))
+            parts.append(_arguments(item.arguments or "", add.at(position, "arguments")))
+            parts.append(Text(f")  {item.call_id}", style="bold cyan"))
+        elif item.type == "reasoning":
+            summaries = [summary.text for summary in item.summary or []]
+            if not summaries:  # the SDK's snapshot never gets them: read them from the summary deltas
+                numbers = known.keys(position, "summary", moment.index)
+                summaries = [known.text((position, "summary", number), moment.index) for number in numbers]
+                chars = {number: add.at(position, "summary", number) for number in numbers}
+            else:
+                chars = {}
+            for number, summary in enumerate(summaries):
+                parts.append(_tail(summary, chars.get(number, 0)))
+            if not summaries:
+                parts.append(Text("no summary yet", style="dim"))
+        elif item.type in ("file_search_call", "web_search_call"):
+            queries = getattr(item, "queries", None) or []
+            action = getattr(item, "action", None)
+            query = getattr(action, "query", None)
+            for text in [*queries, *([query] if query else [])]:
+                parts.append(Text(f"  query {text!r}"))
+            results = getattr(item, "results", None) or []
+            if results:
+                parts.append(Text(f"  {len(results)} results", style="dim"))
+            for result in results:
+                parts.append(Text(f"  {result.score or 0:.3f} {result.filename} ({result.file_id})"))
+    title = f"output items · {len(response.output)}"
+    return title, "", Group(*parts) if parts else Text("no output item yet", style="dim")
+
+
+def _tool_calls(moment: Moment) -> tuple[str, str, RenderableType]:
+    """A Chat Completions stream: every choice's tool calls so far, and its finish reason."""
+    state: Any = moment.state
+    completion = state.current_snapshot
+    if completion is None:
+        return "tool calls", "", Text("no chunk yet: current_snapshot is None", style="dim")
+    add = added(moment.event)
+    parts: list[RenderableType] = []
+    count = 0
+    for choice in completion.choices:
+        header = Text(f"choice {choice.index} · finish_reason ", style="bold")
+        header.append(str(choice.finish_reason), style="green" if choice.finish_reason else "dim")
+        parts.append(header)
+        calls = choice.message.tool_calls or []
+        count += len(calls)
+        for position, call in enumerate(calls):
+            index = getattr(call, "index", position)
+            touched = (choice.index, index) in add.calls
+            parts.append(Text(("▶ " if touched else "  ") + f"{call.type} {call.id or ''}".rstrip(), style="bold"))
+            parts.append(Text(f"{call.function.name or '?'}(", style="bold cyan"))
+            parts.append(_arguments(call.function.arguments or "", add.at(choice.index, "arguments", index)))
+            parts.append(Text(")", style="bold cyan"))
+        if not calls:
+            parts.append(Text("  no tool calls", style="dim"))
+    return f"tool calls · {count}", "", Group(*parts)
