@@ -4,6 +4,7 @@ real stream renders, and the telling events render what an event handler would s
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,138 @@ def test_a_long_message_shows_its_end() -> None:
         message_pane.WINDOW = saved
     assert f"… {len(text) - window:,} earlier characters not shown" in message
     assert message.rstrip().endswith(text[-20:])
+
+
+# -- Responses and Chat Completions streams ---------------------------------------------------------------
+
+
+def first(timeline: Timeline, name: str, after: int = 0) -> int:
+    """The index of the first event named ``name`` at or after ``after``."""
+    return next(event.index for event in timeline.events[after:] if event.name == name)
+
+
+def words(text: str) -> str:
+    """``text``'s words, one space apart: pane text compared whatever the wrapping."""
+    return " ".join(text.split())
+
+
+def test_a_responses_function_call_shows_its_arguments_as_they_arrive_then_as_json() -> None:
+    timeline = Timeline(FIXTURES / "responses_function.yaml", 0)
+    index = first(timeline, "response.function_call_arguments.delta") + 4
+    call = timeline.state(index).current_snapshot.output[0]  # type: ignore[union-attr]
+    delta = timeline.events[index].data["delta"]  # type: ignore[index]
+    panes = render(timeline, index)
+    assert panes["step"].startswith("output items · 1\n")
+    assert f"▶ function_call {call.id} · in_progress" in panes["step"]  # type: ignore[union-attr]
+    assert f"{call.name}(\n{call.arguments}\n)" in panes["step"]  # type: ignore[union-attr]
+    assert f"1 response.function_call_arguments.delta(delta={delta!r})" in panes["callbacks"]
+    assert panes["callbacks"].startswith("stream events · 1 yielded")
+    assert "no message output item yet" in panes["message"]
+    done = first(timeline, "response.output_item.done")
+    final = timeline.events[done].data["item"]  # type: ignore[index]
+    step = render(timeline, done)["step"]
+    assert f"function_call {final['id']} · completed" in step
+    assert json.dumps(json.loads(final["arguments"]), indent=2) in step
+    run = render(timeline, len(timeline) - 1)["run"]
+    usage = timeline.state(len(timeline) - 1).completed_response.usage  # type: ignore[union-attr]
+    assert f"usage {usage.input_tokens} in + {usage.output_tokens} out = {usage.total_tokens} tokens" in run
+
+
+def test_a_responses_reasoning_item_shows_its_summary_from_the_deltas() -> None:
+    timeline = Timeline(FIXTURES / "responses_reasoning.yaml")
+    index = first(timeline, "response.reasoning_summary_text.delta") + 6
+    assert timeline.state(index).current_snapshot.output[0].summary == []  # type: ignore[union-attr]
+    deltas = [e.data for e in timeline.events[: index + 1] if e.name == "response.reasoning_summary_text.delta"]
+    so_far = "".join(data["delta"] for data in deltas)  # type: ignore[index]
+    step = render(timeline, index)["step"]
+    assert "▶ reasoning" in step
+    assert words(so_far) in words(step)
+    last = timeline.state(len(timeline) - 1).completed_response
+    panes = render(timeline, len(timeline) - 1)
+    assert last is not None
+    for summary in last.output[0].summary:  # type: ignore[union-attr]
+        assert words(summary.text) in words(panes["step"])
+    assert words(last.output_text) in words(panes["message"])
+    reasoning = last.usage.output_tokens_details.reasoning_tokens  # type: ignore[union-attr]
+    assert f"({reasoning} reasoning)" in panes["run"]
+
+
+def test_a_responses_refusal_shows_in_the_message_pane() -> None:
+    timeline = Timeline(FIXTURES / "responses_refusal.yaml")
+    index = first(timeline, "response.refusal.delta") + 3
+    refused = "".join(e.data["delta"] for e in timeline.events[: index + 1] if e.name == "response.refusal.delta")  # type: ignore[index]
+    assert f"refusal: {refused}" in render(timeline, index)["message"]
+
+
+@pytest.mark.parametrize(("name", "status"), [("responses_incomplete", "incomplete"), ("responses_error", "failed")])
+def test_a_responses_stream_that_ends_badly_says_how_in_the_response_pane(name: str, status: str) -> None:
+    timeline = Timeline(FIXTURES / f"{name}.yaml")
+    response = timeline.events[-1].data["response"]  # type: ignore[index]
+    run = render(timeline, len(timeline) - 1)["run"]
+    assert run.startswith(f"response {response['id']}")
+    assert f"status {status}" in run
+    if response["incomplete_details"]:
+        assert f"incomplete_details {response['incomplete_details']['reason']}" in run
+    if response["error"]:
+        assert f"error {response['error']['code']}: " in run
+
+
+def test_a_chat_text_stream_shows_the_content_so_far_and_its_delta() -> None:
+    timeline = Timeline(FIXTURES / "chat_text.yaml")
+    index = len(timeline) // 2
+    content = timeline.state(index).current_snapshot.choices[0].message.content  # type: ignore[union-attr]
+    delta = timeline.events[index].data["choices"][0]["delta"]["content"]  # type: ignore[index]
+    panes = render(timeline, index)
+    assert panes["message"].startswith("message · assistant · streaming")
+    assert words(panes["message"]).endswith(words(content))
+    assert f"content.delta(delta={delta!r}, snapshot=" in panes["callbacks"]
+    assert panes["step"].startswith("tool calls · 0")
+    end = render(timeline, len(timeline) - 1)
+    final = timeline.state(len(timeline) - 1).current_snapshot  # type: ignore[union-attr]
+    assert f"finish_reason {final.choices[0].finish_reason}" in end["run"]  # type: ignore[union-attr]
+    assert end["run"].startswith(f"completion {final.id}")  # type: ignore[union-attr]
+
+
+def test_a_chat_tool_call_stream_shows_every_call_with_its_arguments() -> None:
+    timeline = Timeline(FIXTURES / "chat_tool_call.yaml", 0)
+    index = 5
+    call = timeline.state(index).current_snapshot.choices[0].message.tool_calls[0]  # type: ignore[union-attr,index]
+    panes = render(timeline, index)
+    assert f"▶ function {call.id}\n{call.function.name}(\n{call.function.arguments}\n)" in panes["step"]
+    fired = [c.args[0] for c in timeline.callbacks(index) if c.name == "tool_calls.function.arguments.delta"]
+    assert (
+        f"tool_calls.function.arguments.delta(index=0, name={fired[0].name!r}, "
+        f"arguments_delta={fired[0].arguments_delta!r})" in panes["callbacks"]
+    )
+    last = len(timeline) - 1
+    final = timeline.state(last).current_snapshot.choices[0]  # type: ignore[union-attr]
+    step = render(timeline, last)["step"]
+    assert f"choice 0 · finish_reason {final.finish_reason}" in step
+    for tool_call in final.message.tool_calls or []:
+        assert tool_call.function.name in step
+        assert json.dumps(json.loads(tool_call.function.arguments), indent=2) in step
+
+
+def test_the_real_responses_file_search_stream_shows_the_search_and_the_cited_answer(real_streams: Path) -> None:
+    (timeline,) = timelines(real_streams / "responses_api_file_search_annotation_stream.sse")
+    last = len(timeline) - 1
+    response = timeline.events[last].data["response"]  # type: ignore[index]
+    search, message = response["output"]
+    panes = render(timeline, last)
+    assert f"file_search_call {search['id']} · completed" in panes["step"]
+    for query in search["queries"]:
+        assert f"query {query!r}" in panes["step"]
+    text = message["content"][0]
+    assert text["text"] in panes["message"]
+    assert f"filename={text['annotations'][0]['filename']!r}" in panes["message"]
+    usage = response["usage"]
+    assert f"usage {usage['input_tokens']} in + {usage['output_tokens']} out" in panes["run"]
+
+
+def test_the_real_chat_tool_call_stream_shows_the_call(real_streams: Path) -> None:
+    (timeline,) = timelines(real_streams / "chat_completions_tool_call_stream.sse")
+    middle = len(timeline) // 2
+    call = timeline.state(middle).current_snapshot.choices[0].message.tool_calls[0]  # type: ignore[union-attr,index]
+    assert f"{call.function.name}(\n{call.function.arguments}\n)" in render(timeline, middle)["step"]
+    final = timeline.state(last := len(timeline) - 1).current_snapshot.choices[0]  # type: ignore[union-attr]
+    assert f"finish_reason {final.finish_reason}" in render(timeline, last)["run"]
