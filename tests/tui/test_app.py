@@ -260,3 +260,28 @@ async def test_a_small_terminal_shows_one_pane_at_a_time_and_z_zooms() -> None:
         progress.post_message(IndexProgress.Advanced(640, 50_011))
         await pilot.pause()
         assert "Indexing big.sse #0: 640 of 50,011 events" in str(progress.query_one("Label").render())
+
+
+async def test_stepping_through_a_responses_function_call_updates_the_panes() -> None:
+    async with app_for("responses_function", 0).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        timeline = screen.timeline
+        assert timeline is not None and timeline.kind == "responses"
+        start = next(e.index for e in timeline.events if e.name == "response.function_call_arguments.delta")
+        await answer(pilot, "colon", str(start))
+        before = pane(screen, "step")
+        assert screen.query_one("#step").border_title.startswith("output items")  # type: ignore[union-attr]
+        await pilot.press("j")
+        assert screen.event_list.index == start + 1
+        delta = timeline.events[start + 1].data["delta"]  # type: ignore[index]
+        arguments = timeline.state(start + 1).current_snapshot.output[0].arguments  # type: ignore[union-attr]
+        assert pane(screen, "step") != before
+        assert arguments in pane(screen, "step")
+        assert reversed_text(screen, "step") == delta
+        assert f"response.function_call_arguments.delta(delta={delta!r})" in pane(screen, "callbacks")
+        await pilot.press("G")
+        final = timeline.state(len(timeline) - 1).completed_response
+        assert final is not None
+        assert f"status {final.status}" in pane(screen, "run")
+        assert f"response {final.id}" in str(screen.query_one("#run").border_title)
+        assert reversed_text(screen, "step") == ""  # response.completed adds nothing to an item

@@ -171,7 +171,7 @@ def test_a_responses_function_call_shows_its_arguments_as_they_arrive_then_as_js
     delta = timeline.events[index].data["delta"]  # type: ignore[index]
     panes = render(timeline, index)
     assert panes["step"].startswith("output items · 1\n")
-    assert f"▶ function_call {call.id} · in_progress" in panes["step"]  # type: ignore[union-attr]
+    assert f"▶ function_call in_progress  {call.id}" in panes["step"]  # type: ignore[union-attr]
     assert f"{call.name}(\n{call.arguments}\n)" in panes["step"]  # type: ignore[union-attr]
     assert f"1 response.function_call_arguments.delta(delta={delta!r})" in panes["callbacks"]
     assert panes["callbacks"].startswith("stream events · 1 yielded")
@@ -179,7 +179,7 @@ def test_a_responses_function_call_shows_its_arguments_as_they_arrive_then_as_js
     done = first(timeline, "response.output_item.done")
     final = timeline.events[done].data["item"]  # type: ignore[index]
     step = render(timeline, done)["step"]
-    assert f"function_call {final['id']} · completed" in step
+    assert f"function_call completed  {final['id']}" in step
     assert json.dumps(json.loads(final["arguments"]), indent=2) in step
     run = render(timeline, len(timeline) - 1)["run"]
     usage = timeline.state(len(timeline) - 1).completed_response.usage  # type: ignore[union-attr]
@@ -267,7 +267,7 @@ def test_the_real_responses_file_search_stream_shows_the_search_and_the_cited_an
     response = timeline.events[last].data["response"]  # type: ignore[index]
     search, message = response["output"]
     panes = render(timeline, last)
-    assert f"file_search_call {search['id']} · completed" in panes["step"]
+    assert f"file_search_call completed  {search['id']}" in panes["step"]
     for query in search["queries"]:
         assert f"query {query!r}" in panes["step"]
     text = message["content"][0]

@@ -47,6 +47,16 @@ class TestTimelineScreen:
         """A failed run: its last_error, the step that failed, the incomplete message."""
         assert snap_compare(app_for("failed"), terminal_size=SIZE, run_before=at(92))
 
+    def test_responses_function_call_mid_arguments(self, snap_compare: Callable[..., bool]) -> None:
+        """A Responses function call half-way through its arguments: the output items with the new
+        characters highlighted, the stream event the SDK yields, the response in progress."""
+        assert snap_compare(app_for("responses_function", 0), terminal_size=SIZE, run_before=at(8))
+
+    def test_chat_text_stream_mid_way(self, snap_compare: Callable[..., bool]) -> None:
+        """A Chat Completions text stream half-way: the content so far with the chunk's delta highlighted,
+        the chunk and content.delta events, no tool calls, no finish_reason yet."""
+        assert snap_compare(app_for("chat_text"), terminal_size=SIZE, run_before=at(105))
+
     def test_narrow_terminal(self, snap_compare: Callable[..., bool]) -> None:
         """80x24: the list above one pane at a time, the tab line naming the others."""
         assert snap_compare(app_for("code_interpreter"), terminal_size=(80, 24), run_before=at(140))

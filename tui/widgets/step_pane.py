@@ -181,9 +181,10 @@ def _output_items(timeline: Timeline, moment: Moment) -> tuple[str, str, Rendera
     for position, item in enumerate(response.output):
         done = known.item(position, moment.index) or {}
         touched = position in add.touched
-        header = Text(("▶ " if touched else "  ") + f"{item.type} {getattr(item, 'id', None) or ''} · ", style="bold")
+        header = Text(("▶ " if touched else "  ") + f"{item.type} ", style="bold", no_wrap=True, overflow="ellipsis")
         status_changed = touched and event.name.startswith("response.output_item.")
         header.append_text(_status(done.get("status") or getattr(item, "status", None), status_changed))
+        header.append(f"  {getattr(item, 'id', None) or ''}", style="dim")  # the status first: ids are long
         parts.append(header)
         if item.type == "message":
             for number, part in enumerate(item.content):
@@ -236,7 +237,7 @@ def _tool_calls(moment: Moment) -> tuple[str, str, RenderableType]:
     count = 0
     for choice in completion.choices:
         header = Text(f"choice {choice.index} · finish_reason ", style="bold")
-        header.append(str(choice.finish_reason), style="green" if choice.finish_reason else "dim")
+        header.append(str(choice.finish_reason or "none yet"), style="green" if choice.finish_reason else "dim")
         parts.append(header)
         calls = choice.message.tool_calls or []
         count += len(calls)
