@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx2
 import openai
-import pydantic
 import pytest
 from openai import APIConnectionError, AssistantEventHandler, LengthFinishReasonError
 from openai.lib.streaming.chat import AsyncChatCompletionStream, ChatCompletionStream, ChatCompletionStreamManager
@@ -25,10 +24,11 @@ from recorder import Cassette, cassette_from_sse, load
 from recorder.sse import decode
 from replayer import Fault, ReplayError
 from tests.oracle_kinds import (
+    Weather,
+    assert_same_as_the_sdk,
     emulated,
     event_entry,
     fixture_streams,
-    recorded_oracle,
     replayed,
     sdk_stream,
     snapshot_of,
@@ -42,19 +42,8 @@ TOOLS = [
 ]
 
 
-class Weather(pydantic.BaseModel):
-    city: str
-    country: str
-    temperature_c: int
-    sky: str
-    rain_probability: float
-
-
 def same_as_the_sdk(cassette: Cassette, index: int = 0, **parse: Any) -> None:
-    want = recorded_oracle("chat", cassette.interactions[index], parse=parse)
-    got = replayed("chat", cassette, interaction=index, **parse)
-    assert got.events == want.events
-    assert (got.exception, got.final) == (want.exception, want.final)
+    assert_same_as_the_sdk("chat", cassette, index, **parse)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import pydantic
 import pytest
 from openai import APIConnectionError, APITimeoutError, AssistantEventHandler
 from openai.lib.streaming.responses import AsyncResponseStream, ResponseStream, ResponseStreamManager
@@ -22,11 +21,12 @@ from recorder import Cassette, cassette_from_sse, load
 from recorder.sse import decode
 from replayer import Fault, ReplayError
 from tests.oracle_kinds import (
+    Weather,
     arguments_of,
+    assert_same_as_the_sdk,
     emulated,
     event_entry,
     fixture_streams,
-    recorded_oracle,
     replayed,
     sdk_stream,
     snapshot_of,
@@ -40,19 +40,8 @@ TOOLS = [
 ]
 
 
-class Weather(pydantic.BaseModel):
-    city: str
-    country: str
-    temperature_c: int
-    sky: str
-    rain_probability: float
-
-
 def same_as_the_sdk(cassette: Cassette, index: int = 0, **parse: Any) -> None:
-    want = recorded_oracle("responses", cassette.interactions[index], parse=parse)
-    got = replayed("responses", cassette, interaction=index, **parse)
-    assert got.events == want.events
-    assert (got.exception, got.final) == (want.exception, want.final)
+    assert_same_as_the_sdk("responses", cassette, index, **parse)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
