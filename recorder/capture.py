@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import zlib
@@ -182,7 +183,9 @@ class Capture:
         """Whether the stream's last event has arrived (``[DONE]``, an error, a final response event)."""
         self._decode()
         last = self._last_event
-        return last is not None and (last.data == "[DONE]" or last.event in FINAL_EVENTS)
+        if last is None:
+            return False
+        return last.data == "[DONE]" or last.event in FINAL_EVENTS or _is_error_payload(last)
 
     @property
     def size(self) -> int:
@@ -249,3 +252,14 @@ def transport_closed_error(capture: Capture) -> StreamError:
         type="TransportClosed",
         message=f"the transport was closed after {capture.size} bytes, before the response was read to its end",
     )
+
+
+def _is_error_payload(event: ServerSentEvent) -> bool:
+    """A Chat Completions error: an unnamed event whose JSON is ``{"error": ...}`` (the SDK stops there)."""
+    if event.event != "message" or not event.data.startswith("{"):
+        return False
+    try:
+        data = json.loads(event.data)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and bool(data.get("error"))

@@ -197,3 +197,16 @@ def test_async_twin_records_chunks_and_cuts(tmp_path: Path, flavour: types.Modul
     assert not interaction.complete
     assert interaction.response.ssetape is not None and interaction.response.ssetape.error is not None
     assert interaction.response.ssetape.error.type == "ReadError"
+
+
+def test_client_stopping_at_a_chat_error_still_records_the_whole_body(tmp_path: Path) -> None:
+    error = b'data: {"error": {"message": "overloaded", "type": "server_error"}}\n\n'
+    body = [b'data: {"choices": []}\n\n', error, b"data: [DONE]\n\n"]
+    transport = RecordingTransport(tmp_path / "c.yaml", mock_transport(httpx2, Scripted(body)))
+    with httpx2.Client(transport=transport) as client, client.stream("GET", "http://up.test/v1/s") as response:
+        for chunk in response.iter_raw():
+            if b'"error"' in chunk:
+                break
+    interaction = load(tmp_path / "c.yaml").interactions[0]
+    assert interaction.complete
+    assert interaction.response.body_bytes == b"".join(body)
