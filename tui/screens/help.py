@@ -14,10 +14,12 @@ from textual.widgets import Static
 
 PANES = (
     ("callbacks", "the handler methods the SDK calls for this event, in order, with their arguments"),
-    ("message", "current_message_snapshot; what this event added in reverse video, citations underlined"),
+    ("message", "current_message_snapshot: what this event added reversed, citations underlined"),
     ("run step", "current_run_step_snapshot: tool calls, code, logs, images, function arguments"),
     ("run", "current_run: status, usage, required_action, last_error"),
     ("raw event", "the event as sent: type, JSON, arrival time, byte range, network chunk"),
+    ("", "Responses and Chat streams use the same places for stream events, output"),
+    ("", "text, output items or tool calls, and the response or completion"),
     ("", "in a small terminal the panes take turns: p shows the next one"),
 )
 #: The families of the event list, the theme colour each is drawn in (see EventList), what they cover.
