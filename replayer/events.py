@@ -187,16 +187,7 @@ def _run(run: dict[str, Any], width: int) -> str:
     calls = [as_dict(as_dict(call).get("function")).get("name") or "?" for call in as_list(action.get("tool_calls"))]
     if calls:
         line += ": " + ", ".join(calls)
-    error = as_dict(run.get("last_error"))
-    if error:
-        line += ": " + _error(error, width)
-    incomplete = as_dict(run.get("incomplete_details"))
-    if incomplete.get("reason"):
-        line += f": {incomplete['reason']}"
-    usage = _usage(run.get("usage"))
-    if usage:
-        line += f" ({usage})"
-    return line
+    return line + _outcome(run, "last_error", width)
 
 
 def _step(step: dict[str, Any], width: int) -> str:
@@ -318,15 +309,7 @@ def _chat_chunk(chunk: dict[str, Any], width: int) -> str:
 def _response_event(name: str, data: dict[str, Any], width: int) -> str:
     if isinstance(data.get("response"), dict):
         response = data["response"]
-        line = f"status → {response.get('status', '?')}"
-        error = as_dict(response.get("error"))
-        if error:
-            line += ": " + _error(error, width)
-        incomplete = as_dict(response.get("incomplete_details"))
-        if incomplete.get("reason"):
-            line += f": {incomplete['reason']}"
-        usage = _usage(response.get("usage"))
-        return line + (f" ({usage})" if usage else "")
+        return f"status → {response.get('status', '?')}" + _outcome(response, "error", width)
     if name.endswith(".delta") and isinstance(data.get("delta"), str):
         prefix = "" if name == "response.output_text.delta" else name.removeprefix("response.").split(".")[0] + " "
         return prefix + _quote(data["delta"], width)
@@ -344,6 +327,19 @@ def _response_event(name: str, data: dict[str, Any], width: int) -> str:
     if name == "error":
         return _error(data, width)
     return ""
+
+
+def _outcome(obj: dict[str, Any], error_key: str, width: int) -> str:
+    """How a run or a response ended, as a suffix: its error, why it is incomplete, its usage."""
+    line = ""
+    error = as_dict(obj.get(error_key))
+    if error:
+        line += ": " + _error(error, width)
+    incomplete = as_dict(obj.get("incomplete_details"))
+    if incomplete.get("reason"):
+        line += f": {incomplete['reason']}"
+    usage = _usage(obj.get("usage"))
+    return line + (f" ({usage})" if usage else "")
 
 
 def _error(error: dict[str, Any], width: int) -> str:
