@@ -191,11 +191,12 @@ class Capture:
     def size(self) -> int:
         return len(self._body)
 
-    def finish(self, error: BaseException | StreamError | None = None) -> Interaction:
-        """Build the interaction and hand it on; only the first call counts."""
+    def finish(self, error: BaseException | StreamError | None = None) -> Interaction | None:
+        """Build the interaction and hand it on. Only the first call counts: a later one (the stream's
+        close after its iterator already ended it, say) does nothing and returns None."""
         with self._lock:
             if self.finished:
-                raise RuntimeError("capture already finished")
+                return None
             self.finished = True
         if self._decoder is not None and error is None:
             tail = self._decoder.flush()

@@ -41,11 +41,9 @@ class _RecordingStream(httpx2.SyncByteStream, httpx.SyncByteStream):
         except GeneratorExit:
             raise  # the client stopped reading; close() decides what that means
         except BaseException as exc:
-            if not self._capture.finished:
-                self._capture.finish(exc)
+            self._capture.finish(exc)
             raise
-        if not self._capture.finished:
-            self._capture.finish()
+        self._capture.finish()
 
     def close(self) -> None:
         try:
@@ -76,11 +74,9 @@ class _AsyncRecordingStream(httpx2.AsyncByteStream, httpx.AsyncByteStream):
         except GeneratorExit:
             raise
         except BaseException as exc:
-            if not self._capture.finished:
-                self._capture.finish(exc)
+            self._capture.finish(exc)
             raise
-        if not self._capture.finished:
-            self._capture.finish()
+        self._capture.finish()
 
     async def aclose(self) -> None:
         try:
@@ -131,8 +127,7 @@ class _RecordingBase:
     def _finish_open(self) -> None:
         """On close: save responses nobody read to the end as incomplete, and make sure the file exists."""
         for capture in self._open:
-            if not capture.finished:
-                capture.finish(transport_closed_error(capture))
+            capture.finish(transport_closed_error(capture))
         self._open = []
         if not self.recorder.path.exists():
             self.recorder.save()

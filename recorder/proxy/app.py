@@ -192,8 +192,7 @@ class _Exchange:
                 received += len(chunk)
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except asyncio.CancelledError:
-            if not capture.finished:
-                capture.finish(client_closed_error(capture) if self.client_gone else _stopped(capture))
+            capture.finish(client_closed_error(capture) if self.client_gone else _stopped(capture))
             if self.client_gone:
                 _uncancel()
                 return
@@ -203,8 +202,7 @@ class _Exchange:
             # server drops the client's connection and the client sees the same cut.
             capture.finish(_cut(exc, response, received))
             return
-        if not capture.finished:
-            capture.finish()
+        capture.finish()
 
     async def _fail(self, status: int, reason: str, problem: str, kind: str) -> None:
         """The upstream gave no response: answer (and record) an error in the API's own shape."""
