@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 import httpx2
 import openai
-import pydantic
 
 import replayer
 from fixtures.emulator import render_chat_stream, render_response_stream
@@ -237,16 +236,6 @@ def replayed(kind: Kind, cassette: Cassette | Path, **options: Any) -> SDKStream
     """What ``replayer.stream(cassette, **options)`` yields, recorded as :func:`sdk_stream` records the SDK."""
     with replayer.stream(cassette, **options) as stream:
         return read_stream(kind, stream)
-
-
-class Weather(pydantic.BaseModel):
-    """The structured answer of the emulator's ``json`` scenarios, for parse tests of both kinds."""
-
-    city: str
-    country: str
-    temperature_c: int
-    sky: str
-    rain_probability: float
 
 
 def assert_same_as_the_sdk(kind: Kind, cassette: Cassette, index: int = 0, **parse: Any) -> None:

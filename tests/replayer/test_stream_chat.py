@@ -19,12 +19,11 @@ import replayer
 from fixtures.emulator.chat import SCENARIOS
 from fixtures.emulator.texts import ANSWER_TEXT, FUNCTION_CALLS, REFUSAL_TEXT
 from fixtures.regenerate import record
-from fixtures.sessions import CHAT_ERROR
+from fixtures.sessions import CHAT_ERROR, Weather
 from recorder import Cassette, cassette_from_sse, load
 from recorder.sse import decode
 from replayer import Fault, ReplayError
 from tests.oracle_kinds import (
-    Weather,
     assert_same_as_the_sdk,
     emulated,
     event_entry,

@@ -17,11 +17,11 @@ from openai.lib.streaming.responses import AsyncResponseStream, ResponseStream, 
 import replayer
 from fixtures.emulator.responses import SCENARIOS
 from fixtures.emulator.texts import ANSWER_TEXT, FUNCTION_CALLS
+from fixtures.sessions import Weather
 from recorder import Cassette, cassette_from_sse, load
 from recorder.sse import decode
 from replayer import Fault, ReplayError
 from tests.oracle_kinds import (
-    Weather,
     arguments_of,
     assert_same_as_the_sdk,
     emulated,
