@@ -151,13 +151,7 @@ class RecordingTransport(_RecordingBase, httpx2.BaseTransport, httpx.BaseTranspo
         flavour = flavour_of(request)
         capture = self._capture(request, request.read())
         response = self._inner(flavour, "HTTPTransport").handle_request(request)
-        capture.response(response.status_code, _reason(response), response.headers.multi_items())
-        return flavour.Response(
-            status_code=response.status_code,
-            headers=response.headers.raw,
-            stream=_RecordingStream(response.stream, capture),
-            extensions=response.extensions,
-        )
+        return _passed_on(flavour, response, capture, _RecordingStream)
 
     def close(self) -> None:
         self._finish_open()
@@ -174,13 +168,7 @@ class AsyncRecordingTransport(_RecordingBase, httpx2.AsyncBaseTransport, httpx.A
         flavour = flavour_of(request)
         capture = self._capture(request, await request.aread())
         response = await self._inner(flavour, "AsyncHTTPTransport").handle_async_request(request)
-        capture.response(response.status_code, _reason(response), response.headers.multi_items())
-        return flavour.Response(
-            status_code=response.status_code,
-            headers=response.headers.raw,
-            stream=_AsyncRecordingStream(response.stream, capture),
-            extensions=response.extensions,
-        )
+        return _passed_on(flavour, response, capture, _AsyncRecordingStream)
 
     async def aclose(self) -> None:
         self._finish_open()
@@ -188,6 +176,18 @@ class AsyncRecordingTransport(_RecordingBase, httpx2.AsyncBaseTransport, httpx.A
             await transport.aclose()
         if self._transport is not None:
             await self._transport.aclose()
+
+
+def _passed_on(flavour: types.ModuleType, response: Any, capture: Capture, stream: type[Any]) -> Any:
+    """The upstream's response as the client gets it: the same status and headers, its body recorded
+    on the way through."""
+    capture.response(response.status_code, _reason(response), response.headers.multi_items())
+    return flavour.Response(
+        status_code=response.status_code,
+        headers=response.headers.raw,
+        stream=stream(response.stream, capture),
+        extensions=response.extensions,
+    )
 
 
 def _reason(response: Any) -> str | None:
