@@ -24,11 +24,11 @@ import openai
 import vcr
 from openai import AssistantEventHandler
 
-import replayer
 from bench.streams import big_stream
-from recorder import load
-from replayer import Timeline
-from replayer.events import events
+from ssetape import replayer
+from ssetape.recorder import load
+from ssetape.replayer import Timeline
+from ssetape.replayer.stream_events import events
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import accumulate
 from pathlib import Path
 
-from fixtures.emulator import render_stream
-from recorder import Cassette, cassette_from_sse
+from ssetape.fixtures.emulator import render_stream
+from ssetape.recorder import Cassette, cassette_from_sse
 
 
 def big_stream(deltas: int, directory: Path) -> tuple[Path, Cassette, list[bytes]]:

@@ -2,7 +2,7 @@
 
     python bench/tui_step.py [--deltas 50000] [--steps 200] [--size 160x50]
 
-Builds the cassette in memory from the emulator (``fixtures.emulator.render_stream``), then reports:
+Builds the cassette in memory from the emulator (``ssetape.fixtures.emulator.render_stream``), then reports:
 
 - open: from starting the app to the first event selected and shown, the stream indexed (the
   indexing thread's progress bar shows meanwhile);
@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fixtures.emulator import render_stream
-from recorder import Cassette, cassette_from_sse
-from tui import TapeApp
-from tui.screens import TimelineScreen
+from ssetape.fixtures.emulator import render_stream
+from ssetape.recorder import Cassette, cassette_from_sse
+from ssetape.tui import TapeApp
+from ssetape.tui.screens import TimelineScreen
 
 
 def big_cassette(deltas: int) -> Cassette:

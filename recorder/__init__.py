@@ -1,24 +1,75 @@
-"""Recording side of ssetape: the cassette format, the SSE decoder and the recording transports."""
+"""Recording side of ssetape: the cassette format, the SSE decoder and the recording transports.
 
-from .cassette import (
-    FORMAT_VERSION,
-    Cassette,
-    Chunk,
-    Interaction,
-    RecordedRequest,
-    RecordedResponse,
-    Recording,
-    StreamError,
-)
-from .errors import CassetteDecodeError, CassetteError, CassetteNotFoundError, CassetteVersionError
-from .har import cassette_from_har, cassette_to_har
-from .imports import cassette_from_capture, cassette_from_sse
-from .reader import load, loads
-from .redact import REDACTED, SECRET_HEADERS
-from .scan import Finding, find_secrets
-from .session import CassetteRecorder
-from .sse import ServerSentEvent, SSEDecoder
-from .transport import AsyncRecordingTransport, RecordingTransport
+Names are imported on first use: the recording proxy and `ssetape ls` need no HTTP client.
+"""
+
+from typing import TYPE_CHECKING
+
+from ssetape._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .cassette import (
+        FORMAT_VERSION,
+        Cassette,
+        Chunk,
+        Interaction,
+        RecordedRequest,
+        RecordedResponse,
+        Recording,
+        StreamError,
+    )
+    from .errors import (
+        CassetteDecodeError,
+        CassetteError,
+        CassetteNotFoundError,
+        CassetteVersionError,
+        OutputExistsError,
+        RecordError,
+        UnrecoveredJournalError,
+    )
+    from .har import cassette_from_har, cassette_to_har
+    from .imports import cassette_from_capture, cassette_from_sse
+    from .reader import load, loads
+    from .redact import REDACTED, SECRET_HEADERS
+    from .scan import Finding, find_secrets
+    from .session import CassetteRecorder
+    from .sse import ServerSentEvent, SSEDecoder
+    from .transport import AsyncRecordingTransport, RecordingTransport
+
+_EXPORTS = {
+    "AsyncRecordingTransport": ".transport",
+    "CassetteDecodeError": ".errors",
+    "CassetteError": ".errors",
+    "CassetteNotFoundError": ".errors",
+    "CassetteRecorder": ".session",
+    "CassetteVersionError": ".errors",
+    "FORMAT_VERSION": ".cassette",
+    "Cassette": ".cassette",
+    "Chunk": ".cassette",
+    "Interaction": ".cassette",
+    "RecordedRequest": ".cassette",
+    "RecordedResponse": ".cassette",
+    "Recording": ".cassette",
+    "StreamError": ".cassette",
+    "Finding": ".scan",
+    "REDACTED": ".redact",
+    "UnrecoveredJournalError": ".errors",
+    "RecordError": ".errors",
+    "OutputExistsError": ".errors",
+    "RecordingTransport": ".transport",
+    "SECRET_HEADERS": ".redact",
+    "SSEDecoder": ".sse",
+    "ServerSentEvent": ".sse",
+    "cassette_from_capture": ".imports",
+    "cassette_from_har": ".har",
+    "cassette_from_sse": ".imports",
+    "cassette_to_har": ".har",
+    "find_secrets": ".scan",
+    "load": ".reader",
+    "loads": ".reader",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -34,6 +85,8 @@ __all__ = [
     "Chunk",
     "Finding",
     "Interaction",
+    "OutputExistsError",
+    "RecordError",
     "RecordedRequest",
     "RecordedResponse",
     "Recording",
@@ -41,6 +94,7 @@ __all__ = [
     "SSEDecoder",
     "ServerSentEvent",
     "StreamError",
+    "UnrecoveredJournalError",
     "cassette_from_capture",
     "cassette_from_har",
     "cassette_from_sse",

@@ -1,24 +1,82 @@
-"""Replaying side of ssetape: transports and clients that answer from a cassette."""
+"""Replaying side of ssetape: transports and clients that answer from a cassette, the SDK's streams over a
+recording, ``Timeline``, and what a recording says (events, summaries, diff, validate, export).
 
-from ._sdk_streams import StreamCallback
-from .answers import Answer, ToolCall, answer
-from .chat_state import ChatState
-from .client import async_openai_client, openai_client
-from .diff import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
-from .errors import ReplayError, UnmatchedRequestError
-from .events import StreamEvent, events, follow, summarize, text_of, unterminated
-from .export import export
-from .faults import Fault
-from .kinds import Kind, kind_of
-from .listing import InteractionInfo, list_interactions
-from .masking import Masker
-from .responses_state import ResponsesState
-from .server import ReplayApp, ReplayServer, ServedRequest, ServerError
-from .stats import Stats, stats
-from .stream import astream, stream, streams
-from .timeline import Moment, Timeline
-from .transport import AsyncReplayTransport, ReplayTransport
-from .validate import Problem, validate
+Names are imported on first use, so ``import ssetape.replayer`` does not import the SDKs.
+"""
+
+from typing import TYPE_CHECKING
+
+from ssetape._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._sdk_streams import StreamCallback
+    from .answers import Answer, ToolCall, answer
+    from .chat_state import ChatState
+    from .client import async_openai_client, openai_client
+    from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
+    from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
+    from .exporting import export
+    from .faults import Fault
+    from .kinds import Kind, kind_of
+    from .listing import InteractionInfo, list_interactions
+    from .masking import Masker
+    from .responses_state import ResponsesState
+    from .server import ReplayApp, ReplayServer, ServedRequest
+    from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
+    from .stream_stats import Stats, stats
+    from .streaming import astream, stream, streams
+    from .timeline import Moment, Timeline
+    from .transport import AsyncReplayTransport, ReplayTransport
+    from .validation import Problem, validate
+
+_EXPORTS = {
+    "Answer": ".answers",
+    "AsyncReplayTransport": ".transport",
+    "CassetteDiff": ".diffing",
+    "ChatState": ".chat_state",
+    "EventChange": ".diffing",
+    "Fault": ".faults",
+    "FieldChange": ".diffing",
+    "InteractionDiff": ".diffing",
+    "InteractionInfo": ".listing",
+    "Kind": ".kinds",
+    "Masker": ".masking",
+    "Moment": ".timeline",
+    "Problem": ".validation",
+    "ReplayApp": ".server",
+    "ReplayError": ".errors",
+    "ReplayServer": ".server",
+    "ReplayTransport": ".transport",
+    "ResponsesState": ".responses_state",
+    "ServedRequest": ".server",
+    "ServerError": ".errors",
+    "NetworkBlockedError": ".errors",
+    "Stats": ".stream_stats",
+    "StreamCallback": "._sdk_streams",
+    "StreamEvent": ".stream_events",
+    "Timeline": ".timeline",
+    "ToolCall": ".answers",
+    "UnmatchedRequestError": ".errors",
+    "answer": ".answers",
+    "astream": ".streaming",
+    "async_openai_client": ".client",
+    "diff": ".diffing",
+    "events": ".stream_events",
+    "export": ".exporting",
+    "follow": ".stream_events",
+    "kind_of": ".kinds",
+    "list_interactions": ".listing",
+    "openai_client": ".client",
+    "stats": ".stream_stats",
+    "stream": ".streaming",
+    "streams": ".streaming",
+    "summarize": ".stream_events",
+    "text_of": ".stream_events",
+    "unterminated": ".stream_events",
+    "validate": ".validation",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "Answer",
@@ -33,6 +91,7 @@ __all__ = [
     "Kind",
     "Masker",
     "Moment",
+    "NetworkBlockedError",
     "Problem",
     "ReplayApp",
     "ReplayError",

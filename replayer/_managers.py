@@ -23,7 +23,7 @@ from typing import Any
 
 from openai import Omit, omit
 
-from recorder import Interaction
+from ssetape.recorder import Interaction
 
 from .errors import ReplayError
 from .kinds import Kind

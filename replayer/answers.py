@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from recorder import Cassette, Interaction, load
+from ssetape.recorder import Cassette, Interaction, load
 
 from .chat_state import ChatState
-from .events import events
 from .kinds import Kind, kind_of
 from .responses_state import ResponsesState
-from .stream import pick
+from .stream_events import events
+from .streaming import pick
 from .timeline import final_state
 
 __all__ = ["Answer", "ToolCall", "answer"]

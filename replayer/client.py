@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import httpx2
 import openai
 
-from recorder import Cassette, load
+from ssetape.recorder import Cassette, load
 
 from .transport import AsyncReplayTransport, ReplayTransport
 

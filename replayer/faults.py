@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from recorder import Chunk, Interaction
+from ssetape.recorder import Chunk, Interaction
 
 from .errors import ReplayError
-from .events import events
+from .stream_events import events
 
 FaultKind = Literal["cut", "connection_error", "timeout", "drop", "duplicate"]
 

@@ -16,7 +16,7 @@ import json
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from recorder import Interaction, SSEDecoder
+from ssetape.recorder import Interaction, SSEDecoder
 
 __all__ = ["Kind", "kind_of"]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from recorder import Cassette, Interaction, load
+from ssetape.recorder import Cassette, Interaction, load
 
-from .events import events
+from .stream_events import events
 
 __all__ = ["InteractionInfo", "list_interactions"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from recorder import REDACTED, Interaction
+from ssetape.recorder import REDACTED, Interaction
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,21 +18,17 @@ import re
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx2
-import openai
 import pytest
 
-from recorder import AsyncRecordingTransport, RecordingTransport
+from .errors import NetworkBlockedError
 
-from .client import async_openai_client, openai_client
-from .errors import ReplayError
-from .stream import stream
+if TYPE_CHECKING:
+    import openai
 
-
-class NetworkBlockedError(ReplayError, ConnectionRefusedError):
-    """A test replaying a cassette tried to reach the network."""
+# pytest loads this plugin in every project where ssetape is installed: what a fixture needs (the SDKs,
+# httpx2, the recorder) is imported when a test asks for that fixture, not at pytest's start-up.
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,6 +81,13 @@ def _speed(request: pytest.FixtureRequest) -> float:
 @pytest.fixture
 def ssetape_client(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Iterator[openai.OpenAI]:
     """An ``openai.OpenAI`` client replaying (or recording) the test's cassette."""
+    import httpx2
+    import openai
+
+    from ssetape.recorder import RecordingTransport
+
+    from .client import openai_client
+
     if _recording(request.config):
         transport = RecordingTransport(ssetape_cassette)
         client = openai.OpenAI(http_client=httpx2.Client(transport=transport))
@@ -101,6 +104,13 @@ def ssetape_client(request: pytest.FixtureRequest, ssetape_cassette: Path) -> It
 @pytest.fixture
 async def ssetape_async_client(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Any:
     """The async twin of ``ssetape_client`` (needs an async test runner such as anyio or pytest-asyncio)."""
+    import httpx2
+    import openai
+
+    from ssetape.recorder import AsyncRecordingTransport
+
+    from .client import async_openai_client
+
     if _recording(request.config):
         transport = AsyncRecordingTransport(ssetape_cassette)
         client = openai.AsyncOpenAI(http_client=httpx2.AsyncClient(transport=transport))
@@ -117,6 +127,8 @@ async def ssetape_async_client(request: pytest.FixtureRequest, ssetape_cassette:
 @pytest.fixture
 def ssetape_stream(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Callable[..., Any]:
     """A factory for ``replayer.stream`` on the test's cassette: ``ssetape_stream(handler, interaction=1)``."""
+
+    from .streaming import stream
 
     def make(event_handler: Any = None, *, interaction: int | None = None, speed: float | None = None) -> Any:
         return stream(

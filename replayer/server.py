@@ -27,10 +27,10 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from recorder import Cassette, Interaction
+from ssetape.recorder import Cassette, Interaction
 
 from .client import base_url_of
-from .errors import ReplayError, UnmatchedRequestError
+from .errors import ServerError, UnmatchedRequestError
 from .transport import AsyncReplayTransport
 
 __all__ = ["ReplayApp", "ReplayServer", "ServedRequest", "ServerError"]
@@ -40,10 +40,6 @@ _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "upgrade", "te", "trailer"}
 )
 _CUT_MESSAGE = "ASGI callable returned without completing response."
-
-
-class ServerError(ReplayError, OSError):
-    """The server could not start (the port is taken, uvicorn is missing ...)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,16 +31,16 @@ from typing import Any, TypeAlias
 
 import httpx2
 
-from recorder import Cassette, Interaction, load
+from ssetape.recorder import Cassette, Interaction, load
 
 from ._managers import chat_options, responses_options
 from ._sdk_streams import StreamCallback, StreamEmitted
 from .accumulator import AssistantAccumulator, Callback, Emitted, State, Stop
 from .chat_state import ChatAccumulator, ChatState
-from .events import StreamEvent, events
 from .kinds import Kind, kind_of
 from .responses_state import ResponsesAccumulator, ResponsesState
-from .stream import pick
+from .stream_events import StreamEvent, events
+from .streaming import pick
 from .transport import _error_for
 
 Progress = Callable[[int, int], None]

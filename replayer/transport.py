@@ -13,8 +13,8 @@ import anyio
 import httpx
 import httpx2
 
-from recorder import Cassette, Chunk, Interaction, load
-from recorder.transport import flavour_of
+from ssetape.recorder import Cassette, Chunk, Interaction, load
+from ssetape.recorder.transport import flavour_of
 
 from .errors import UnmatchedRequestError
 from .matching import RequestKey, differences, interaction_key, matches, request_key, similarity

@@ -22,10 +22,10 @@ from typing import Any, Literal
 import httpx2
 import openai
 
-import replayer
-from fixtures.emulator import render_chat_stream, render_response_stream
-from recorder import Cassette, Interaction, cassette_from_sse, load
-from replayer import kind_of
+from ssetape import replayer
+from ssetape.fixtures.emulator import render_chat_stream, render_response_stream
+from ssetape.recorder import Cassette, Interaction, cassette_from_sse, load
+from ssetape.replayer import kind_of
 from tests.conftest import FIXTURES
 from tests.oracle import normalize
 

@@ -9,8 +9,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from recorder import Cassette
-from replayer.stream import pick
+from ssetape.recorder import Cassette
+from ssetape.replayer.streaming import pick
 
 from .screens.help import HelpScreen
 from .screens.timeline import TimelineScreen

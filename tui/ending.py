@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from replayer import Timeline
+from ssetape.replayer import Timeline
 
 __all__ = ["Ending", "ending"]
 

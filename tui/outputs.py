@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from replayer import Timeline
-from replayer.events import StreamEvent
+from ssetape.replayer import Timeline
+from ssetape.replayer.stream_events import StreamEvent
 
 __all__ = ["Added", "News", "added", "news"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from recorder import Cassette, CassetteDecodeError, CassetteNotFoundError, cassette_from_sse, load
+from ssetape.recorder import Cassette, CassetteDecodeError, CassetteNotFoundError, cassette_from_sse, load
 
 _DATA_LINE = re.compile(rb"(?m)^data:")
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from replayer import Timeline
-from replayer.events import StreamEvent
+from ssetape.replayer import Timeline
+from ssetape.replayer.stream_events import StreamEvent
 
 __all__ = ["BOUNDARIES", "FAMILIES", "EventView", "Jump", "family"]
 

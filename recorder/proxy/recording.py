@@ -23,7 +23,7 @@ from typing import Protocol
 
 from ..capture import Capture
 from ..cassette import Cassette, Interaction, StreamError
-from ..errors import CassetteError
+from ..errors import OutputExistsError, RecordError, UnrecoveredJournalError
 from ..reader import load
 from ..redact import JsonPath, parse_json_path
 from ..session import CassetteRecorder
@@ -34,14 +34,6 @@ from .split import SplitOutput
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-class OutputExistsError(CassetteError, FileExistsError):
-    """The cassette is already there, and neither overwriting nor appending was asked for."""
-
-
-class UnrecoveredJournalError(CassetteError):
-    """A recording into this place crashed and its journal has not been folded in yet."""
-
-
 def is_directory_target(out: str | Path) -> bool:
     text = str(out)
     return Path(out).is_dir() or text.endswith(("/", os.sep))
@@ -49,7 +41,7 @@ def is_directory_target(out: str | Path) -> bool:
 
 def _check_target(out: Path, split: bool) -> None:
     if not split and out.suffix.lower() not in CASSETTE_SUFFIXES:
-        raise CassetteError(
+        raise RecordError(
             f"{out}: name a cassette file ({', '.join(CASSETTE_SUFFIXES)}) or a directory (ending in /) "
             "for one cassette per streamed run"
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from replayer import Answer, CassetteDiff, EventChange, InteractionDiff, answer, diff
+from ssetape.replayer import Answer, CassetteDiff, EventChange, InteractionDiff, answer, diff
 
 from .errors import reports_errors
 from .output import closes_quietly, json_line

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from recorder import CassetteError
+from ssetape.errors import SsetapeError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,7 +21,7 @@ def reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except CassetteError as exc:
+        except SsetapeError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from recorder.writer import write_atomically
-from replayer.export import FORMATS, export
+from ssetape.recorder.writer import write_atomically
+from ssetape.replayer.exporting import FORMATS, export
 
 from .errors import reports_errors
 from .output import closes_quietly

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from recorder import CassetteDecodeError, CassetteNotFoundError, cassette_from_capture
-from recorder.har import cassette_from_har, is_har
-from recorder.imports import DEFAULT_URI
+from ssetape.recorder import CassetteDecodeError, CassetteNotFoundError, cassette_from_capture
+from ssetape.recorder.har import cassette_from_har, is_har
+from ssetape.recorder.imports import DEFAULT_URI
 
 from .errors import reports_errors
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from recorder import load
-from replayer import Stats, events, stats
-from replayer.stream import pick
+from ssetape.recorder import load
+from ssetape.replayer import Stats, events, stats
+from ssetape.replayer.streaming import pick
 
 from .errors import reports_errors
 from .output import EventLines, closes_quietly, json_line, seconds

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from recorder import CassetteError
-from replayer.listing import InteractionInfo, list_interactions
+from ssetape.errors import SsetapeError
+from ssetape.replayer.listing import InteractionInfo, list_interactions
 
 from .output import closes_quietly, json_line, seconds, table
 
@@ -34,7 +34,7 @@ def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
     for number, path in enumerate(cassettes):
         try:
             infos = list_interactions(path)
-        except CassetteError as exc:
+        except SsetapeError as exc:
             click.echo(f"Error: {exc}", err=True)
             failed = True
             continue

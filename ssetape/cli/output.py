@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from replayer import StreamEvent, summarize
+from ssetape.replayer import StreamEvent, summarize
 
 F = TypeVar("F", bound=Callable[..., Any])
 

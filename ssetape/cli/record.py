@@ -7,8 +7,8 @@ import sys
 import aiohttp
 import click
 
-from recorder.proxy import RecordingProxy, recover
-from recorder.proxy.server import DEFAULT_PORT
+from ssetape.recorder.proxy import RecordingProxy, recover
+from ssetape.recorder.proxy.server import DEFAULT_PORT
 
 from .errors import reports_errors
 

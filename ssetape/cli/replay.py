@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from recorder import load
-from replayer import events, follow, kind_of, stream
-from replayer.stream import pick
-from replayer.transcript import TranscriptHandler, transcribe
+from ssetape.recorder import load
+from ssetape.replayer import events, follow, kind_of, stream
+from ssetape.replayer.streaming import pick
+from ssetape.replayer.transcript import TranscriptHandler, transcribe
 
 from .errors import reports_errors
 from .output import EventLines, closes_quietly

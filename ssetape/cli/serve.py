@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from replayer import ReplayServer, ServedRequest
+from ssetape.replayer import ReplayServer, ServedRequest
 
 from .errors import reports_errors
 

@@ -23,8 +23,8 @@ def tui(cassette: Path, interaction: int | None) -> None:
     Example:
       ssetape tui fixtures/code_interpreter.yaml
     """
-    from tui import open_cassette, run  # Textual loads only for this command
-    from tui.app import check
+    from ssetape.tui import open_cassette, run  # Textual loads only for this command
+    from ssetape.tui.app import check
 
     check(open_cassette(cassette), interaction)  # a bad file or interaction: Error: …, before the screen changes
     if not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from recorder import CassetteError
-from replayer import Problem, validate
-from replayer.validate import RULES
+from ssetape.errors import SsetapeError
+from ssetape.replayer import Problem, validate
+from ssetape.replayer.validation import RULES
 
 from .output import closes_quietly, json_line
 
@@ -43,7 +43,7 @@ def validate_command(cassettes: tuple[Path, ...], as_json: bool, strict: bool, i
     for path in cassettes:
         try:
             found = validate(path, ignore=ignored)
-        except CassetteError as exc:
+        except SsetapeError as exc:
             click.echo(f"Error: {exc}", err=True)
             unreadable += 1
             continue

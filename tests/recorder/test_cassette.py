@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import recorder
-from recorder import (
+from ssetape import recorder
+from ssetape.recorder import (
     FORMAT_VERSION,
     Cassette,
     CassetteDecodeError,
@@ -21,7 +21,7 @@ from recorder import (
     StreamError,
     load,
 )
-from recorder.cassette import Body, Status
+from ssetape.recorder.cassette import Body, Status
 
 SSE = 'event: thread.message.delta\ndata: {"v": "héllo 你好 🎉"}\n\nevent: done\ndata: [DONE]\n\n'
 

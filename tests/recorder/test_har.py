@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from recorder import CassetteDecodeError, cassette_from_har, cassette_to_har, load
-from recorder.har import is_har
-from recorder.sse import decode
+from ssetape.recorder import CassetteDecodeError, cassette_from_har, cassette_to_har, load
+from ssetape.recorder.har import is_har
+from ssetape.recorder.sse import decode
 from tests.conftest import FIXTURES
 
 FIXTURE_PATHS = sorted(FIXTURES.glob("*.yaml"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from recorder import cassette_from_capture, cassette_from_sse
-from recorder.sse import decode
+from ssetape.recorder import cassette_from_capture, cassette_from_sse
+from ssetape.recorder.sse import decode
 
 BODY = b'event: thread.run.created\ndata: {"id":"run_1"}\n\nevent: done\ndata: [DONE]\n\n'
 

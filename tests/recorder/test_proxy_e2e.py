@@ -1,6 +1,6 @@
 """``ssetape record`` end to end: the real openai SDK -> the proxy in its own process -> an upstream on loopback.
 
-The emulated Assistants upstream (fixtures.emulator) serves the SDK sessions; a small raw ASGI app
+The emulated Assistants upstream (ssetape.fixtures.emulator) serves the SDK sessions; a small raw ASGI app
 (``bad_upstream``) serves what the emulator never does: bodies that are not SSE or not UTF-8,
 errors, compressed streams, stalls, a stream held back until the client has its first event, and
 an echo of the headers it received.
@@ -30,11 +30,11 @@ import openai
 import pytest
 import uvicorn
 
-import replayer
-from fixtures.emulator import Upstream
-from fixtures.sessions import SESSIONS, Session
-from recorder import Cassette, load
-from recorder.proxy import read_journal
+from ssetape import replayer
+from ssetape.fixtures.emulator import Upstream
+from ssetape.fixtures.sessions import SESSIONS, Session
+from ssetape.recorder import Cassette, load
+from ssetape.recorder.proxy import read_journal
 from tests.oracle import LoggingHandler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -271,7 +271,7 @@ def test_fifty_simultaneous_streams_are_each_recorded_whole_and_apart(tmp_path: 
 
 
 def _events(body: bytes) -> list[dict[str, str]]:
-    from recorder.sse import decode
+    from ssetape.recorder.sse import decode
 
     return [{"event": e.event, "data": e.data} for e in decode(body)]
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recorder import REDACTED, Interaction
-from recorder.capture import Capture
-from recorder.redact import BodyRedactor, parse_json_path, redact_json, redact_json_bytes
-from recorder.sse import decode
+from ssetape.recorder import REDACTED, Interaction
+from ssetape.recorder.capture import Capture
+from ssetape.recorder.redact import BodyRedactor, parse_json_path, redact_json, redact_json_bytes
+from ssetape.recorder.sse import decode
 
 EVENT_STREAM = (
     b'event: thread.run.created\ndata: {"id":"run_1","metadata":{"user_email":"a@b.c","team":"x"}}\n\n'

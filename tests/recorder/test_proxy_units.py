@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from recorder import Cassette, Interaction, load
-from recorder.capture import Capture
-from recorder.proxy import OutputExistsError, ProxyRecording, UnrecoveredJournalError, read_journal, recover
-from recorder.proxy.headers import REQUEST_ONLY, end_to_end
-from recorder.proxy.journal import Journal, journal_path
-from recorder.proxy.saver import Saver
-from recorder.proxy.split import identify
+from ssetape.recorder import Cassette, Interaction, load
+from ssetape.recorder.capture import Capture
+from ssetape.recorder.proxy import OutputExistsError, ProxyRecording, UnrecoveredJournalError, read_journal, recover
+from ssetape.recorder.proxy.headers import REQUEST_ONLY, end_to_end
+from ssetape.recorder.proxy.journal import Journal, journal_path
+from ssetape.recorder.proxy.saver import Saver
+from ssetape.recorder.proxy.split import identify
 
 SSE = [b'event: thread.run.created\ndata: {"id":"run_A","object":"thread.run","thread_id":"thread_T"}\n\n',
        b'event: thread.message.delta\ndata: {"delta":{}}\n\n', b"event: done\ndata: [DONE]\n\n"]
@@ -172,7 +172,7 @@ def test_the_listening_socket_lets_asyncio_turn_nagle_off(tmp_path: Path) -> Non
     small event waits for the client's delayed ACK (about 40 ms at the start of every stream)."""
     import socket
 
-    from recorder.proxy import RecordingProxy
+    from ssetape.recorder.proxy import RecordingProxy
 
     proxy = RecordingProxy("http://127.0.0.1:9", tmp_path / "c.yaml", port=0, quiet=True, live=False)
     try:
@@ -188,8 +188,8 @@ def test_the_listening_socket_lets_asyncio_turn_nagle_off(tmp_path: Path) -> Non
 def test_saves_serialize_each_interaction_once_and_match_the_writer(tmp_path: Path, suffix: str) -> None:
     """The proxy saves often; CassetteRecorder builds the file from per-interaction texts, which must add up
     to exactly what the writer writes for the whole cassette (and never fall back to serializing it all)."""
-    from recorder import session
-    from recorder.writer import serialize
+    from ssetape.recorder import session
+    from ssetape.recorder.writer import serialize
 
     fixtures = sorted((Path(__file__).parents[2] / "fixtures").glob("*.yaml"))
     cassette = load(next(f for f in fixtures if f.name == "function_calling.yaml"))

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from recorder import Cassette, Interaction, RecordedRequest, RecordedResponse
-from recorder.cassette import Body, Status
-from recorder.scan import find_secrets as scan
-from recorder.scan import mask
 from ssetape.cli.scan import scan as scan_command
+from ssetape.recorder import Cassette, Interaction, RecordedRequest, RecordedResponse
+from ssetape.recorder.cassette import Body, Status
+from ssetape.recorder.scan import find_secrets as scan
+from ssetape.recorder.scan import mask
 
 KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.payload.signature"

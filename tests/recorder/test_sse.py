@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recorder.sse import ServerSentEvent, SSEDecoder, decode, iter_events
+from ssetape.recorder.sse import ServerSentEvent, SSEDecoder, decode, iter_events
 
 BOM = b"\xef\xbb\xbf"
 REAL_STREAMS = Path(__file__).resolve().parents[2].parent / "shared" / "real-streams"

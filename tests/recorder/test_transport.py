@@ -11,7 +11,7 @@ import httpx2
 import openai
 import pytest
 
-from recorder import AsyncRecordingTransport, RecordingTransport, load
+from ssetape.recorder import AsyncRecordingTransport, RecordingTransport, load
 from tests.mock_upstream import Scripted, mock_transport
 
 FLAVOURS = [pytest.param(httpx2, id="httpx2"), pytest.param(httpx, id="httpx")]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import replayer
-from fixtures.emulator.texts import ANSWER_TEXT, FUNCTION_ANSWER, FUNCTION_CALLS, REFUSAL_TEXT
-from fixtures.sessions import TOOL_OUTPUT
-from recorder import cassette_from_sse, load
-from replayer import Answer, ToolCall, answer
+from ssetape import replayer
+from ssetape.fixtures.emulator.texts import ANSWER_TEXT, FUNCTION_ANSWER, FUNCTION_CALLS, REFUSAL_TEXT
+from ssetape.fixtures.sessions import TOOL_OUTPUT
+from ssetape.recorder import cassette_from_sse, load
+from ssetape.replayer import Answer, ToolCall, answer
 from tests.conftest import FIXTURES
 
 TWINS = [("text", "responses_text"), ("text", "chat_text")]

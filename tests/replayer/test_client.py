@@ -10,10 +10,10 @@ import openai
 import vcr
 from openai import AsyncAssistantEventHandler
 
-from fixtures.sessions import PROMPT
-from recorder import load
-from replayer import UnmatchedRequestError, async_openai_client, openai_client
-from replayer.client import base_url_of
+from ssetape.fixtures.sessions import PROMPT
+from ssetape.recorder import load
+from ssetape.replayer import UnmatchedRequestError, async_openai_client, openai_client
+from ssetape.replayer.client import base_url_of
 from tests.conftest import FIXTURES
 from tests.oracle import LoggingHandler, normalize, sdk_log
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recorder import Cassette, cassette_from_sse, load
-from replayer.diff import diff
-from replayer.masking import TIME_MASK, Masker
+from ssetape.recorder import Cassette, cassette_from_sse, load
+from ssetape.replayer.diffing import diff
+from ssetape.replayer.masking import TIME_MASK, Masker
 from tests import factories as f
 from tests.conftest import FIXTURES
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recorder import Interaction, cassette_from_sse, load
-from recorder.sse import decode
-from replayer.events import StreamEvent, events, follow, summarize, text_of, unterminated
+from ssetape.recorder import Interaction, cassette_from_sse, load
+from ssetape.recorder.sse import decode
+from ssetape.replayer.stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
 from tests import factories as f
 from tests.conftest import FIXTURES, REAL_STREAMS
 

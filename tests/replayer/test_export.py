@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from recorder import cassette_from_har, cassette_from_sse, load
-from replayer import ReplayError, events, export
+from ssetape.recorder import cassette_from_har, cassette_from_sse, load
+from ssetape.replayer import ReplayError, events, export
 from tests.conftest import FIXTURES
 
 

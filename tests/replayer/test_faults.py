@@ -7,10 +7,10 @@ from typing import Any
 import httpx2
 import pytest
 
-import replayer
-from recorder import load
-from recorder.sse import decode
-from replayer import Fault, ReplayError
+from ssetape import replayer
+from ssetape.recorder import load
+from ssetape.recorder.sse import decode
+from ssetape.replayer import Fault, ReplayError
 from tests.conftest import FIXTURES
 from tests.oracle import LoggingHandler, sdk_log
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import replayer
-from recorder import cassette_from_sse, load
-from replayer import kind_of
+from ssetape import replayer
+from ssetape.recorder import cassette_from_sse, load
+from ssetape.replayer import kind_of
 from tests.conftest import FIXTURES, REAL_STREAMS
 
 REAL = sorted(p.name for p in REAL_STREAMS.glob("*.sse")) if REAL_STREAMS.is_dir() else []

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.emulator import Upstream
-from fixtures.sessions import PROMPT
+from ssetape.fixtures.emulator import Upstream
+from ssetape.fixtures.sessions import PROMPT
 from tests.conftest import FIXTURES
 
 pytest_plugins = ["pytester"]

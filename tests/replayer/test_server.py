@@ -9,9 +9,9 @@ import httpx
 import openai
 import pytest
 
-from fixtures.sessions import SESSIONS, Session
-from recorder import load
-from replayer import ReplayServer, ServedRequest, ServerError
+from ssetape.fixtures.sessions import SESSIONS, Session
+from ssetape.recorder import load
+from ssetape.replayer import ReplayServer, ServedRequest, ServerError
 from tests.conftest import FIXTURES
 from tests.fixtures.test_cassettes import assert_same, oracle, run_session
 

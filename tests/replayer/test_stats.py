@@ -10,10 +10,10 @@ import pytest
 from openai import AssistantEventHandler
 from openai.types.beta.threads import Message, MessageDelta
 
-import replayer
-from recorder import cassette_from_sse, load
-from replayer.events import events
-from replayer.stats import stats
+from ssetape import replayer
+from ssetape.recorder import cassette_from_sse, load
+from ssetape.replayer.stream_events import events
+from ssetape.replayer.stream_stats import stats
 from tests import factories as f
 from tests.conftest import FIXTURES
 from tests.oracle_kinds import fixture_streams

@@ -11,9 +11,9 @@ import httpx2
 import pytest
 from openai import AsyncAssistantEventHandler
 
-import replayer
-from recorder import Cassette, cassette_from_sse, load
-from replayer import ReplayError
+from ssetape import replayer
+from ssetape.recorder import Cassette, cassette_from_sse, load
+from ssetape.replayer import ReplayError
 from tests.conftest import FIXTURES, REAL_STREAMS
 from tests.oracle import LoggingHandler, normalize, sdk_log
 from tests.oracle_kinds import fixture_streams

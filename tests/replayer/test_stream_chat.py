@@ -15,14 +15,14 @@ import pytest
 from openai import APIConnectionError, AssistantEventHandler, LengthFinishReasonError
 from openai.lib.streaming.chat import AsyncChatCompletionStream, ChatCompletionStream, ChatCompletionStreamManager
 
-import replayer
-from fixtures.emulator.chat import SCENARIOS
-from fixtures.emulator.texts import ANSWER_TEXT, FUNCTION_CALLS, REFUSAL_TEXT
-from fixtures.regenerate import record
-from fixtures.sessions import CHAT_ERROR, Weather
-from recorder import Cassette, cassette_from_sse, load
-from recorder.sse import decode
-from replayer import Fault, ReplayError
+from ssetape import replayer
+from ssetape.fixtures.emulator.chat import SCENARIOS
+from ssetape.fixtures.emulator.texts import ANSWER_TEXT, FUNCTION_CALLS, REFUSAL_TEXT
+from ssetape.fixtures.regenerate import record
+from ssetape.fixtures.sessions import CHAT_ERROR, Weather
+from ssetape.recorder import Cassette, cassette_from_sse, load
+from ssetape.recorder.sse import decode
+from ssetape.replayer import Fault, ReplayError
 from tests.oracle_kinds import (
     assert_same_as_the_sdk,
     emulated,

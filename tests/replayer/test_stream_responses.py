@@ -14,13 +14,13 @@ import pytest
 from openai import APIConnectionError, APITimeoutError, AssistantEventHandler
 from openai.lib.streaming.responses import AsyncResponseStream, ResponseStream, ResponseStreamManager
 
-import replayer
-from fixtures.emulator.responses import SCENARIOS
-from fixtures.emulator.texts import ANSWER_TEXT, FUNCTION_CALLS
-from fixtures.sessions import Weather
-from recorder import Cassette, cassette_from_sse, load
-from recorder.sse import decode
-from replayer import Fault, ReplayError
+from ssetape import replayer
+from ssetape.fixtures.emulator.responses import SCENARIOS
+from ssetape.fixtures.emulator.texts import ANSWER_TEXT, FUNCTION_CALLS
+from ssetape.fixtures.sessions import Weather
+from ssetape.recorder import Cassette, cassette_from_sse, load
+from ssetape.recorder.sse import decode
+from ssetape.replayer import Fault, ReplayError
 from tests.oracle_kinds import (
     arguments_of,
     assert_same_as_the_sdk,

@@ -11,9 +11,9 @@ import openai
 import pytest
 from openai import AssistantEventHandler
 
-from recorder import Cassette, cassette_from_sse, load
-from replayer.events import events
-from replayer.timeline import Timeline
+from ssetape.recorder import Cassette, cassette_from_sse, load
+from ssetape.replayer.stream_events import events
+from ssetape.replayer.timeline import Timeline
 from tests.conftest import FIXTURES, REAL_STREAMS
 from tests.oracle import normalize, sdk_log
 from tests.oracle_kinds import fixture_streams

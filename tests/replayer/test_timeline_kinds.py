@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from fixtures.emulator.chat import SCENARIOS as CHAT_SCENARIOS
-from fixtures.emulator.responses import SCENARIOS as RESPONSE_SCENARIOS
-from fixtures.emulator.texts import FUNCTION_CALLS
-from recorder import Cassette, cassette_from_sse, load
-from replayer import ChatState, ResponsesState, StreamCallback, Timeline
+from ssetape.fixtures.emulator.chat import SCENARIOS as CHAT_SCENARIOS
+from ssetape.fixtures.emulator.responses import SCENARIOS as RESPONSE_SCENARIOS
+from ssetape.fixtures.emulator.texts import FUNCTION_CALLS
+from ssetape.recorder import Cassette, cassette_from_sse, load
+from ssetape.replayer import ChatState, ResponsesState, StreamCallback, Timeline
 from tests.oracle import normalize
 from tests.oracle_kinds import SDKStreamRun, arguments_of, emulated, event_chunks, fixture_streams, sdk_stream
 

@@ -10,9 +10,9 @@ import httpx
 import httpx2
 import pytest
 
-import replayer
-from recorder import Cassette, RecordingTransport, load
-from replayer import AsyncReplayTransport, ReplayTransport, UnmatchedRequestError
+from ssetape import replayer
+from ssetape.recorder import Cassette, RecordingTransport, load
+from ssetape.replayer import AsyncReplayTransport, ReplayTransport, UnmatchedRequestError
 from tests.mock_upstream import Scripted, mock_transport
 
 FLAVOURS = [pytest.param(httpx2, id="httpx2"), pytest.param(httpx, id="httpx")]

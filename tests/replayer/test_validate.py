@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recorder import Cassette, CassetteNotFoundError, cassette_from_sse, load
-from replayer.validate import RULES, Problem, validate
+from ssetape.recorder import Cassette, CassetteNotFoundError, cassette_from_sse, load
+from ssetape.replayer.validation import RULES, Problem, validate
 from tests import factories as f
 from tests.conftest import FIXTURES, REAL_STREAMS
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from replayer import stream
 from ssetape.cli import main
+from ssetape.replayer import stream
 from tests.conftest import FIXTURES, ROOT
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from replayer import answer
+from ssetape.replayer import answer
 from tests.conftest import FIXTURES
 from tests.replayer.test_diff import rerecorded
 from tests.ssetape.golden import assert_golden, run

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from recorder import load
-from replayer import events, validate
 from ssetape.cli import main
+from ssetape.recorder import load
+from ssetape.replayer import events, validate
 from tests.conftest import FIXTURES, REAL_STREAMS
 from tests.ssetape.golden import run
 

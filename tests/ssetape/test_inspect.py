@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from recorder import load
-from replayer import events, stats
+from ssetape.recorder import load
+from ssetape.replayer import events, stats
 from tests.conftest import FIXTURES
 from tests.ssetape.golden import assert_golden, run
 

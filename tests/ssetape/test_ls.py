@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from recorder import load
+from ssetape.recorder import load
 from tests.conftest import FIXTURES
 from tests.ssetape.golden import assert_golden, run
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from recorder import load
-from replayer import answer, events, summarize
+from ssetape.recorder import load
+from ssetape.replayer import answer, events, summarize
 from tests.conftest import FIXTURES
 from tests.ssetape.golden import run
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import openai
 import pytest
 
-from fixtures.sessions import SESSION_BY_NAME
-from replayer import ReplayServer
+from ssetape.fixtures.sessions import SESSION_BY_NAME
+from ssetape.replayer import ReplayServer
 from tests.conftest import FIXTURES, ROOT
 from tests.fixtures.test_cassettes import run_session
 from tests.ssetape.golden import run

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recorder import cassette_from_sse
+from ssetape.recorder import cassette_from_sse
 from tests import factories as f
 from tests.conftest import FIXTURES
 from tests.ssetape.golden import assert_golden, run

@@ -6,11 +6,11 @@ from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
 
-from recorder import load
+from ssetape.recorder import load
+from ssetape.tui import TapeApp
+from ssetape.tui.screens import TimelineScreen
+from ssetape.tui.widgets import Pane
 from tests.conftest import FIXTURES
-from tui import TapeApp
-from tui.screens import TimelineScreen
-from tui.widgets import Pane
 
 SIZE = (160, 40)
 

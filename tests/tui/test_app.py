@@ -10,11 +10,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList
 
-from recorder import cassette_from_sse
+from ssetape.recorder import cassette_from_sse
+from ssetape.tui import TapeApp
+from ssetape.tui.screens import FilterScreen, HelpScreen, TimelineScreen
+from ssetape.tui.widgets import IndexProgress, Prompt
 from tests.tui.helpers import SIZE, Notes, app_for, pane, ready
-from tui import TapeApp
-from tui.screens import FilterScreen, HelpScreen, TimelineScreen
-from tui.widgets import IndexProgress, Prompt
 
 pytestmark = pytest.mark.anyio
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from recorder import load
-from replayer import Timeline
+from ssetape.recorder import load
+from ssetape.replayer import Timeline
+from ssetape.tui.ending import ending
+from ssetape.tui.source import open_cassette
+from ssetape.tui.widgets import CallbacksPane, MessagePane, Pane, RawPane, RunPane, StepPane
 from tests.conftest import FIXTURES, REAL_STREAMS
-from tui.ending import ending
-from tui.source import open_cassette
-from tui.widgets import CallbacksPane, MessagePane, Pane, RawPane, RunPane, StepPane
 
 STREAMED = sorted(path.name for path in FIXTURES.glob("*.yaml") if load(path).streams())
 REAL = sorted(path.name for path in REAL_STREAMS.glob("*.sse")) if REAL_STREAMS.is_dir() else []
@@ -140,7 +140,7 @@ def test_a_long_message_shows_its_end() -> None:
     timeline = Timeline(FIXTURES / "text.yaml")
     text = timeline.state(len(timeline) - 1).current_message_snapshot.content[0].text.value  # type: ignore[union-attr]
     window = 100
-    import tui.widgets.message_pane as message_pane
+    import ssetape.tui.widgets.message_pane as message_pane
 
     saved, message_pane.WINDOW = message_pane.WINDOW, window
     try:

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from ssetape.tui.widgets import Prompt
 from tests.tui.helpers import app_for, ready
-from tui.widgets import Prompt
 
 SIZE = (120, 36)
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from recorder import CassetteDecodeError, CassetteNotFoundError
-from replayer import Timeline
+from ssetape.recorder import CassetteDecodeError, CassetteNotFoundError
+from ssetape.replayer import Timeline
+from ssetape.tui.describe import quote
+from ssetape.tui.formatting import format_gap, request_path, short_name
+from ssetape.tui.search import Search, SearchIndex
+from ssetape.tui.source import open_cassette
+from ssetape.tui.view import EventView, family
 from tests.conftest import FIXTURES
-from tui.describe import quote
-from tui.formatting import format_gap, request_path, short_name
-from tui.search import Search, SearchIndex
-from tui.source import open_cassette
-from tui.view import EventView, family
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_search_matches_decoded_text_as_well_as_json() -> None:
 
 
 def _text(event: object) -> str | None:
-    from replayer.events import text_of
+    from ssetape.replayer.stream_events import text_of
 
     return text_of(event)  # type: ignore[arg-type]
 

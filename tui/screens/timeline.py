@@ -17,9 +17,9 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from recorder import Cassette
-from replayer import Timeline
-from replayer.stream import pick
+from ssetape.recorder import Cassette
+from ssetape.replayer import Timeline
+from ssetape.replayer.streaming import pick
 
 from ..heap import collector_paused
 from ..playback import Playback

@@ -8,7 +8,7 @@ from rich.cells import chop_cells
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
-from replayer import Moment, Timeline
+from ssetape.replayer import Moment, Timeline
 
 from ..describe import call, event_call
 from ..ending import Ending, ending

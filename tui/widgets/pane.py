@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widget import Widget
 
-from replayer import Moment, Timeline
+from ssetape.replayer import Moment, Timeline
 
 
 class Pane(Widget, can_focus=True):

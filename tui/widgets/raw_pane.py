@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.highlighter import JSONHighlighter
 from rich.text import Text
 
-from replayer import Moment, Timeline
+from ssetape.replayer import Moment, Timeline
 
 from ..formatting import format_gap
 from .pane import Pane

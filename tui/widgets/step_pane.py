@@ -11,9 +11,9 @@ from rich.console import Group, RenderableType
 from rich.syntax import Syntax
 from rich.text import Text
 
-from replayer import Moment, Timeline
-from replayer.accumulator import State
-from replayer.events import StreamEvent
+from ssetape.replayer import Moment, Timeline
+from ssetape.replayer.accumulator import State
+from ssetape.replayer.stream_events import StreamEvent
 
 from ..outputs import added, news
 from .pane import Pane

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Sparkline
 
-from replayer import Timeline
-from replayer.accumulator import State
-from replayer.events import text_of
+from ssetape.replayer import Timeline
+from ssetape.replayer.accumulator import State
+from ssetape.replayer.stream_events import text_of
 
 from ..formatting import request_path
 

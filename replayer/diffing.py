@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from recorder import Cassette, Interaction, load
+from ssetape.recorder import Cassette, Interaction, load
 
-from .events import StreamEvent, events, summarize
 from .masking import Masker
 from .matching import _multipart_parts
-from .stats import Stats, stats
+from .stream_events import StreamEvent, events, summarize
+from .stream_stats import Stats, stats
 
 __all__ = ["CassetteDiff", "EventChange", "FieldChange", "InteractionDiff", "diff"]
 

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from recorder import Interaction
+from ssetape.recorder import Interaction
 
 from ._data import as_dict, as_list
-from .events import StreamEvent, events, text_of
+from .stream_events import StreamEvent, events, text_of
 
 __all__ = ["Stats", "stats"]
 

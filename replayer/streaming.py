@@ -20,7 +20,7 @@ from openai.lib.streaming import AssistantEventHandler, AssistantStreamManager, 
 from openai.lib.streaming.chat import ChatCompletionStreamManager
 from openai.lib.streaming.responses import ResponseStreamManager
 
-from recorder import Cassette, Chunk, Interaction, load
+from ssetape.recorder import Cassette, Chunk, Interaction, load
 
 from ._managers import manager
 from .errors import ReplayError

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from recorder import Interaction, SSEDecoder
+from ssetape.recorder import Interaction, SSEDecoder
 
 from ._data import as_dict, as_list
 from .transport import _Clock

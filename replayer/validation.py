@@ -36,10 +36,10 @@ from openai.types.beta import AssistantStreamEvent
 from openai.types.chat import ChatCompletionChunk
 from openai.types.responses import ResponseStreamEvent
 
-from recorder import Cassette, CassetteDecodeError, Interaction, load
+from ssetape.recorder import Cassette, CassetteDecodeError, Interaction, load
 
 from ._data import as_dict
-from .events import StreamEvent, _decode
+from .stream_events import StreamEvent, _decode
 
 __all__ = ["RULES", "Problem", "validate"]
 

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from recorder import Cassette, load
-from recorder.har import cassette_to_har
+from ssetape.recorder import Cassette, load
+from ssetape.recorder.har import cassette_to_har
 
-from .events import events
-from .stream import pick
+from .stream_events import events
+from .streaming import pick
 
 __all__ = ["FORMATS", "export"]
 
