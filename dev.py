@@ -24,7 +24,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 DEMO = ["tui", "fixtures/code_interpreter.yaml"]
 #: The folders pyproject.toml's package-dir maps into the ``ssetape`` namespace, by subpackage name.
-MAPPED = {"recorder": "recorder", "replayer": "replayer", "tui": "tui", "fixtures": "fixtures"}
+MAPPED = {name: name for name in ("recorder", "replayer", "tui", "fixtures", "apis")}
 TYPECHECK = ROOT / "build" / "typecheck"
 
 

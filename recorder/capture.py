@@ -8,6 +8,9 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
+
+from ssetape.apis import stream_ends
 
 from .cassette import (
     Body,
@@ -20,9 +23,6 @@ from .cassette import (
 )
 from .redact import BodyRedactor, JsonPath, parse_json_path, redact_headers, redact_json_bytes
 from .sse import ServerSentEvent, SSEDecoder
-
-#: Events after which the API sends nothing more: a client may close there without cutting the body short.
-FINAL_EVENTS = frozenset({"done", "error", "response.completed", "response.failed", "response.incomplete"})
 
 
 class _ContentDecoder:
@@ -185,7 +185,7 @@ class Capture:
         last = self._last_event
         if last is None:
             return False
-        return last.data == "[DONE]" or last.event in FINAL_EVENTS or _is_error_payload(last)
+        return stream_ends(last.event, _parsed(last.data))
 
     @property
     def size(self) -> int:
@@ -255,12 +255,10 @@ def transport_closed_error(capture: Capture) -> StreamError:
     )
 
 
-def _is_error_payload(event: ServerSentEvent) -> bool:
-    """A Chat Completions error: an unnamed event whose JSON is ``{"error": ...}`` (the SDK stops there)."""
-    if event.event != "message" or not event.data.startswith("{"):
-        return False
+def _parsed(data: str) -> Any:
+    if not data.startswith(("{", "[")):
+        return data
     try:
-        data = json.loads(event.data)
+        return json.loads(data)
     except ValueError:
-        return False
-    return isinstance(data, dict) and bool(data.get("error"))
+        return data

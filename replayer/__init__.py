@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._sdk_streams import StreamCallback
+    from ssetape.apis._openai import StreamCallback
+    from ssetape.apis.chat.state import ChatState
+    from ssetape.apis.responses.state import ResponsesState
+
     from .answers import Answer, ToolCall, answer
-    from .chat_state import ChatState
     from .client import async_openai_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
@@ -20,7 +22,6 @@ if TYPE_CHECKING:
     from .kinds import Kind, kind_of
     from .listing import InteractionInfo, list_interactions
     from .masking import Masker
-    from .responses_state import ResponsesState
     from .server import ReplayApp, ReplayServer, ServedRequest
     from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
     from .stream_stats import Stats, stats
@@ -33,7 +34,7 @@ _EXPORTS = {
     "Answer": ".answers",
     "AsyncReplayTransport": ".transport",
     "CassetteDiff": ".diffing",
-    "ChatState": ".chat_state",
+    "ChatState": "ssetape.apis.chat.state",
     "EventChange": ".diffing",
     "Fault": ".faults",
     "FieldChange": ".diffing",
@@ -47,12 +48,12 @@ _EXPORTS = {
     "ReplayError": ".errors",
     "ReplayServer": ".server",
     "ReplayTransport": ".transport",
-    "ResponsesState": ".responses_state",
+    "ResponsesState": "ssetape.apis.responses.state",
     "ServedRequest": ".server",
     "ServerError": ".errors",
     "NetworkBlockedError": ".errors",
     "Stats": ".stream_stats",
-    "StreamCallback": "._sdk_streams",
+    "StreamCallback": "ssetape.apis._openai",
     "StreamEvent": ".stream_events",
     "Timeline": ".timeline",
     "ToolCall": ".answers",

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ssetape.apis.chat.state import ChatState
+from ssetape.apis.responses.state import ResponsesState
 from ssetape.recorder import Cassette, Interaction, load
 
-from .chat_state import ChatState
 from .kinds import Kind, kind_of
-from .responses_state import ResponsesState
 from .stream_events import events
 from .streaming import pick
 from .timeline import final_state

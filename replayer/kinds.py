@@ -1,73 +1,61 @@
-"""Which OpenAI stream a recording holds: Assistants, Responses or Chat Completions.
+"""Which API's stream a recording holds, asked of the registry (``ssetape.apis``).
 
 The events decide when they can: they are what the SDK has to parse, and an ``.sse`` dump imported
 without its URL sits under a placeholder path (``recorder.cassette_from_sse`` uses the Assistants
-``/v1/threads/runs``). The first event that names its API settles it: a ``thread.*`` event, a
-``response.*`` event (by its SSE name or its JSON ``type``), or a ``chat.completion.chunk``. A body
-with no such event (empty, or only ``error`` / ``[DONE]``) is classified by the request path:
-``/threads/...``, ``/responses...``, ``/chat/completions``. Anything else counts as Assistants, which
-is what ssetape assumed before it knew other kinds.
+``/v1/threads/runs``). The first event that names its API settles it (``thread.*``, ``response.*``, a
+``chat.completion.chunk``, ...). A body with no such event (empty, or only ``error`` / ``[DONE]``) is
+classified by the request path. Anything else counts as Assistants, which is what ssetape assumed
+before it knew other kinds.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from collections.abc import Iterable
+from typing import Any
 
+from ssetape.apis import Api, Kind, by_path, recognise
+from ssetape.apis.registry import DEFAULT
 from ssetape.recorder import Interaction, SSEDecoder
 
-__all__ = ["Kind", "kind_of"]
-
-Kind = Literal["assistants", "responses", "chat"]
+__all__ = ["Kind", "api_of", "kind_of"]
 
 
 def kind_of(interaction: Interaction) -> Kind:
     """The kind of stream ``interaction`` holds (see the module docstring for how it is decided)."""
-    return _kind_from_events(interaction) or _kind_from_path(interaction.request.uri) or "assistants"
+    return api_of(interaction).kind
 
 
-def _kind_from_path(uri: str) -> Kind | None:
-    segments = [segment for segment in urlsplit(uri).path.split("/") if segment]
-    if "threads" in segments:
-        return "assistants"
-    if ("chat", "completions") in itertools.pairwise(segments):
-        return "chat"
-    if "responses" in segments:
-        return "responses"
+def api_of(interaction: Interaction) -> Api:
+    """The registry entry of the API whose stream ``interaction`` holds."""
+    return _from_events(_decoded(interaction)) or by_path(interaction.request.uri) or DEFAULT
+
+
+def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
+    """The API named by the first of ``(name, data)`` pairs that names one, or None."""
+    return _from_events(pairs)
+
+
+def _from_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
+    for name, data in pairs:
+        found = recognise(name, data)
+        if found is not None:
+            return found
     return None
 
 
-def _kind_from_events(interaction: Interaction) -> Kind | None:
-    """The kind named by the first event that names one, decoding no further than that event."""
+def _decoded(interaction: Interaction) -> Iterable[tuple[str, Any]]:
+    """``(name, data)`` of each event, decoded lazily: no further than the event that names the API."""
     decoder = SSEDecoder()
     for chunk in interaction.chunks():
         for event in decoder.feed(chunk.data):
-            kind = _kind_of_event(event.event, event.data)
-            if kind is not None:
-                return kind
+            yield event.event, _parsed(event.data)
     for event in decoder.flush():
-        kind = _kind_of_event(event.event, event.data)
-        if kind is not None:
-            return kind
-    return None
+        yield event.event, _parsed(event.data)
 
 
-def _kind_of_event(name: str, data: str) -> Kind | None:
-    if name.startswith("thread."):
-        return "assistants"
-    if name.startswith("response."):
-        return "responses"
+def _parsed(data: str) -> Any:
     try:
-        parsed: Any = json.loads(data)
+        return json.loads(data)
     except ValueError:
-        return None
-    if not isinstance(parsed, dict):
-        return None
-    if parsed.get("object") == "chat.completion.chunk":
-        return "chat"
-    kind = parsed.get("type")
-    if isinstance(kind, str) and kind.startswith("response."):
-        return "responses"
-    return None
+        return data

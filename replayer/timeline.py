@@ -9,11 +9,11 @@ What "what the SDK does" means depends on the kind of stream (``timeline.kind``,
 :func:`replayer.kind_of`):
 
 - ``"assistants"``: the callbacks ``AssistantEventHandler`` fires, from the pure
-  :class:`~replayer.accumulator.AssistantAccumulator` (which matches the SDK exactly), and its state;
+  :class:`~ssetape.apis.assistants.accumulator.AssistantAccumulator` (which matches the SDK exactly), and its state;
 - ``"responses"`` / ``"chat"``: the events ``ResponseStream`` / ``ChatCompletionStream`` yield, as
-  :class:`~replayer._sdk_streams.StreamCallback` (``name`` is the event's ``type``, ``args`` is
-  ``(event,)``), and the SDK's own accumulated state (:class:`~replayer.responses_state.ResponsesState`,
-  :class:`~replayer.chat_state.ChatState`: ``current_snapshot`` is the ``ParsedResponse`` /
+  :class:`~ssetape.apis._openai.StreamCallback` (``name`` is the event's ``type``, ``args`` is
+  ``(event,)``), and the SDK's own accumulated state (:class:`~ssetape.apis.responses.state.ResponsesState`,
+  :class:`~ssetape.apis.chat.state.ChatState`: ``current_snapshot`` is the ``ParsedResponse`` /
   ``ParsedChatCompletion`` so far). Those events are rebuilt on first use, from the nearest state, so
   each shows the snapshot as it was at its event (the SDK goes on mutating the one it yielded).
 """
@@ -31,14 +31,15 @@ from typing import Any, TypeAlias
 
 import httpx2
 
+from ssetape.apis import Stop
+from ssetape.apis._openai import StreamCallback, StreamEmitted
+from ssetape.apis.assistants.accumulator import AssistantAccumulator, Callback, Emitted, State
+from ssetape.apis.chat.state import ChatAccumulator, ChatState
+from ssetape.apis.responses.state import ResponsesAccumulator, ResponsesState
 from ssetape.recorder import Cassette, Interaction, load
 
 from ._managers import chat_options, responses_options
-from ._sdk_streams import StreamCallback, StreamEmitted
-from .accumulator import AssistantAccumulator, Callback, Emitted, State, Stop
-from .chat_state import ChatAccumulator, ChatState
 from .kinds import Kind, kind_of
-from .responses_state import ResponsesAccumulator, ResponsesState
 from .stream_events import StreamEvent, events
 from .streaming import pick
 from .transport import _error_for

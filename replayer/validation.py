@@ -39,6 +39,7 @@ from openai.types.responses import ResponseStreamEvent
 from ssetape.recorder import Cassette, CassetteDecodeError, Interaction, load
 
 from ._data import as_dict
+from .kinds import api_of_events
 from .stream_events import StreamEvent, _decode
 
 __all__ = ["RULES", "Problem", "validate"]
@@ -174,14 +175,8 @@ def _interaction(item: Interaction, skip: frozenset[str]) -> Iterator[Problem]:
 
 
 def _api(found: list[StreamEvent]) -> str:
-    names = {event.name for event in found}
-    if any(name.startswith("thread.") for name in names):
-        return "assistants"
-    if any(name.startswith("response.") for name in names):
-        return "responses"
-    if any(as_dict(event.data).get("object") == "chat.completion.chunk" for event in found):
-        return "chat"
-    return "unknown"
+    named = api_of_events((event.name, event.data) for event in found)
+    return named.kind if named is not None else "unknown"
 
 
 # --- schema ----------------------------------------------------------------------------------------

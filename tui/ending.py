@@ -14,7 +14,7 @@ __all__ = ["Ending", "ending"]
 class Ending:
     #: The event at which the SDK's stream stops, or ``None`` when it reads every event.
     at: int | None
-    #: ``"done"``, ``"error_event"`` or ``"exception"`` (see :class:`replayer.accumulator.Stop`); ``None``.
+    #: ``"done"``, ``"error_event"`` or ``"exception"`` (see :class:`ssetape.apis.Stop`); ``None``.
     kind: str | None
     #: The exception raised at the stop, or by the transport after the last byte.
     exception: BaseException | None

@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ssetape.apis import REGISTRY
+
 from ..cassette import Interaction
 from ..session import CassetteRecorder
 from ..sse import SSEDecoder
@@ -44,28 +46,21 @@ def identify(interaction: Interaction) -> tuple[str | None, str | None]:
     for document in documents:
         if not isinstance(document, dict):
             continue
-        kind = document.get("object")
-        if kind == "thread" and thread is None:
-            thread = _str(document.get("id"))
-        elif kind == "thread.run":
-            thread = thread or _str(document.get("thread_id"))
-            run = run or _str(document.get("id"))
+        for entry in REGISTRY:
+            named = entry.wire.run_of(document)
+            if named is None:
+                continue
+            thread = thread or named[0]
+            run = run or named[1]
             break
-        elif interaction.streamed and run is None:
-            nested = document.get("response")
-            run = _str(nested.get("id")) if isinstance(nested, dict) else _str(document.get("id"))
-            if run is not None:
-                break
+        if run is not None:
+            break
     return thread, run
 
 
 def _first(pattern: re.Pattern[str], text: str) -> str | None:
     match = pattern.search(text)
     return match.group(1) if match else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _json(body: bytes) -> Any:

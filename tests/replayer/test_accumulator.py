@@ -19,7 +19,7 @@ if str(_ROOT) not in sys.path:  # make ``tests.*`` importable however pytest was
 
 from openai._streaming import SSEDecoder  # noqa: E402
 
-from ssetape.replayer.accumulator import AssistantAccumulator, Callback, State  # noqa: E402
+from ssetape.apis.assistants.accumulator import AssistantAccumulator, Callback, State  # noqa: E402
 from tests import factories as f  # noqa: E402
 from tests.oracle import LoggingHandler, StrictLoggingHandler, log_entry, normalize, sdk_log  # noqa: E402
 

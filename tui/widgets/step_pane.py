@@ -11,8 +11,8 @@ from rich.console import Group, RenderableType
 from rich.syntax import Syntax
 from rich.text import Text
 
+from ssetape.apis.assistants.accumulator import State
 from ssetape.replayer import Moment, Timeline
-from ssetape.replayer.accumulator import State
 from ssetape.replayer.stream_events import StreamEvent
 
 from ..outputs import added, news

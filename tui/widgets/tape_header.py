@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Sparkline
 
+from ssetape.apis.assistants.accumulator import State
 from ssetape.replayer import Timeline
-from ssetape.replayer.accumulator import State
 from ssetape.replayer.stream_events import text_of
 
 from ..formatting import request_path

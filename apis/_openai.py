@@ -28,15 +28,27 @@ import openai
 from openai import APIError
 from openai.lib.streaming.chat._completions import _is_valid_chat_completion_chunk_weak
 
-from .accumulator import Stop, _api_error
+from .stops import Stop
 
-__all__ = ["SDKAccumulator", "StreamCallback", "StreamEmitted", "is_chat_chunk", "mangled", "read"]
+__all__ = ["SDKAccumulator", "StreamCallback", "StreamEmitted", "api_error", "is_chat_chunk", "mangled", "read"]
+
+_PLACEHOLDER_REQUEST = httpx2.Request("POST", "http://ssetape.invalid/v1/threads/runs")
 
 #: Stands in for the HTTP response ``_process_response_data`` names in a validation error.
 _RESPONSE = httpx2.Response(200, request=httpx2.Request("POST", "http://ssetape.invalid/v1"))
 
 #: The chat stream's own test for "this event is a chunk" (Azure's content-filter events are not).
 is_chat_chunk: Callable[[Any], bool] = _is_valid_chat_completion_chunk_weak
+
+
+def api_error(data: Mapping[str, Any]) -> APIError:
+    """What the SDK's ``Stream.__stream__`` raises for ``event: error`` (and any non-``thread.*`` event)."""
+    error = data.get("error")
+    message = error.get("message") if isinstance(error, Mapping) else None
+    if not message or not isinstance(message, str):
+        message = "An error occurred during streaming"
+    return APIError(message=message, request=_PLACEHOLDER_REQUEST, body=data["error"])
+
 
 
 @functools.cache
@@ -52,7 +64,7 @@ def read(name: str | None, data: Any, cast_to: Any) -> Any:
     if name and name.startswith("thread."):  # the Stream's Assistants branch, whatever the endpoint
         return convert(data={"data": data, "event": name}, cast_to=cast_to, response=_RESPONSE)
     if isinstance(data, Mapping) and data.get("error"):
-        raise _api_error(data)
+        raise api_error(data)
     return convert(data=data, cast_to=cast_to, response=_RESPONSE)
 
 

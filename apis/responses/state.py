@@ -16,8 +16,8 @@ from openai import Omit, omit
 from openai.lib.streaming.responses import ResponseStreamState
 from openai.types.responses import ParsedResponse, ResponseStreamEvent
 
-from ._sdk_streams import SDKAccumulator, mangled
-from .accumulator import Stop
+from .._openai import SDKAccumulator, mangled
+from ..stops import Stop
 
 __all__ = ["ResponsesAccumulator", "ResponsesState"]
 

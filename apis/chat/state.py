@@ -16,8 +16,8 @@ from openai import Omit, omit
 from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.types.chat import ChatCompletionChunk, ParsedChatCompletion
 
-from ._sdk_streams import SDKAccumulator, is_chat_chunk, mangled
-from .accumulator import Stop
+from .._openai import SDKAccumulator, is_chat_chunk, mangled
+from ..stops import Stop
 
 __all__ = ["ChatAccumulator", "ChatState"]
 

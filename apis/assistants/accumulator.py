@@ -31,13 +31,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any
 
-import httpx2
-from openai import APIError
 from openai._httpx2 import timeout_exceptions
 from openai.types.beta import AssistantStreamEvent
 
+from .._openai import api_error
+from ..stops import Stop
 from ._snapshot import (
     _WRAP,
     MISSING,
@@ -70,7 +70,6 @@ _RUN_STATUS = frozenset(f"thread.run.{s}" for s in ("created", "in_progress", "c
 _STEP_ENDED = frozenset(f"thread.run.step.{s}" for s in ("completed", "cancelled", "expired", "failed"))
 _MESSAGE_ENDED = frozenset({"thread.message.completed", "thread.message.incomplete"})
 _NO_MESSAGE = "Encountered a message delta with no previous snapshot"
-_PLACEHOLDER_REQUEST = httpx2.Request("POST", "http://ssetape.invalid/v1/threads/runs")
 
 
 class Callback:
@@ -99,18 +98,6 @@ class Callback:
         return f"Callback({self.name!r})"
 
 
-class Stop:
-    """Why the SDK's stream ends at this event (see the module docstring)."""
-
-    __slots__ = ("exception", "kind")
-
-    def __init__(self, kind: Literal["done", "error_event", "exception"], exception: Exception | None):
-        self.kind, self.exception = kind, exception
-
-    def __repr__(self) -> str:
-        return f"Stop({self.kind!r}, {self.exception!r})"
-
-
 class Emitted(list[Callback]):
     """The callbacks one event fires; ``stop`` when the stream ends there; ``event`` as handled."""
 
@@ -128,15 +115,6 @@ class Emitted(list[Callback]):
             for cd in (ev.data["delta"].get("content") or [])
             if cd.get("type") == "text" and cd.get("text") is not None and cd["text"].get("value")
         ]
-
-
-def _api_error(data: Mapping[str, Any]) -> APIError:
-    """What the SDK's ``Stream.__stream__`` raises for ``event: error`` (and any non-``thread.*`` event)."""
-    error = data.get("error")
-    message = error.get("message") if isinstance(error, Mapping) else None
-    if not message or not isinstance(message, str):
-        message = "An error occurred during streaming"
-    return APIError(message=message, request=_PLACEHOLDER_REQUEST, body=data["error"])
 
 
 _FIELDS: tuple[str, ...] = ("_synthesize", "_event", "_run", "_msg", "_messages", "_steps", "_step_id")
@@ -252,7 +230,7 @@ class AssistantAccumulator(Accessors):
         if from_stream and not (isinstance(ev.name, str) and ev.name.startswith("thread.")):
             # the SDK's Stream: not a `thread.*` SSE event, so its JSON is the event itself
             if isinstance(payload, Mapping) and payload.get("error"):
-                return self._halt(Emitted(), Stop("error_event", _api_error(payload)))
+                return self._halt(Emitted(), Stop("error_event", api_error(payload)))
             if not self._synthesize:
                 if isinstance(payload, Mapping):
                     ev = Event(payload.get("event"), payload.get("data"), payload=payload)

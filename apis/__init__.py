@@ -1,0 +1,23 @@
+"""One home per streaming API, and the registry the rest of ssetape asks.
+
+Each API (``assistants``, ``responses``, ``chat``) is a subpackage holding everything that API means,
+in modules by layer so that each caller imports only what it needs:
+
+- ``wire``: facts about the bytes, no SDK import: which events and paths are its own, how its stream
+  ends, which run an event belongs to (the recorder and the proxy use only this);
+- ``events``: one-line event summaries, event families, what an event adds, the outcome (status, usage,
+  tool calls, error) from the events alone (``inspect``, ``stats``);
+- ``rules``: ``validate``'s schema (against the SDK's types) and ordering rules;
+- ``sdk``: the SDK stream manager behind ``replayer.stream``, the accumulator behind ``Timeline``, the
+  answer (``replayer.answer``) and the transcript (``ssetape replay``);
+- ``panes``: the TUI panes that draw its state.
+
+``REGISTRY`` lists the APIs; adding one means adding its home and one line there. Nothing outside a home
+branches on an API's kind: it asks :func:`api` (or :func:`recognise`) and calls the home's modules, which
+are imported on first use.
+"""
+
+from .registry import REGISTRY, Api, Kind, api, by_path, recognise, stream_ends
+from .stops import Stop
+
+__all__ = ["REGISTRY", "Api", "Kind", "Stop", "api", "by_path", "recognise", "stream_ends"]

@@ -1,0 +1,1 @@
+"""The Assistants API (``/v1/threads/.../runs``): ``thread.*`` events read by ``AssistantEventHandler``."""

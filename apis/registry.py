@@ -1,0 +1,98 @@
+"""The list of streaming APIs ssetape knows, and the questions asked of all of them at once."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from .contract import Wire
+
+__all__ = ["REGISTRY", "Api", "Kind", "api", "by_path", "recognise", "stream_ends"]
+
+#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``.
+Kind = str
+
+
+@dataclass(frozen=True)
+class Api:
+    """One streaming API: its name, its home package, and its home's modules, each imported on first use."""
+
+    kind: Kind
+    #: How messages name it: ``"an Assistants"`` stream.
+    title: str
+    #: The home package: ``ssetape.apis.assistants``.
+    home: str
+    _modules: dict[str, ModuleType] = field(default_factory=dict, compare=False, repr=False)
+
+    def module(self, layer: str) -> ModuleType:
+        """The home's ``layer`` module (``wire``, ``events``, ``rules``, ``sdk``, ``panes``)."""
+        found = self._modules.get(layer)
+        if found is None:
+            found = self._modules[layer] = importlib.import_module(f"{self.home}.{layer}")
+        return found
+
+    @cached_property
+    def wire(self) -> Wire:
+        return cast("Wire", self.module("wire"))
+
+    @property
+    def events(self) -> Any:
+        return self.module("events")
+
+    @property
+    def rules(self) -> Any:
+        return self.module("rules")
+
+    @property
+    def sdk(self) -> Any:
+        return self.module("sdk")
+
+    @property
+    def panes(self) -> Any:
+        return self.module("panes")
+
+
+#: Every API, in the order recognition tries them. To add an API: add its home, then one line here.
+REGISTRY: tuple[Api, ...] = (
+    Api("assistants", "an Assistants", "ssetape.apis.assistants"),
+    Api("responses", "a Responses", "ssetape.apis.responses"),
+    Api("chat", "a Chat Completions", "ssetape.apis.chat"),
+)
+#: What a stream that names no API counts as: ssetape read only Assistants streams before it knew others.
+DEFAULT = REGISTRY[0]
+_BY_KIND = {entry.kind: entry for entry in REGISTRY}
+
+
+def api(kind: Kind) -> Api:
+    """The registry entry for ``kind``."""
+    try:
+        return _BY_KIND[kind]
+    except KeyError:
+        raise KeyError(f"no streaming API named {kind!r}; known: {', '.join(_BY_KIND)}") from None
+
+
+def recognise(name: str, data: Any) -> Api | None:
+    """The API this event names, if it names one."""
+    for entry in REGISTRY:
+        if entry.wire.names_api(name, data):
+            return entry
+    return None
+
+
+def by_path(uri: str) -> Api | None:
+    """The API whose streaming endpoint ``uri`` is, if any."""
+    segments = [segment for segment in urlsplit(uri).path.split("/") if segment]
+    for entry in REGISTRY:
+        if entry.wire.owns_path(segments):
+            return entry
+    return None
+
+
+def stream_ends(name: str, data: Any) -> bool:
+    """Whether some API sends nothing after this event (``[DONE]``, an error, a final response event)."""
+    return any(entry.wire.ends_stream(name, data) for entry in REGISTRY)
