@@ -34,3 +34,39 @@ class Wire(Protocol):
         """``(thread id, run id)`` a streamed event or a JSON response names, or None when it names none:
         the proxy's ``--out DIR/`` puts each run in a cassette of its own, named after it."""
         ...
+
+
+class Panes(Protocol):
+    """What the TUI's panes show for an API's stream: ``ssetape.tui``'s widgets draw, the home says what.
+
+    Each pane slot is a function of the timeline and the moment (the selected event, what it fired and the
+    state after it) returning ``(title, subtitle, renderable)``: the pane's border title, the note under it,
+    and a rich renderable. ``timeline`` is a :class:`~ssetape.replayer.Timeline` of this API's stream,
+    ``moment`` one of its :class:`~ssetape.replayer.Moment`.
+    """
+
+    #: The panes' names for this API's streams, by slot (``callbacks``, ``content``, ``items``,
+    #: ``outcome``), shown before an event is (and in the tab line of a small terminal).
+    TITLES: dict[str, str]
+
+    def callbacks(self, timeline: Any, moment: Any) -> tuple[str, str, Any]:
+        """What the SDK fires for the event: the handler's callbacks, or the events its stream yields."""
+        ...
+
+    def content(self, timeline: Any, moment: Any) -> tuple[str, str, Any]:
+        """The text so far (a message snapshot, the output text, a choice's content), what the event added
+        highlighted."""
+        ...
+
+    def items(self, timeline: Any, moment: Any) -> tuple[str, str, Any]:
+        """What the model does besides writing text (the run step, the output items, the tool calls)."""
+        ...
+
+    def outcome(self, timeline: Any, moment: Any) -> tuple[str, str, Any]:
+        """The run, response or completion as a whole: its status, usage, error."""
+        ...
+
+    def facts(self, timeline: Any) -> list[str]:
+        """What the header line says of this API's stream beyond what it says of every stream (the run's
+        last status ...), most telling first."""
+        ...

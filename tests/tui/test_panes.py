@@ -3,6 +3,8 @@ real stream renders, and the telling events render what an event handler would s
 
 from __future__ import annotations
 
+import ast
+import inspect
 import io
 import json
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from ssetape.apis import REGISTRY
+from ssetape.apis.contract import Panes
 from ssetape.recorder import load
 from ssetape.replayer import Timeline
 from ssetape.tui.ending import ending
@@ -140,13 +144,13 @@ def test_a_long_message_shows_its_end() -> None:
     timeline = Timeline(FIXTURES / "text.yaml")
     text = timeline.state(len(timeline) - 1).current_message_snapshot.content[0].text.value  # type: ignore[union-attr]
     window = 100
-    import ssetape.tui.widgets.message_pane as message_pane
+    import ssetape.tui.drawing as drawing
 
-    saved, message_pane.WINDOW = message_pane.WINDOW, window
+    saved, drawing.WINDOW = drawing.WINDOW, window
     try:
         message = render(timeline, len(timeline) - 1)["message"]
     finally:
-        message_pane.WINDOW = saved
+        drawing.WINDOW = saved
     assert f"… {len(text) - window:,} earlier characters not shown" in message
     assert message.rstrip().endswith(text[-20:])
 
@@ -284,3 +288,93 @@ def test_the_real_chat_tool_call_stream_shows_the_call(real_streams: Path) -> No
     assert f"{call.function.name}(\n{call.function.arguments}\n)" in render(timeline, middle)["step"]
     final = timeline.state(last := len(timeline) - 1).current_snapshot.choices[0]  # type: ignore[union-attr]
     assert f"finish_reason {final.finish_reason}" in render(timeline, last)["run"]
+
+
+# -- one home per API: the panes only draw --------------------------------------------------------------------
+
+TUI = Path(__file__).resolve().parents[2] / "tui"
+KINDS = frozenset(entry.kind for entry in REGISTRY)
+
+
+def protocol_members(protocol: type) -> dict[str, inspect.Signature | None]:
+    """The names a protocol asks for: its methods (with their signatures) and its attributes (None)."""
+    members: dict[str, inspect.Signature | None] = {name: None for name in protocol.__annotations__}
+    for name, member in vars(protocol).items():
+        if inspect.isfunction(member) and not name.startswith("_"):
+            members[name] = inspect.signature(member)
+    return members
+
+
+def test_panes_asks_for_every_pane_slot() -> None:
+    assert set(protocol_members(Panes)) == {"TITLES", "callbacks", "content", "items", "outcome", "facts"}
+    slots = {kind.SLOT for kind in PANES.values()} - {None}
+    assert slots == {"callbacks", "content", "items", "outcome"}
+
+
+@pytest.mark.parametrize("entry", REGISTRY, ids=lambda entry: entry.kind)
+def test_every_home_draws_every_pane(entry: object) -> None:
+    """A new API cannot forget a pane: its home's ``panes`` module has all of :class:`Panes`."""
+    module = entry.panes  # type: ignore[attr-defined]
+    for name, signature in protocol_members(Panes).items():
+        assert hasattr(module, name), f"{module.__name__} has no {name}"
+        found = getattr(module, name)
+        if signature is None:
+            assert isinstance(found, dict), f"{module.__name__}.{name} is not a dict"
+            continue
+        assert callable(found), f"{module.__name__}.{name} is not a function"
+        wanted = [p for p in signature.parameters if p != "self"]
+        assert list(inspect.signature(found).parameters) == wanted, f"{module.__name__}.{name}{signature}"
+    slots = {kind.SLOT for kind in PANES.values()} - {None}
+    assert set(module.TITLES) == slots
+
+
+def kind_dispatch(tree: ast.AST) -> list[str]:
+    """Where a module branches on an API's kind: compares with ``"assistants"`` / ``"responses"`` /
+    ``"chat"`` (alone or in a tuple), compares a ``timeline.kind``, keys a dict by kind, or imports an
+    API's home (whose classes an ``isinstance`` would dispatch on)."""
+
+    def names_kind(node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant) and node.value in KINDS:
+            return True
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return any(names_kind(element) for element in node.elts)
+        return False
+
+    def timeline_kind(node: ast.AST) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "kind" and "timeline" in ast.unparse(node.value)
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(names_kind(operand) or timeline_kind(operand) for operand in operands):
+                found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Dict) and any(key is not None and names_kind(key) for key in node.keys):
+            found.append(f"line {node.lineno}: a dict keyed by API kind")
+        elif isinstance(node, ast.ImportFrom) and any(
+            (node.module or "").startswith(f"ssetape.apis.{kind}") for kind in KINDS
+        ):
+            found.append(f"line {node.lineno}: from {node.module} import ...")
+        elif isinstance(node, ast.Import) and any(
+            alias.name.startswith(f"ssetape.apis.{kind}") for alias in node.names for kind in KINDS
+        ):
+            found.append(f"line {node.lineno}: import {', '.join(alias.name for alias in node.names)}")
+    return found
+
+
+def test_the_kind_dispatch_check_catches_kind_branches() -> None:
+    source = """
+if timeline.kind == "responses": pass
+if kind in ("responses", "chat"): pass
+if self.timeline.kind != other: pass
+TITLES = {"chat": "tool calls"}
+from ssetape.apis.assistants.accumulator import State
+"""
+    assert len(kind_dispatch(ast.parse(source))) == 5
+    assert kind_dispatch(ast.parse('if stop.kind == "done": pass\nentry = api(timeline.kind)')) == []
+
+
+@pytest.mark.parametrize("path", sorted(TUI.rglob("*.py")), ids=lambda path: str(path.relative_to(TUI)))
+def test_no_tui_module_branches_on_the_api(path: Path) -> None:
+    """The TUI asks the registry for an API's panes; the drawing of each API lives in its home."""
+    assert kind_dispatch(ast.parse(path.read_text(), str(path))) == []

@@ -30,7 +30,7 @@ from ..widgets.event_list import EventList
 from ..widgets.index_progress import IndexProgress
 from ..widgets.list_status import ListStatus
 from ..widgets.message_pane import MessagePane
-from ..widgets.pane import Pane
+from ..widgets.pane import Pane, panes_of
 from ..widgets.pane_tabs import PaneTabs
 from ..widgets.prompt import Prompt
 from ..widgets.raw_pane import RawPane
@@ -220,10 +220,9 @@ class TimelineScreen(Screen[None]):
         self.refresh_bindings()
         if not len(timeline):
             cut = f"; the transport then raises {timeline.transport_error!r}" if timeline.transport_error else ""
+            drawn = panes_of(timeline)
             for pane in self.panes:
-                pane.show(
-                    Text(f"This stream holds no complete event{cut}.", style="yellow"), pane.title_for(timeline.kind)
-                )
+                pane.show(Text(f"This stream holds no complete event{cut}.", style="yellow"), pane.title_for(drawn))
 
     # -- what the panes show ----------------------------------------------------------------------------
 
@@ -451,8 +450,8 @@ class TimelineScreen(Screen[None]):
     def _update_tabs(self) -> None:
         panes = self.panes
         current = next((n for n, pane in enumerate(panes) if pane.has_class("-current")), 0)
-        kind = self.timeline.kind if self.timeline is not None else "assistants"
-        self.query_one(PaneTabs).select([pane.title_for(kind) for pane in panes], current)
+        drawn = panes_of(self.timeline)  # before the first stream is indexed: the default API's names
+        self.query_one(PaneTabs).select([pane.title_for(drawn) for pane in panes], current)
 
     def action_zoom(self) -> None:
         if self.maximized is not None:

@@ -7,7 +7,7 @@ the whole screen on every update: three times the cost of a step.)
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -16,7 +16,18 @@ from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ssetape.apis import api
+from ssetape.apis.registry import DEFAULT
 from ssetape.replayer import Moment, Timeline
+
+if TYPE_CHECKING:
+    from ssetape.apis.contract import Panes
+
+
+def panes_of(timeline: Timeline | None) -> Panes:
+    """The drawing code of ``timeline``'s API, from its home (the default API's while no stream is shown)."""
+    entry = DEFAULT if timeline is None else api(timeline.kind)
+    return cast("Panes", entry.panes)
 
 
 class Pane(Widget, can_focus=True):
@@ -46,8 +57,8 @@ class Pane(Widget, can_focus=True):
 
     #: The pane's name, shown in its border until a moment gives a fuller title.
     TITLE = ""
-    #: The pane's name for a Responses or Chat Completions stream, where it shows something else.
-    TITLES: ClassVar[dict[str, str]] = {}
+    #: The slot of :class:`~ssetape.apis.contract.Panes` the pane shows (its home names it, by API).
+    SLOT: ClassVar[str | None] = None
     #: Keep the end in view (panes whose news arrives at the bottom, like the growing message).
     FOLLOW_END = False
     #: Style that marks what the selected event changed; the pane scrolls to its first mark.
@@ -78,9 +89,9 @@ class Pane(Widget, can_focus=True):
         if self._strips != before or self.top != top:  # most events leave most panes as they were
             self.refresh()
 
-    def title_for(self, kind: str) -> str:
-        """The pane's name for a stream of ``kind`` (``assistants``, ``responses``, ``chat``)."""
-        return self.TITLES.get(kind, self.TITLE)
+    def title_for(self, panes: Panes) -> str:
+        """The pane's name for a stream drawn by ``panes`` (see :func:`panes_of`)."""
+        return panes.TITLES.get(self.SLOT, self.TITLE) if self.SLOT is not None else self.TITLE
 
     def show_moment(self, timeline: Timeline, moment: Moment) -> None:
         """Update the pane for ``moment`` (the state after the selected event)."""

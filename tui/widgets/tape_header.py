@@ -7,11 +7,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Sparkline
 
-from ssetape.apis.assistants.accumulator import State
 from ssetape.replayer import Timeline
 from ssetape.replayer.stream_events import text_of
 
 from ..formatting import request_path
+from .pane import panes_of
 
 
 def facts(name: str, timeline: Timeline, streams: list[int]) -> str:
@@ -24,9 +24,7 @@ def facts(name: str, timeline: Timeline, streams: list[int]) -> str:
     first_text = next((event.at for event in events if text_of(event)), None)
     if first_text is not None:
         parts.append(f"first text +{first_text:.3f}s")
-    final = timeline.state(len(events) - 1) if events else None
-    if isinstance(final, State) and final.current_run is not None:
-        parts.append(str(final.current_run.status))
+    parts.extend(panes_of(timeline).facts(timeline))  # what differs by API: the run's last status ...
     if not record.complete:
         parts.append("cut off")
     request = f"{record.request.method} {request_path(record.request.uri)}"

@@ -1,0 +1,153 @@
+"""Drawing helpers the APIs' panes share (``ssetape.apis.<kind>.panes``): the TUI draws, the homes say what.
+
+Nothing here knows which API a stream is: a home passes in what differs (how a callback is written,
+what "nothing fired" is called) and gets rich renderables back.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from collections.abc import Callable
+
+from rich.cells import chop_cells
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.syntax import Syntax
+from rich.text import Text
+
+from ssetape.replayer import Moment, Timeline
+
+from .describe import Fired, call
+from .ending import Ending, ending
+
+__all__ = [
+    "HIGHLIGHT",
+    "STATUS_STYLE",
+    "WINDOW",
+    "Folded",
+    "arguments",
+    "fired",
+    "stream_ending",
+    "tail",
+    "window",
+]
+
+#: Style that marks what the selected event added (the panes scroll to its first mark).
+HIGHLIGHT = "reverse"
+
+#: The longest stretch of a text block shown: its end, where the news is (some 30 lines). Laying out
+#: a 250 kB message at every step would cost far more than the 50 ms a step may take.
+WINDOW = 2000
+
+#: How a status (a run's, a response's, a finish reason's run look-alike) is styled.
+STATUS_STYLE = {
+    "completed": "bold green",
+    "requires_action": "bold yellow",
+    "failed": "bold red",
+    "expired": "bold red",
+    "cancelled": "bold red",
+    "cancelling": "yellow",
+    "incomplete": "bold yellow",
+}
+
+
+# -- the callbacks pane ---------------------------------------------------------------------------------
+
+
+class Folded:
+    """A line cut at the pane's edge wherever it falls: a call has few spaces to wrap at, and word
+    wrapping would leave ``1`` alone on a line above ``on_event(...)``. (Cheaper than a table, too.)"""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, 1)
+        pieces = chop_cells(self.text.plain, width)
+        offsets, at = [], 0
+        for piece in pieces[:-1]:
+            at += len(piece)
+            offsets.append(at)
+        yield from self.text.divide(offsets)
+
+
+_ENDINGS: weakref.WeakKeyDictionary[Timeline, Ending] = weakref.WeakKeyDictionary()
+
+
+def stream_ending(timeline: Timeline) -> Ending:
+    """:func:`~ssetape.tui.ending.ending` of ``timeline``, worked out on first use."""
+    found = _ENDINGS.get(timeline)
+    if found is None:
+        found = _ENDINGS[timeline] = ending(timeline)
+    return found
+
+
+def fired(timeline: Timeline, moment: Moment, describe: Callable[[Fired], str], nothing: str) -> RenderableType:
+    """One numbered line per callback ``moment`` fires (written by ``describe``; ``nothing`` when none),
+    then, where the SDK stops reading, why and the closing callbacks."""
+    end = stream_ending(timeline)
+    last = len(timeline) - 1
+    lines: list[RenderableType] = [
+        _numbered(number, describe(callback)) for number, callback in enumerate(moment.callbacks, 1)
+    ]
+    stops_here = end.at == moment.index or (end.at is None and moment.index == last)
+    if end.at is not None and moment.index > end.at:
+        lines.append(Text(f"the SDK never reads this event: its stream stopped at #{end.at}", style="dim"))
+    elif not moment.callbacks:
+        lines.append(Text(nothing, style="dim"))
+    if stops_here:
+        lines.append(Text(end.describe(), style="bold yellow" if end.kind in (None, "done") else "bold red"))
+        for number, callback in enumerate(timeline.end_callbacks, len(moment.callbacks) + 1):
+            lines.append(_numbered(number, call(callback)))
+    return Group(*lines)
+
+
+def _numbered(number: int, text: str) -> Folded:
+    name, _, rest = text.partition("(")
+    line = Text(f"{number} ", style="dim")
+    line.append(name, style="bold")
+    line.append("(" + rest)
+    return Folded(line)
+
+
+# -- text that grows --------------------------------------------------------------------------------------
+
+
+def window(value: str, chars: int, prefix: str = "") -> list[RenderableType]:
+    """``value``'s last :data:`WINDOW` characters, the last ``chars`` of them highlighted; a refusal
+    (``prefix``) in red."""
+    start = max(len(value) - WINDOW, 0)
+    text = Text(prefix, style="bold red")
+    text.append(value[start:], style="bold red" if prefix else "")
+    if chars:
+        text.stylize(HIGHLIGHT, max(len(text) - chars, len(prefix)), len(text))
+    out: list[RenderableType] = []
+    if start:
+        out.append(Text(f"… {start:,} earlier characters not shown", style="dim italic"))
+    out.append(text)
+    return out
+
+
+def tail(text: str, chars: int) -> Text:
+    """``text`` with its last ``chars`` characters highlighted."""
+    out = Text(text)
+    if chars:
+        out.stylize(HIGHLIGHT, max(len(text) - chars, 0), len(text))
+    return out
+
+
+def arguments(text: str, chars: int) -> RenderableType:
+    """A function call's arguments: as sent while they arrive (the last ``chars`` highlighted), then as
+    indented JSON."""
+    if chars:  # still arriving: as sent, so the new characters can be shown
+        return tail(text, chars)
+    try:
+        return Syntax(
+            json.dumps(json.loads(text), indent=2, ensure_ascii=False),
+            "json",
+            theme="ansi_dark",
+            word_wrap=True,
+            background_color="default",
+        )
+    except ValueError:
+        return Text(text)
