@@ -17,7 +17,18 @@ branches on an API's kind: it asks :func:`api` (or :func:`recognise`) and calls 
 are imported on first use.
 """
 
+from .emitted import Stop, StreamCallback, StreamEmitted
 from .registry import REGISTRY, Api, Kind, api, by_path, recognise, stream_ends
-from .stops import Stop
 
-__all__ = ["REGISTRY", "Api", "Kind", "Stop", "api", "by_path", "recognise", "stream_ends"]
+__all__ = [
+    "REGISTRY",
+    "Api",
+    "Kind",
+    "Stop",
+    "StreamCallback",
+    "StreamEmitted",
+    "api",
+    "by_path",
+    "recognise",
+    "stream_ends",
+]

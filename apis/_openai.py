@@ -28,9 +28,19 @@ import openai
 from openai import APIError
 from openai.lib.streaming.chat._completions import _is_valid_chat_completion_chunk_weak
 
-from .stops import Stop
+from .emitted import Stop, StreamCallback, StreamEmitted
 
-__all__ = ["SDKAccumulator", "StreamCallback", "StreamEmitted", "api_error", "is_chat_chunk", "mangled", "read"]
+__all__ = [
+    "SDKAccumulator",
+    "StreamCallback",
+    "StreamEmitted",
+    "api_error",
+    "is_chat_chunk",
+    "mangled",
+    "read",
+    "replay_client",
+    "tools_option",
+]
 
 _PLACEHOLDER_REQUEST = httpx2.Request("POST", "http://ssetape.invalid/v1/threads/runs")
 
@@ -71,37 +81,6 @@ def read(name: str | None, data: Any, cast_to: Any) -> Any:
 def mangled(obj: object, cls: type, name: str) -> Any:
     """``obj.__name`` as seen from inside ``cls`` (a private attribute of the SDK's state classes)."""
     return getattr(obj, f"_{cls.__name__.lstrip('_')}__{name}")
-
-
-class StreamCallback:
-    """One event the SDK's stream yields: ``name`` is its ``type`` (``"response.output_text.delta"``,
-    ``"content.delta"``, ``"chunk"``, ...), ``args`` is ``(event,)``. The event may be built on first use."""
-
-    __slots__ = ("_event", "_make", "name")
-
-    def __init__(self, name: str, event: Any = None, make: Callable[[], Any] | None = None) -> None:
-        self.name = name
-        self._event = event
-        self._make = make
-
-    @property
-    def event(self) -> Any:
-        if self._make is not None:
-            self._event, self._make = self._make(), None
-        return self._event
-
-    @property
-    def args(self) -> tuple[Any, ...]:
-        return (self.event,)
-
-    def __repr__(self) -> str:
-        return f"StreamCallback({self.name!r})"
-
-
-class StreamEmitted(list[StreamCallback]):
-    """The events the stream yields for one raw event; ``stop`` when the stream ends there."""
-
-    stop: Stop | None = None
 
 
 class SDKAccumulator:
@@ -175,3 +154,19 @@ class SDKAccumulator:
     def _halt(self, out: StreamEmitted, stop: Stop) -> StreamEmitted:
         self._stop = out.stop = stop
         return out
+
+
+def replay_client(transport: Any, *, asynchronous: bool) -> Any:
+    """An ``openai`` client (sync or async) whose every request goes to ``transport``."""
+    options: dict[str, Any] = {"api_key": "sk-ssetape-replay", "base_url": "http://replay.ssetape/v1", "max_retries": 0}
+    if asynchronous:
+        return openai.AsyncOpenAI(http_client=httpx2.AsyncClient(transport=transport), **options)
+    return openai.OpenAI(http_client=httpx2.Client(transport=transport), **options)
+
+
+def tools_option(body: dict[str, Any], tools: Any) -> Any:
+    """The ``tools`` a stream helper parses with: the caller's, else the recorded request's."""
+    if not isinstance(tools, openai.Omit):
+        return tools
+    recorded = body.get("tools")
+    return list(recorded) if isinstance(recorded, list) else openai.omit

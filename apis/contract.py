@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-__all__ = ["Wire"]
+__all__ = ["Sdk", "Wire"]
 
 
 class Wire(Protocol):
@@ -33,6 +33,38 @@ class Wire(Protocol):
     def run_of(self, document: dict[str, Any]) -> tuple[str | None, str | None] | None:
         """``(thread id, run id)`` a streamed event or a JSON response names, or None when it names none:
         the proxy's ``--out DIR/`` puts each run in a cassette of its own, named after it."""
+        ...
+
+
+class Sdk(Protocol):
+    """An API's SDK side: its stream helper over a recording, its accumulator, its answer and transcript."""
+
+    #: The SDK stream helper's arguments that change how it reads the answer (``text_format``, ``tools`` ...).
+    OPTIONS: tuple[str, ...]
+    #: True when the SDK's stream yields events (``Timeline`` rebuilds each as it was at its moment);
+    #: False when it calls a handler's callbacks (the accumulator builds them itself).
+    YIELDS_EVENTS: bool
+
+    def client(self, transport: Any, *, asynchronous: bool) -> Any:
+        """The SDK's client (sync or async) over ``transport``, which answers every request."""
+        ...
+
+    def manager(
+        self, client: Any, item: Any, event_handler: Any, *, asynchronous: bool, where: str, options: dict[str, Any]
+    ) -> Any:
+        """``client``'s own stream helper (the manager ``replayer.stream`` returns) for recording ``item``."""
+        ...
+
+    def accumulator(self, item: Any) -> tuple[Any, Any]:
+        """``(make, restore)``: a fresh accumulator for ``item``'s stream, and one from a checkpoint."""
+        ...
+
+    def answer(self, state: Any, item: Any, index: int, said: Any) -> str | None:
+        """Adds what the final ``state`` says to ``said`` (an ``apis.answer.Said``); returns the final status."""
+        ...
+
+    def transcribe(self, open_stream: Any, out: Any) -> bool:
+        """Prints the stream ``open_stream(event_handler)`` opens; False when it ended in an error."""
         ...
 
 
@@ -69,4 +101,61 @@ class Panes(Protocol):
     def facts(self, timeline: Any) -> list[str]:
         """What the header line says of this API's stream beyond what it says of every stream (the run's
         last status ...), most telling first."""
+        ...
+
+
+class Events(Protocol):
+    """What an API's events say, from the events alone, with no SDK import (``inspect``, ``stats``, the TUI).
+
+    ``name`` and ``data`` as for :class:`Wire`. The functions reading one event are asked only of events
+    whose data is a JSON object (``replayer.stream_events`` says what any other event says); those
+    reading a stream get every event's ``(name, data)``, in order.
+    """
+
+    def summary(self, name: str, data: dict[str, Any], width: int) -> str | None:
+        """What the event says in one line, quotes cut to about ``width``; None to say what any event says
+        (its ``error``, its ``status``)."""
+        ...
+
+    def family(self, name: str, data: Any) -> str:
+        """What the event is about, for its colour and group: ``run``, ``step``, ``message``, ``error`` or
+        ``other``. ``data`` may be None when only the type is known."""
+        ...
+
+    def text_of(self, name: str, data: dict[str, Any]) -> str | None:
+        """The assistant text the event adds (a text delta's value), or None."""
+        ...
+
+    def tool_calls(self, pairs: list[tuple[str, Any]]) -> list[str]:
+        """The stream's tool calls in the order they started: function names, or the tool's type."""
+        ...
+
+    def status(self, pairs: list[tuple[str, Any]]) -> str | None:
+        """The stream's final status (of the run, of the response, or the last finish reason)."""
+        ...
+
+    def usage(self, pairs: list[tuple[str, Any]]) -> dict[str, Any] | None:
+        """The token usage the stream reported last, as sent."""
+        ...
+
+
+class Rules(Protocol):
+    """``ssetape validate``'s rules for an API's streams: the only layer besides ``sdk`` importing the SDK's types.
+
+    ``event`` is a ``replayer.stream_events.StreamEvent``; each function yields
+    ``replayer.validation.Problem`` s located by event (``validate`` adds the cassette and interaction).
+    """
+
+    def sse(self, event: Any) -> Any:
+        """The ``sse`` problems the API adds for an event whose data is JSON (an Assistants stream names
+        every event); an event with one is not checked against the schema."""
+        ...
+
+    def schema(self, event: Any) -> Any:
+        """The ``schema`` problems of an event whose data is a JSON object, against the SDK's types."""
+        ...
+
+    def order(self, found: list[Any], complete: bool) -> Any:
+        """The ``order`` (and ``status``) problems of the whole stream; ``complete``: the recording holds its
+        end, so a missing end is a problem."""
         ...

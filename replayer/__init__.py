@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ssetape.apis._openai import StreamCallback
     from ssetape.apis.chat.state import ChatState
+    from ssetape.apis.emitted import StreamCallback
     from ssetape.apis.responses.state import ResponsesState
 
     from .answers import Answer, ToolCall, answer
@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from .server import ReplayApp, ReplayServer, ServedRequest
     from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
     from .stream_stats import Stats, stats
-    from .streaming import astream, stream, streams
+    from .streaming import astream, pick, stream, streams
     from .timeline import Moment, Timeline
+    from .transcript import transcribe
     from .transport import AsyncReplayTransport, ReplayTransport
     from .validation import Problem, validate
 
@@ -53,7 +54,7 @@ _EXPORTS = {
     "ServerError": ".errors",
     "NetworkBlockedError": ".errors",
     "Stats": ".stream_stats",
-    "StreamCallback": "ssetape.apis._openai",
+    "StreamCallback": "ssetape.apis.emitted",
     "StreamEvent": ".stream_events",
     "Timeline": ".timeline",
     "ToolCall": ".answers",
@@ -71,6 +72,8 @@ _EXPORTS = {
     "stats": ".stream_stats",
     "stream": ".streaming",
     "streams": ".streaming",
+    "pick": ".streaming",
+    "transcribe": ".transcript",
     "summarize": ".stream_events",
     "text_of": ".stream_events",
     "unterminated": ".stream_events",
@@ -117,11 +120,13 @@ __all__ = [
     "kind_of",
     "list_interactions",
     "openai_client",
+    "pick",
     "stats",
     "stream",
     "streams",
     "summarize",
     "text_of",
+    "transcribe",
     "unterminated",
     "validate",
 ]

@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar, overload
 
-import httpx2
-import openai
 from openai import Omit, omit
 from openai.lib.streaming import AssistantEventHandler, AssistantStreamManager, AsyncAssistantEventHandler
 from openai.lib.streaming.chat import ChatCompletionStreamManager
@@ -22,10 +20,9 @@ from openai.lib.streaming.responses import ResponseStreamManager
 
 from ssetape.recorder import Cassette, Chunk, Interaction, load
 
-from ._managers import manager
 from .errors import ReplayError
 from .faults import Fault, apply_faults
-from .kinds import Kind, kind_of
+from .kinds import api_of
 from .transport import AsyncReplayTransport, ReplayTransport
 
 HandlerT = TypeVar("HandlerT", bound=AssistantEventHandler)
@@ -155,11 +152,8 @@ def stream(
     ``tools`` (both) are the SDK helper's own, and default to the recorded request's (see
     :mod:`replayer._managers`).
     """
-    client, item, kind, where = _replay_client(cassette, interaction, speed, faults, asynchronous=False)
-    if kind == "assistants" and event_handler is None:
-        event_handler = AssistantEventHandler()
     options = {"text_format": text_format, "response_format": response_format, "tools": tools}
-    return manager(client, item, kind, event_handler, where=where, **options)
+    return _manager(cassette, interaction, speed, faults, event_handler, options, asynchronous=False)
 
 
 def astream(
@@ -175,29 +169,29 @@ def astream(
 ) -> Any:
     """The async twin of :func:`stream`: ``AsyncAssistantEventHandler``, ``AsyncResponseStreamManager`` or
     ``AsyncChatCompletionStreamManager``."""
-    client, item, kind, where = _replay_client(cassette, interaction, speed, faults, asynchronous=True)
-    if kind == "assistants" and event_handler is None:
-        event_handler = AsyncAssistantEventHandler()
     options = {"text_format": text_format, "response_format": response_format, "tools": tools}
-    return manager(client, item, kind, event_handler, where=where, **options)
+    return _manager(cassette, interaction, speed, faults, event_handler, options, asynchronous=True)
 
 
-def _replay_client(
+def _manager(
     cassette: Cassette | str | Path,
     interaction: int | None,
     speed: float,
     faults: Fault | Sequence[Fault],
+    event_handler: Any,
+    options: dict[str, Any],
     *,
     asynchronous: bool,
-) -> tuple[Any, Interaction, Kind, str]:
-    """An ``openai`` client (sync or async) whose every request gets the chosen interaction's response."""
+) -> Any:
+    """The recorded API's own stream helper, on a client whose every request gets the chosen interaction."""
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
     index = pick(loaded, interaction)
-    pinned = (_AsyncPinned if asynchronous else _Pinned)(loaded, speed).pin(index, _as_list(faults))
-    options: dict[str, Any] = {"api_key": "sk-ssetape-replay", "base_url": "http://replay.ssetape/v1", "max_retries": 0}
-    if asynchronous:
-        client: Any = openai.AsyncOpenAI(http_client=httpx2.AsyncClient(transport=pinned), **options)
-    else:
-        client = openai.OpenAI(http_client=httpx2.Client(transport=pinned), **options)
     item = loaded.interactions[index]
-    return client, item, kind_of(item), _where(loaded, index)
+    api, where = api_of(item), _where(loaded, index)
+    given = {name: value for name, value in options.items() if not isinstance(value, Omit)}
+    wrong = [name for name in given if name not in api.sdk.OPTIONS]
+    if wrong:
+        raise ReplayError(f"{where} is {api.title} stream: {', '.join(wrong)} does not apply to it")
+    pinned = (_AsyncPinned if asynchronous else _Pinned)(loaded, speed).pin(index, _as_list(faults))
+    client = api.sdk.client(pinned, asynchronous=asynchronous)
+    return api.sdk.manager(client, item, event_handler, asynchronous=asynchronous, where=where, options=given)

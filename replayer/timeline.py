@@ -11,7 +11,7 @@ What "what the SDK does" means depends on the kind of stream (``timeline.kind``,
 - ``"assistants"``: the callbacks ``AssistantEventHandler`` fires, from the pure
   :class:`~ssetape.apis.assistants.accumulator.AssistantAccumulator` (which matches the SDK exactly), and its state;
 - ``"responses"`` / ``"chat"``: the events ``ResponseStream`` / ``ChatCompletionStream`` yield, as
-  :class:`~ssetape.apis._openai.StreamCallback` (``name`` is the event's ``type``, ``args`` is
+  :class:`~ssetape.apis.StreamCallback` (``name`` is the event's ``type``, ``args`` is
   ``(event,)``), and the SDK's own accumulated state (:class:`~ssetape.apis.responses.state.ResponsesState`,
   :class:`~ssetape.apis.chat.state.ChatState`: ``current_snapshot`` is the ``ParsedResponse`` /
   ``ParsedChatCompletion`` so far). Those events are rebuilt on first use, from the nearest state, so
@@ -31,24 +31,21 @@ from typing import Any, TypeAlias
 
 import httpx2
 
-from ssetape.apis import Stop
-from ssetape.apis._openai import StreamCallback, StreamEmitted
-from ssetape.apis.assistants.accumulator import AssistantAccumulator, Callback, Emitted, State
-from ssetape.apis.chat.state import ChatAccumulator, ChatState
-from ssetape.apis.responses.state import ResponsesAccumulator, ResponsesState
+from ssetape.apis import Stop, StreamCallback, StreamEmitted
 from ssetape.recorder import Cassette, Interaction, load
 
-from ._managers import chat_options, responses_options
-from .kinds import Kind, kind_of
+from .kinds import Kind, api_of
 from .stream_events import StreamEvent, events
 from .streaming import pick
 from .transport import _error_for
 
 Progress = Callable[[int, int], None]
-#: The state after an event, by kind of stream.
-AnyState: TypeAlias = State | ResponsesState | ChatState
-#: What an event makes the SDK fire: a handler callback (Assistants) or an event the stream yields.
-AnyCallback: TypeAlias = Callback | StreamCallback
+#: The state after an event: the API's accumulator's checkpoint (``AssistantAccumulator``'s ``State``, the
+#: SDK's own stream state for Responses and Chat Completions; see each API's home in ``ssetape.apis``).
+AnyState: TypeAlias = Any
+#: What an event makes the SDK fire: a handler callback (Assistants) or an event the stream yields, each
+#: with ``name`` and ``args``.
+AnyCallback: TypeAlias = Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,18 +80,21 @@ class Timeline:
         self.every = every
         item = self.cassette.interactions[self.interaction]
         #: ``"assistants"``, ``"responses"`` or ``"chat"``: which SDK stream reads the recording.
-        self.kind: Kind = kind_of(item)
-        self._new, self._restore = _accumulator(self.kind, item)
+        api = api_of(item)
+        self.kind: Kind = api.kind
+        self._new, self._restore = api.sdk.accumulator(item)
+        #: Whether the SDK's stream yields events, which are rebuilt on first use as they were at their moment.
+        self._yields_events: bool = api.sdk.YIELDS_EVENTS
         with _gc_paused():
             self._build(item, progress)
 
     def _build(self, item: Interaction, progress: Progress | None) -> None:
         every = self.every
         self.events = events(item)
-        self._callbacks: list[Emitted | StreamEmitted] = []
+        self._callbacks: list[Any] = []
         self._checkpoints: list[AnyState] = []
         acc = self._new()
-        lazy = self.kind != "assistants"
+        lazy = self._yields_events
         total = len(self.events)
         for event in self.events:
             if event.index % every == 0:
@@ -112,7 +112,7 @@ class Timeline:
         #: What the transport raises after the last recorded byte when the recording was cut off.
         self.transport_error = _error_for(httpx2, item)
         #: The SDK's closing callbacks after the last event: ``[on_timeout], [on_exception], on_end``.
-        self.end_callbacks: list[Callback] = acc.finish(self.transport_error if self.stop is None else None)
+        self.end_callbacks: list[Any] = acc.finish(self.transport_error if self.stop is None else None)
         if progress is not None:
             progress(total, total)
 
@@ -127,7 +127,7 @@ class Timeline:
         acc = self._new()
         for event, emitted in zip(self.events, self._callbacks, strict=True):
             fired = _feed(acc, event)
-            callbacks: list[AnyCallback] = [*emitted] if self.kind == "assistants" else [*_frozen(fired)]
+            callbacks: list[AnyCallback] = [*_frozen(fired)] if self._yields_events else [*emitted]
             yield Moment(event.index, event, callbacks, acc.checkpoint())
 
     def __getitem__(self, index: int) -> Moment:
@@ -208,19 +208,10 @@ def _gc_paused() -> Iterator[None]:
 
 def final_state(interaction: Interaction) -> AnyState:
     """The SDK's state after the last event of ``interaction``: one pass, no index and no checkpoints."""
-    acc = _accumulator(kind_of(interaction), interaction)[0]()
+    acc = api_of(interaction).sdk.accumulator(interaction)[0]()
     for event in events(interaction):
         _feed(acc, event)
     return acc.checkpoint()  # type: ignore[no-any-return]
-
-
-def _accumulator(kind: Kind, item: Interaction) -> tuple[Callable[[], Any], Callable[[Any], Any]]:
-    """How to make a fresh accumulator for ``kind``, and how to restore one from a checkpoint."""
-    if kind == "responses":
-        return partial(ResponsesAccumulator, **responses_options(item)), ResponsesAccumulator.restore
-    if kind == "chat":
-        return partial(ChatAccumulator, **chat_options(item)), ChatAccumulator.restore
-    return AssistantAccumulator, AssistantAccumulator.restore
 
 
 def _frozen(fired: list[Any]) -> list[StreamCallback]:

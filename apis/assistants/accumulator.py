@@ -37,7 +37,7 @@ from openai._httpx2 import timeout_exceptions
 from openai.types.beta import AssistantStreamEvent
 
 from .._openai import api_error
-from ..stops import Stop
+from ..emitted import Stop
 from ._snapshot import (
     _WRAP,
     MISSING,

@@ -17,7 +17,7 @@ from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.types.chat import ChatCompletionChunk, ParsedChatCompletion
 
 from .._openai import SDKAccumulator, is_chat_chunk, mangled
-from ..stops import Stop
+from ..emitted import Stop
 
 __all__ = ["ChatAccumulator", "ChatState"]
 

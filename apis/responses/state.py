@@ -17,7 +17,7 @@ from openai.lib.streaming.responses import ResponseStreamState
 from openai.types.responses import ParsedResponse, ResponseStreamEvent
 
 from .._openai import SDKAccumulator, mangled
-from ..stops import Stop
+from ..emitted import Stop
 
 __all__ = ["ResponsesAccumulator", "ResponsesState"]
 

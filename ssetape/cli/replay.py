@@ -8,9 +8,7 @@ from pathlib import Path
 import click
 
 from ssetape.recorder import load
-from ssetape.replayer import events, follow, kind_of, stream
-from ssetape.replayer.streaming import pick
-from ssetape.replayer.transcript import TranscriptHandler, transcribe
+from ssetape.replayer import events, follow, pick, transcribe
 
 from .errors import reports_errors
 from .output import EventLines, closes_quietly
@@ -41,21 +39,13 @@ def replay(cassette: Path, speed: float, interaction: int | None, show_events: b
         _events(cassette, speed, interaction)
         return
     loaded = load(cassette)
-    kind = kind_of(loaded.interactions[pick(loaded, interaction)])
-    if kind != "assistants":
-        with stream(loaded, interaction=interaction, speed=speed) as events_stream:
-            try:
-                ended_well = transcribe(events_stream, kind)
-            except Exception:
-                sys.exit(1)  # transcribe already printed how the stream ended
-        if not ended_well:
-            sys.exit(1)
-        return
-    with stream(loaded, TranscriptHandler(), interaction=interaction, speed=speed) as handler:
-        try:
-            handler.until_done()
-        except Exception:
-            sys.exit(1)  # the handler already printed how the stream ended
+    pick(loaded, interaction)  # a wrong cassette or interaction is reported, not printed as a stream ending
+    try:
+        ended_well = transcribe(loaded, interaction, speed=speed)
+    except Exception:
+        sys.exit(1)  # transcribe already printed how the stream ended
+    if not ended_well:
+        sys.exit(1)
 
 
 def _events(cassette: Path, speed: float, interaction: int | None) -> None:

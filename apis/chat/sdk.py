@@ -1,0 +1,74 @@
+"""Chat Completions streams through the SDK: ``client.chat.completions.stream``, whose
+``ChatCompletionStreamState`` also drives ``Timeline``; the answer and the transcript."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from openai import Omit, omit
+
+from ssetape.errors import ReplayError
+
+from .._openai import replay_client as client
+from .._openai import tools_option
+from ..answer import Said, ToolCall
+from ..requests import recorded_body
+from ..transcripts import print_stream
+from .state import ChatAccumulator, ChatState
+from .transcript import ChatLines
+
+__all__ = ["OPTIONS", "YIELDS_EVENTS", "accumulator", "answer", "client", "manager", "options", "transcribe"]
+
+OPTIONS: tuple[str, ...] = ("response_format", "tools")
+YIELDS_EVENTS = True
+_PLACEHOLDER_MODEL = "ssetape-replay"
+
+
+def options(item: Any, *, response_format: Any = omit, tools: Any = omit) -> dict[str, Any]:
+    """What ``ChatCompletionStreamState`` is built with: ``response_format`` and ``tools`` (recorded by default)."""
+    body = recorded_body(item)
+    if isinstance(response_format, Omit) and isinstance(body.get("response_format"), dict):
+        response_format = body["response_format"]
+    return {"response_format": response_format, "tools": tools_option(body, tools)}
+
+
+def manager(
+    client: Any, item: Any, event_handler: Any, *, asynchronous: bool, where: str, options: dict[str, Any]
+) -> Any:
+    if event_handler is not None:
+        raise ReplayError(
+            f"{where} is a Chat Completions stream: an event handler only applies to Assistants streams; "
+            "iterate the returned stream instead"
+        )
+    body = recorded_body(item)
+    model = body.get("model") if isinstance(body.get("model"), str) else _PLACEHOLDER_MODEL
+    messages = body.get("messages") if isinstance(body.get("messages"), list) else []
+    chosen = _options(item, options)
+    return client.chat.completions.stream(model=model, messages=messages, **chosen)
+
+
+def _options(item: Any, given: dict[str, Any]) -> dict[str, Any]:
+    return options(item, **{name: given.get(name, omit) for name in OPTIONS})
+
+
+def accumulator(item: Any) -> tuple[Any, Any]:
+    chosen = options(item)
+    return (lambda: ChatAccumulator(**chosen)), ChatAccumulator.restore
+
+
+def answer(state: ChatState, item: Any, index: int, said: Said) -> str | None:
+    completion = state.current_snapshot
+    if completion is None or not completion.choices:
+        return None
+    choice = completion.choices[0]  # the first choice: a request for n > 1 answers has no single answer
+    said.texts[(index, completion.id)] = choice.message.content or ""
+    said.refusals[(index, completion.id)] = choice.message.refusal or ""
+    for call in choice.message.tool_calls or []:
+        if call.type == "function":
+            said.calls[call.id] = ToolCall(call.function.name, call.function.arguments, call.id)
+    return choice.finish_reason
+
+
+def transcribe(open_stream: Any, out: TextIO) -> bool:
+    with open_stream(None) as stream:
+        return print_stream(stream, ChatLines(), out)
