@@ -14,12 +14,12 @@ from ssetape.apis import stream_ends
 
 from .cassette import (
     Body,
+    CutOff,
     Interaction,
     RecordedRequest,
     RecordedResponse,
     Recording,
     Status,
-    StreamError,
 )
 from .redact import BodyRedactor, JsonPath, parse_json_path, redact_headers, redact_json_bytes
 from .sse import ServerSentEvent, SSEDecoder
@@ -191,7 +191,7 @@ class Capture:
     def size(self) -> int:
         return len(self._body)
 
-    def finish(self, error: BaseException | StreamError | None = None) -> Interaction | None:
+    def finish(self, error: BaseException | CutOff | None = None) -> Interaction | None:
         """Build the interaction and hand it on. Only the first call counts: a later one (the stream's
         close after its iterator already ended it, say) does nothing and returns None."""
         with self._lock:
@@ -207,7 +207,7 @@ class Capture:
                 if self._on_chunk is not None:
                     self._on_chunk(at, tail)
         if isinstance(error, BaseException):
-            error = StreamError(type=type(error).__name__, message=str(error))
+            error = CutOff(type=type(error).__name__, message=str(error))
         body, chunks = bytes(self._body), self._chunks
         if self.json_paths:
             redactor = BodyRedactor(self.json_paths, event_stream=self.event_stream)
@@ -239,8 +239,8 @@ def _text_or_bytes(data: bytes) -> str | bytes:
         return data
 
 
-def client_closed_error(capture: Capture) -> StreamError:
-    return StreamError(
+def client_closed_error(capture: Capture) -> CutOff:
+    return CutOff(
         type="ClientClosed",
         message=f"the client closed the response after {capture.size} bytes, before the stream ended",
     )
@@ -248,8 +248,8 @@ def client_closed_error(capture: Capture) -> StreamError:
 
 
 
-def transport_closed_error(capture: Capture) -> StreamError:
-    return StreamError(
+def transport_closed_error(capture: Capture) -> CutOff:
+    return CutOff(
         type="TransportClosed",
         message=f"the transport was closed after {capture.size} bytes, before the response was read to its end",
     )

@@ -36,7 +36,7 @@ class Body(BaseModel):
     string: str | bytes | None = None
 
 
-class StreamError(BaseModel):
+class CutOff(BaseModel):
     """Why a response body ended early: the exception seen while reading it."""
 
     type: str
@@ -56,7 +56,7 @@ class Recording(BaseModel):
     #: ``"0.413101:183 0.438722:92 ..."``, since a YAML list of 50k pairs takes seconds to load.
     chunks: list[tuple[float, int]] = Field(default_factory=list)
     complete: bool = True
-    error: StreamError | None = None
+    error: CutOff | None = None
     #: ``"base64"`` when a JSON cassette holds a body that is not UTF-8 text.
     body_encoding: Literal["base64"] | None = None
 

@@ -16,23 +16,11 @@ import httpx2
 from ssetape.recorder import Cassette, Chunk, Interaction, load
 from ssetape.recorder.transport import flavour_of
 
+from .clock import Clock
 from .errors import UnmatchedRequestError
 from .matching import RequestKey, differences, interaction_key, matches, request_key, similarity
 
 POLL_AFTER_HEADER = "openai-poll-after-ms"
-
-
-class _Clock:
-    """Turns recorded offsets into waits; ``speed`` 0 never waits."""
-
-    def __init__(self, speed: float) -> None:
-        self.speed = speed
-        self.start = time.perf_counter()
-
-    def delay(self, at: float) -> float:
-        if self.speed <= 0:
-            return 0.0
-        return at / self.speed - (time.perf_counter() - self.start)
 
 
 class _Cursor:
@@ -99,7 +87,7 @@ def _headers(interaction: Interaction, speed: float) -> list[tuple[str, str]]:
 
 
 class _ReplayStream(httpx2.SyncByteStream, httpx.SyncByteStream):
-    def __init__(self, chunks: list[Chunk], error: Exception | None, *, clock: _Clock) -> None:
+    def __init__(self, chunks: list[Chunk], error: Exception | None, *, clock: Clock) -> None:
         self._chunks, self._clock, self._error = chunks, clock, error
 
     def __iter__(self) -> Iterator[bytes]:
@@ -113,7 +101,7 @@ class _ReplayStream(httpx2.SyncByteStream, httpx.SyncByteStream):
 
 
 class _AsyncReplayStream(httpx2.AsyncByteStream, httpx.AsyncByteStream):
-    def __init__(self, chunks: list[Chunk], error: Exception | None, *, clock: _Clock) -> None:
+    def __init__(self, chunks: list[Chunk], error: Exception | None, *, clock: Clock) -> None:
         self._chunks, self._clock, self._error = chunks, clock, error
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -138,10 +126,10 @@ class _ReplayBase:
         """Recorded interactions no request has asked for yet."""
         return self._cursor.unused()
 
-    def _clock(self) -> _Clock:
-        return _Clock(self.speed)
+    def _clock(self) -> Clock:
+        return Clock(self.speed)
 
-    def _lookup(self, request: Any, body: bytes) -> tuple[Interaction, _Clock]:
+    def _lookup(self, request: Any, body: bytes) -> tuple[Interaction, Clock]:
         clock = self._clock()
         key = request_key(request.method, str(request.url), request.headers.get("content-type"), body)
         return self._cursor.take(key), clock

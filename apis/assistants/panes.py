@@ -23,7 +23,7 @@ from ssetape.tui.drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail
 
 __all__ = [
     "TITLES",
-    "Added",
+    "CallAdded",
     "callbacks",
     "content",
     "facts",
@@ -136,7 +136,7 @@ def _target(note: Any) -> str:
 
 
 @dataclass
-class Added:
+class CallAdded:
     """What one step delta adds to one tool call: characters appended to each field."""
 
     input: int = 0
@@ -145,17 +145,17 @@ class Added:
     new_outputs: set[int] = field(default_factory=set)
 
 
-def step_additions(event: StreamEvent, step_id: str) -> dict[int, Added]:
+def step_additions(event: StreamEvent, step_id: str) -> dict[int, CallAdded]:
     """Tool call index -> what the step delta ``event`` adds to it (empty for any other event)."""
     data = event.data
     if event.name != "thread.run.step.delta" or not isinstance(data, dict) or data.get("id") != step_id:
         return {}
     details = (data.get("delta") or {}).get("step_details") or {}
-    added: dict[int, Added] = {}
+    added: dict[int, CallAdded] = {}
     for call in details.get("tool_calls") or []:
         if not isinstance(call, dict) or not isinstance(call.get("index"), int):
             continue
-        entry = added.setdefault(call["index"], Added())
+        entry = added.setdefault(call["index"], CallAdded())
         code = call.get("code_interpreter") or {}
         entry.input += len(code.get("input") or "")
         for output in code.get("outputs") or []:
@@ -201,10 +201,10 @@ def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]
     return title, note, Group(*parts) if parts else Text("no tool calls yet", style="dim")
 
 
-def _call(call: Any, added: Added | None) -> RenderableType:
+def _call(call: Any, added: CallAdded | None) -> RenderableType:
     touched = added is not None
     header = Text(("▶ " if touched else "  ") + f"{call.type} {call.id or ''}".rstrip(), style="bold")
-    added = added or Added()
+    added = added or CallAdded()
     out: list[RenderableType] = [header]
     if call.type == "code_interpreter":
         code = call.code_interpreter

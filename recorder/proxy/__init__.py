@@ -3,13 +3,13 @@ response through unbuffered and records each exchange into a cassette (or one ca
 
 from .app import ProxyApp
 from .journal import read_journal
-from .recording import OutputExistsError, ProxyRecording, UnrecoveredJournalError, recover
+from .recording import OutputExistsError, ProxyOutput, UnrecoveredJournalError, recover
 from .server import RecordingProxy
 
 __all__ = [
     "OutputExistsError",
     "ProxyApp",
-    "ProxyRecording",
+    "ProxyOutput",
     "RecordingProxy",
     "UnrecoveredJournalError",
     "read_journal",

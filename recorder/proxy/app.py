@@ -27,9 +27,9 @@ import aiohttp
 import yarl
 
 from ..capture import Capture, client_closed_error
-from ..cassette import StreamError
+from ..cassette import CutOff
 from .headers import REQUEST_ONLY, end_to_end
-from .recording import ProxyRecording
+from .recording import ProxyOutput
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -71,7 +71,7 @@ class ProxyApp:
     """
 
     def __init__(
-        self, upstream: str, recording: ProxyRecording, *, timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT
+        self, upstream: str, recording: ProxyOutput, *, timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT
     ) -> None:
         self.upstream = upstream_origin(upstream)
         self.origin = str(self.upstream.origin())
@@ -221,19 +221,19 @@ class _Exchange:
         await self.send({"type": "http.response.body", "body": body.encode(), "more_body": False})
 
 
-def _cut(exc: BaseException, response: aiohttp.ClientResponse, received: int) -> StreamError:
+def _cut(exc: BaseException, response: aiohttp.ClientResponse, received: int) -> CutOff:
     """How a body that broke off is recorded: a dropped connection in the words the client's own HTTP
     library uses for it (h11's, via httpx), so that a replay fails exactly as the live stream did."""
     kind = error_type(exc)
     if kind != "RemoteProtocolError":
-        return StreamError(type=kind, message=str(exc) or repr(exc))
+        return CutOff(type=kind, message=str(exc) or repr(exc))
     length = response.headers.get("content-length")
     detail = f"received {received} bytes, expected {length}" if length else "incomplete chunked read"
-    return StreamError(type=kind, message=f"peer closed connection without sending complete message body ({detail})")
+    return CutOff(type=kind, message=f"peer closed connection without sending complete message body ({detail})")
 
 
-def _stopped(capture: Capture) -> StreamError:
-    return StreamError(type="RecordingStopped", message=f"the recorder stopped after {capture.size} bytes of the body")
+def _stopped(capture: Capture) -> CutOff:
+    return CutOff(type="RecordingStopped", message=f"the recorder stopped after {capture.size} bytes of the body")
 
 
 def _uncancel() -> None:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..capture import Capture
-from ..cassette import Body, Interaction, RecordedRequest, RecordedResponse, Recording, Status, StreamError
+from ..cassette import Body, CutOff, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from ..errors import CassetteDecodeError
 from ..redact import BodyRedactor
 
@@ -243,12 +243,12 @@ def _interaction(entry: _Entry, path: Path) -> Interaction:
     body = b"".join(data for _, data in entry.data)
     chunks = [(at, len(data)) for at, data in entry.data]
     if entry.end is not None:
-        error = StreamError(**entry.end["error"]) if entry.end.get("error") else None
+        error = CutOff(**entry.end["error"]) if entry.end.get("error") else None
         recorded = [(at, size) for at, size in entry.end.get("chunks", [])]
         if recorded and sum(size for _, size in recorded) == len(body):
             chunks = recorded
     else:
-        error = StreamError(
+        error = CutOff(
             type=INTERRUPTED,
             message=f"the recorder stopped before this response ended, after {len(body)} bytes "
             f"(recovered from {path.name})",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..capture import Capture
-from ..cassette import Cassette, Interaction, StreamError
+from ..cassette import Cassette, CutOff, Interaction
 from ..errors import OutputExistsError, RecordError, UnrecoveredJournalError
 from ..reader import load
 from ..redact import JsonPath, parse_json_path
@@ -70,7 +70,7 @@ class _CassetteOutput:
 
 
 @dataclass(frozen=True)
-class Stats:
+class ProxyStatus:
     """What the status line shows."""
 
     interactions: int
@@ -114,7 +114,7 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, name="ssetape-parent-watch", daemon=True).start()
 
 
-class ProxyRecording:
+class ProxyOutput:
     """Records the proxy's exchanges into ``out``. :meth:`begin` one per request, :meth:`close` at the end.
 
     Calls come from the proxy's event loop; saving runs in a background thread (:class:`.Saver`)
@@ -245,13 +245,13 @@ class ProxyRecording:
         if self._on_finish is not None:
             self._on_finish(key, interaction, events)
 
-    def stats(self) -> Stats:
+    def stats(self) -> ProxyStatus:
         with self._state:
             in_flight = list(self._open.values())
             finished, streams, events, size = self._finished, self._streams, self._events, self._bytes
             incomplete = self._incomplete
         # Counting the events in flight decodes them: not while holding up the proxy's own calls.
-        return Stats(
+        return ProxyStatus(
             interactions=finished,
             in_flight=len(in_flight),
             streams=streams + sum(capture.event_stream for capture in in_flight),
@@ -287,7 +287,7 @@ class ProxyRecording:
         for capture in unfinished:
             if capture.status.code:
                 capture.finish(
-                    StreamError(type="RecordingStopped", message=f"{reason} after {capture.size} bytes of the body")
+                    CutOff(type="RecordingStopped", message=f"{reason} after {capture.size} bytes of the body")
                 )
         if isinstance(self.output, SplitOutput):
             self.output.close()

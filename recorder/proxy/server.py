@@ -24,7 +24,7 @@ import uvicorn
 
 from ..cassette import Interaction
 from .app import DEFAULT_TIMEOUT, ProxyApp, upstream_origin
-from .recording import ProxyRecording
+from .recording import ProxyOutput
 from .status import StatusLine
 
 DEFAULT_PORT = 8765
@@ -100,7 +100,7 @@ class RecordingProxy:
             self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._socket.bind((host, port))
             self._socket.listen(2048)
-            self.recording = ProxyRecording(
+            self.recording = ProxyOutput(
                 out,
                 overwrite=overwrite,
                 append=append,

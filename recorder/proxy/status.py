@@ -14,7 +14,7 @@ from rich.live import Live
 from rich.text import Text
 
 from ..cassette import Interaction
-from .recording import Stats
+from .recording import ProxyStatus
 
 
 def _size(n: int) -> str:
@@ -31,7 +31,7 @@ class StatusLine:
 
     def __init__(
         self,
-        stats: Callable[[], Stats],
+        stats: Callable[[], ProxyStatus],
         *,
         target: str,
         console: Console | None = None,

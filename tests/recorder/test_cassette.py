@@ -14,11 +14,11 @@ from ssetape.recorder import (
     CassetteError,
     CassetteNotFoundError,
     CassetteVersionError,
+    CutOff,
     Interaction,
     RecordedRequest,
     RecordedResponse,
     Recording,
-    StreamError,
     load,
 )
 from ssetape.recorder.cassette import Body, Status
@@ -94,12 +94,12 @@ def test_yaml_is_readable_and_json_is_chosen_by_suffix(tmp_path: Path) -> None:
 
 def test_incomplete_stream_and_its_error_survive_a_round_trip(tmp_path: Path) -> None:
     interaction = make_interaction(
-        "data: partial", complete=False, error=StreamError(type="RemoteProtocolError", message="peer closed")
+        "data: partial", complete=False, error=CutOff(type="RemoteProtocolError", message="peer closed")
     )
     loaded = load(Cassette(interactions=[interaction]).save(tmp_path / "c.yaml"))
     assert not loaded.interactions[0].complete
     assert loaded.interactions[0].response.ssetape is not None
-    assert loaded.interactions[0].response.ssetape.error == StreamError(
+    assert loaded.interactions[0].response.ssetape.error == CutOff(
         type="RemoteProtocolError", message="peer closed"
     )
 

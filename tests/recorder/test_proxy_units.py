@@ -10,7 +10,7 @@ import pytest
 
 from ssetape.recorder import Cassette, Interaction, load
 from ssetape.recorder.capture import Capture
-from ssetape.recorder.proxy import OutputExistsError, ProxyRecording, UnrecoveredJournalError, read_journal, recover
+from ssetape.recorder.proxy import OutputExistsError, ProxyOutput, UnrecoveredJournalError, read_journal, recover
 from ssetape.recorder.proxy.headers import REQUEST_ONLY, end_to_end
 from ssetape.recorder.proxy.journal import Journal, journal_path
 from ssetape.recorder.proxy.saver import Saver
@@ -106,15 +106,15 @@ def test_a_recording_refuses_to_clobber_or_to_forget_a_crash(tmp_path: Path) -> 
     out = tmp_path / "c.yaml"
     Cassette().save(out)
     with pytest.raises(OutputExistsError, match="--overwrite"):
-        ProxyRecording(out)
+        ProxyOutput(out)
     with pytest.raises(ValueError, match="exclude"):
-        ProxyRecording(out, overwrite=True, append=True)
+        ProxyOutput(out, overwrite=True, append=True)
     journal_path(out).write_text('{"journal":1,"base":0}\n')
     with pytest.raises(UnrecoveredJournalError, match="--recover"):
-        ProxyRecording(out, append=False)
+        ProxyOutput(out, append=False)
     with pytest.raises(Exception, match=r"\.yaml"):
-        ProxyRecording(tmp_path / "c.txt")
-    recording = ProxyRecording(out, append=True)  # recovers (nothing) first
+        ProxyOutput(tmp_path / "c.txt")
+    recording = ProxyOutput(out, append=True)  # recovers (nothing) first
     recording.close()
     assert load(out).interactions == []
     assert not journal_path(out).exists()
