@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ssetape.apis import recognise
+from ssetape.apis._data import as_dict
+from ssetape.apis._summary import error_line, quote
 from ssetape.recorder import Interaction, SSEDecoder
 
-from ._data import as_dict, as_list
-from .transport import _Clock
+from .clock import Clock
 
 __all__ = ["StreamEvent", "events", "follow", "summarize", "text_of", "unterminated"]
 
@@ -107,7 +109,7 @@ def unterminated(interaction: Interaction) -> bytes:
 
 def follow(interaction: Interaction, speed: float = 1.0) -> Iterator[StreamEvent]:
     """The events of ``interaction`` as they arrived: each yielded at its recorded time (``speed`` 0: at once)."""
-    clock = _Clock(speed)
+    clock = Clock(speed)
     for event in events(interaction):
         wait = clock.delay(event.at)
         if wait > 0:
@@ -116,6 +118,8 @@ def follow(interaction: Interaction, speed: float = 1.0) -> Iterator[StreamEvent
 
 
 # --- what an event says ------------------------------------------------------------------------------
+# Each API's home says what its events say (``ssetape.apis.<kind>.events``); an event that names no API
+# (``error``, ``[DONE]``, a bare status object), or that its API leaves alone, says what any event does.
 
 
 def text_of(event: StreamEvent) -> str | None:
@@ -123,23 +127,8 @@ def text_of(event: StreamEvent) -> str | None:
     data = event.data
     if not isinstance(data, dict):
         return None
-    if event.name == "thread.message.delta":
-        parts = [
-            part["text"].get("value") or ""
-            for part in as_list(as_dict(data.get("delta")).get("content"))
-            if part.get("type") == "text" and isinstance(part.get("text"), dict)
-        ]
-        return "".join(parts) if parts else None
-    if event.name == "response.output_text.delta":
-        return str(data.get("delta") or "")
-    if data.get("object") == "chat.completion.chunk":
-        parts = [
-            as_dict(choice.get("delta")).get("content")
-            for choice in as_list(data.get("choices"))
-            if isinstance(as_dict(choice.get("delta")).get("content"), str)
-        ]
-        return "".join(str(part) for part in parts) if parts else None
-    return None
+    home = recognise(event.name, data)
+    return home.events.text_of(event.name, data) if home is not None else None
 
 
 def summarize(event: StreamEvent, width: int = QUOTE_WIDTH) -> str:
@@ -149,7 +138,7 @@ def summarize(event: StreamEvent, width: int = QUOTE_WIDTH) -> str:
     """
     data = event.data
     if not isinstance(data, dict):
-        return event.raw if event.raw == "[DONE]" else _quote(event.raw, width)
+        return event.raw if event.raw == "[DONE]" else quote(event.raw, width)
     try:
         line = _summarize(event.name, data, width)
     except (AttributeError, KeyError, TypeError, ValueError):
@@ -158,222 +147,13 @@ def summarize(event: StreamEvent, width: int = QUOTE_WIDTH) -> str:
 
 
 def _summarize(name: str, data: dict[str, Any], width: int) -> str:
-    if name == "thread.created":
-        return f"thread {data.get('id', '?')}"
-    if name == "thread.message.delta":
-        return _message_delta(as_dict(data.get("delta")), width)
-    if name == "thread.run.step.delta":
-        return _step_delta(as_dict(data.get("delta")), width)
-    if name.startswith("thread.run.step."):
-        return _step(data, width)
-    if name.startswith("thread.message."):
-        return _message(data, width)
-    if name.startswith("thread.run."):
-        return _run(data, width)
-    if name == "error" or (isinstance(data.get("error"), dict) and not name.startswith("response.")):
-        return _error(as_dict(data.get("error")) or data, width)
-    if name.startswith("response."):
-        return _response_event(name, data, width)
-    if data.get("object") == "chat.completion.chunk":
-        return _chat_chunk(data, width)
+    if name != "error":
+        home = recognise(name, data)
+        line = home.events.summary(name, data, width) if home is not None else None
+        if line is not None:
+            return line
+    if name == "error" or isinstance(data.get("error"), dict):
+        return error_line(as_dict(data.get("error")) or data, width)
     if "status" in data:
         return f"status → {data['status']}"
     return ""
-
-
-def _run(run: dict[str, Any], width: int) -> str:
-    line = f"status → {run.get('status', '?')}"
-    action = as_dict(as_dict(run.get("required_action")).get("submit_tool_outputs"))
-    calls = [as_dict(as_dict(call).get("function")).get("name") or "?" for call in as_list(action.get("tool_calls"))]
-    if calls:
-        line += ": " + ", ".join(calls)
-    return line + _outcome(run, "last_error", width)
-
-
-def _step(step: dict[str, Any], width: int) -> str:
-    kind = step.get("type") or as_dict(step.get("step_details")).get("type") or "?"
-    details = as_dict(step.get("step_details"))
-    tools = [_tool_name(call) for call in as_list(details.get("tool_calls"))]
-    line = f"step {kind}" + (f" [{', '.join(tools)}]" if tools else "") + f" → {step.get('status', '?')}"
-    error = as_dict(step.get("last_error"))
-    if error:
-        line += ": " + _error(error, width)
-    usage = _usage(step.get("usage"))
-    if usage:
-        line += f" ({usage})"
-    return line
-
-
-def _message(message: dict[str, Any], width: int) -> str:
-    line = f"message {message.get('role', '?')} → {message.get('status', '?')}"
-    incomplete = as_dict(message.get("incomplete_details"))
-    if incomplete.get("reason"):
-        line += f": {incomplete['reason']}"
-    text = "".join(
-        as_dict(part.get("text")).get("value") or ""
-        for part in as_list(message.get("content"))
-        if part.get("type") == "text"
-    )
-    if text:
-        line += f" {_quote(text, width)}"
-    return line
-
-
-def _message_delta(delta: dict[str, Any], width: int) -> str:
-    pieces = []
-    for part in as_list(delta.get("content")):
-        kind = part.get("type")
-        if kind == "text":
-            text = as_dict(part.get("text"))
-            if text.get("value") or not text.get("annotations"):
-                pieces.append(_quote(text.get("value") or "", width))
-            for annotation in as_list(text.get("annotations")):
-                pieces.append(f"+ {annotation.get('type', 'annotation')} {annotation.get('text', '')}".rstrip())
-        elif kind == "image_file":
-            pieces.append(f"image_file {as_dict(part.get('image_file')).get('file_id', '?')}")
-        elif kind == "image_url":
-            pieces.append(f"image_url {as_dict(part.get('image_url')).get('url', '?')}")
-        elif kind == "refusal":
-            pieces.append(f"refusal {_quote(part.get('refusal') or '', width)}")
-        elif kind:
-            pieces.append(str(kind))
-    return " ".join(pieces)
-
-
-def _step_delta(delta: dict[str, Any], width: int) -> str:
-    details = as_dict(delta.get("step_details"))
-    if details.get("type") == "message_creation":
-        return f"message_creation {as_dict(details.get('message_creation')).get('message_id', '')}".rstrip()
-    return " · ".join(_tool_call_delta(call, width) for call in as_list(details.get("tool_calls")))
-
-
-def _tool_call_delta(call: dict[str, Any], width: int) -> str:
-    kind = call.get("type") or "tool call"
-    index = call.get("index")
-    label = f"{kind} #{index + 1}" if isinstance(index, int) and index > 0 else str(kind)
-    pieces: list[str] = []
-    if kind == "code_interpreter":
-        ci = as_dict(call.get("code_interpreter"))
-        if ci.get("input"):
-            pieces.append(f"input {_quote(ci['input'], width)}")
-        for output in as_list(ci.get("outputs")):
-            if output.get("type") == "logs":
-                pieces.append(f"logs {_quote(output.get('logs') or '', width)}")
-            elif output.get("type") == "image":
-                pieces.append(f"image {as_dict(output.get('image')).get('file_id', '?')}")
-    elif kind == "function":
-        function = as_dict(call.get("function"))
-        if function.get("name"):
-            pieces.append(str(function["name"]))
-        if function.get("arguments"):
-            pieces.append(f"arguments {_quote(function['arguments'], width)}")
-        if function.get("output"):
-            pieces.append(f"output {_quote(function['output'], width)}")
-    elif kind == "file_search":
-        results = as_list(as_dict(call.get("file_search")).get("results"))
-        if results:
-            pieces.append(f"{len(results)} results")
-    if not pieces and call.get("id"):
-        pieces.append(str(call["id"]))
-    return " ".join([label, *pieces])
-
-
-def _chat_chunk(chunk: dict[str, Any], width: int) -> str:
-    pieces = []
-    for choice in as_list(chunk.get("choices")):
-        delta = as_dict(choice.get("delta"))
-        if delta.get("role"):
-            pieces.append(f"role {delta['role']}")
-        if delta.get("content"):
-            pieces.append(_quote(delta["content"], width))
-        if delta.get("refusal"):
-            pieces.append(f"refusal {_quote(delta['refusal'], width)}")
-        for call in as_list(delta.get("tool_calls")):
-            function = as_dict(call.get("function"))
-            index = call.get("index")
-            label = f"function #{index + 1}" if isinstance(index, int) and index > 0 else "function"
-            piece = " ".join(
-                [label]
-                + ([str(function["name"])] if function.get("name") else [])
-                + ([f"arguments {_quote(function['arguments'], width)}"] if function.get("arguments") else [])
-            )
-            pieces.append(piece)
-        if choice.get("finish_reason"):
-            pieces.append(f"finish_reason → {choice['finish_reason']}")
-    usage = _usage(chunk.get("usage"))
-    if usage:
-        pieces.append(usage)
-    return " ".join(pieces)
-
-
-def _response_event(name: str, data: dict[str, Any], width: int) -> str:
-    if isinstance(data.get("response"), dict):
-        response = data["response"]
-        return f"status → {response.get('status', '?')}" + _outcome(response, "error", width)
-    if name.endswith(".delta") and isinstance(data.get("delta"), str):
-        prefix = "" if name == "response.output_text.delta" else name.removeprefix("response.").split(".")[0] + " "
-        return prefix + _quote(data["delta"], width)
-    if name == "response.output_text.done":
-        return _quote(str(data.get("text") or ""), width)
-    if isinstance(data.get("item"), dict):
-        item = data["item"]
-        line = f"item {item.get('type', '?')}"
-        if item.get("name"):
-            line += f" {item['name']}"
-        return line + (f" → {item['status']}" if item.get("status") else "")
-    if isinstance(data.get("annotation"), dict):
-        annotation = data["annotation"]
-        return f"+ {annotation.get('type', 'annotation')} {annotation.get('filename') or annotation.get('url') or ''}"
-    if name == "error":
-        return _error(data, width)
-    return ""
-
-
-def _outcome(obj: dict[str, Any], error_key: str, width: int) -> str:
-    """How a run or a response ended, as a suffix: its error, why it is incomplete, its usage."""
-    line = ""
-    error = as_dict(obj.get(error_key))
-    if error:
-        line += ": " + _error(error, width)
-    incomplete = as_dict(obj.get("incomplete_details"))
-    if incomplete.get("reason"):
-        line += f": {incomplete['reason']}"
-    usage = _usage(obj.get("usage"))
-    return line + (f" ({usage})" if usage else "")
-
-
-def _error(error: dict[str, Any], width: int) -> str:
-    code = error.get("code") or error.get("type") or "error"
-    message = str(error.get("message") or "")
-    if len(message) > width:
-        message = message[: width - 1] + "…"
-    return f"{code}: {message}" if message else str(code)
-
-
-def _usage(usage: Any) -> str:
-    usage = as_dict(usage)
-    prompt = usage.get("prompt_tokens", usage.get("input_tokens"))
-    completion = usage.get("completion_tokens", usage.get("output_tokens"))
-    if prompt is None and completion is None:
-        return ""
-    return f"tokens {prompt} in + {completion} out"
-
-
-def _tool_name(call: Any) -> str:
-    call = as_dict(call)
-    kind = call.get("type") or "?"
-    name = as_dict(call.get("function")).get("name") if kind == "function" else None
-    return str(name or kind)
-
-
-def _quote(text: str, width: int) -> str:
-    """``text`` as a JSON string (so a newline shows as ``\\n``), cut after about ``width`` characters."""
-    out: list[str] = []
-    used = 0
-    for char in text:
-        escaped = json.dumps(char, ensure_ascii=False)[1:-1]
-        if used + len(escaped) > width:
-            return '"' + "".join(out) + '…"'
-        out.append(escaped)
-        used += len(escaped)
-    return '"' + "".join(out) + '"'

@@ -1,7 +1,9 @@
 """What a recorded stream amounts to: timing, text, tool calls, final status and usage (``ssetape inspect``).
 
 Derived from the events alone (no SDK objects), so it works the same on Assistants, Chat Completions
-and Responses streams, and on streams the SDK would stop reading.
+and Responses streams, and on streams the SDK would stop reading. What an event adds to the text, and
+what a stream's tool calls, status and usage are, is its API's to say (``ssetape.apis.<kind>.events``);
+timing and an ``error`` event read the same in any stream.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ssetape.apis._data import as_dict
+from ssetape.apis.contract import Events
 from ssetape.recorder import Interaction
 
-from ._data import as_dict, as_list
+from .kinds import api_of
 from .stream_events import StreamEvent, events, text_of
 
 __all__ = ["Stats", "stats"]
@@ -74,6 +78,8 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
     first_text = next((e.at for e in found if text_of(e)), None)
     span = found[-1].at - found[0].at if found else 0.0
     error = _error_event(found)
+    home: Events = api_of(interaction).events
+    pairs = [(event.name, event.data) for event in found]
     return Stats(
         events=len(found),
         bytes=len(interaction.response.body_bytes),
@@ -85,9 +91,9 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
         duration=max(chunks[-1].at if chunks else 0.0, interaction.response_at),
         events_per_second=(len(found) - 1) / span if span > 0 else None,
         text=_text(found),
-        tool_calls=_tool_calls(found),
-        status=_status(found),
-        usage=_usage(found),
+        tool_calls=home.tool_calls(pairs),
+        status=home.status(pairs),
+        usage=home.usage(pairs),
         error_event=error,
         complete=interaction.complete,
         cut_off_by=(
@@ -106,78 +112,6 @@ def _text(found: list[StreamEvent]) -> str:
             key = event.data.get("id") or event.data.get("item_id")
             messages.setdefault(key, []).append(text)
     return "\n\n".join("".join(pieces) for pieces in messages.values())
-
-
-def _tool_calls(found: list[StreamEvent]) -> list[str]:
-    calls: dict[Any, str] = {}
-    ids: dict[Any, Any] = {}  # (step or choice, index) -> the call's id, once a delta has given it
-
-    def add(position: tuple[Any, Any], call_id: Any, name: str | None) -> None:
-        if call_id:
-            ids[position] = call_id
-        key = ids.get(position, position)
-        if key not in calls and name:
-            calls[key] = name
-
-    for event in found:
-        data = event.data
-        if not isinstance(data, dict):
-            continue
-        if event.name == "thread.run.step.delta":
-            details = as_dict(as_dict(data.get("delta")).get("step_details"))
-            for call in as_list(details.get("tool_calls")):
-                add((data.get("id"), call.get("index")), call.get("id"), _call_name(call))
-        elif event.name.startswith("thread.run.step."):
-            for index, call in enumerate(as_list(as_dict(data.get("step_details")).get("tool_calls"))):
-                add((data.get("id"), call.get("index", index)), call.get("id"), _call_name(call))
-        elif event.name == "response.output_item.added":
-            item = as_dict(data.get("item"))
-            kind = str(item.get("type") or "")
-            if kind.endswith("_call"):
-                add(("response", item.get("id")), None, str(item.get("name") or kind.removesuffix("_call")))
-        elif data.get("object") == "chat.completion.chunk":
-            for choice in as_list(data.get("choices")):
-                for call in as_list(as_dict(choice.get("delta")).get("tool_calls")):
-                    name = as_dict(call.get("function")).get("name")
-                    add((choice.get("index"), call.get("index")), call.get("id"), str(name) if name else None)
-    return list(calls.values())
-
-
-def _call_name(call: dict[str, Any]) -> str | None:
-    if not call.get("type"):
-        return None
-    if call.get("type") == "function":
-        return str(as_dict(call.get("function")).get("name") or "function")
-    return str(call.get("type") or "tool call")
-
-
-def _status(found: list[StreamEvent]) -> str | None:
-    status = None
-    for event in found:
-        data = event.data
-        if not isinstance(data, dict):
-            continue
-        if event.name.startswith("thread.run.") and not event.name.startswith("thread.run.step."):
-            status = data.get("status", status)
-        elif event.name.startswith("response.") and isinstance(data.get("response"), dict):
-            status = data["response"].get("status", status)
-        elif data.get("object") == "chat.completion.chunk":
-            for choice in as_list(data.get("choices")):
-                status = choice.get("finish_reason") or status
-    return status
-
-
-def _usage(found: list[StreamEvent]) -> dict[str, Any] | None:
-    for event in reversed(found):
-        data = event.data
-        if not isinstance(data, dict) or event.name.startswith("thread.run.step."):
-            continue
-        usage = data.get("usage")
-        if usage is None and isinstance(data.get("response"), dict):
-            usage = data["response"].get("usage")
-        if isinstance(usage, dict):
-            return usage
-    return None
 
 
 def _error_event(found: list[StreamEvent]) -> str | None:

@@ -20,25 +20,23 @@ Rules (a problem names the one it breaks):
   excuses the missing end.
 - ``status`` (warning): an event's ``status`` agrees with its type (``thread.run.completed`` says
   ``completed``).
+
+What is particular to one API (its ``sse`` rule, its schema, its order and status rules) is that API's
+home's to check (``ssetape.apis.<kind>.rules``, which import the SDK's types; this module does not): the
+stream's first event that names its API decides which; a stream that names none gets the generic rules.
 """
 
 from __future__ import annotations
 
 import json
-import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import pydantic
-from openai.types.beta import AssistantStreamEvent
-from openai.types.chat import ChatCompletionChunk
-from openai.types.responses import ResponseStreamEvent
-
+from ssetape.apis.contract import Rules
 from ssetape.recorder import Cassette, CassetteDecodeError, Interaction, load
 
-from ._data import as_dict
 from .kinds import api_of_events
 from .stream_events import StreamEvent, _decode
 
@@ -153,227 +151,39 @@ def _interaction(item: Interaction, skip: frozenset[str]) -> Iterator[Problem]:
     if pending.strip() and item.complete:
         yield Problem(
             "sse",
-            f"the body ends inside an event: {len(pending)} bytes after the last blank line ({_clip(pending)})",
+            f"the body ends inside an event: {len(pending)} bytes after the last blank line ({clip(pending)})",
             event=len(found),
         )
-    api = _api(found)
+    named = api_of_events((event.name, event.data) for event in found)
+    rules: Rules | None = named.rules if named is not None else None
     for event in found:
         if isinstance(event.data, str) and event.data == event.raw and event.raw != "[DONE]":
-            yield Problem("sse", f"{event.name}: data is not JSON: {_clip(event.raw)}", event=event.index)
-        elif api == "assistants" and event.name == "message":
-            yield Problem("sse", "an event with no `event:` name in an Assistants stream", event=event.index)
+            yield Problem("sse", f"{event.name}: data is not JSON: {clip(event.raw)}", event=event.index)
+            continue
+        framing = list(rules.sse(event)) if rules is not None else []
+        if framing:
+            yield from framing
         elif "schema" not in skip:
-            yield from _schema(api, event)
+            yield from _schema(rules, event)
     # A missing end is excused by a recorded cut, and already reported for a body that ends mid-event.
     ended = item.complete and not pending.strip()
-    if api == "assistants":
-        yield from _assistants_order(found, ended)
-    elif api == "responses":
-        yield from _responses_order(found, ended)
-    elif api == "chat":
-        yield from _chat_order(found, ended)
+    if rules is not None:
+        yield from rules.order(found, ended)
 
 
-def _api(found: list[StreamEvent]) -> str:
-    named = api_of_events((event.name, event.data) for event in found)
-    return named.kind if named is not None else "unknown"
-
-
-# --- schema ----------------------------------------------------------------------------------------
-
-
-def _members(union: Any, tag: str) -> dict[str, type[pydantic.BaseModel]]:
-    """The models of one of the SDK's tagged unions, by the value of their ``tag`` field."""
-    while typing.get_origin(union) is typing.Annotated:
-        union = typing.get_args(union)[0]
-    out = {}
-    for model in typing.get_args(union):
-        literal = typing.get_args(model.model_fields[tag].annotation)
-        if literal:
-            out[literal[0]] = model
-    return out
-
-
-_ASSISTANT_EVENTS = _members(AssistantStreamEvent, "event")
-_RESPONSE_EVENTS = _members(ResponseStreamEvent, "type")
-
-
-def _schema(api: str, event: StreamEvent) -> Iterator[Problem]:
+def _schema(rules: Rules | None, event: StreamEvent) -> Iterator[Problem]:
+    """``[DONE]`` aside, data must be a JSON object; the API's rules check the object against the SDK's types."""
     if event.raw == "[DONE]":
         return
     if not isinstance(event.data, dict):
-        yield Problem("schema", f"{event.name}: data is {_clip(event.raw)}, not a JSON object", event=event.index)
+        yield Problem("schema", f"{event.name}: data is {clip(event.raw)}, not a JSON object", event=event.index)
         return
-    if api == "assistants":
-        if event.name == "error":
-            # The SDK's Stream raises APIError from data["error"] before it would parse an ErrorEvent.
-            if not isinstance(as_dict(event.data.get("error")).get("message"), str):
-                yield Problem("schema", 'error: data has no {"error": {"message": ...}}', event=event.index)
-            return
-        model = _ASSISTANT_EVENTS.get(event.name)
-        if model is None:
-            yield Problem(
-                "schema", f"{event.name}: not an event type the openai SDK knows", event=event.index, severity="warning"
-            )
-            return
-        yield from _check(model, {"event": event.name, "data": event.data}, event, prefix="")
-    elif api == "responses" and event.name != "error":
-        kind = event.data.get("type", event.name)
-        model = _RESPONSE_EVENTS.get(kind)
-        if model is None:
-            yield Problem(
-                "schema", f"{kind}: not an event type the openai SDK knows", event=event.index, severity="warning"
-            )
-            return
-        yield from _check(model, event.data, event, prefix=".data")
-    elif api == "chat":
-        yield from _check(ChatCompletionChunk, event.data, event, prefix=".data")
+    if rules is not None:
+        yield from rules.schema(event)
 
 
-def _check(model: type[pydantic.BaseModel], value: Any, event: StreamEvent, prefix: str) -> Iterator[Problem]:
-    try:
-        model.model_validate(value)
-    except pydantic.ValidationError as exc:
-        errors = exc.errors()
-        first = errors[0]
-        path = prefix + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"])
-        got = "" if first["type"] == "missing" else f" (got {_clip(json.dumps(first['input']), quote=False)})"
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        yield Problem(
-            "schema",
-            f"{event.name}: {path}: {first['msg']}{got}, for the SDK's {model.__name__}{more}",
-            event=event.index,
-            severity="warning",
-        )
-
-
-# --- order -----------------------------------------------------------------------------------------
-
-_RUN_TERMINAL = frozenset(
-    {
-        "thread.run.completed",
-        "thread.run.failed",
-        "thread.run.cancelled",
-        "thread.run.expired",
-        "thread.run.incomplete",
-        "thread.run.requires_action",
-    }
-)
-_DONE_SUFFIXES = ("completed", "incomplete", "failed", "cancelled", "expired")
-
-
-def _assistants_order(found: list[StreamEvent], complete: bool) -> Iterator[Problem]:
-    created: dict[str, set[str]] = {"message": set(), "step": set()}
-    finished: dict[str, dict[str, str]] = {"message": {}, "step": {}}
-    run_seen = False
-    terminal: StreamEvent | None = None
-    end: StreamEvent | None = None  # done or error
-    for event in found:
-        name, data = event.name, as_dict(event.data)
-        if end is not None:
-            yield Problem("order", f"{name} after `{end.name}` (event {end.index})", event=event.index)
-            continue
-        if name in ("done", "error"):
-            end = event
-            continue
-        if terminal is not None:
-            yield Problem(
-                "order",
-                f"{name} after the run's terminal event {terminal.name} (event {terminal.index})",
-                event=event.index,
-            )
-        if not isinstance(event.data, dict):
-            continue  # reported by the sse or schema rule
-        yield from _status(event, data)
-        kind = (
-            "step" if name.startswith("thread.run.step.") else "message" if name.startswith("thread.message.") else None
-        )
-        if kind is not None:
-            object_id = str(data.get("id"))
-            action = name.rsplit(".", 1)[1]
-            if object_id in finished[kind]:
-                yield Problem(
-                    "order", f"{name} for {kind} {object_id} after its {finished[kind][object_id]}", event=event.index
-                )
-            if action == "created":
-                if object_id in created[kind]:
-                    yield Problem("order", f"{kind} {object_id} created twice", event=event.index)
-                created[kind].add(object_id)
-            elif action == "delta" and object_id not in created[kind]:
-                yield Problem("order", f"{name} for {kind} {object_id} before its {_created(kind)}", event=event.index)
-            elif action in _DONE_SUFFIXES:
-                finished[kind][object_id] = name
-        elif name.startswith("thread.run."):
-            if name == "thread.run.created" and run_seen:
-                yield Problem("order", "thread.run.created after other run events", event=event.index)
-            run_seen = True
-            if name in _RUN_TERMINAL:
-                if terminal is not None:
-                    continue  # already reported as an event after the terminal one
-                terminal = event
-    if complete and (end is None or end.name != "error"):
-        last = len(found) - 1 if found else None
-        if terminal is None:
-            yield Problem(
-                "order",
-                "no terminal run event (completed, failed, cancelled, expired, incomplete, requires_action)",
-                event=last,
-            )
-        if end is None:
-            yield Problem("order", "the stream does not end with `done`", event=last)
-
-
-def _created(kind: str) -> str:
-    return "thread.run.step.created" if kind == "step" else "thread.message.created"
-
-
-def _status(event: StreamEvent, data: dict[str, Any]) -> Iterator[Problem]:
-    action = event.name.rsplit(".", 1)[-1]
-    if not event.name.startswith("thread.") or action in ("created", "delta") or "status" not in data:
-        return
-    if data["status"] != action:
-        yield Problem(
-            "status", f"{event.name} carries status {data['status']!r}", event=event.index, severity="warning"
-        )
-
-
-_RESPONSE_TERMINAL = frozenset({"response.completed", "response.failed", "response.incomplete"})
-
-
-def _responses_order(found: list[StreamEvent], complete: bool) -> Iterator[Problem]:
-    previous: int | None = None
-    terminal: StreamEvent | None = None
-    error = False
-    for event in found:
-        data = as_dict(event.data)
-        number = data.get("sequence_number")
-        if isinstance(number, int):
-            if previous is not None and number <= previous:
-                yield Problem("order", f"sequence_number {number} after {previous}", event=event.index)
-            previous = number
-        if terminal is not None:
-            yield Problem("order", f"{event.name} after {terminal.name} (event {terminal.index})", event=event.index)
-        if event.name in _RESPONSE_TERMINAL:
-            terminal = terminal or event
-        error = error or event.name == "error"
-    if complete and not error and terminal is None:
-        yield Problem(
-            "order",
-            "no terminal event (response.completed, response.failed, response.incomplete)",
-            event=len(found) - 1 if found else None,
-        )
-
-
-def _chat_order(found: list[StreamEvent], complete: bool) -> Iterator[Problem]:
-    done = next((event for event in found if event.raw == "[DONE]"), None)
-    if done is not None:
-        for event in found[done.index + 1 :]:
-            yield Problem("order", f"an event after [DONE] (event {done.index})", event=event.index)
-    elif complete:
-        yield Problem("order", "the stream does not end with [DONE]", event=len(found) - 1 if found else None)
-
-
-def _clip(text: str | bytes, width: int = 40, *, quote: bool = True) -> str:
+def clip(text: str | bytes, width: int = 40, *, quote: bool = True) -> str:
+    """``text`` for a problem's message: cut to ``width``, JSON-quoted unless ``quote`` is False."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     if len(text) > width:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import itertools
 import time
 from pathlib import Path
@@ -11,11 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ssetape.apis import REGISTRY, Api, api
+from ssetape.apis.contract import Events, Rules
 from ssetape.recorder import Interaction, cassette_from_sse, load
 from ssetape.recorder.sse import decode
 from ssetape.replayer.stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
 from tests import factories as f
-from tests.conftest import FIXTURES, REAL_STREAMS
+from tests.conftest import FIXTURES, REAL_STREAMS, ROOT
 
 FIXTURE_PATHS = sorted(FIXTURES.glob("*.yaml"))
 REAL_NAMES = sorted(p.name for p in REAL_STREAMS.glob("*.sse"))
@@ -262,3 +266,89 @@ def test_real_streams_decode_to_events(real_streams: Path, name: str) -> None:
     item = streamed((real_streams / name).read_bytes())
     found = events(item)
     assert found and all(e.name for e in found)
+
+
+# --- each API's home says what its events say ---------------------------------------------------------
+
+
+def protocol_functions(protocol: type) -> dict[str, inspect.Signature]:
+    """The methods a Protocol asks for, with their signatures as a module-level function has them."""
+    out = {}
+    for name, member in vars(protocol).items():
+        if inspect.isfunction(member) and not name.startswith("_"):
+            signature = inspect.signature(member)
+            out[name] = signature.replace(parameters=list(signature.parameters.values())[1:])
+    return out
+
+
+@pytest.mark.parametrize("entry", REGISTRY, ids=[entry.kind for entry in REGISTRY])
+@pytest.mark.parametrize(("layer", "protocol"), [("events", Events), ("rules", Rules)])
+def test_every_home_provides_its_events_and_rules(entry: Api, layer: str, protocol: type) -> None:
+    module = getattr(entry, layer)
+    assert module.__name__ == f"{entry.home}.{layer}"
+    wanted = protocol_functions(protocol)
+    assert wanted, protocol
+    for name, signature in wanted.items():
+        function = getattr(module, name, None)
+        assert callable(function), f"{module.__name__} has no {name}()"
+        assert list(inspect.signature(function).parameters) == list(signature.parameters), f"{module.__name__}.{name}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "family"),
+    [
+        ("assistants", "thread.created", "run"),
+        ("assistants", "thread.run.created", "run"),
+        ("assistants", "thread.run.requires_action", "run"),
+        ("assistants", "thread.run.failed", "error"),
+        ("assistants", "thread.run.step.delta", "step"),
+        ("assistants", "thread.run.step.expired", "error"),
+        ("assistants", "thread.message.delta", "message"),
+        ("assistants", "error", "error"),
+        ("assistants", "done", "other"),
+        ("responses", "response.created", "run"),
+        ("responses", "response.failed", "error"),
+        ("responses", "response.output_text.delta", "message"),
+        ("responses", "response.content_part.added", "message"),
+        ("responses", "response.refusal.delta", "message"),
+        ("responses", "response.output_item.added", "step"),
+        ("responses", "response.function_call_arguments.delta", "step"),
+        ("responses", "error", "error"),
+        ("chat", "message", "message"),
+        ("chat", "error", "error"),
+        ("chat", "done", "other"),
+    ],
+)
+def test_event_families(kind: str, name: str, family: str) -> None:
+    assert api(kind).events.family(name, None) == family
+
+
+#: The modules that ask the registry instead of knowing the APIs.
+DISPATCHERS = [ROOT / "replayer" / name for name in ("stream_events.py", "stream_stats.py", "validation.py")]
+KINDS = {entry.kind for entry in REGISTRY}
+API_PREFIXES = ("thread.", "response.", "chat.completion")
+AFFIXES = ("startswith", "endswith", "removeprefix", "removesuffix")
+
+
+def _strings(node: ast.AST) -> list[str]:
+    """The string constants ``node`` is, or holds as a tuple, list or set."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return [value for element in node.elts for value in _strings(element)]
+    return []
+
+
+@pytest.mark.parametrize("path", DISPATCHERS, ids=[p.name for p in DISPATCHERS])
+def test_the_generic_modules_know_no_api(path: Path) -> None:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Compare):
+            for value in [s for side in (node.left, *node.comparators) for s in _strings(side)]:
+                if value in KINDS or value.startswith(API_PREFIXES):
+                    found.append(f"line {node.lineno}: compares with {value!r}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in AFFIXES:
+            for value in [s for arg in node.args for s in _strings(arg)]:
+                if value.startswith(API_PREFIXES):
+                    found.append(f"line {node.lineno}: .{node.func.attr}({value!r})")
+    assert found == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,25 @@ def test_a_plain_body_has_nothing_streamed() -> None:
 def test_events_already_decoded_give_the_same_summary() -> None:
     item = load(FIXTURES / "code_interpreter.yaml").interactions[2]
     assert stats(item, events(item)) == stats(item)
+
+
+def test_summaries_and_stats_of_every_api_import_no_sdk(tmp_path: Path) -> None:
+    """``ssetape inspect`` reads each API's home (``apis.<kind>.events``), never the SDK's types."""
+    code = (
+        "import json, sys\n"
+        "from ssetape.recorder import load\n"
+        "from ssetape.replayer.stream_events import events, summarize\n"
+        "from ssetape.replayer.stream_stats import stats\n"
+        "for name in ('text', 'chat_tool_call', 'responses_function'):\n"
+        f"    for item in load({str(FIXTURES)!r} + '/' + name + '.yaml').interactions:\n"
+        "        stats(item)\n"
+        "        [summarize(e) for e in events(item)]\n"
+        "homes = [m for m in sys.modules if m.startswith('ssetape.apis.') and m.endswith(('.events', '.rules'))]\n"
+        "print(json.dumps({'openai': 'openai' in sys.modules, 'homes': sorted(homes)}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "openai": False,
+        "homes": ["ssetape.apis.assistants.events", "ssetape.apis.chat.events", "ssetape.apis.responses.events"],
+    }

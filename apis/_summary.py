@@ -1,0 +1,102 @@
+"""What the homes' ``events`` modules share: how a summary quotes text and says an error, a token usage
+or how an object ended, which events are failures, and how tool calls are listed once each.
+
+No SDK import, as for every ``events`` module: ``ssetape inspect`` and ``ssetape ls`` read only this.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ._data import as_dict
+
+__all__ = ["ToolCalls", "error_line", "is_failure", "last_usage", "outcome", "quote", "usage_line"]
+
+
+def quote(text: str, width: int) -> str:
+    """``text`` as a JSON string (so a newline shows as ``\\n``), cut after about ``width`` characters."""
+    out: list[str] = []
+    used = 0
+    for char in text:
+        escaped = json.dumps(char, ensure_ascii=False)[1:-1]
+        if used + len(escaped) > width:
+            return '"' + "".join(out) + '…"'
+        out.append(escaped)
+        used += len(escaped)
+    return '"' + "".join(out) + '"'
+
+
+def error_line(error: dict[str, Any], width: int) -> str:
+    """An error object as ``code: message``, the message cut to ``width``."""
+    code = error.get("code") or error.get("type") or "error"
+    message = str(error.get("message") or "")
+    if len(message) > width:
+        message = message[: width - 1] + "…"
+    return f"{code}: {message}" if message else str(code)
+
+
+def usage_line(usage: Any) -> str:
+    """A token usage as ``tokens X in + Y out`` (either API's names for them); empty when it says neither."""
+    usage = as_dict(usage)
+    prompt = usage.get("prompt_tokens", usage.get("input_tokens"))
+    completion = usage.get("completion_tokens", usage.get("output_tokens"))
+    if prompt is None and completion is None:
+        return ""
+    return f"tokens {prompt} in + {completion} out"
+
+
+def outcome(obj: dict[str, Any], error_key: str, width: int) -> str:
+    """How a run or a response ended, as a suffix: its error, why it is incomplete, its usage."""
+    line = ""
+    error = as_dict(obj.get(error_key))
+    if error:
+        line += ": " + error_line(error, width)
+    incomplete = as_dict(obj.get("incomplete_details"))
+    if incomplete.get("reason"):
+        line += f": {incomplete['reason']}"
+    usage = usage_line(obj.get("usage"))
+    return line + (f" ({usage})" if usage else "")
+
+
+def is_failure(name: str) -> bool:
+    """Whether an event of this type is in the ``error`` family, whatever its API: ``error``, ``*.failed``,
+    ``*.expired``."""
+    return name == "error" or name.endswith((".failed", ".expired"))
+
+
+def last_usage(
+    pairs: Sequence[tuple[str, Any]], usage_of: Callable[[str, dict[str, Any]], Any]
+) -> dict[str, Any] | None:
+    """The token usage reported last: ``usage_of(name, data)`` of the last event whose data is an object
+    that reports one (as sent)."""
+    for name, data in reversed(pairs):
+        if not isinstance(data, dict):
+            continue
+        usage = usage_of(name, data)
+        if isinstance(usage, dict):
+            return usage
+    return None
+
+
+class ToolCalls:
+    """Tool calls in the order they started, each once.
+
+    A call is known by its position in the stream (``(step or choice, index)``) until a delta gives its
+    id; later deltas at that position, or naming that id, are the same call.
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[Any, str] = {}
+        self._ids: dict[Any, Any] = {}  # position -> the call's id, once a delta has given it
+
+    def add(self, position: tuple[Any, Any], call_id: Any, name: str | None) -> None:
+        if call_id:
+            self._ids[position] = call_id
+        key = self._ids.get(position, position)
+        if key not in self._names and name:
+            self._names[key] = name
+
+    def names(self) -> list[str]:
+        return list(self._names.values())
