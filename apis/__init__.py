@@ -17,16 +17,23 @@ branches on an API's kind: it asks :func:`api` (or :func:`recognise`) and calls 
 are imported on first use.
 """
 
+from .contract import Events, Panes, Rules, Sdk, Wire
 from .emitted import Stop, StreamCallback, StreamEmitted
-from .registry import REGISTRY, Api, Kind, api, by_path, recognise, stream_ends
+from .registry import DEFAULT, REGISTRY, Api, Kind, api, by_path, recognise, stream_ends
 
 __all__ = [
+    "DEFAULT",
     "REGISTRY",
     "Api",
+    "Events",
     "Kind",
+    "Panes",
+    "Rules",
+    "Sdk",
     "Stop",
     "StreamCallback",
     "StreamEmitted",
+    "Wire",
     "api",
     "by_path",
     "recognise",

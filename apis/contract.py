@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-__all__ = ["Sdk", "Wire"]
+__all__ = ["Events", "Panes", "Rules", "Sdk", "Wire"]
 
 
 class Wire(Protocol):
@@ -111,6 +111,9 @@ class Events(Protocol):
     whose data is a JSON object (``replayer.stream_events`` says what any other event says); those
     reading a stream get every event's ``(name, data)``, in order.
     """
+
+    #: Event types where a message or a tool call (run step, output item) starts or ends.
+    BOUNDARIES: frozenset[str]
 
     def summary(self, name: str, data: dict[str, Any], width: int) -> str | None:
         """What the event says in one line, quotes cut to about ``width``; None to say what any event says

@@ -13,31 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ssetape.replayer import Timeline
-from ssetape.replayer.stream_events import StreamEvent
+from ssetape.apis import DEFAULT, Kind, api, recognise
+from ssetape.replayer import StreamEvent, Timeline
 
-__all__ = ["BOUNDARIES", "FAMILIES", "EventView", "Jump", "family"]
+__all__ = ["FAMILIES", "EventView", "Jump", "family"]
 
 #: The colour groups of the event list, in the order the help screen lists them.
 FAMILIES = ("run", "step", "message", "error", "other")
-
-#: Events where a message or a run step starts or ends (``n`` / ``N``).
-BOUNDARIES = frozenset(
-    {
-        "thread.message.created",
-        "thread.message.completed",
-        "thread.message.incomplete",
-        "thread.run.step.created",
-        "thread.run.step.completed",
-        "thread.run.step.failed",
-        "thread.run.step.cancelled",
-        "thread.run.step.expired",
-        # the Responses API's equivalents
-        "response.output_item.added",
-        "response.output_item.done",
-    }
-)
-
 
 _TIME = re.compile(r"^@?(\d+(?:\.\d*)?|\.\d+)s$")
 
@@ -51,25 +33,11 @@ class Jump:
     severity: Literal["information", "warning", "error"] = "information"
 
 
-def family(name: str) -> str:
-    """``run``, ``step``, ``message``, ``error`` or ``other``: what the event is about, for its colour."""
-    if name == "error" or name.endswith((".failed", ".expired")):
-        return "error"
-    if name.startswith("thread.run.step."):
-        return "step"
-    if name.startswith("thread.message."):
-        return "message"
-    if name.startswith("thread."):
-        return "run"
-    if name.startswith("response."):  # the Responses API
-        if name.startswith(("response.output_text.", "response.content_part.", "response.refusal.")):
-            return "message"
-        if name.startswith("response.output_item.") or "_call" in name:
-            return "step"
-        return "run"
-    if name == "message":  # a Chat Completions chunk: the stream names no event
-        return "message"
-    return "other"
+def family(name: str, kind: Kind | None = None) -> str:
+    """``run``, ``step``, ``message``, ``error`` or ``other``: what the event is about, for its colour, as
+    the API of a ``kind`` stream (by default: the API the name belongs to) groups its events."""
+    home = api(kind) if kind is not None else (recognise(name, None) or DEFAULT)
+    return str(home.events.family(name, None))
 
 
 class EventView:
@@ -129,7 +97,8 @@ class EventView:
 
     def boundary(self, row: int, step: int) -> int | None:
         """``n`` / ``N``: the next or previous event where a message or run step starts or ends."""
-        return self.find(row, step, lambda event: event.name in BOUNDARIES)
+        boundaries = api(self.timeline.kind).events.BOUNDARIES
+        return self.find(row, step, lambda event: event.name in boundaries)
 
     def row_at(self, seconds: float) -> int:
         """The last row whose event had arrived ``seconds`` after the request (the first row if none)."""

@@ -12,11 +12,26 @@ from typing import Any
 from .._data import as_dict, as_list
 from .._summary import ToolCalls, error_line, is_failure, last_usage, outcome, quote, usage_line
 
-__all__ = ["family", "status", "summary", "text_of", "tool_calls", "usage"]
+__all__ = ["BOUNDARIES", "family", "status", "summary", "text_of", "tool_calls", "usage"]
 
 _STEP = "thread.run.step."
 _MESSAGE = "thread.message."
 _RUN = "thread.run."
+
+
+#: Events where a message or a run step starts or ends (the TUI's ``n`` / ``N``).
+BOUNDARIES = frozenset(
+    {
+        "thread.message.created",
+        "thread.message.completed",
+        "thread.message.incomplete",
+        "thread.run.step.created",
+        "thread.run.step.completed",
+        "thread.run.step.failed",
+        "thread.run.step.cancelled",
+        "thread.run.step.expired",
+    }
+)
 
 
 def summary(name: str, data: dict[str, Any], width: int) -> str | None:

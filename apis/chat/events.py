@@ -13,7 +13,11 @@ from .._data import as_dict, as_list
 from .._summary import ToolCalls, is_failure, last_usage, quote, usage_line
 from .wire import names_api
 
-__all__ = ["family", "status", "summary", "text_of", "tool_calls", "usage"]
+__all__ = ["BOUNDARIES", "family", "status", "summary", "text_of", "tool_calls", "usage"]
+
+
+#: Chat chunks have no message or tool-call boundaries of their own (the TUI's ``n`` / ``N`` find none).
+BOUNDARIES: frozenset[str] = frozenset()
 
 
 def summary(name: str, data: dict[str, Any], width: int) -> str | None:

@@ -12,9 +12,13 @@ from typing import Any
 from .._data import as_dict
 from .._summary import ToolCalls, is_failure, last_usage, outcome, quote
 
-__all__ = ["family", "status", "summary", "text_of", "tool_calls", "usage"]
+__all__ = ["BOUNDARIES", "family", "status", "summary", "text_of", "tool_calls", "usage"]
 
 _PREFIX = "response."
+
+
+#: Events where an output item starts or ends (the TUI's ``n`` / ``N``).
+BOUNDARIES = frozenset({"response.output_item.added", "response.output_item.done"})
 
 
 def summary(name: str, data: dict[str, Any], width: int) -> str | None:

@@ -45,14 +45,15 @@ class FilterScreen(ModalScreen[frozenset[str] | None]):
         Binding("a", "all", "all/none", id="ssetape.filter.all"),
     ]
 
-    def __init__(self, counts: Counter[str], shown: frozenset[str] | None) -> None:
+    def __init__(self, counts: Counter[str], shown: frozenset[str] | None, kind: str | None = None) -> None:
         super().__init__()
+        self.kind = kind
         self.counts = counts
         self.shown = shown
 
     def compose(self) -> ComposeResult:
         order = {name: position for position, name in enumerate(FAMILIES)}
-        names = sorted(self.counts, key=lambda name: (order[family(name)], name))
+        names = sorted(self.counts, key=lambda name: (order[family(name, self.kind)], name))
         width = max((len(short_name(name)) for name in names), default=1)
         selections = [
             Selection(

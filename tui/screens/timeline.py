@@ -377,7 +377,7 @@ class TimelineScreen(Screen[None]):
 
     def action_filter(self) -> None:
         assert self.view is not None
-        self.app.push_screen(FilterScreen(self.view.counts(), self.view.types), self._filtered)
+        self.app.push_screen(FilterScreen(self.view.counts(), self.view.types, self.view.timeline.kind), self._filtered)
 
     def _filtered(self, types: frozenset[str] | None) -> None:
         if types is None or self.timeline is None:  # cancelled

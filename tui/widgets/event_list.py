@@ -186,12 +186,13 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         matched = self.search is not None and event.index in self.search
         gap_style = "event-list--gap-long" if event.gap >= LONG_GAP else "event-list--gap"
         name = short_name(event.name)
+        kind = self.view.timeline.kind if self.view is not None else None
         cells = [
             ("●" if matched else " ", style("event-list--match")),
             (f"{event.index:>{index_width}} ", style("event-list--index")),
             (f"+{event.at:.3f}s".rjust(time_width) + " ", style("event-list--time")),
             (format_gap(event.gap) + " ", style(gap_style)),
-            (name.ljust(name_width) + " ", style(f"event-list--{family(event.name)}")),
+            (name.ljust(name_width) + " ", style(f"event-list--{family(event.name, kind)}")),
         ]
         used = sum(cell_len(text) for text, _ in cells)
         room = width - used
