@@ -17,6 +17,9 @@ branches on an API's kind: it asks :func:`api` (or :func:`recognise`) and calls 
 are imported on first use.
 """
 
+from ._data import as_dict
+from ._summary import error_line, quote
+from .answer import Said, ToolCall
 from .contract import Events, Panes, Rules, Sdk, Wire
 from .emitted import Stop, StreamCallback, StreamEmitted
 from .registry import DEFAULT, REGISTRY, Api, Kind, api, by_path, recognise, stream_ends
@@ -29,13 +32,18 @@ __all__ = [
     "Kind",
     "Panes",
     "Rules",
+    "Said",
     "Sdk",
     "Stop",
     "StreamCallback",
     "StreamEmitted",
+    "ToolCall",
     "Wire",
     "api",
+    "as_dict",
     "by_path",
+    "error_line",
+    "quote",
     "recognise",
     "stream_ends",
 ]

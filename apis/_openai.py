@@ -28,6 +28,8 @@ import openai
 from openai import APIError
 from openai.lib.streaming.chat._completions import _is_valid_chat_completion_chunk_weak
 
+from ssetape.errors import ReplayError
+
 from .emitted import Stop, StreamCallback, StreamEmitted
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "is_chat_chunk",
     "mangled",
     "read",
+    "recorded_model",
+    "refuse_handler",
     "replay_client",
     "tools_option",
 ]
@@ -58,7 +62,6 @@ def api_error(data: Mapping[str, Any]) -> APIError:
     if not message or not isinstance(message, str):
         message = "An error occurred during streaming"
     return APIError(message=message, request=_PLACEHOLDER_REQUEST, body=data["error"])
-
 
 
 @functools.cache
@@ -170,3 +173,18 @@ def tools_option(body: dict[str, Any], tools: Any) -> Any:
         return tools
     recorded = body.get("tools")
     return list(recorded) if isinstance(recorded, list) else openai.omit
+
+
+def refuse_handler(event_handler: Any, where: str, title: str) -> None:
+    """A stream the SDK yields events from takes no event handler: say so rather than ignore it."""
+    if event_handler is not None:
+        raise ReplayError(
+            f"{where} is {title} stream: an event handler only applies to Assistants streams; "
+            "iterate the returned stream instead"
+        )
+
+
+def recorded_model(body: dict[str, Any]) -> str:
+    """The recorded request's model (the helpers require one), or a placeholder."""
+    model = body.get("model")
+    return model if isinstance(model, str) else "ssetape-replay"

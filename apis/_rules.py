@@ -12,8 +12,7 @@ from typing import Any
 
 import pydantic
 
-from ssetape.replayer.stream_events import StreamEvent
-from ssetape.replayer.validation import Problem, clip
+from ssetape.replayer import Problem, StreamEvent, clip
 
 __all__ = ["check", "members"]
 

@@ -27,16 +27,22 @@ if TYPE_CHECKING:
         RecordError,
         UnrecoveredJournalError,
     )
-    from .har import cassette_from_har, cassette_to_har
-    from .imports import cassette_from_capture, cassette_from_sse
+    from .har import cassette_from_har, cassette_to_har, is_har
+    from .imports import DEFAULT_URI, cassette_from_capture, cassette_from_sse
     from .reader import load, loads
     from .redact import REDACTED, SECRET_HEADERS
-    from .scan import Finding, find_secrets
+    from .scan import Finding, files_to_scan, find_secrets
     from .session import CassetteRecorder
     from .sse import ServerSentEvent, SSEDecoder
-    from .transport import AsyncRecordingTransport, RecordingTransport
+    from .transport import AsyncRecordingTransport, RecordingTransport, flavour_of
+    from .writer import write_atomically
 
 _EXPORTS = {
+    "write_atomically": ".writer",
+    "is_har": ".har",
+    "flavour_of": ".transport",
+    "files_to_scan": ".scan",
+    "DEFAULT_URI": ".imports",
     "AsyncRecordingTransport": ".transport",
     "CassetteDecodeError": ".errors",
     "CassetteError": ".errors",
@@ -72,6 +78,7 @@ _EXPORTS = {
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
+    "DEFAULT_URI",
     "FORMAT_VERSION",
     "REDACTED",
     "SECRET_HEADERS",
@@ -99,7 +106,11 @@ __all__ = [
     "cassette_from_har",
     "cassette_from_sse",
     "cassette_to_har",
+    "files_to_scan",
     "find_secrets",
+    "flavour_of",
+    "is_har",
     "load",
     "loads",
+    "write_atomically",
 ]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .client import async_openai_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
-    from .exporting import export
+    from .exporting import FORMATS, export
     from .faults import Fault
     from .kinds import Kind, kind_of
     from .listing import InteractionInfo, list_interactions
@@ -29,9 +29,12 @@ if TYPE_CHECKING:
     from .timeline import Moment, Timeline
     from .transcript import transcribe
     from .transport import AsyncReplayTransport, ReplayTransport
-    from .validation import Problem, validate
+    from .validation import RULES, Problem, clip, validate
 
 _EXPORTS = {
+    "clip": ".validation",
+    "RULES": ".validation",
+    "FORMATS": ".exporting",
     "Answer": ".answers",
     "AsyncReplayTransport": ".transport",
     "CassetteDiff": ".diffing",
@@ -83,6 +86,8 @@ _EXPORTS = {
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
+    "FORMATS",
+    "RULES",
     "Answer",
     "AsyncReplayTransport",
     "CassetteDiff",
@@ -113,6 +118,7 @@ __all__ = [
     "answer",
     "astream",
     "async_openai_client",
+    "clip",
     "diff",
     "events",
     "export",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssetape.apis.answer import Said, ToolCall
+from ssetape.apis import Said, ToolCall
 from ssetape.recorder import Cassette, load
 
 from .kinds import Kind, api_of

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from ssetape.recorder import Cassette, load
-from ssetape.recorder.har import cassette_to_har
+from ssetape.recorder import Cassette, cassette_to_har, load
 
 from .stream_events import events
 from .streaming import pick

@@ -14,8 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ssetape.apis import Api, Kind, by_path, recognise
-from ssetape.apis.registry import DEFAULT
+from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
 from ssetape.recorder import Interaction, SSEDecoder
 
 __all__ = ["Kind", "api_of", "kind_of"]

@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ssetape.apis import recognise
-from ssetape.apis._data import as_dict
-from ssetape.apis._summary import error_line, quote
+from ssetape.apis import as_dict, error_line, quote, recognise
 from ssetape.recorder import Interaction, SSEDecoder
 
 from .clock import Clock

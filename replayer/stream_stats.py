@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ssetape.apis._data import as_dict
-from ssetape.apis.contract import Events
+from ssetape.apis import Events, as_dict
 from ssetape.recorder import Interaction
 
 from .kinds import api_of

@@ -13,8 +13,7 @@ import anyio
 import httpx
 import httpx2
 
-from ssetape.recorder import Cassette, Chunk, Interaction, load
-from ssetape.recorder.transport import flavour_of
+from ssetape.recorder import Cassette, Chunk, Interaction, flavour_of, load
 
 from .clock import Clock
 from .errors import UnmatchedRequestError

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ssetape.apis.contract import Rules
+from ssetape.apis import Rules
 from ssetape.recorder import Cassette, CassetteDecodeError, Interaction, load
 
 from .kinds import api_of_events

@@ -8,10 +8,23 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .app import TapeApp, run
+    from .app import TapeApp, check, run
+    from .describe import call, event_call
+    from .drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail, window
+    from .outputs import Added
     from .source import open_cassette
 
 _EXPORTS = {
+    "window": ".drawing",
+    "tail": ".drawing",
+    "fired": ".drawing",
+    "event_call": ".describe",
+    "check": ".app",
+    "call": ".describe",
+    "arguments": ".drawing",
+    "STATUS_STYLE": ".drawing",
+    "HIGHLIGHT": ".drawing",
+    "Added": ".outputs",
     "TapeApp": ".app",
     "open_cassette": ".source",
     "run": ".app",
@@ -19,4 +32,18 @@ _EXPORTS = {
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
-__all__ = ["TapeApp", "open_cassette", "run"]
+__all__ = [
+    "HIGHLIGHT",
+    "STATUS_STYLE",
+    "Added",
+    "TapeApp",
+    "arguments",
+    "call",
+    "check",
+    "event_call",
+    "fired",
+    "open_cassette",
+    "run",
+    "tail",
+    "window",
+]

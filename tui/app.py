@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from ssetape.recorder import Cassette
-from ssetape.replayer.streaming import pick
+from ssetape.replayer import pick
 
 from .screens.help import HelpScreen
 from .screens.timeline import TimelineScreen

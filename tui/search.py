@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ssetape.replayer.stream_events import StreamEvent, text_of
+from ssetape.replayer import StreamEvent, text_of
 
 from .view import EventView
 

@@ -16,10 +16,9 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 import ssetape.tui.drawing as drawing
-from ssetape.replayer import Moment, Timeline
-from ssetape.replayer.stream_events import StreamEvent
-from ssetape.tui.describe import call as describe_call
-from ssetape.tui.drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail
+from ssetape.replayer import Moment, StreamEvent, Timeline
+from ssetape.tui import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail
+from ssetape.tui import call as describe_call
 
 __all__ = [
     "TITLES",

@@ -7,8 +7,7 @@ from typing import Any
 
 from openai.types.beta import AssistantStreamEvent
 
-from ssetape.replayer.stream_events import StreamEvent
-from ssetape.replayer.validation import Problem
+from ssetape.replayer import Problem, StreamEvent
 
 from .._data import as_dict
 from .._rules import check, members

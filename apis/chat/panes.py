@@ -12,11 +12,8 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ssetape.replayer import Moment, Timeline
-from ssetape.replayer.stream_events import StreamEvent
-from ssetape.tui.describe import event_call
-from ssetape.tui.drawing import STATUS_STYLE, arguments, fired, window
-from ssetape.tui.outputs import Added
+from ssetape.replayer import Moment, StreamEvent, Timeline
+from ssetape.tui import STATUS_STYLE, Added, arguments, event_call, fired, window
 
 __all__ = ["TITLES", "added", "callbacks", "content", "facts", "items", "outcome"]
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from openai.types.chat import ChatCompletionChunk
 
-from ssetape.replayer.stream_events import StreamEvent
-from ssetape.replayer.validation import Problem
+from ssetape.replayer import Problem, StreamEvent
 
 from .._rules import check
 

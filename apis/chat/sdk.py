@@ -7,10 +7,8 @@ from typing import Any, TextIO
 
 from openai import Omit, omit
 
-from ssetape.errors import ReplayError
-
+from .._openai import recorded_model, refuse_handler, tools_option
 from .._openai import replay_client as client
-from .._openai import tools_option
 from ..answer import Said, ToolCall
 from ..requests import recorded_body
 from ..transcripts import print_stream
@@ -21,7 +19,6 @@ __all__ = ["OPTIONS", "YIELDS_EVENTS", "accumulator", "answer", "client", "manag
 
 OPTIONS: tuple[str, ...] = ("response_format", "tools")
 YIELDS_EVENTS = True
-_PLACEHOLDER_MODEL = "ssetape-replay"
 
 
 def options(item: Any, *, response_format: Any = omit, tools: Any = omit) -> dict[str, Any]:
@@ -35,13 +32,9 @@ def options(item: Any, *, response_format: Any = omit, tools: Any = omit) -> dic
 def manager(
     client: Any, item: Any, event_handler: Any, *, asynchronous: bool, where: str, options: dict[str, Any]
 ) -> Any:
-    if event_handler is not None:
-        raise ReplayError(
-            f"{where} is a Chat Completions stream: an event handler only applies to Assistants streams; "
-            "iterate the returned stream instead"
-        )
+    refuse_handler(event_handler, where, "a Chat Completions")
     body = recorded_body(item)
-    model = body.get("model") if isinstance(body.get("model"), str) else _PLACEHOLDER_MODEL
+    model = recorded_model(body)
     messages = body.get("messages") if isinstance(body.get("messages"), list) else []
     chosen = _options(item, options)
     return client.chat.completions.stream(model=model, messages=messages, **chosen)

@@ -17,9 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ssetape.replayer import Timeline
-from ssetape.replayer.stream_events import StreamEvent
-from ssetape.tui.outputs import Added
+from ssetape.replayer import StreamEvent, Timeline
+from ssetape.tui import Added
 
 __all__ = ["News", "added", "news"]
 

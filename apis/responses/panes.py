@@ -14,8 +14,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ssetape.replayer import Moment, Timeline
-from ssetape.tui.describe import event_call
-from ssetape.tui.drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail, window
+from ssetape.tui import HIGHLIGHT, STATUS_STYLE, arguments, event_call, fired, tail, window
 
 from ._news import added, news
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from openai.types.responses import ResponseStreamEvent
 
-from ssetape.replayer.stream_events import StreamEvent
-from ssetape.replayer.validation import Problem
+from ssetape.replayer import Problem, StreamEvent
 
 from .._data import as_dict
 from .._rules import check, members

@@ -7,10 +7,8 @@ from typing import Any, TextIO
 
 from openai import omit
 
-from ssetape.errors import ReplayError
-
+from .._openai import recorded_model, refuse_handler, tools_option
 from .._openai import replay_client as client
-from .._openai import tools_option
 from ..answer import Said, ToolCall
 from ..requests import recorded_body
 from ..transcripts import print_stream
@@ -21,31 +19,31 @@ __all__ = ["OPTIONS", "YIELDS_EVENTS", "accumulator", "answer", "client", "manag
 
 OPTIONS: tuple[str, ...] = ("text_format", "tools")
 YIELDS_EVENTS = True
-_PLACEHOLDER_MODEL = "ssetape-replay"
+
 
 def options(item: Any, *, text_format: Any = omit, tools: Any = omit) -> dict[str, Any]:
     """What ``ResponseStreamState`` is built with: ``text_format`` and ``tools`` (the recorded ones by default)."""
     return {"text_format": text_format, "tools": tools_option(recorded_body(item), tools)}
 
+
 def manager(
     client: Any, item: Any, event_handler: Any, *, asynchronous: bool, where: str, options: dict[str, Any]
 ) -> Any:
-    if event_handler is not None:
-        raise ReplayError(
-            f"{where} is a Responses stream: an event handler only applies to Assistants streams; "
-            "iterate the returned stream instead"
-        )
+    refuse_handler(event_handler, where, "a Responses")
     body = recorded_body(item)
-    model = body.get("model") if isinstance(body.get("model"), str) else _PLACEHOLDER_MODEL
+    model = recorded_model(body)
     chosen = _options(item, options)
     return client.responses.stream(model=model, input=body.get("input") or "", **chosen)
+
 
 def _options(item: Any, given: dict[str, Any]) -> dict[str, Any]:
     return options(item, **{name: given.get(name, omit) for name in OPTIONS})
 
+
 def accumulator(item: Any) -> tuple[Any, Any]:
     chosen = options(item)
     return (lambda: ResponsesAccumulator(**chosen)), ResponsesAccumulator.restore
+
 
 def answer(state: ResponsesState, item: Any, index: int, said: Said) -> str | None:
     response = state.completed_response or state.current_snapshot
@@ -63,6 +61,7 @@ def answer(state: ResponsesState, item: Any, index: int, said: Said) -> str | No
             said.calls[key] = ToolCall(output.type.removesuffix("_call"), code or "", getattr(output, "id", None))
     return _last_status(item) or response.status
 
+
 def _last_status(item: Any) -> str | None:
     """The status the last lifecycle event gave the response (the SDK's snapshot keeps the first one's)."""
     from ssetape.replayer import events
@@ -73,6 +72,7 @@ def _last_status(item: Any) -> str | None:
         if isinstance(data, dict) and isinstance(data.get("response"), dict):
             status = data["response"].get("status", status)
     return status
+
 
 def transcribe(open_stream: Any, out: TextIO) -> bool:
     with open_stream(None) as stream:

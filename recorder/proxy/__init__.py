@@ -4,9 +4,10 @@ response through unbuffered and records each exchange into a cassette (or one ca
 from .app import ProxyApp
 from .journal import read_journal
 from .recording import OutputExistsError, ProxyOutput, UnrecoveredJournalError, recover
-from .server import RecordingProxy
+from .server import DEFAULT_PORT, RecordingProxy
 
 __all__ = [
+    "DEFAULT_PORT",
     "OutputExistsError",
     "ProxyApp",
     "ProxyOutput",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ssetape.recorder.writer import write_atomically
-from ssetape.replayer.exporting import FORMATS, export
+from ssetape.recorder import write_atomically
+from ssetape.replayer import FORMATS, export
 
 from .errors import reports_errors
 from .output import closes_quietly

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import click
 
-from ssetape.recorder import CassetteDecodeError, CassetteNotFoundError, cassette_from_capture
-from ssetape.recorder.har import cassette_from_har, is_har
-from ssetape.recorder.imports import DEFAULT_URI
+from ssetape.recorder import (
+    DEFAULT_URI,
+    CassetteDecodeError,
+    CassetteNotFoundError,
+    cassette_from_capture,
+    cassette_from_har,
+    is_har,
+)
 
 from .errors import reports_errors
 

@@ -9,8 +9,7 @@ from typing import Any
 import click
 
 from ssetape.recorder import load
-from ssetape.replayer import Stats, events, stats
-from ssetape.replayer.streaming import pick
+from ssetape.replayer import Stats, events, pick, stats
 
 from .errors import reports_errors
 from .output import EventLines, closes_quietly, json_line, seconds

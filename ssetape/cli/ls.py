@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ssetape.errors import SsetapeError
-from ssetape.replayer.listing import InteractionInfo, list_interactions
+from ssetape.replayer import InteractionInfo, list_interactions
 
 from .output import closes_quietly, json_line, seconds, table
 

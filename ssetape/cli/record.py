@@ -7,8 +7,7 @@ import sys
 import aiohttp
 import click
 
-from ssetape.recorder.proxy import RecordingProxy, recover
-from ssetape.recorder.proxy.server import DEFAULT_PORT
+from ssetape.recorder.proxy import DEFAULT_PORT, RecordingProxy, recover
 
 from .errors import reports_errors
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ssetape.recorder.scan import files_to_scan, find_secrets
+from ssetape.recorder import files_to_scan, find_secrets
 
 from .errors import reports_errors
 

@@ -23,8 +23,7 @@ def tui(cassette: Path, interaction: int | None) -> None:
     Example:
       ssetape tui fixtures/code_interpreter.yaml
     """
-    from ssetape.tui import open_cassette, run  # Textual loads only for this command
-    from ssetape.tui.app import check
+    from ssetape.tui import check, open_cassette, run  # Textual loads only for this command
 
     check(open_cassette(cassette), interaction)  # a bad file or interaction: Error: …, before the screen changes
     if not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from ssetape.errors import SsetapeError
-from ssetape.replayer import Problem, validate
-from ssetape.replayer.validation import RULES
+from ssetape.replayer import RULES, Problem, validate
 
 from .output import closes_quietly, json_line
 

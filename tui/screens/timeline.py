@@ -18,8 +18,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssetape.recorder import Cassette
-from ssetape.replayer import Timeline
-from ssetape.replayer.streaming import pick
+from ssetape.replayer import Timeline, pick
 
 from ..heap import collector_paused
 from ..playback import Playback

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ssetape.replayer.stream_events import StreamEvent, summarize
+from ssetape.replayer import StreamEvent, summarize
 
 from ..formatting import format_gap, short_name
 from ..search import Search

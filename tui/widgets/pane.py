@@ -16,12 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ssetape.apis import api
-from ssetape.apis.registry import DEFAULT
+from ssetape.apis import DEFAULT, api
 from ssetape.replayer import Moment, Timeline
 
 if TYPE_CHECKING:
-    from ssetape.apis.contract import Panes
+    from ssetape.apis import Panes
 
 
 def panes_of(timeline: Timeline | None) -> Panes:

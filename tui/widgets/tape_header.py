@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Sparkline
 
-from ssetape.replayer import Timeline
-from ssetape.replayer.stream_events import text_of
+from ssetape.replayer import Timeline, text_of
 
 from ..formatting import request_path
 from .pane import panes_of
