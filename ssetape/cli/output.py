@@ -17,18 +17,13 @@ from typing import Any, TypeVar
 
 import click
 
+from ssetape.apis import DEFAULT, recognise
 from ssetape.replayer import StreamEvent, summarize
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_FAMILY_COLOURS = (
-    ("thread.message.delta", None),
-    ("thread.run.step.", "magenta"),
-    ("thread.message.", "green"),
-    ("thread.run.", "cyan"),
-    ("error", "red"),
-    ("done", "bright_black"),
-)
+#: An event's colour by its family (as its API's home groups it; the TUI colours the same families).
+_FAMILY_COLOURS = {"run": "cyan", "step": "magenta", "message": "green", "error": "red", "other": "bright_black"}
 
 
 def terminal_width() -> int | None:
@@ -99,7 +94,7 @@ class EventLines:
         return click.style(line, bold=True)
 
     def line(self, event: StreamEvent) -> str:
-        name = click.style(f"{event.name:<{self.name_width}}", fg=_colour(event.name))
+        name = click.style(f"{event.name:<{self.name_width}}", fg=_colour(event))
         head = f"{event.index:>{self.index_width}}  {seconds(event.at):>8}  {seconds(event.gap, sign=True):>8}  "
         summary = summarize(event)
         if self.width is not None:
@@ -109,11 +104,12 @@ class EventLines:
         return f"{head}{name}  {summary}"
 
 
-def _colour(name: str) -> str | None:
-    for prefix, colour in _FAMILY_COLOURS:
-        if name.startswith(prefix):
-            return colour
-    return None
+def _colour(event: StreamEvent) -> str | None:
+    home = recognise(event.name, event.data) or DEFAULT
+    family = home.events.family(event.name, event.data)
+    if family == "message" and event.name.endswith(".delta"):
+        return None  # the text itself: left plain, as the bulk of most streams
+    return _FAMILY_COLOURS.get(family)
 
 
 def closes_quietly(command: F) -> F:
