@@ -342,10 +342,9 @@ class TimelineScreen(Screen[None]):
         self._select(hit.row)
 
     def on_prompt_answered(self, message: Prompt.Answered) -> None:
-        if message.kind == ":":
-            self._jump(message.value)
-        else:
-            self._search(message.value)
+        # After the closed prompt has given its line back to the list: where the list scrolls to depends on
+        # its height (the snapshot of a jump came out a row off whenever the refresh came late).
+        self.call_after_refresh(self._jump if message.kind == ":" else self._search, message.value)
 
     def on_prompt_closed(self, message: Prompt.Closed) -> None:
         self.event_list.focus()
