@@ -59,8 +59,8 @@ class Sdk(Protocol):
         """``(make, restore)``: a fresh accumulator for ``item``'s stream, and one from a checkpoint."""
         ...
 
-    def answer(self, state: Any, item: Any, index: int, said: Any) -> str | None:
-        """Adds what the final ``state`` says to ``said`` (an ``apis.answer.Said``); returns the final status."""
+    def answer(self, state: Any, item: Any, index: int, said: Any) -> None:
+        """Adds what the assistant said, by the SDK's final ``state``, to ``said`` (an ``apis.answer.Said``)."""
         ...
 
     def transcribe(self, open_stream: Any, out: Any) -> bool:

@@ -19,6 +19,7 @@ from ssetape.apis import Said, ToolCall
 from ssetape.recorder import Cassette, load
 
 from .kinds import Kind, api_of
+from .stream_events import events
 from .streaming import pick
 from .timeline import final_state
 
@@ -35,7 +36,8 @@ class Answer:
     #: What the model refused to do, if it did (refusal parts or deltas).
     refusal: str
     tool_calls: tuple[ToolCall, ...]
-    #: The last stream's final status: of the run, of the response, or the finish reason.
+    #: The last stream's final status, as ``stats`` reads it from the events: of the run, of the response,
+    #: or the finish reason.
     status: str | None
 
     def same_as(self, other: Answer) -> bool:
@@ -55,7 +57,8 @@ def answer(cassette: Cassette | str | Path, interaction: int | None = None) -> A
         item = loaded.interactions[index]
         api = api_of(item)
         kinds.append(api.kind)
-        status = api.sdk.answer(final_state(item), item, index, said)
+        api.sdk.answer(final_state(item), item, index, said)
+        status = api.events.status([(event.name, event.data) for event in events(item)])
     return Answer(
         kinds=tuple(kinds),
         text="\n\n".join(text for text in said.texts.values() if text),

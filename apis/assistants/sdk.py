@@ -34,7 +34,7 @@ def accumulator(item: Any) -> tuple[Any, Any]:
     return AssistantAccumulator, AssistantAccumulator.restore
 
 
-def answer(state: State, item: Any, index: int, said: Said) -> str | None:
+def answer(state: State, item: Any, index: int, said: Said) -> None:
     for message_id, message in state.message_snapshots.items():
         said.texts[message_id] = "".join(part.text.value for part in message.content if part.type == "text")
         said.refusals[message_id] = "".join(part.refusal for part in message.content if part.type == "refusal")
@@ -46,7 +46,6 @@ def answer(state: State, item: Any, index: int, said: Said) -> str | None:
                 said.calls[call.id] = ToolCall("code_interpreter", call.code_interpreter.input, call.id)
             else:
                 said.calls[call.id] = ToolCall(call.type, "", call.id)
-    return getattr(state.current_run, "status", None)
 
 
 def transcribe(open_stream: Any, out: TextIO) -> bool:

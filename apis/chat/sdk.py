@@ -49,17 +49,16 @@ def accumulator(item: Any) -> tuple[Any, Any]:
     return (lambda: ChatAccumulator(**chosen)), ChatAccumulator.restore
 
 
-def answer(state: ChatState, item: Any, index: int, said: Said) -> str | None:
+def answer(state: ChatState, item: Any, index: int, said: Said) -> None:
     completion = state.current_snapshot
     if completion is None or not completion.choices:
-        return None
+        return
     choice = completion.choices[0]  # the first choice: a request for n > 1 answers has no single answer
     said.texts[(index, completion.id)] = choice.message.content or ""
     said.refusals[(index, completion.id)] = choice.message.refusal or ""
     for call in choice.message.tool_calls or []:
         if call.type == "function":
             said.calls[call.id] = ToolCall(call.function.name, call.function.arguments, call.id)
-    return choice.finish_reason
 
 
 def transcribe(open_stream: Any, out: TextIO) -> bool:

@@ -45,10 +45,10 @@ def accumulator(item: Any) -> tuple[Any, Any]:
     return (lambda: ResponsesAccumulator(**chosen)), ResponsesAccumulator.restore
 
 
-def answer(state: ResponsesState, item: Any, index: int, said: Said) -> str | None:
+def answer(state: ResponsesState, item: Any, index: int, said: Said) -> None:
     response = state.completed_response or state.current_snapshot
     if response is None:
-        return None
+        return
     for position, output in enumerate(response.output):
         key = getattr(output, "id", None) or (index, position)
         if output.type == "message":
@@ -59,19 +59,6 @@ def answer(state: ResponsesState, item: Any, index: int, said: Said) -> str | No
         elif output.type.endswith("_call"):
             code = getattr(output, "code", None)
             said.calls[key] = ToolCall(output.type.removesuffix("_call"), code or "", getattr(output, "id", None))
-    return _last_status(item) or response.status
-
-
-def _last_status(item: Any) -> str | None:
-    """The status the last lifecycle event gave the response (the SDK's snapshot keeps the first one's)."""
-    from ssetape.replayer import events
-
-    status = None
-    for event in events(item):
-        data = event.data
-        if isinstance(data, dict) and isinstance(data.get("response"), dict):
-            status = data["response"].get("status", status)
-    return status
 
 
 def transcribe(open_stream: Any, out: TextIO) -> bool:
