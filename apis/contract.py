@@ -120,6 +120,10 @@ class Events(Protocol):
         (its ``error``, its ``status``)."""
         ...
 
+    def short_name(self, name: str) -> str:
+        """The event type as lists show it, without a prefix every event of the API shares."""
+        ...
+
     def family(self, name: str, data: Any) -> str:
         """What the event is about, for its colour and group: ``run``, ``step``, ``message``, ``error`` or
         ``other``. ``data`` may be None when only the type is known."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ssetape.apis import DEFAULT, Kind, api, recognise
+
 __all__ = ["format_gap", "request_path", "short_name"]
 
 _LONG_ID = re.compile(r"\b((?:thread|run|msg|step|call|file|asst|vs)_)([A-Za-z0-9]{4})[A-Za-z0-9]{6,}")
@@ -18,9 +20,11 @@ def format_gap(gap: float) -> str:
     return f"{gap:.2f}s".rjust(6)
 
 
-def short_name(name: str) -> str:
-    """The event type as the list shows it: without the ``thread.`` every Assistants event starts with."""
-    return name.removeprefix("thread.")
+def short_name(name: str, kind: Kind | None = None) -> str:
+    """The event type as the list shows it, as the API of a ``kind`` stream (by default: the API the name
+    belongs to) shortens it: ``run.step.delta`` for ``thread.run.step.delta``."""
+    home = api(kind) if kind is not None else (recognise(name, None) or DEFAULT)
+    return str(home.events.short_name(name))
 
 
 def request_path(uri: str, *, shorten: bool = True) -> str:

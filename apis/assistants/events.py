@@ -12,7 +12,7 @@ from typing import Any
 from .._data import as_dict, as_list
 from .._summary import ToolCalls, error_line, is_failure, last_usage, outcome, quote, usage_line
 
-__all__ = ["BOUNDARIES", "family", "status", "summary", "text_of", "tool_calls", "usage"]
+__all__ = ["BOUNDARIES", "family", "short_name", "status", "summary", "text_of", "tool_calls", "usage"]
 
 _STEP = "thread.run.step."
 _MESSAGE = "thread.message."
@@ -48,6 +48,11 @@ def summary(name: str, data: dict[str, Any], width: int) -> str | None:
     if name.startswith(_RUN):
         return _run(data, width)
     return None  # another thread.* event: what any event says (its error, its status)
+
+
+def short_name(name: str) -> str:
+    """Without the ``thread.`` every Assistants event starts with."""
+    return name.removeprefix("thread.")
 
 
 def family(name: str, data: Any) -> str:

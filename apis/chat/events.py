@@ -13,7 +13,7 @@ from .._data import as_dict, as_list
 from .._summary import ToolCalls, is_failure, last_usage, quote, usage_line
 from .wire import names_api
 
-__all__ = ["BOUNDARIES", "family", "status", "summary", "text_of", "tool_calls", "usage"]
+__all__ = ["BOUNDARIES", "family", "short_name", "status", "summary", "text_of", "tool_calls", "usage"]
 
 
 #: Chat chunks have no message or tool-call boundaries of their own (the TUI's ``n`` / ``N`` find none).
@@ -48,6 +48,11 @@ def summary(name: str, data: dict[str, Any], width: int) -> str | None:
     if used:
         pieces.append(used)
     return " ".join(pieces)
+
+
+def short_name(name: str) -> str:
+    """As sent: the list shows the whole type."""
+    return name
 
 
 def family(name: str, data: Any) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from .._data import as_dict
 from .._summary import ToolCalls, is_failure, last_usage, outcome, quote
 
-__all__ = ["BOUNDARIES", "family", "status", "summary", "text_of", "tool_calls", "usage"]
+__all__ = ["BOUNDARIES", "family", "short_name", "status", "summary", "text_of", "tool_calls", "usage"]
 
 _PREFIX = "response."
 
@@ -42,6 +42,11 @@ def summary(name: str, data: dict[str, Any], width: int) -> str | None:
         annotation = data["annotation"]
         return f"+ {annotation.get('type', 'annotation')} {annotation.get('filename') or annotation.get('url') or ''}"
     return ""
+
+
+def short_name(name: str) -> str:
+    """As sent: the list shows the whole type."""
+    return name
 
 
 def family(name: str, data: Any) -> str:

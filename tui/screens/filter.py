@@ -54,10 +54,10 @@ class FilterScreen(ModalScreen[frozenset[str] | None]):
     def compose(self) -> ComposeResult:
         order = {name: position for position, name in enumerate(FAMILIES)}
         names = sorted(self.counts, key=lambda name: (order[family(name, self.kind)], name))
-        width = max((len(short_name(name)) for name in names), default=1)
+        width = max((len(short_name(name, self.kind)) for name in names), default=1)
         selections = [
             Selection(
-                f"{short_name(name).ljust(width)} {self.counts[name]:>7,}",
+                f"{short_name(name, self.kind).ljust(width)} {self.counts[name]:>7,}",
                 name,
                 self.shown is None or name in self.shown,
             )

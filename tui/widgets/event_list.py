@@ -97,7 +97,7 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         self._columns = (
             len(str(max(len(events) - 1, 0))),
             len(f"+{events[-1].at:.3f}s") if events else 1,
-            max((len(short_name(name)) for name in {event.name for event in events}), default=1),
+            max((len(short_name(name, view.timeline.kind)) for name in {event.name for event in events}), default=1),
         )
         self._lines.clear()
         self.virtual_size = Size(0, len(view))
@@ -185,8 +185,8 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         index_width, time_width, name_width = self._columns
         matched = self.search is not None and event.index in self.search
         gap_style = "event-list--gap-long" if event.gap >= LONG_GAP else "event-list--gap"
-        name = short_name(event.name)
         kind = self.view.timeline.kind if self.view is not None else None
+        name = short_name(event.name, kind)
         cells = [
             ("●" if matched else " ", style("event-list--match")),
             (f"{event.index:>{index_width}} ", style("event-list--index")),
