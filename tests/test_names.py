@@ -55,11 +55,16 @@ def _cross_imports() -> list[tuple[str, str, list[str]]]:
             continue
         own = _top_package(path)
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("ssetape."):
                 module = node.module or ""
-                if module == own or module.startswith(own + "."):
-                    continue
-                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", module, [a.name for a in node.names]))
+                if not (module == own or module.startswith(own + ".")):
+                    found.append((where, module, [a.name for a in node.names]))
+            elif isinstance(node, ast.Import):
+                for alias in node.names:  # `import ssetape.tui.drawing as drawing` reaches a module too
+                    module = alias.name
+                    if module.startswith("ssetape.") and not (module == own or module.startswith(own + ".")):
+                        found.append((where, module, []))
     return found
 
 
@@ -68,8 +73,8 @@ def test_other_packages_are_used_only_through_their_exported_names() -> None:
     for where, module, names in _cross_imports():
         if module in PUBLIC_MODULES:
             continue
-        if module not in PACKAGES:
-            wrong.append(f"{where}: imports {module}, a module of another package: import from its package")
+        if module not in PACKAGES or not names:
+            wrong.append(f"{where}: imports {module}, a module of another package: import names from its package")
             continue
         exported = set(importlib.import_module(module).__all__)
         wrong += [f"{where}: {module} does not export {name}" for name in names if name not in exported]

@@ -9,8 +9,8 @@ from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .app import TapeApp, check, run
-    from .describe import call, event_call
-    from .drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail, window
+    from .describe import event_call, value
+    from .drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail, window, window_start
     from .outputs import Added
     from .source import open_cassette
 
@@ -20,7 +20,8 @@ _EXPORTS = {
     "fired": ".drawing",
     "event_call": ".describe",
     "check": ".app",
-    "call": ".describe",
+    "value": ".describe",
+    "window_start": ".drawing",
     "arguments": ".drawing",
     "STATUS_STYLE": ".drawing",
     "HIGHLIGHT": ".drawing",
@@ -38,12 +39,13 @@ __all__ = [
     "Added",
     "TapeApp",
     "arguments",
-    "call",
     "check",
     "event_call",
     "fired",
     "open_cassette",
     "run",
     "tail",
+    "value",
     "window",
+    "window_start",
 ]

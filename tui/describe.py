@@ -7,14 +7,11 @@ what a handler reads from them); other models as their type with the fields that
 
 from __future__ import annotations
 
-import inspect
-from functools import cache
 from typing import Any, Protocol
 
-from openai.lib.streaming import AssistantEventHandler
 from pydantic import BaseModel
 
-__all__ = ["call", "event_call", "parameter_names", "value"]
+__all__ = ["Fired", "event_call", "quote", "value"]
 
 #: The fields worth showing, in the order shown; everything else (timestamps, ids of the thread,
 #: the assistant's instructions and tools, metadata) is the same at every event and left out.
@@ -59,28 +56,6 @@ class Fired(Protocol):
 
     @property
     def args(self) -> tuple[Any, ...]: ...
-
-
-@cache
-def parameter_names(callback: str) -> tuple[str, ...]:
-    """The handler method's parameter names, read from the SDK's ``AssistantEventHandler``."""
-    method = getattr(AssistantEventHandler, callback, None)
-    if method is None:
-        return ()
-    return tuple(name for name in inspect.signature(method).parameters if name != "self")
-
-
-def call(callback: Fired, width: int = 40) -> str:
-    """``name(param=value, ...)`` for one callback; strings are cut to about ``width`` characters."""
-    names = parameter_names(callback.name)
-    parts = []
-    for position, arg in enumerate(callback.args):
-        name = names[position] if position < len(names) else None
-        # a snapshot grows at its end: show the end, and only its outline (the panes show it whole)
-        snapshot = name == "snapshot"
-        text = value(arg, width, tail=snapshot, depth=1 if snapshot else 0)
-        parts.append(f"{name}={text}" if name else text)
-    return f"{callback.name}({', '.join(parts)})"
 
 
 def value(obj: Any, width: int = 40, *, tail: bool = False, depth: int = 0) -> str:

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from ssetape.replayer import Moment, Timeline
 
-from .describe import Fired, call
+from .describe import Fired
 from .ending import Ending, ending
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "stream_ending",
     "tail",
     "window",
+    "window_start",
 ]
 
 #: Style that marks what the selected event added (the panes scroll to its first mark).
@@ -98,7 +99,7 @@ def fired(timeline: Timeline, moment: Moment, describe: Callable[[Fired], str], 
     if stops_here:
         lines.append(Text(end.describe(), style="bold yellow" if end.kind in (None, "done") else "bold red"))
         for number, callback in enumerate(timeline.end_callbacks, len(moment.callbacks) + 1):
-            lines.append(_numbered(number, call(callback)))
+            lines.append(_numbered(number, describe(callback)))
     return Group(*lines)
 
 
@@ -113,10 +114,15 @@ def _numbered(number: int, text: str) -> Folded:
 # -- text that grows --------------------------------------------------------------------------------------
 
 
+def window_start(value: str) -> int:
+    """Where the part of ``value`` a pane shows starts: its last :data:`WINDOW` characters."""
+    return max(len(value) - WINDOW, 0)
+
+
 def window(value: str, chars: int, prefix: str = "") -> list[RenderableType]:
     """``value``'s last :data:`WINDOW` characters, the last ``chars`` of them highlighted; a refusal
     (``prefix``) in red."""
-    start = max(len(value) - WINDOW, 0)
+    start = window_start(value)
     text = Text(prefix, style="bold red")
     text.append(value[start:], style="bold red" if prefix else "")
     if chars:

@@ -7,18 +7,19 @@ run step, the run (a :class:`~ssetape.apis.contract.Panes`).
 
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from openai.lib.streaming import AssistantEventHandler
 from rich.console import Group, RenderableType
 from rich.syntax import Syntax
 from rich.text import Text
 
-import ssetape.tui.drawing as drawing
 from ssetape.replayer import Moment, StreamEvent, Timeline
-from ssetape.tui import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail
-from ssetape.tui import call as describe_call
+from ssetape.tui import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail, value, window_start
 
 __all__ = [
     "TITLES",
@@ -35,6 +36,28 @@ __all__ = [
 TITLES = {"callbacks": "callbacks", "content": "message", "items": "run step", "outcome": "run"}
 
 
+@cache
+def parameter_names(callback: str) -> tuple[str, ...]:
+    """The handler method's parameter names, read from the SDK's ``AssistantEventHandler``."""
+    method = getattr(AssistantEventHandler, callback, None)
+    if method is None:
+        return ()
+    return tuple(name for name in inspect.signature(method).parameters if name != "self")
+
+
+def call(callback: Any, width: int = 40) -> str:
+    """``name(param=value, ...)`` for one callback; strings are cut to about ``width`` characters."""
+    names = parameter_names(callback.name)
+    parts = []
+    for position, arg in enumerate(callback.args):
+        name = names[position] if position < len(names) else None
+        # a snapshot grows at its end: show the end, and only its outline (the panes show it whole)
+        snapshot = name == "snapshot"
+        text = value(arg, width, tail=snapshot, depth=1 if snapshot else 0)
+        parts.append(f"{name}={text}" if name else text)
+    return f"{callback.name}({', '.join(parts)})"
+
+
 def facts(timeline: Timeline) -> list[str]:
     """The header's word on the stream: the run's last status."""
     final: Any = timeline.state(len(timeline.events) - 1) if timeline.events else None
@@ -48,7 +71,7 @@ def facts(timeline: Timeline) -> list[str]:
 
 def callbacks(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
     """``on_text_delta(delta='lo', snapshot='Hello')``: the handler's callbacks, in the order fired."""
-    lines = fired(timeline, moment, describe_call, "no callback")
+    lines = fired(timeline, moment, call, "no callback")
     return f"callbacks · {len(moment.callbacks)} fired", "", lines
 
 
@@ -103,7 +126,7 @@ def _block(block: Any, added: tuple[int, set[int], bool] | None) -> RenderableTy
     if block.type != "text":
         return Text(f"[{block.type}]", style="dim")
     value: str = block.text.value
-    start = max(len(value) - drawing.WINDOW, 0)
+    start = window_start(value)
     text = Text(value[start:])
     for note in block.text.annotations:
         begin, end = getattr(note, "start_index", None), getattr(note, "end_index", None)
