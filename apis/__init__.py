@@ -22,7 +22,7 @@ from ._summary import error_line, quote
 from .answer import Said, ToolCall
 from .contract import Events, Panes, Rules, Sdk, Wire
 from .emitted import Stop, StreamCallback, StreamEmitted
-from .registry import DEFAULT, REGISTRY, Api, Kind, api, by_path, recognise, stream_ends
+from .registry import DEFAULT, REGISTRY, Api, Kind, api, by_path, recognise, run_of, stream_ends
 
 __all__ = [
     "DEFAULT",
@@ -45,5 +45,6 @@ __all__ = [
     "error_line",
     "quote",
     "recognise",
+    "run_of",
     "stream_ends",
 ]

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from .contract import Wire
 
-__all__ = ["REGISTRY", "Api", "Kind", "api", "by_path", "recognise", "stream_ends"]
+__all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "by_path", "recognise", "run_of", "stream_ends"]
 
 #: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``.
 Kind = str
@@ -65,15 +65,14 @@ REGISTRY: tuple[Api, ...] = (
 )
 #: What a stream that names no API counts as: ssetape read only Assistants streams before it knew others.
 DEFAULT = REGISTRY[0]
-_BY_KIND = {entry.kind: entry for entry in REGISTRY}
 
 
 def api(kind: Kind) -> Api:
     """The registry entry for ``kind``."""
-    try:
-        return _BY_KIND[kind]
-    except KeyError:
-        raise KeyError(f"no streaming API named {kind!r}; known: {', '.join(_BY_KIND)}") from None
+    for entry in REGISTRY:
+        if entry.kind == kind:
+            return entry
+    raise KeyError(f"no streaming API named {kind!r}; known: {', '.join(entry.kind for entry in REGISTRY)}")
 
 
 def recognise(name: str, data: Any) -> Api | None:
@@ -96,3 +95,12 @@ def by_path(uri: str) -> Api | None:
 def stream_ends(name: str, data: Any) -> bool:
     """Whether some API sends nothing after this event (``[DONE]``, an error, a final response event)."""
     return any(entry.wire.ends_stream(name, data) for entry in REGISTRY)
+
+
+def run_of(document: dict[str, Any]) -> tuple[str | None, str | None] | None:
+    """``(thread id, run id)`` the first API that reads one from ``document`` gives (see ``Wire.run_of``)."""
+    for entry in REGISTRY:
+        named = entry.wire.run_of(document)
+        if named is not None:
+            return named
+    return None

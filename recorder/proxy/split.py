@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ssetape.apis import REGISTRY
+from ssetape.apis import run_of
 
 from ..cassette import Interaction
 from ..session import CassetteRecorder
@@ -46,13 +46,10 @@ def identify(interaction: Interaction) -> tuple[str | None, str | None]:
     for document in documents:
         if not isinstance(document, dict):
             continue
-        for entry in REGISTRY:
-            named = entry.wire.run_of(document)
-            if named is None:
-                continue
+        named = run_of(document)
+        if named is not None:
             thread = thread or named[0]
             run = run or named[1]
-            break
         if run is not None:
             break
     return thread, run

@@ -1,0 +1,64 @@
+"""Adding an API is adding its home and one registry entry: a made-up "echo" API (tests/echo_api: wire,
+events and rules, no other file) registered here is recognised, summarised, counted, validated, split
+into its own cassette by the proxy's --out DIR/ and coloured in the TUI's list, with nothing else told."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from ssetape.apis import Api, api, recognise, registry, stream_ends
+from ssetape.recorder import cassette_from_sse
+from ssetape.replayer import events, kind_of, stats, summarize, validate
+from ssetape.tui.formatting import short_name
+from ssetape.tui.view import family
+
+ECHO = Api("echo", "an Echo", "tests.echo_api")
+
+
+@pytest.fixture
+def echo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+    monkeypatch.setattr(registry, "REGISTRY", (*registry.REGISTRY, ECHO))
+    yield ECHO
+
+
+def _body(*texts: str, end: bool = True) -> bytes:
+    out = [f"event: echo.say\ndata: {json.dumps({'text': text, 'echo_id': 'echo_7'})}\n\n" for text in texts]
+    if end:
+        out.append("event: echo.end\ndata: {}\n\n")
+    return "".join(out).encode()
+
+
+def test_the_registered_home_answers_every_question(echo: Api) -> None:
+    cassette = cassette_from_sse(_body("Hello", " world"), uri="https://example.invalid/v1/echo")
+    item = cassette.interactions[0]
+    assert kind_of(item) == "echo" and api("echo") is echo
+    assert recognise("echo.say", {}) is echo and stream_ends("echo.end", {})
+    found = events(item)
+    assert [summarize(event) for event in found] == ["says 'Hello'", "says ' world'", ""]
+    summary = stats(item)
+    assert (summary.text, summary.status, summary.tool_calls) == ("Hello world", "ended", [])
+    assert family("echo.say", "echo") == "message" and short_name("echo.end", "echo") == "end"
+
+
+def test_its_rules_are_the_ones_validate_applies(echo: Api) -> None:
+    good = cassette_from_sse(_body("Hi"), uri="https://example.invalid/v1/echo")
+    assert [p for p in validate(good) if p.severity == "error"] == []
+    unended = cassette_from_sse(_body("Hi", end=False), uri="https://example.invalid/v1/echo")
+    assert [p.rule for p in validate(unended)] == ["order"]
+
+
+def test_without_its_registry_entry_the_stream_is_not_taken_for_one() -> None:
+    cassette = cassette_from_sse(_body("Hi"), uri="https://example.invalid/v1/echo")
+    assert kind_of(cassette.interactions[0]) != "echo"
+    with pytest.raises(KeyError, match="no streaming API named 'echo'"):
+        api("echo")
+
+
+def test_the_proxy_names_its_cassette_after_the_run_the_home_reads(echo: Api) -> None:
+    from ssetape.recorder.proxy.split import identify
+
+    cassette = cassette_from_sse(_body("Hi"), uri="https://example.invalid/v1/echo")
+    assert identify(cassette.interactions[0]) == (None, "echo_7")
