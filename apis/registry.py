@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from .contract import Wire
+    from .contract import Events, Panes, Rules, Sdk, Wire
 
 __all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "by_path", "recognise", "run_of", "stream_ends"]
 
@@ -41,20 +41,20 @@ class Api:
         return cast("Wire", self.module("wire"))
 
     @property
-    def events(self) -> Any:
-        return self.module("events")
+    def events(self) -> Events:
+        return cast("Events", self.module("events"))
 
     @property
-    def rules(self) -> Any:
-        return self.module("rules")
+    def rules(self) -> Rules:
+        return cast("Rules", self.module("rules"))
 
     @property
-    def sdk(self) -> Any:
-        return self.module("sdk")
+    def sdk(self) -> Sdk:
+        return cast("Sdk", self.module("sdk"))
 
     @property
-    def panes(self) -> Any:
-        return self.module("panes")
+    def panes(self) -> Panes:
+        return cast("Panes", self.module("panes"))
 
 
 #: Every API, in the order recognition tries them. To add an API: add its home, then one line here.
