@@ -28,8 +28,6 @@ import openai
 from openai import APIError
 from openai.lib.streaming.chat._completions import _is_valid_chat_completion_chunk_weak
 
-from ssetape.errors import ReplayError
-
 from .emitted import Stop, StreamCallback, StreamEmitted
 
 __all__ = [
@@ -41,7 +39,6 @@ __all__ = [
     "mangled",
     "read",
     "recorded_model",
-    "refuse_handler",
     "replay_client",
     "tools_option",
 ]
@@ -173,15 +170,6 @@ def tools_option(body: dict[str, Any], tools: Any) -> Any:
         return tools
     recorded = body.get("tools")
     return list(recorded) if isinstance(recorded, list) else openai.omit
-
-
-def refuse_handler(event_handler: Any, where: str, title: str) -> None:
-    """A stream the SDK yields events from takes no event handler: say so rather than ignore it."""
-    if event_handler is not None:
-        raise ReplayError(
-            f"{where} is {title} stream: an event handler only applies to Assistants streams; "
-            "iterate the returned stream instead"
-        )
 
 
 def recorded_model(body: dict[str, Any]) -> str:

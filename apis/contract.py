@@ -49,10 +49,10 @@ class Sdk(Protocol):
         """The SDK's client (sync or async) over ``transport``, which answers every request."""
         ...
 
-    def manager(
-        self, client: Any, item: Any, event_handler: Any, *, asynchronous: bool, where: str, options: dict[str, Any]
-    ) -> Any:
-        """``client``'s own stream helper (the manager ``replayer.stream`` returns) for recording ``item``."""
+    def manager(self, client: Any, item: Any, event_handler: Any, *, asynchronous: bool, given: dict[str, Any]) -> Any:
+        """``client``'s own stream helper (the manager ``replayer.stream`` returns) for recording ``item``;
+        ``given``: the caller's values of :attr:`OPTIONS` (the rest default to the recorded request's), and
+        ``event_handler`` only where the stream calls one (``YIELDS_EVENTS`` false), or None."""
         ...
 
     def accumulator(self, item: Any) -> tuple[Any, Any]:

@@ -23,11 +23,16 @@ class Api:
     """One streaming API: its name, its home package, and its home's modules, each imported on first use."""
 
     kind: Kind
-    #: How messages name it: ``"an Assistants"`` stream.
-    title: str
+    #: Its name in messages: ``"Assistants"``, ``"Chat Completions"``.
+    name: str
     #: The home package: ``ssetape.apis.assistants``.
     home: str
     _modules: dict[str, ModuleType] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        """Its name with its article, as messages say it: ``is an Assistants stream``."""
+        return ("an " if self.name[:1] in "AEIOU" else "a ") + self.name
 
     def module(self, layer: str) -> ModuleType:
         """The home's ``layer`` module (``wire``, ``events``, ``rules``, ``sdk``, ``panes``)."""
@@ -59,9 +64,9 @@ class Api:
 
 #: Every API, in the order recognition tries them. To add an API: add its home, then one line here.
 REGISTRY: tuple[Api, ...] = (
-    Api("assistants", "an Assistants", "ssetape.apis.assistants"),
-    Api("responses", "a Responses", "ssetape.apis.responses"),
-    Api("chat", "a Chat Completions", "ssetape.apis.chat"),
+    Api("assistants", "Assistants", "ssetape.apis.assistants"),
+    Api("responses", "Responses", "ssetape.apis.responses"),
+    Api("chat", "Chat Completions", "ssetape.apis.chat"),
 )
 #: What a stream that names no API counts as: ssetape read only Assistants streams before it knew others.
 DEFAULT = REGISTRY[0]

@@ -18,6 +18,7 @@ from openai.lib.streaming import AssistantEventHandler, AssistantStreamManager, 
 from openai.lib.streaming.chat import ChatCompletionStreamManager
 from openai.lib.streaming.responses import ResponseStreamManager
 
+from ssetape.apis import REGISTRY
 from ssetape.recorder import Cassette, Chunk, Interaction, load
 
 from .errors import ReplayError
@@ -149,8 +150,8 @@ def stream(
     ``interaction`` picks the streamed response (default: the first); ``speed`` paces it as
     ``ReplayTransport`` does; ``faults`` (see :class:`Fault`) break it on purpose. ``event_handler``
     applies to Assistants streams only; ``text_format`` (Responses), ``response_format`` (Chat) and
-    ``tools`` (both) are the SDK helper's own, and default to the recorded request's (see
-    :mod:`replayer._managers`).
+    ``tools`` (both) are the SDK helper's own, and default to the recorded request's (see each API's
+    ``ssetape.apis.<kind>.sdk``).
     """
     options = {"text_format": text_format, "response_format": response_format, "tools": tools}
     return _manager(cassette, interaction, speed, faults, event_handler, options, asynchronous=False)
@@ -192,6 +193,12 @@ def _manager(
     wrong = [name for name in given if name not in api.sdk.OPTIONS]
     if wrong:
         raise ReplayError(f"{where} is {api.title} stream: {', '.join(wrong)} does not apply to it")
+    if event_handler is not None and api.sdk.YIELDS_EVENTS:
+        takers = " and ".join(entry.name for entry in REGISTRY if not entry.sdk.YIELDS_EVENTS)
+        raise ReplayError(
+            f"{where} is {api.title} stream: an event handler only applies to {takers} streams; "
+            "iterate the returned stream instead"
+        )
     pinned = (_AsyncPinned if asynchronous else _Pinned)(loaded, speed).pin(index, _as_list(faults))
     client = api.sdk.client(pinned, asynchronous=asynchronous)
-    return api.sdk.manager(client, item, event_handler, asynchronous=asynchronous, where=where, options=given)
+    return api.sdk.manager(client, item, event_handler, asynchronous=asynchronous, given=given)

@@ -15,7 +15,7 @@ from ssetape.replayer import events, kind_of, stats, summarize, validate
 from ssetape.tui.formatting import short_name
 from ssetape.tui.view import family
 
-ECHO = Api("echo", "an Echo", "tests.echo_api")
+ECHO = Api("echo", "Echo", "tests.echo_api")
 
 
 @pytest.fixture

@@ -20,9 +20,7 @@ YIELDS_EVENTS = False
 _THREAD_ID = re.compile(r"/threads/([^/]+)/")
 
 
-def manager(
-    client: Any, item: Any, event_handler: Any, *, asynchronous: bool, where: str, options: dict[str, Any]
-) -> Any:
+def manager(client: Any, item: Any, event_handler: Any, *, asynchronous: bool, given: dict[str, Any]) -> Any:
     if event_handler is None:
         event_handler = AsyncAssistantEventHandler() if asynchronous else AssistantEventHandler()
     match = _THREAD_ID.search(item.request.uri)

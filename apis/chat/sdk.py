@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from openai import Omit, omit
 
-from .._openai import recorded_model, refuse_handler, tools_option
+from .._openai import recorded_model, tools_option
 from .._openai import replay_client as client
 from ..answer import Said, ToolCall
 from ..requests import recorded_body
@@ -29,19 +29,12 @@ def options(item: Any, *, response_format: Any = omit, tools: Any = omit) -> dic
     return {"response_format": response_format, "tools": tools_option(body, tools)}
 
 
-def manager(
-    client: Any, item: Any, event_handler: Any, *, asynchronous: bool, where: str, options: dict[str, Any]
-) -> Any:
-    refuse_handler(event_handler, where, "a Chat Completions")
+def manager(client: Any, item: Any, event_handler: Any, *, asynchronous: bool, given: dict[str, Any]) -> Any:
     body = recorded_body(item)
     model = recorded_model(body)
     messages = body.get("messages") if isinstance(body.get("messages"), list) else []
-    chosen = _options(item, options)
+    chosen = options(item, **given)
     return client.chat.completions.stream(model=model, messages=messages, **chosen)
-
-
-def _options(item: Any, given: dict[str, Any]) -> dict[str, Any]:
-    return options(item, **{name: given.get(name, omit) for name in OPTIONS})
 
 
 def accumulator(item: Any) -> tuple[Any, Any]:

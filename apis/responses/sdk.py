@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from openai import omit
 
-from .._openai import recorded_model, refuse_handler, tools_option
+from .._openai import recorded_model, tools_option
 from .._openai import replay_client as client
 from ..answer import Said, ToolCall
 from ..requests import recorded_body
@@ -26,18 +26,11 @@ def options(item: Any, *, text_format: Any = omit, tools: Any = omit) -> dict[st
     return {"text_format": text_format, "tools": tools_option(recorded_body(item), tools)}
 
 
-def manager(
-    client: Any, item: Any, event_handler: Any, *, asynchronous: bool, where: str, options: dict[str, Any]
-) -> Any:
-    refuse_handler(event_handler, where, "a Responses")
+def manager(client: Any, item: Any, event_handler: Any, *, asynchronous: bool, given: dict[str, Any]) -> Any:
     body = recorded_body(item)
     model = recorded_model(body)
-    chosen = _options(item, options)
+    chosen = options(item, **given)
     return client.responses.stream(model=model, input=body.get("input") or "", **chosen)
-
-
-def _options(item: Any, given: dict[str, Any]) -> dict[str, Any]:
-    return options(item, **{name: given.get(name, omit) for name in OPTIONS})
 
 
 def accumulator(item: Any) -> tuple[Any, Any]:
