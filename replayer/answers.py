@@ -57,8 +57,9 @@ def answer(cassette: Cassette | str | Path, interaction: int | None = None) -> A
         item = loaded.interactions[index]
         api = api_of(item)
         kinds.append(api.kind)
-        api.sdk.answer(final_state(item), item, index, said)
-        status = api.events.status([(event.name, event.data) for event in events(item)])
+        found = events(item)
+        api.sdk.answer(final_state(item, found), item, index, said)
+        status = api.events.status([(event.name, event.data) for event in found])
     return Answer(
         kinds=tuple(kinds),
         text="\n\n".join(text for text in said.texts.values() if text),

@@ -17,7 +17,7 @@ from typing import Any
 from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
 from ssetape.recorder import Interaction, SSEDecoder
 
-__all__ = ["Kind", "api_of", "kind_of"]
+__all__ = ["Kind", "api_of", "api_of_events", "kind_of"]
 
 
 def kind_of(interaction: Interaction) -> Kind:
@@ -27,15 +27,11 @@ def kind_of(interaction: Interaction) -> Kind:
 
 def api_of(interaction: Interaction) -> Api:
     """The registry entry of the API whose stream ``interaction`` holds."""
-    return _from_events(_decoded(interaction)) or by_path(interaction.request.uri) or DEFAULT
+    return api_of_events(_decoded(interaction)) or by_path(interaction.request.uri) or DEFAULT
 
 
 def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
     """The API named by the first of ``(name, data)`` pairs that names one, or None."""
-    return _from_events(pairs)
-
-
-def _from_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
     for name, data in pairs:
         found = recognise(name, data)
         if found is not None:

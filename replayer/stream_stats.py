@@ -74,7 +74,8 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
     found = list(decoded) if decoded is not None else events(interaction)
     chunks = interaction.chunks()
     recording = interaction.response.ssetape
-    first_text = next((e.at for e in found if text_of(e)), None)
+    texts = [text_of(event) for event in found]
+    first_text = next((event.at for event, text in zip(found, texts, strict=True) if text), None)
     span = found[-1].at - found[0].at if found else 0.0
     error = _error_event(found)
     home: Events = api_of(interaction).events
@@ -89,7 +90,7 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
         first_text=first_text,
         duration=max(chunks[-1].at if chunks else 0.0, interaction.response_at),
         events_per_second=(len(found) - 1) / span if span > 0 else None,
-        text=_text(found),
+        text=_text(found, texts),
         tool_calls=home.tool_calls(pairs),
         status=home.status(pairs),
         usage=home.usage(pairs),
@@ -103,10 +104,9 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
     )
 
 
-def _text(found: list[StreamEvent]) -> str:
+def _text(found: list[StreamEvent], texts: list[str | None]) -> str:
     messages: dict[Any, list[str]] = {}
-    for event in found:
-        text = text_of(event)
+    for event, text in zip(found, texts, strict=True):
         if text:
             key = event.data.get("id") or event.data.get("item_id")
             messages.setdefault(key, []).append(text)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -206,10 +206,13 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def final_state(interaction: Interaction) -> AnyState:
-    """The SDK's state after the last event of ``interaction``: one pass, no index and no checkpoints."""
+def final_state(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None) -> AnyState:
+    """The SDK's state after the last event of ``interaction``: one pass, no index and no checkpoints.
+
+    ``decoded``: its events, when the caller already has them (``events(interaction)``).
+    """
     acc = api_of(interaction).sdk.accumulator(interaction)[0]()
-    for event in events(interaction):
+    for event in decoded if decoded is not None else events(interaction):
         _feed(acc, event)
     return acc.checkpoint()  # type: ignore[no-any-return]
 
