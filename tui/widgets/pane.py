@@ -7,7 +7,7 @@ the whole screen on every update: three times the cost of a step.)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -16,17 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ssetape.apis import DEFAULT, api
+from ssetape.apis import DEFAULT, Panes, api
 from ssetape.replayer import Moment, Timeline
-
-if TYPE_CHECKING:
-    from ssetape.apis import Panes
 
 
 def panes_of(timeline: Timeline | None) -> Panes:
     """The drawing code of ``timeline``'s API, from its home (the default API's while no stream is shown)."""
-    entry = DEFAULT if timeline is None else api(timeline.kind)
-    return cast("Panes", entry.panes)
+    return (DEFAULT if timeline is None else api(timeline.kind)).panes
 
 
 class Pane(Widget, can_focus=True):
