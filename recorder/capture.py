@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
 
 from ssetape.apis import stream_ends
 
@@ -185,7 +183,7 @@ class Capture:
         last = self._last_event
         if last is None:
             return False
-        return stream_ends(last.event, _parsed(last.data))
+        return stream_ends(last.event, last.parsed())
 
     @property
     def size(self) -> int:
@@ -246,19 +244,8 @@ def client_closed_error(capture: Capture) -> CutOff:
     )
 
 
-
-
 def transport_closed_error(capture: Capture) -> CutOff:
     return CutOff(
         type="TransportClosed",
         message=f"the transport was closed after {capture.size} bytes, before the response was read to its end",
     )
-
-
-def _parsed(data: str) -> Any:
-    if not data.startswith(("{", "[")):
-        return data
-    try:
-        return json.loads(data)
-    except ValueError:
-        return data

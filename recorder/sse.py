@@ -46,6 +46,13 @@ class ServerSentEvent:
     def json(self) -> Any:
         return json.loads(self.data)
 
+    def parsed(self) -> Any:
+        """The data as JSON, or the text itself when it is not JSON (``[DONE]``)."""
+        try:
+            return json.loads(self.data)
+        except ValueError:
+            return self.data
+
 
 class SSEDecoder:
     """Feed it chunks of an event stream; it returns the events each chunk completes."""

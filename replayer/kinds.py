@@ -10,7 +10,6 @@ before it knew other kinds.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,13 +43,6 @@ def _decoded(interaction: Interaction) -> Iterable[tuple[str, Any]]:
     decoder = SSEDecoder()
     for chunk in interaction.chunks():
         for event in decoder.feed(chunk.data):
-            yield event.event, _parsed(event.data)
+            yield event.event, event.parsed()
     for event in decoder.flush():
-        yield event.event, _parsed(event.data)
-
-
-def _parsed(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return data
+        yield event.event, event.parsed()

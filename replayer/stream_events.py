@@ -8,7 +8,6 @@ Works on any SSE stream the OpenAI API sends: Assistants (``thread.*``), Chat Co
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,10 +72,7 @@ def _decode(interaction: Interaction) -> tuple[list[StreamEvent], bytes]:
     previous = interaction.response_at
     for index, sse in enumerate(decoded):
         at = chunks[sse.chunk].at if sse.chunk < len(chunks) else previous
-        try:
-            data = json.loads(sse.data)
-        except ValueError:
-            data = sse.data
+        data = sse.parsed()
         out.append(
             StreamEvent(
                 index=index,
