@@ -59,13 +59,10 @@ from ._snapshot import (
     merge,
     merge_content,
 )
+from .wire import RUN_TERMINAL
 
 __all__ = ["AssistantAccumulator", "Callback", "Emitted", "State", "Stop", "View"]
 
-_RUN_ENDED = frozenset(
-    f"thread.run.{s}"
-    for s in ("completed", "cancelled", "expired", "failed", "requires_action", "incomplete")
-)
 _RUN_STATUS = frozenset(f"thread.run.{s}" for s in ("created", "in_progress", "cancelling", "queued"))
 _STEP_ENDED = frozenset(f"thread.run.step.{s}" for s in ("completed", "cancelled", "expired", "failed"))
 _MESSAGE_ENDED = frozenset({"thread.message.completed", "thread.message.incomplete"})
@@ -286,7 +283,7 @@ class AssistantAccumulator(Accessors):
                 key = value.get("id")
                 self._steps[key.value() if isinstance(key, RopeStr) else key] = StepSnap(None, value, True)
 
-        if name in _RUN_ENDED:
+        if name in RUN_TERMINAL:
             self._run = ev
             if self._tc is not None:  # again on every terminal run event: the SDK never resets it
                 self._cb(out, "on_tool_call_done", args_tool_call, *self._tc)
