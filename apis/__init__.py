@@ -22,7 +22,7 @@ from ._summary import error_line, quote
 from .answer import Said, ToolCall
 from .contract import Events, Panes, Rules, Sdk, Wire
 from .emitted import Stop, StreamCallback, StreamEmitted
-from .registry import DEFAULT, REGISTRY, Api, Kind, api, by_path, recognise, run_of, stream_ends
+from .registry import DEFAULT, REGISTRY, Api, Kind, api, api_for, by_path, recognise, run_of, stream_ends
 
 __all__ = [
     "DEFAULT",
@@ -40,6 +40,7 @@ __all__ = [
     "ToolCall",
     "Wire",
     "api",
+    "api_for",
     "as_dict",
     "by_path",
     "error_line",

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from .contract import Events, Panes, Rules, Sdk, Wire
 
-__all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "by_path", "recognise", "run_of", "stream_ends"]
+__all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "api_for", "by_path", "recognise", "run_of", "stream_ends"]
 
 #: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``.
 Kind = str
@@ -86,6 +86,13 @@ def recognise(name: str, data: Any) -> Api | None:
         if entry.wire.names_api(name, data):
             return entry
     return None
+
+
+def api_for(name: str, data: Any = None, kind: Kind | None = None) -> Api:
+    """The API of a ``kind`` stream; without a kind, the API the event names, else :data:`DEFAULT`."""
+    if kind is not None:
+        return api(kind)
+    return recognise(name, data) or DEFAULT
 
 
 def by_path(uri: str) -> Api | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ssetape.apis import DEFAULT, Kind, api, recognise
+from ssetape.apis import Kind, api_for
 
 __all__ = ["format_gap", "request_path", "short_name"]
 
@@ -23,7 +23,7 @@ def format_gap(gap: float) -> str:
 def short_name(name: str, kind: Kind | None = None) -> str:
     """The event type as the list shows it, as the API of a ``kind`` stream (by default: the API the name
     belongs to) shortens it: ``run.step.delta`` for ``thread.run.step.delta``."""
-    home = api(kind) if kind is not None else (recognise(name, None) or DEFAULT)
+    home = api_for(name, kind=kind)
     return str(home.events.short_name(name))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ssetape.apis import DEFAULT, Kind, api, recognise
+from ssetape.apis import Kind, api, api_for
 from ssetape.replayer import StreamEvent, Timeline
 
 __all__ = ["FAMILIES", "EventView", "Jump", "family"]
@@ -36,7 +36,7 @@ class Jump:
 def family(name: str, kind: Kind | None = None) -> str:
     """``run``, ``step``, ``message``, ``error`` or ``other``: what the event is about, for its colour, as
     the API of a ``kind`` stream (by default: the API the name belongs to) groups its events."""
-    home = api(kind) if kind is not None else (recognise(name, None) or DEFAULT)
+    home = api_for(name, kind=kind)
     return str(home.events.family(name, None))
 
 

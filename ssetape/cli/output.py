@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ssetape.apis import DEFAULT, recognise
+from ssetape.apis import api_for
 from ssetape.replayer import StreamEvent, summarize
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,7 +105,7 @@ class EventLines:
 
 
 def _colour(event: StreamEvent) -> str | None:
-    home = recognise(event.name, event.data) or DEFAULT
+    home = api_for(event.name, event.data)
     family = home.events.family(event.name, event.data)
     if family == "message" and event.name.endswith(".delta"):
         return None  # the text itself: left plain, as the bulk of most streams
