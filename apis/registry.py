@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -41,7 +40,7 @@ class Api:
             found = self._modules[layer] = importlib.import_module(f"{self.home}.{layer}")
         return found
 
-    @cached_property
+    @property
     def wire(self) -> Wire:
         return cast("Wire", self.module("wire"))
 

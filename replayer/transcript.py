@@ -27,4 +27,4 @@ def transcribe(
     def open_stream(event_handler: Any) -> Any:
         return stream(loaded, event_handler, interaction=index, speed=speed)
 
-    return bool(api.sdk.transcribe(open_stream, out if out is not None else sys.stdout))
+    return api.sdk.transcribe(open_stream, out if out is not None else sys.stdout)
