@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "api_for", "by_path", "recognise", "run_of", "stream_ends"]
 
-#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``.
+#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``.
 Kind = str
 
 
@@ -66,6 +66,7 @@ REGISTRY: tuple[Api, ...] = (
     Api("assistants", "Assistants", "ssetape.apis.assistants"),
     Api("responses", "Responses", "ssetape.apis.responses"),
     Api("chat", "Chat Completions", "ssetape.apis.chat"),
+    Api("anthropic", "Anthropic Messages", "ssetape.apis.anthropic"),
 )
 #: What a stream that names no API counts as: ssetape read only Assistants streams before it knew others.
 DEFAULT = REGISTRY[0]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ssetape.apis.responses.state import ResponsesState
 
     from .answers import Answer, ToolCall, answer
-    from .client import async_openai_client, openai_client
+    from .client import anthropic_client, async_anthropic_client, async_openai_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
     from .exporting import FORMATS, export
@@ -65,6 +65,8 @@ _EXPORTS = {
     "answer": ".answers",
     "astream": ".streaming",
     "async_openai_client": ".client",
+    "anthropic_client": ".client",
+    "async_anthropic_client": ".client",
     "diff": ".diffing",
     "events": ".stream_events",
     "export": ".exporting",

@@ -1,4 +1,4 @@
-"""``openai`` clients wired to a cassette, so unmodified code runs offline."""
+"""SDK clients (``openai``, ``anthropic``) wired to a cassette, so unmodified code runs offline."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import anthropic
 import httpx2
 import openai
 
@@ -15,21 +16,26 @@ from .transport import AsyncReplayTransport, ReplayTransport
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 REPLAY_API_KEY = "sk-ssetape-replay"
+ANTHROPIC_BASE_URL = "https://api.anthropic.com"
+ANTHROPIC_REPLAY_KEY = "sk-ant-ssetape-replay"
 
 
-def base_url_of(cassette: Cassette) -> str:
-    """The API base URL the cassette was recorded against (up to ``/v1``)."""
+def base_url_of(cassette: Cassette, default: str = DEFAULT_BASE_URL, *, versioned: bool = True) -> str:
+    """The API base URL the cassette was recorded against: up to ``/v1`` (``openai``'s), or up to what
+    precedes it when not ``versioned`` (``anthropic``'s)."""
     for interaction in cassette.interactions:
         parts = urlsplit(interaction.request.uri)
         marker = parts.path.find("/v1/")
         if marker >= 0:
-            return f"{parts.scheme}://{parts.netloc}{parts.path[: marker + 3]}"
-    return DEFAULT_BASE_URL
+            return f"{parts.scheme}://{parts.netloc}{parts.path[: marker + 3 if versioned else marker]}"
+    return default
 
 
-def _client_options(cassette: Cassette, options: dict[str, Any]) -> dict[str, Any]:
-    options.setdefault("api_key", REPLAY_API_KEY)
-    options.setdefault("base_url", base_url_of(cassette))
+def _client_options(
+    cassette: Cassette, options: dict[str, Any], key: str = REPLAY_API_KEY, base_url: str | None = None
+) -> dict[str, Any]:
+    options.setdefault("api_key", key)
+    options.setdefault("base_url", base_url or base_url_of(cassette))
     # A retry would ask for a recording that is not there; the recorded failure is the answer.
     options.setdefault("max_retries", 0)
     return options
@@ -54,3 +60,27 @@ def async_openai_client(
     return openai.AsyncOpenAI(
         http_client=httpx2.AsyncClient(transport=transport), **_client_options(loaded, options)
     )
+
+
+def _anthropic_options(cassette: Cassette, options: dict[str, Any]) -> dict[str, Any]:
+    root = base_url_of(cassette, ANTHROPIC_BASE_URL, versioned=False)
+    return _client_options(cassette, options, ANTHROPIC_REPLAY_KEY, root)
+
+
+def anthropic_client(cassette: Cassette | str | Path, speed: float = 0.0, **options: Any) -> anthropic.Anthropic:
+    """An ``anthropic.Anthropic`` client whose every request is answered from ``cassette``.
+
+    Extra keyword arguments go to ``anthropic.Anthropic`` (e.g. ``default_headers``).
+    """
+    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
+    transport = ReplayTransport(loaded, speed)
+    return anthropic.Anthropic(http_client=httpx2.Client(transport=transport), **_anthropic_options(loaded, options))
+
+
+def async_anthropic_client(
+    cassette: Cassette | str | Path, speed: float = 0.0, **options: Any
+) -> anthropic.AsyncAnthropic:
+    """The async twin of :func:`anthropic_client`."""
+    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
+    transport = AsyncReplayTransport(loaded, speed)
+    return anthropic.AsyncAnthropic(http_client=httpx2.AsyncClient(transport=transport), **_anthropic_options(loaded, options))

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar, overload
 
+from anthropic.lib.streaming import BetaMessageStreamManager, MessageStreamManager
 from openai import Omit, omit
 from openai.lib.streaming import AssistantEventHandler, AssistantStreamManager, AsyncAssistantEventHandler
 from openai.lib.streaming.chat import ChatCompletionStreamManager
@@ -30,7 +31,11 @@ HandlerT = TypeVar("HandlerT", bound=AssistantEventHandler)
 AsyncHandlerT = TypeVar("AsyncHandlerT", bound=AsyncAssistantEventHandler)
 #: What :func:`stream` returns without an event handler: the SDK's manager for the recorded kind of stream.
 StreamManager: TypeAlias = (
-    AssistantStreamManager[AssistantEventHandler] | ResponseStreamManager[Any] | ChatCompletionStreamManager[Any]
+    AssistantStreamManager[AssistantEventHandler]
+    | ResponseStreamManager[Any]
+    | ChatCompletionStreamManager[Any]
+    | MessageStreamManager[Any]
+    | BetaMessageStreamManager[Any]
 )
 
 
@@ -129,6 +134,7 @@ def stream(
     text_format: type[Any] | Omit = omit,
     response_format: Any = omit,
     tools: Iterable[Any] | Omit = omit,
+    output_format: type[Any] | Omit = omit,
 ) -> StreamManager: ...
 def stream(
     cassette: Cassette | str | Path,
@@ -140,6 +146,7 @@ def stream(
     text_format: type[Any] | Omit = omit,
     response_format: Any = omit,
     tools: Iterable[Any] | Omit = omit,
+    output_format: type[Any] | Omit = omit,
 ) -> Any:
     """Like the SDK's stream helper for the recorded kind of stream, but reading the recording.
 
@@ -151,9 +158,16 @@ def stream(
     ``ReplayTransport`` does; ``faults`` (see :class:`Fault`) break it on purpose. ``event_handler``
     applies to Assistants streams only; ``text_format`` (Responses), ``response_format`` (Chat) and
     ``tools`` (both) are the SDK helper's own, and default to the recorded request's (see each API's
-    ``ssetape.apis.<kind>.sdk``).
+    ``ssetape.apis.<kind>.sdk``). An Anthropic Messages recording gives the ``anthropic`` SDK's
+    ``MessageStream`` (``client.beta.messages.stream``'s for a ``?beta=true`` request); ``output_format``
+    is its helper's.
     """
-    options = {"text_format": text_format, "response_format": response_format, "tools": tools}
+    options = {
+        "text_format": text_format,
+        "response_format": response_format,
+        "tools": tools,
+        "output_format": output_format,
+    }
     return _manager(cassette, interaction, speed, faults, event_handler, options, asynchronous=False)
 
 
@@ -167,10 +181,16 @@ def astream(
     text_format: type[Any] | Omit = omit,
     response_format: Any = omit,
     tools: Iterable[Any] | Omit = omit,
+    output_format: type[Any] | Omit = omit,
 ) -> Any:
-    """The async twin of :func:`stream`: ``AsyncAssistantEventHandler``, ``AsyncResponseStreamManager`` or
-    ``AsyncChatCompletionStreamManager``."""
-    options = {"text_format": text_format, "response_format": response_format, "tools": tools}
+    """The async twin of :func:`stream`: ``AsyncAssistantEventHandler``, ``AsyncResponseStreamManager``,
+    ``AsyncChatCompletionStreamManager`` or ``AsyncMessageStreamManager``."""
+    options = {
+        "text_format": text_format,
+        "response_format": response_format,
+        "tools": tools,
+        "output_format": output_format,
+    }
     return _manager(cassette, interaction, speed, faults, event_handler, options, asynchronous=True)
 
 

@@ -1,0 +1,403 @@
+"""A pure replay of the ``anthropic`` SDK's ``MessageStream``: the events it yields for each recorded event,
+and its ``current_message_snapshot`` after it, exactly, without rebuilding the message at every event.
+
+The SDK folds every raw event into one ``ParsedMessage`` (``accumulate_event``): text and thinking grow by
+``+=``, a tool's input is re-parsed from its whole partial JSON at every ``input_json_delta``, and each
+event is built as a typed model first. :class:`MessageAccumulator` keeps instead what the snapshot is made
+of: the ``message_start`` event, each block's ``content_block_start`` event, the text and thinking pieces
+and tool input bytes of each block (append-only lists), and the few other events that change the message
+(``message_delta``, ``citations_delta``, ``signature_delta`` ...). A :class:`MessageState` is a view of those
+lists at one event (their lengths), so a checkpoint copies no text. Its snapshot is rebuilt on demand by
+the SDK's own ``accumulate_event``: the start event, each block's start, then the pieces joined (which is
+what ``+=`` made of them), then the other events in order; they change fields the pieces do not touch, so
+the order between the two is free. The events yielded are made on first use by the SDK's ``build_events``
+over the snapshot as it was at their event.
+
+What would make the SDK's stream raise is found as each event is handled, as the SDK finds it: every event
+but the frequent deltas (text, thinking, tool input) is folded into a scratch message holding only the
+block it touches; a tool's partial input is parsed at every delta. The stream then stops there
+(:class:`~ssetape.apis.Stop`), and events after a stop are ignored, as the SDK never reads them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import partial
+from typing import Any, NamedTuple
+
+import httpx2
+from anthropic import NotGiven, not_given
+from anthropic.lib._parse._response import parse_text
+from jiter import from_json
+
+from ..emitted import Stop, StreamCallback, StreamEmitted
+from .flavours import MESSAGES, Flavour, status_error
+
+__all__ = ["MessageAccumulator", "MessageState"]
+
+#: The deltas handled without the SDK's models, by what they grow and the block type that takes them.
+_HOT = {
+    "text_delta": ("text", "text"),
+    "thinking_delta": ("thinking", "thinking"),
+    "input_json_delta": ("partial_json", None),
+}
+#: The derived event the SDK yields after each of those, by delta type.
+_DERIVED = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "input_json"}
+_UNSET: Any = object()
+
+
+class _Config(NamedTuple):
+    """What stays the same through one stream: which helper reads it, and how it was called."""
+
+    flavour: Flavour
+    #: The request's headers (the beta helper reads ``anthropic-beta``).
+    headers: httpx2.Headers
+    #: How tool input JSON is parsed (see :meth:`Flavour.partial_mode`).
+    mode: Any
+    #: The helper's ``output_format``, which parses each text block as it stops.
+    output_format: Any
+    #: The response's status, which the SDK's error for an ``error`` event carries.
+    status: int
+
+    def fold(self, event: Any, snapshot: Any, json_bufs: dict[Any, bytes] | None = None) -> Any:
+        return self.flavour.fold(event, snapshot, {} if json_bufs is None else json_bufs, self.headers)
+
+
+class _Block:
+    """One content block: its start event, and what its deltas added so far (only ever appended to)."""
+
+    __slots__ = ("kind", "start", "text", "thinking", "tracks")
+
+    def __init__(self, start: Any, kind: str, tracks: bool) -> None:
+        self.start, self.kind, self.tracks = start, kind, tracks
+        self.text: list[str] = []
+        self.thinking: list[str] = []
+
+    def copy(self, view: _View) -> _Block:
+        out = _Block(self.start, self.kind, self.tracks)
+        out.text, out.thinking = self.text[: view.text], self.thinking[: view.thinking]
+        return out
+
+
+class _View(NamedTuple):
+    """A block as it was at one event: how many of its pieces it had, the tool input buffer it was last
+    parsed from (``(json_bufs key, pieces)``), and its ``parsed_output``."""
+
+    block: _Block
+    text: int = 0
+    thinking: int = 0
+    input_mark: tuple[Any, int] | None = None
+    parsed: Any = _UNSET
+
+
+class MessageState:
+    """What a ``MessageStream`` holds after one event. Each accessor builds a fresh message."""
+
+    __slots__ = ("_bufs", "_config", "_rare", "_start", "_stop", "blocks")
+
+    def __init__(
+        self,
+        config: _Config,
+        start: Any,
+        blocks: tuple[_View, ...],
+        bufs: dict[Any, list[bytes]],
+        rare: list[Any],
+        stop: Stop | None,
+    ) -> None:
+        self._config, self._start, self.blocks, self._bufs, self._rare, self._stop = (
+            config,
+            start,
+            blocks,
+            bufs,
+            rare,
+            stop,
+        )
+
+    @property
+    def current_message_snapshot(self) -> Any:
+        """The SDK's ``ParsedMessage`` (``ParsedBetaMessage`` for a beta stream) so far; ``None`` before
+        ``message_start``, where the SDK's own accessor fails an assertion."""
+        if self._start is None:
+            return None
+        fold = self._config.fold
+        snapshot = fold(self._start, None)
+        for view in self.blocks:
+            fold(view.block.start, snapshot)
+            content = snapshot.content[-1]
+            if view.text:
+                content.text += "".join(view.block.text[: view.text])
+            if view.thinking:
+                content.thinking += "".join(view.block.thinking[: view.thinking])
+            if view.input_mark is not None:
+                content.input = from_json(self._input(view.input_mark), partial_mode=self._config.mode)
+            if view.parsed is not _UNSET:
+                content.parsed_output = view.parsed
+        for event in self._rare:
+            fold(event, snapshot)
+        return snapshot
+
+    def get_final_message(self) -> Any:
+        """What the stream's ``get_final_message()`` returns if the stream ended here."""
+        snapshot = self.current_message_snapshot
+        assert snapshot is not None  # as the SDK asserts
+        return snapshot
+
+    def get_final_text(self) -> str:
+        """What the stream's ``get_final_text()`` returns if the stream ended here (its error included)."""
+        message = self.get_final_message()
+        texts = [block.text for block in message.content if block.type == "text"]
+        if not texts:
+            raise RuntimeError(
+                ".get_final_text() can only be called when the API returns a `text` content block.\n"
+                f"The API returned {','.join([b.type for b in message.content])} content block type(s) that you "
+                "can access by calling get_final_message().content"
+            )
+        return "".join(texts)
+
+    def input_json(self, position: int) -> str:
+        """The partial JSON block ``position``'s input was last parsed from, as sent (``""`` when none)."""
+        mark = self.blocks[position].input_mark
+        return self._input(mark).decode() if mark is not None else ""
+
+    def _input(self, mark: tuple[Any, int]) -> bytes:
+        return b"".join(self._bufs[mark[0]][: mark[1]])
+
+    @property
+    def stop(self) -> Stop | None:
+        """Why the SDK's stream stops at this event, if it does."""
+        return self._stop
+
+    def __repr__(self) -> str:
+        kinds = [view.block.kind for view in self.blocks]
+        return f"MessageState(started={self._start is not None}, blocks={kinds!r}, stop={self._stop!r})"
+
+
+class _Yielded:
+    """The events the stream yields for one recorded event, built once, when first asked for."""
+
+    __slots__ = ("_data", "_event", "_events", "_state")
+
+    def __init__(self, state: MessageState | None, event: Any = None, data: Any = None) -> None:
+        self._state, self._event, self._data, self._events = state, event, data, None
+
+    def event(self, position: int) -> Any:
+        if self._events is None:
+            event = self._event
+            if event is None:
+                config = self._state._config  # type: ignore[union-attr]
+                event = config.flavour.read(self._data, config.status)
+            if self._state is None or self._state._start is None:  # before message_start: the raw event
+                self._events = [event]
+            else:
+                snapshot = self._state.current_message_snapshot
+                self._events = self._state._config.flavour.build_events(event=event, message_snapshot=snapshot)
+        return self._events[position]
+
+
+class MessageAccumulator:
+    """``handle_event(name, data)`` returns what ``MessageStream`` yields for that event (see the module)."""
+
+    def __init__(
+        self,
+        flavour: Flavour = MESSAGES,
+        headers: httpx2.Headers | None = None,
+        *,
+        output_format: Any = not_given,
+        status: int = 200,
+    ) -> None:
+        """``flavour``: which helper read the stream; ``headers``: the request's; ``output_format``: the
+        helper's; ``status``: the response's (see :class:`_Config`)."""
+        headers = headers if headers is not None else httpx2.Headers()
+        self._config = _Config(flavour, headers, flavour.partial_mode(headers), output_format, status)
+        self._start: Any = None
+        self._blocks: list[_Block] = []
+        self._views: list[_View] = []
+        self._bufs: dict[Any, list[bytes]] = {}
+        self._joined: dict[Any, bytes] = {}
+        self._rare: list[Any] = []
+        self._stop: Stop | None = None
+
+    @property
+    def stop(self) -> Stop | None:
+        return self._stop
+
+    def checkpoint(self) -> MessageState:
+        """A view of the state after the events handled so far: list lengths, no text copied."""
+        return MessageState(self._config, self._start, tuple(self._views), self._bufs, self._rare[:], self._stop)
+
+    state = checkpoint
+
+    @classmethod
+    def restore(cls, state: MessageState) -> MessageAccumulator:
+        config = state._config
+        out = cls(config.flavour, config.headers, output_format=config.output_format, status=config.status)
+        out._start, out._stop, out._rare = state._start, state._stop, state._rare[:]
+        out._blocks = [view.block.copy(view) for view in state.blocks]
+        out._views = [view._replace(block=block) for view, block in zip(state.blocks, out._blocks, strict=True)]
+        counts: dict[Any, int] = {}
+        for view in state.blocks:
+            if view.input_mark is not None:
+                counts[view.input_mark[0]] = max(counts.get(view.input_mark[0], 0), view.input_mark[1])
+        out._bufs = {key: state._bufs[key][:count] for key, count in counts.items()}
+        out._joined = {key: b"".join(pieces) for key, pieces in out._bufs.items()}
+        return out
+
+    def finish(self, exception: BaseException | None = None) -> list[StreamCallback]:
+        """The stream has no closing events: a transport error is raised to the reader."""
+        return []
+
+    def handle_sse(self, name: str | None, raw: str) -> StreamEmitted:
+        """An event whose data is not JSON (or is a JSON string)."""
+        if self._stop is not None or name in (None, "ping"):
+            return StreamEmitted()
+        if name == "error":
+            status = self._config.status
+            return self._halt(Stop("error_event", status_error(raw, raw or f"Error code: {status}", status)))
+        if not raw:
+            return StreamEmitted()
+        try:
+            parsed = json.loads(raw)
+        except ValueError as exc:  # what ``sse.json()`` raises inside the SDK's Stream
+            return self._halt(Stop("exception", exc))
+        return self.handle_event(name, parsed)
+
+    def handle_event(self, name: str | None, data: Any) -> StreamEmitted:
+        """The events ``MessageStream`` yields for one recorded event (``data`` already JSON-decoded)."""
+        if self._stop is not None or name in (None, "ping"):  # the SDK's Stream skips these
+            return StreamEmitted()
+        if name == "error":
+            return self._halt(Stop("error_event", status_error(data, f"{data}", self._config.status)))
+        if self._start is not None and type(data) is dict and data.get("type") == "content_block_delta":
+            hot = self._hot(data)
+            if hot is not None:
+                return hot
+        try:
+            return self._other(self._config.flavour.read(data, self._config.status))
+        except Exception as exc:  # the SDK's stream raises it to the reader
+            return self._halt(Stop("exception", exc))
+
+    def _hot(self, data: dict[str, Any]) -> StreamEmitted | None:
+        """A text, thinking or tool input delta of the usual shape, or None to take the general way."""
+        index, delta = data.get("index"), data.get("delta")
+        if type(index) is not int or type(delta) is not dict:
+            return None
+        kind = delta.get("type")
+        grows = _HOT.get(kind)  # type: ignore[arg-type]
+        if grows is None or type(delta.get(grows[0])) is not str:
+            return None
+        if not -len(self._blocks) <= index < len(self._blocks):
+            return self._halt(Stop("exception", IndexError("list index out of range")))
+        position = index % len(self._blocks)
+        if not self._grow(position, index, kind, delta[grows[0]]):
+            return self._emit(data, "content_block_delta")
+        if self._stop is not None:
+            return self._halt(self._stop)
+        return self._emit(data, "content_block_delta", _DERIVED[kind])
+
+    def _grow(self, position: int, key: Any, kind: str, piece: str) -> bool:
+        """Adds a hot delta's piece to block ``position``; False when the block does not take it."""
+        block = self._blocks[position]
+        if kind == "input_json_delta":
+            if not block.tracks:
+                return False
+            self._take_input(position, key, piece)
+            return True
+        if block.kind != _HOT[kind][1]:
+            return False
+        pieces = block.text if kind == "text_delta" else block.thinking
+        pieces.append(piece)
+        view = self._views[position]
+        self._views[position] = (
+            view._replace(text=len(pieces)) if kind == "text_delta" else view._replace(thinking=len(pieces))
+        )
+        return True
+
+    def _take_input(self, position: int, key: Any, piece: str) -> None:
+        """As the SDK does: the whole buffer re-parsed, so that bad JSON stops the stream at this delta."""
+        joined = self._joined.get(key, b"") + piece.encode()
+        if joined:
+            try:
+                from_json(joined, partial_mode=self._config.mode)
+            except ValueError as exc:
+                self._stop = Stop(
+                    "exception",
+                    ValueError(
+                        "Unable to parse tool parameter JSON from model. Please retry your request or adjust your "
+                        f"prompt. Error: {exc}. JSON: {joined.decode('utf-8')}"
+                    ),
+                )
+                return
+        pieces = self._bufs.setdefault(key, [])
+        pieces.append(piece.encode())
+        self._joined[key] = joined
+        if joined:
+            self._views[position] = self._views[position]._replace(input_mark=(key, len(pieces)))
+
+    def _other(self, event: Any) -> StreamEmitted:
+        """Any other event, typed as the SDK's Stream types it, folded into a scratch message first so
+        that what makes the SDK raise raises here."""
+        config = self._config
+        if self._start is None:
+            if event.type != "message_start":
+                return self._emit_typed(None, event, [event.type])
+            config.fold(event, None)
+            self._start = event
+            return self._emit_typed(self.checkpoint(), event, ["message_start"])
+        scratch = config.fold(self._start, None)
+        kind = getattr(event, "type", None)
+        if kind == "content_block_start":
+            config.fold(event, scratch)
+            made = scratch.content[-1]
+            block = _Block(event, made.type, isinstance(made, config.flavour.tracks_input))
+            self._blocks.append(block)
+            self._views.append(_View(block))
+            return self._emit_typed(self.checkpoint(), event, ["content_block_start"])
+        position = None
+        if kind in ("content_block_delta", "content_block_stop"):
+            position = list(range(len(self._blocks)))[event.index]  # raises what the SDK's list does
+            scratch.content = [None] * len(self._blocks)
+            scratch.content[position] = self._fresh(position)
+        config.fold(event, scratch, dict(self._joined))
+        names = [built.type for built in config.flavour.build_events(event=event, message_snapshot=scratch)]
+        if position is not None and kind == "content_block_stop":
+            self._parse(position)
+        elif position is not None and event.delta.type in _HOT:  # an unusual shape the SDK took anyway
+            self._grow(position, event.index, event.delta.type, getattr(event.delta, _HOT[event.delta.type][0]))
+        elif kind in ("content_block_delta", "message_delta"):
+            if position is not None and event.index != position:  # kept as the block it named then
+                event = event.model_copy(update={"index": position})
+            self._rare.append(event)
+        if self._stop is not None:
+            return self._halt(self._stop)
+        return self._emit_typed(self.checkpoint(), event, names)
+
+    def _fresh(self, position: int) -> Any:
+        """Block ``position`` as its start made it, text included: what a scratch message holds of it."""
+        holder = self._config.fold(self._start, None)
+        self._config.fold(self._blocks[position].start, holder)
+        block = holder.content[-1]
+        if self._views[position].text:
+            block.text += "".join(self._blocks[position].text)
+        return block
+
+    def _parse(self, position: int) -> None:
+        """What the SDK's ``content_block_stop`` does with ``output_format``: parse the text block."""
+        output_format = self._config.output_format
+        if self._blocks[position].kind == "text" and not isinstance(output_format, NotGiven):
+            parsed = parse_text(self._fresh(position).text, output_format)
+            self._views[position] = self._views[position]._replace(parsed=parsed)
+
+    def _emit(self, data: dict[str, Any], *names: str) -> StreamEmitted:
+        """What a delta of the usual shape yields: its raw event, typed on first use, and a derived event."""
+        yielded = _Yielded(self.checkpoint(), data=data)
+        return StreamEmitted(StreamCallback(name, make=partial(yielded.event, at)) for at, name in enumerate(names))
+
+    def _emit_typed(self, state: MessageState | None, event: Any, names: Sequence[str]) -> StreamEmitted:
+        yielded = _Yielded(state, event=event)
+        return StreamEmitted(StreamCallback(name, make=partial(yielded.event, at)) for at, name in enumerate(names))
+
+    def _halt(self, stop: Stop) -> StreamEmitted:
+        out = StreamEmitted()
+        self._stop = out.stop = stop
+        return out

@@ -1,0 +1,79 @@
+"""Anthropic Messages streams through the SDK: ``client.messages.stream`` (``client.beta.messages.stream`` for a
+recording of ``/v1/messages?beta=true``), the pure :class:`~.accumulator.MessageAccumulator` behind
+``Timeline``, the answer and the transcript."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+import anthropic
+import httpx2
+
+from ..answer import Said, ToolCall
+from ..requests import recorded_body
+from ..transcripts import print_stream
+from .accumulator import MessageAccumulator, MessageState
+from .events import TOOL_BLOCKS
+from .flavours import BETA, flavour_of, headers_of
+from .transcript import MessageLines
+
+__all__ = ["OPTIONS", "YIELDS_EVENTS", "accumulator", "answer", "client", "manager", "transcribe"]
+
+OPTIONS: tuple[str, ...] = ("output_format",)
+YIELDS_EVENTS = True
+#: What a replay asks for when the recorded request does not say (an imported ``.sse`` dump).
+_MAX_TOKENS = 1024
+
+
+def client(transport: Any, *, asynchronous: bool) -> Any:
+    """An ``anthropic`` client (sync or async) whose every request goes to ``transport``."""
+    options: dict[str, Any] = {
+        "api_key": "sk-ant-ssetape-replay",
+        "base_url": "http://replay.ssetape",
+        "max_retries": 0,
+    }
+    if asynchronous:
+        return anthropic.AsyncAnthropic(http_client=httpx2.AsyncClient(transport=transport), **options)
+    return anthropic.Anthropic(http_client=httpx2.Client(transport=transport), **options)
+
+
+def manager(client: Any, item: Any, event_handler: Any, *, asynchronous: bool, given: dict[str, Any]) -> Any:
+    """``client.messages.stream(...)`` with the recorded request's model, max_tokens and messages."""
+    body = recorded_body(item)
+    model = body.get("model") if isinstance(body.get("model"), str) else "ssetape-replay"
+    max_tokens = body.get("max_tokens") if isinstance(body.get("max_tokens"), int) else _MAX_TOKENS
+    messages = body.get("messages") if isinstance(body.get("messages"), list) else []
+    messages_api = client.beta.messages if flavour_of(item.request.uri) is BETA else client.messages
+    extra = _beta_header(item)
+    return messages_api.stream(model=model, max_tokens=max_tokens, messages=messages, **extra, **given)
+
+
+def _beta_header(item: Any) -> dict[str, Any]:
+    """The recorded ``anthropic-beta`` header, which the beta helper reads (fine-grained tool streaming)."""
+    for name, values in item.request.headers.items():
+        if name.lower() == "anthropic-beta" and values:
+            return {"extra_headers": {"anthropic-beta": ",".join(values)}}
+    return {}
+
+
+def accumulator(item: Any) -> tuple[Any, Any]:
+    flavour, headers = flavour_of(item.request.uri), headers_of(item.request.headers)
+    status = item.response.status.code
+    return (lambda: MessageAccumulator(flavour, headers, status=status)), MessageAccumulator.restore
+
+
+def answer(state: MessageState, item: Any, index: int, said: Said) -> None:
+    message = state.current_message_snapshot
+    if message is None:
+        return
+    said.texts[(index, message.id)] = "".join(block.text for block in message.content if block.type == "text")
+    for position, block in enumerate(message.content):
+        if block.type in TOOL_BLOCKS:
+            written = state.input_json(position) or json.dumps(block.input)
+            said.calls[block.id] = ToolCall(block.name, written, block.id)
+
+
+def transcribe(open_stream: Any, out: TextIO) -> bool:
+    with open_stream(None) as stream:
+        return print_stream(stream, MessageLines(), out)

@@ -1,0 +1,46 @@
+"""Anthropic Messages streams on the wire: named events (``event: content_block_delta``) whose data repeats
+the name as its ``type``, ending with ``message_stop`` or an ``error`` event."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+__all__ = ["MESSAGE_EVENTS", "ends_stream", "names_api", "owns_path", "run_of"]
+
+#: The event types only this API sends (``ping`` and ``error`` it shares with others).
+MESSAGE_EVENTS = frozenset(
+    {
+        "message_start",
+        "message_delta",
+        "message_stop",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+    }
+)
+
+
+def names_api(name: str, data: Any) -> bool:
+    return name in MESSAGE_EVENTS and isinstance(data, dict) and data.get("type") == name
+
+
+def owns_path(segments: list[str]) -> bool:
+    if ("v1", "messages") in itertools.pairwise(segments):  # /v1/messages, also with ?beta=true
+        return segments[-1] == "messages"
+    # Claude on Vertex AI: .../publishers/anthropic/models/{model}:streamRawPredict
+    return ("publishers", "anthropic") in itertools.pairwise(segments) and segments[-1].endswith(":streamRawPredict")
+
+
+def ends_stream(name: str, data: Any) -> bool:
+    if name == "message_stop":
+        return True
+    return name == "error" and isinstance(data, dict) and data.get("type") == "error"
+
+
+def run_of(document: dict[str, Any]) -> tuple[str | None, str | None] | None:
+    """The message id of a ``message_start`` event, or of a whole (unstreamed) message."""
+    message = document.get("message") if document.get("type") == "message_start" else document
+    if isinstance(message, dict) and message.get("type") == "message" and isinstance(message.get("id"), str):
+        return None, message["id"] or None
+    return None
