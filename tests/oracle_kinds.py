@@ -1,7 +1,9 @@
-"""The installed openai SDK as a test oracle for Responses and Chat Completions streams.
+"""The installed SDKs as a test oracle for Responses, Chat Completions and Anthropic Messages streams.
 
 Raw SSE bytes are served through ``httpx2.MockTransport``, chunk by chunk, to a real client's
-``client.responses.stream(...)`` or ``client.chat.completions.stream(...)``; every event the SDK's stream
+``client.responses.stream(...)``, ``client.chat.completions.stream(...)`` or
+``client.messages.stream(...)`` (``anthropic``; ``client.beta.messages.stream`` for kind
+``anthropic-beta``); every event the SDK's stream
 yields is recorded as a JSON-able copy taken the moment it is yielded, together with the stream's
 accumulated snapshot after each chunk. Serve one SSE event per chunk (:func:`event_chunks`) and the steps
 line up with the events of the stream.
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import anthropic
 import httpx2
 import openai
 
@@ -43,7 +46,7 @@ __all__ = [
     "snapshot_of",
 ]
 
-Kind = Literal["responses", "chat"]
+Kind = Literal["responses", "chat", "anthropic", "anthropic-beta"]
 
 
 @dataclass
@@ -78,7 +81,10 @@ def read_stream(
     if on_event is not None:
         on_event(None)  # the end: the last chunk read is done with
     try:
-        final = stream.get_final_response() if kind == "responses" else stream.get_final_completion()
+        if kind.startswith("anthropic"):
+            final = stream.get_final_message()
+        else:
+            final = stream.get_final_response() if kind == "responses" else stream.get_final_completion()
         run.final = normalize(final)
     except Exception as exc:
         run.final = f"{type(exc).__name__}: {exc}"
@@ -110,6 +116,8 @@ def arguments_of(kind: Kind, request_body: bytes | str | None) -> dict[str, Any]
 
 def snapshot_of(kind: Kind, stream: Any) -> dict[str, Any]:
     """What the SDK's stream has accumulated (its state keeps the Responses snapshot private)."""
+    if kind.startswith("anthropic"):
+        return {"snapshot": normalize(stream._current_snapshot_or_none())}
     state = stream._state
     if kind == "responses":
         return {
@@ -144,6 +152,7 @@ def sdk_stream(
     *,
     arguments: dict[str, Any] | None = None,
     raise_at_end: BaseException | None = None,
+    headers: dict[str, str] | None = None,
 ) -> SDKStreamRun:
     """Run a response body through the SDK's own stream helper and record everything it yields."""
     run = SDKStreamRun()
@@ -164,15 +173,25 @@ def sdk_stream(
         body = _Body(list(chunks), boundary, raise_at_end)
         return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=body, request=request)
 
-    client = openai.OpenAI(
-        api_key="sk-oracle",
-        base_url="http://oracle.test/v1",
-        max_retries=0,
-        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
-    )
+    http_client = httpx2.Client(transport=httpx2.MockTransport(handler))
     arguments = dict(arguments or {})
+    if kind.startswith("anthropic"):
+        messages = anthropic.Anthropic(
+            api_key="sk-ant-oracle", base_url="http://oracle.test", max_retries=0, http_client=http_client
+        )
+        helper: Any = messages.beta.messages if kind == "anthropic-beta" else messages.messages
+        manager: Any = helper.stream(
+            model="claude-oracle", max_tokens=1024, messages=[], extra_headers=headers, **arguments
+        )
+        with manager as stream:
+            holder["stream"] = stream
+            read_stream(kind, stream, run, on_event=on_event)
+        return run
+    client = openai.OpenAI(
+        api_key="sk-oracle", base_url="http://oracle.test/v1", max_retries=0, http_client=http_client
+    )
     if kind == "responses":
-        manager: Any = client.responses.stream(model="gpt-4o", input="oracle", **arguments)
+        manager = client.responses.stream(model="gpt-4o", input="oracle", **arguments)
     else:
         manager = client.chat.completions.stream(model="gpt-4o", messages=[], **arguments)
     with manager as stream:
