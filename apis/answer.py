@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +20,17 @@ class ToolCall:
     id: str | None = None
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, ToolCall) and (self.name, self.arguments) == (other.name, other.arguments)
+        """Arguments compare as JSON where both are: APIs space the same arguments differently."""
+        return isinstance(other, ToolCall) and (self.name, self._value()) == (other.name, other._value())
 
     def __hash__(self) -> int:
-        return hash((self.name, self.arguments))
+        return hash((self.name, json.dumps(self._value(), sort_keys=True)))
+
+    def _value(self) -> Any:
+        try:
+            return json.loads(self.arguments)
+        except ValueError:
+            return self.arguments
 
 
 @dataclass

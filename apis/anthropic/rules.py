@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pydantic
 from anthropic.types import RawMessageStreamEvent
 from anthropic.types.beta import BetaRawMessageStreamEvent
 
 from ssetape.replayer import Problem, StreamEvent
 
-from .._rules import check
+from .._rules import check, members
 from .wire import MESSAGE_EVENTS
 
 __all__ = ["order", "schema", "sse"]
 
-#: The beta union knows every event and block of the stable one and more (compaction, fallback ...).
-_EVENT = pydantic.RootModel[BetaRawMessageStreamEvent | RawMessageStreamEvent]
+#: The SDK's model of each event type: the stable one's, else the beta one's.
+_MODELS = {**members(BetaRawMessageStreamEvent, "type"), **members(RawMessageStreamEvent, "type")}
 _OTHERS = frozenset({"ping", "error"})
 
 
@@ -37,7 +36,9 @@ def schema(event: StreamEvent) -> Iterator[Problem]:
         if not isinstance(error, dict) or not isinstance(error.get("type"), str):
             yield Problem("schema", "error: .data.error: an error event carries {type, message}", event=event.index)
         return
-    yield from check(_EVENT, event.data, event, prefix=".data")
+    model = _MODELS.get(event.data.get("type"))  # a mismatched or unknown type is an ``sse`` problem
+    if model is not None:
+        yield from check(model, event.data, event, prefix=".data")
 
 
 def order(found: list[StreamEvent], complete: bool) -> Iterator[Problem]:
