@@ -1,10 +1,12 @@
-"""replayer.server: the real openai client, over loopback, gets what the SDK got when recording."""
+"""replayer.server: the real openai (or anthropic) client, over loopback, gets what the SDK got when recording."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
+import anthropic
 import httpx
 import openai
 import pytest
@@ -19,12 +21,16 @@ SESSION_IDS = [session.name for session in SESSIONS]
 
 
 @pytest.fixture
-def connect() -> Iterator[Callable[[ReplayServer], openai.OpenAI]]:
-    """Clients on a server, all closed at the end (an unclosed one warns when collected)."""
-    made: list[openai.OpenAI] = []
+def connect() -> Iterator[Callable[..., Any]]:
+    """Clients on a server (``openai``'s, or ``anthropic``'s for kind ``anthropic``), all closed at the end (an
+    unclosed one warns when collected)."""
+    made: list[Any] = []
 
-    def make(server: ReplayServer) -> openai.OpenAI:
-        made.append(openai.OpenAI(base_url=server.base_url, api_key="sk-anything", max_retries=0))
+    def make(server: ReplayServer, kind: str = "openai") -> Any:
+        if kind == "anthropic":
+            made.append(anthropic.Anthropic(base_url=server.url, api_key="sk-ant-anything", max_retries=0))
+        else:
+            made.append(openai.OpenAI(base_url=server.base_url, api_key="sk-anything", max_retries=0))
         return made[-1]
 
     yield make
@@ -33,14 +39,12 @@ def connect() -> Iterator[Callable[[ReplayServer], openai.OpenAI]]:
 
 
 @pytest.mark.parametrize("session", SESSIONS, ids=SESSION_IDS)
-def test_every_session_replays_over_http_as_recorded(
-    session: Session, connect: Callable[[ReplayServer], openai.OpenAI]
-) -> None:
+def test_every_session_replays_over_http_as_recorded(session: Session, connect: Callable[..., Any]) -> None:
     path = FIXTURES / f"{session.name}.yaml"
     cassette = load(path)
     served: list[ServedRequest] = []
     with ReplayServer(path, speed=0, on_request=served.append, allow_repeats=False) as server:
-        got = run_session(session, connect(server))
+        got = run_session(session, connect(server, session.kind))
     assert_same(session, got, [oracle(cassette.interactions[i], session) for i in cassette.streams()])
     # Every recording was asked for, once, in order (the uploads of a batch go concurrently).
     assert sorted(s.interaction for s in served if s.interaction is not None) == list(range(len(cassette.interactions)))
@@ -91,7 +95,7 @@ def test_streams_are_paced_as_recorded() -> None:
 
 
 def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recordings(
-    connect: Callable[[ReplayServer], openai.OpenAI],
+    connect: Callable[..., Any],
 ) -> None:
     served: list[ServedRequest] = []
     with ReplayServer(FIXTURES / "text.yaml", speed=0, on_request=served.append) as server:
@@ -105,7 +109,7 @@ def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recordi
     assert str(served[0]).startswith("GET /v1/threads/thread_other/messages → 404 (no recording) in ")
 
 
-def test_repeats_are_served_again_unless_once(connect: Callable[[ReplayServer], openai.OpenAI]) -> None:
+def test_repeats_are_served_again_unless_once(connect: Callable[..., Any]) -> None:
     path = FIXTURES / "text.yaml"
     with ReplayServer(path, speed=0) as server:
         answers = [connect(server).beta.threads.create().id for _ in range(3)]
