@@ -4,9 +4,14 @@
     def test_my_handler(ssetape_client):
         with ssetape_client.beta.threads.runs.stream(...) as stream: ...
 
+    @pytest.mark.ssetape("fixtures/message.yaml")
+    def test_my_agent(ssetape_anthropic_client):
+        with ssetape_anthropic_client.messages.stream(...) as stream: ...
+
 By default the cassette is replayed (``speed`` 0) and every other network connection of the test
 is refused, except to loopback. ``pytest --ssetape-record`` runs the same tests against the real
-API (``OPENAI_API_KEY`` / ``OPENAI_BASE_URL`` from the environment) and records the cassettes again.
+API and records the cassettes again: each SDK reads its own key and base URL from the environment
+(``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``, ``ANTHROPIC_API_KEY`` / ``ANTHROPIC_BASE_URL``).
 Relative cassette paths resolve against pytest's rootdir; a test with no marker uses
 ``cassettes/<module>/<test>.yaml`` beside its module.
 """
@@ -16,7 +21,8 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +31,7 @@ import pytest
 from .errors import NetworkBlockedError
 
 if TYPE_CHECKING:
+    import anthropic
     import openai
 
 # pytest loads this plugin in every project where ssetape is installed: what a fixture needs (the SDKs,
@@ -78,64 +85,125 @@ def _speed(request: pytest.FixtureRequest) -> float:
     return float(_marker_options(request).get("speed", 0.0))
 
 
-@pytest.fixture
-def ssetape_client(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Iterator[openai.OpenAI]:
-    """An ``openai.OpenAI`` client replaying (or recording) the test's cassette."""
+@contextmanager
+def _sync_client(
+    request: pytest.FixtureRequest, cassette: Path, sdk: Callable[..., Any], replay: Callable[..., Any]
+) -> Iterator[Any]:
+    """``sdk`` (an SDK's client class) recording into ``cassette`` with --ssetape-record, else ``replay``'s
+    client answering from it behind a network block. Recording, the SDK finds its key and base URL in the
+    environment (``OPENAI_BASE_URL``, ``ANTHROPIC_BASE_URL``, ...) as it does in the code under test."""
     import httpx2
-    import openai
 
     from ssetape.recorder import RecordingTransport
 
-    from .client import openai_client
-
     if _recording(request.config):
-        transport = RecordingTransport(ssetape_cassette)
-        client = openai.OpenAI(http_client=httpx2.Client(transport=transport))
-        yield client
-        client.close()
-        transport.close()
+        transport = RecordingTransport(cassette)
+        client = sdk(http_client=httpx2.Client(transport=transport))
+        try:
+            yield client
+        finally:
+            client.close()
+            transport.close()
     else:
         with NetworkBlock(_marker_options(request).get("allowed_hosts", ())):
-            client = openai_client(ssetape_cassette, _speed(request))
-            yield client
-            client.close()
+            client = replay(cassette, _speed(request))
+            try:
+                yield client
+            finally:
+                client.close()
 
 
-@pytest.fixture
-async def ssetape_async_client(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Any:
-    """The async twin of ``ssetape_client`` (needs an async test runner such as anyio or pytest-asyncio)."""
+@asynccontextmanager
+async def _async_client(
+    request: pytest.FixtureRequest, cassette: Path, sdk: Callable[..., Any], replay: Callable[..., Any]
+) -> AsyncIterator[Any]:
+    """The async twin of :func:`_sync_client`."""
     import httpx2
-    import openai
 
     from ssetape.recorder import AsyncRecordingTransport
 
-    from .client import async_openai_client
-
     if _recording(request.config):
-        transport = AsyncRecordingTransport(ssetape_cassette)
-        client = openai.AsyncOpenAI(http_client=httpx2.AsyncClient(transport=transport))
-        yield client
-        await client.close()
-        await transport.aclose()
+        transport = AsyncRecordingTransport(cassette)
+        client = sdk(http_client=httpx2.AsyncClient(transport=transport))
+        try:
+            yield client
+        finally:
+            await client.close()
+            await transport.aclose()
     else:
         with NetworkBlock(_marker_options(request).get("allowed_hosts", ())):
-            client = async_openai_client(ssetape_cassette, _speed(request))
-            yield client
-            await client.close()
+            client = replay(cassette, _speed(request))
+            try:
+                yield client
+            finally:
+                await client.close()
+
+
+@pytest.fixture
+def ssetape_client(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Iterator[openai.OpenAI]:
+    """An ``openai.OpenAI`` client replaying (or recording) the test's cassette."""
+    import openai
+
+    from .client import openai_client
+
+    with _sync_client(request, ssetape_cassette, openai.OpenAI, openai_client) as client:
+        yield client
+
+
+@pytest.fixture
+async def ssetape_async_client(
+    request: pytest.FixtureRequest, ssetape_cassette: Path
+) -> AsyncIterator[openai.AsyncOpenAI]:
+    """The async twin of ``ssetape_client`` (needs an async test runner such as anyio or pytest-asyncio)."""
+    import openai
+
+    from .client import async_openai_client
+
+    async with _async_client(request, ssetape_cassette, openai.AsyncOpenAI, async_openai_client) as client:
+        yield client
+
+
+@pytest.fixture
+def ssetape_anthropic_client(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Iterator[anthropic.Anthropic]:
+    """An ``anthropic.Anthropic`` client replaying (or recording) the test's cassette."""
+    import anthropic
+
+    from .client import anthropic_client
+
+    with _sync_client(request, ssetape_cassette, anthropic.Anthropic, anthropic_client) as client:
+        yield client
+
+
+@pytest.fixture
+async def ssetape_async_anthropic_client(
+    request: pytest.FixtureRequest, ssetape_cassette: Path
+) -> AsyncIterator[anthropic.AsyncAnthropic]:
+    """The async twin of ``ssetape_anthropic_client``."""
+    import anthropic
+
+    from .client import async_anthropic_client
+
+    async with _async_client(request, ssetape_cassette, anthropic.AsyncAnthropic, async_anthropic_client) as client:
+        yield client
 
 
 @pytest.fixture
 def ssetape_stream(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Callable[..., Any]:
-    """A factory for ``replayer.stream`` on the test's cassette: ``ssetape_stream(handler, interaction=1)``."""
+    """A factory for ``replayer.stream`` on the test's cassette: ``ssetape_stream(handler, interaction=1)``.
+    The SDK's own manager for the recorded API (``AssistantStreamManager``, ``MessageStreamManager``, ...);
+    other keyword arguments (``text_format``, ``output_format``, ...) go to ``replayer.stream``."""
 
     from .streaming import stream
 
-    def make(event_handler: Any = None, *, interaction: int | None = None, speed: float | None = None) -> Any:
+    def make(
+        event_handler: Any = None, *, interaction: int | None = None, speed: float | None = None, **options: Any
+    ) -> Any:
         return stream(
             ssetape_cassette,
             event_handler,
             interaction=interaction,
             speed=_speed(request) if speed is None else speed,
+            **options,
         )
 
     return make
@@ -161,7 +229,7 @@ class NetworkBlock:
                 return
             raise NetworkBlockedError(
                 f"ssetape: this test replays a cassette, so it may not connect to {host}:{address[1]}; "
-                "requests made through ssetape_client are answered from the cassette "
+                "requests made through the ssetape client fixtures are answered from the cassette "
                 "(record it again with --ssetape-record, or allow the host with "
                 "@pytest.mark.ssetape(..., allowed_hosts=[...]))"
             )
