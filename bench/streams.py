@@ -22,3 +22,57 @@ def big_stream(deltas: int, directory: Path) -> tuple[Path, Cassette, list[bytes
     )
     path = cassette.save(directory / f"text_{deltas}.yaml")
     return path, cassette, chunks
+
+
+def anthropic_stream(events: int, directory: Path) -> tuple[Path, Cassette, list[bytes]]:
+    """A cassette holding one Anthropic Messages stream of about ``events`` events: a thinking block, a
+    text block and tool calls (each with an input of up to 500 deltas, about 5 kB), their deltas in the
+    proportions 2 : 7 : 1, one network chunk per event."""
+    import json
+
+    def event(kind: str, **fields: object) -> bytes:
+        return f"event: {kind}\ndata: {json.dumps({'type': kind, **fields})}\n\n".encode()
+
+    usage = {"input_tokens": 812, "output_tokens": 1}
+    message = {"id": "msg_bench", "type": "message", "role": "assistant", "model": "claude-bench", "content": []}
+    chunks = [event("message_start", message={**message, "stop_reason": None, "stop_sequence": None, "usage": usage})]
+    deltas = max(events - 12, 10)
+    thinking, tool = deltas // 5, deltas // 10
+    words = ["stream ", "of ", "events ", "replayed ", "offline, ", "byte ", "for ", "byte. "]
+    blocks = [
+        ({"type": "thinking", "thinking": "", "signature": ""}, "thinking_delta", "thinking", thinking),
+        ({"type": "text", "text": ""}, "text_delta", "text", deltas - thinking - tool),
+        (
+            {"type": "tool_use", "id": "toolu_bench", "name": "lookup", "input": {}},
+            "input_json_delta",
+            "partial_json",
+            tool,
+        ),
+    ]
+    for index, (block, delta, field, count) in enumerate(blocks):
+        chunks.append(event("content_block_start", index=index, content_block=block))
+        if delta == "input_json_delta":
+            pieces = ['{"items": ['] + [f'"{words[n % 8].strip()}", ' for n in range(count - 2)] + ['"end"]}']
+        else:
+            pieces = [words[n % len(words)] for n in range(count)]
+        chunks.extend(event("content_block_delta", index=index, delta={"type": delta, field: p}) for p in pieces)
+        if delta == "thinking_delta":
+            chunks.append(
+                event("content_block_delta", index=index, delta={"type": "signature_delta", "signature": "c2ln"})
+            )
+        chunks.append(event("content_block_stop", index=index))
+    chunks.append(
+        event(
+            "message_delta", delta={"stop_reason": "tool_use", "stop_sequence": None}, usage={"output_tokens": deltas}
+        )
+    )
+    chunks.append(event("message_stop"))
+    times = [0.4 + 0.002 * n for n in range(len(chunks))]
+    cassette = cassette_from_sse(
+        b"".join(chunks),
+        uri="https://api.anthropic.com/v1/messages",
+        request_body='{"model":"claude-bench","max_tokens":64000,"messages":[],"stream":true}',
+        chunks=[(at, len(chunk)) for at, chunk in zip(times, chunks, strict=True)],
+    )
+    path = cassette.save(directory / f"anthropic_{events}.yaml")
+    return path, cassette, chunks

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .redact import REDACTED, SECRET_HEADERS
     from .scan import Finding, files_to_scan, find_secrets
     from .session import CassetteRecorder
-    from .sse import ServerSentEvent, SSEDecoder
+    from .sse import ServerSentEvent, SSEDecoder, loads_or_text
     from .transport import AsyncRecordingTransport, RecordingTransport, flavour_of
     from .writer import write_atomically
 
@@ -66,6 +66,7 @@ _EXPORTS = {
     "SECRET_HEADERS": ".redact",
     "SSEDecoder": ".sse",
     "ServerSentEvent": ".sse",
+    "loads_or_text": ".sse",
     "cassette_from_capture": ".imports",
     "cassette_from_har": ".har",
     "cassette_from_sse": ".imports",
@@ -101,6 +102,7 @@ __all__ = [
     "RecordingTransport",
     "SSEDecoder",
     "ServerSentEvent",
+    "loads_or_text",
     "UnrecoveredJournalError",
     "cassette_from_capture",
     "cassette_from_har",

@@ -8,13 +8,15 @@ Works on any SSE stream the OpenAI API sends: Assistants (``thread.*``), Chat Co
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ssetape.apis import as_dict, error_line, quote, recognise
-from ssetape.recorder import Interaction, SSEDecoder
+from ssetape.recorder import Interaction, SSEDecoder, loads_or_text
 
 from .clock import Clock
 
@@ -64,27 +66,29 @@ class StreamEvent:
 
 
 def _decode(interaction: Interaction) -> tuple[list[StreamEvent], bytes]:
+    """The body decoded in one piece (the decoder's events do not depend on the chunking), each event then
+    given the chunk holding the last byte of its terminating blank line."""
     chunks = interaction.chunks()
+    ends = list(itertools.accumulate(len(chunk.data) for chunk in chunks))
     decoder = SSEDecoder()
-    decoded = [event for chunk in chunks for event in decoder.feed(chunk.data)]
-    decoded += decoder.flush()
+    decoded = decoder.feed(b"".join(chunk.data for chunk in chunks)) + decoder.flush()
     out: list[StreamEvent] = []
     previous = interaction.response_at
     for index, sse in enumerate(decoded):
-        at = chunks[sse.chunk].at if sse.chunk < len(chunks) else previous
-        data = sse.parsed()
+        chunk = bisect.bisect_right(ends, sse.end - 1)
+        at = chunks[chunk].at if chunk < len(chunks) else previous
         out.append(
             StreamEvent(
-                index=index,
-                name=sse.event,
-                data=data,
-                raw=sse.data,
-                at=at,
-                gap=max(at - previous, 0.0),
-                start=sse.start,
-                end=sse.end,
-                chunk=sse.chunk,
-                id=sse.id,
+                index,
+                sse.event,
+                loads_or_text(sse.data),
+                sse.data,
+                at,
+                max(at - previous, 0.0),
+                sse.start,
+                sse.end,
+                chunk,
+                sse.id,
             )
         )
         previous = at

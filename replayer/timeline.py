@@ -31,7 +31,7 @@ from typing import Any, TypeAlias
 
 import httpx2
 
-from ssetape.apis import Stop, StreamCallback, StreamEmitted
+from ssetape.apis import Stop, StreamCallback
 from ssetape.recorder import Cassette, Interaction, load
 
 from .kinds import Kind, api_of
@@ -102,7 +102,8 @@ class Timeline:
                 if progress is not None:
                     progress(event.index, total)
             emitted = _feed(acc, event)
-            self._callbacks.append(self._rebuilt(event.index, emitted) if lazy else emitted)
+            # What the stream yields is rebuilt when asked for (see _replay): only its names are kept.
+            self._callbacks.append(tuple([callback.name for callback in emitted]) if lazy else emitted)
         self._final: AnyState = acc.checkpoint()
         # The working accumulator: the event it has handled last, itself, and what that event fired.
         self._cursor: tuple[int, Any, Any] = (-1, self._new(), None)
@@ -137,7 +138,13 @@ class Timeline:
     def callbacks(self, index: int) -> list[AnyCallback]:
         """What event ``index`` makes the SDK fire, in order: the handler's callbacks (Assistants), or the
         events the SDK's stream yields (Responses, Chat Completions)."""
-        return [*self._callbacks[self._index(index)]]
+        index = self._index(index)
+        if self._yields_events:
+            replay = self._replay
+            return [
+                StreamCallback(name, make=partial(replay, index, at)) for at, name in enumerate(self._callbacks[index])
+            ]
+        return [*self._callbacks[index]]
 
     def state(self, index: int) -> AnyState:
         """The SDK's accumulated state after event ``index``."""
@@ -160,15 +167,6 @@ class Timeline:
             fired = _feed(acc, event)
         self._cursor = (index, acc, fired)
         return acc
-
-    def _rebuilt(self, index: int, emitted: StreamEmitted) -> StreamEmitted:
-        """Stand-ins for what the stream yields at event ``index``, each built on first use."""
-        out = StreamEmitted(
-            StreamCallback(callback.name, make=partial(self._replay, index, position))
-            for position, callback in enumerate(emitted)
-        )
-        out.stop = emitted.stop
-        return out
 
     def _replay(self, index: int, position: int) -> Any:
         """Event ``position`` of those the stream yields at event ``index``, as it was then."""

@@ -15,3 +15,17 @@ def real_streams() -> Path:
     if not REAL_STREAMS.is_dir():
         pytest.skip(f"{REAL_STREAMS} is not here")
     return REAL_STREAMS
+
+
+def real_stream_names(*kinds: str) -> list[str]:
+    """The real streams whose API (``replayer.kind_of``) is one of ``kinds``; none when they are not here."""
+    if not REAL_STREAMS.is_dir():
+        return []
+    from ssetape.recorder import cassette_from_sse
+    from ssetape.replayer import kind_of
+
+    return [
+        path.name
+        for path in sorted(REAL_STREAMS.glob("*.sse"))
+        if kind_of(cassette_from_sse(path.read_bytes()).interactions[0]) in kinds
+    ]

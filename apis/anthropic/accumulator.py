@@ -94,7 +94,7 @@ class _View(NamedTuple):
 class MessageState:
     """What a ``MessageStream`` holds after one event. Each accessor builds a fresh message."""
 
-    __slots__ = ("_bufs", "_config", "_rare", "_start", "_stop", "blocks")
+    __slots__ = ("_bufs", "_config", "_rare", "_rares", "_start", "_stop", "blocks")
 
     def __init__(
         self,
@@ -103,16 +103,13 @@ class MessageState:
         blocks: tuple[_View, ...],
         bufs: dict[Any, list[bytes]],
         rare: list[Any],
+        rares: int,
         stop: Stop | None,
     ) -> None:
-        self._config, self._start, self.blocks, self._bufs, self._rare, self._stop = (
-            config,
-            start,
-            blocks,
-            bufs,
-            rare,
-            stop,
-        )
+        """``rare``: the accumulator's other events (only ever appended to), of which the first ``rares``
+        had come."""
+        self._config, self._start, self.blocks, self._bufs = config, start, blocks, bufs
+        self._rare, self._rares, self._stop = rare, rares, stop
 
     @property
     def current_message_snapshot(self) -> Any:
@@ -133,7 +130,7 @@ class MessageState:
                 content.input = from_json(self._input(view.input_mark), partial_mode=self._config.mode)
             if view.parsed is not _UNSET:
                 content.parsed_output = view.parsed
-        for event in self._rare:
+        for event in self._rare[: self._rares]:
             fold(event, snapshot)
         return snapshot
 
@@ -224,7 +221,8 @@ class MessageAccumulator:
 
     def checkpoint(self) -> MessageState:
         """A view of the state after the events handled so far: list lengths, no text copied."""
-        return MessageState(self._config, self._start, tuple(self._views), self._bufs, self._rare[:], self._stop)
+        rare = self._rare
+        return MessageState(self._config, self._start, tuple(self._views), self._bufs, rare, len(rare), self._stop)
 
     state = checkpoint
 
@@ -232,7 +230,7 @@ class MessageAccumulator:
     def restore(cls, state: MessageState) -> MessageAccumulator:
         config = state._config
         out = cls(config.flavour, config.headers, output_format=config.output_format, status=config.status)
-        out._start, out._stop, out._rare = state._start, state._stop, state._rare[:]
+        out._start, out._stop, out._rare = state._start, state._stop, state._rare[: state._rares]
         out._blocks = [view.block.copy(view) for view in state.blocks]
         out._views = [view._replace(block=block) for view, block in zip(state.blocks, out._blocks, strict=True)]
         counts: dict[Any, int] = {}
@@ -307,10 +305,11 @@ class MessageAccumulator:
             return False
         pieces = block.text if kind == "text_delta" else block.thinking
         pieces.append(piece)
-        view = self._views[position]
-        self._views[position] = (
-            view._replace(text=len(pieces)) if kind == "text_delta" else view._replace(thinking=len(pieces))
-        )
+        block, text, thinking, mark, parsed = self._views[position]
+        if kind == "text_delta":
+            self._views[position] = _View(block, len(pieces), thinking, mark, parsed)
+        else:
+            self._views[position] = _View(block, text, len(pieces), mark, parsed)
         return True
 
     def _take_input(self, position: int, key: Any, piece: str) -> None:

@@ -20,7 +20,7 @@ from anthropic.lib.streaming import _beta_messages, _messages
 from anthropic.types import RawMessageStreamEvent
 from anthropic.types.beta import BetaRawMessageStreamEvent
 
-__all__ = ["BETA", "MESSAGES", "Flavour", "flavour_of"]
+__all__ = ["BETA", "MESSAGES", "Flavour", "flavour_of", "headers_of", "status_error"]
 
 _REQUEST = httpx2.Request("POST", "http://ssetape.invalid/v1/messages")
 
@@ -72,9 +72,15 @@ BETA = Flavour(
 )
 
 
-def flavour_of(uri: str) -> Flavour:
-    """The helper that made a recorded request: ``client.beta.messages.stream`` posts ``?beta=true``."""
-    return BETA if "beta=true" in uri.partition("?")[2] else MESSAGES
+def flavour_of(uri: str, headers: Mapping[str, list[str]] | None = None) -> Flavour:
+    """The helper that made a recorded request: ``client.beta.messages.stream`` posted ``?beta=true`` in
+    SDKs before 2.x, and now says ``x-stainless-stream-helper: beta.messages``."""
+    if "beta=true" in uri.partition("?")[2]:
+        return BETA
+    for name, values in (headers or {}).items():
+        if name.lower() == "x-stainless-stream-helper" and any(value.startswith("beta.") for value in values):
+            return BETA
+    return MESSAGES
 
 
 def status_error(body: Any, message: str, status: int = 200) -> anthropic.APIStatusError:

@@ -44,7 +44,9 @@ def manager(client: Any, item: Any, event_handler: Any, *, asynchronous: bool, g
     model = body.get("model") if isinstance(body.get("model"), str) else "ssetape-replay"
     max_tokens = body.get("max_tokens") if isinstance(body.get("max_tokens"), int) else _MAX_TOKENS
     messages = body.get("messages") if isinstance(body.get("messages"), list) else []
-    messages_api = client.beta.messages if flavour_of(item.request.uri) is BETA else client.messages
+    messages_api = (
+        client.beta.messages if flavour_of(item.request.uri, item.request.headers) is BETA else client.messages
+    )
     extra = _beta_header(item)
     return messages_api.stream(model=model, max_tokens=max_tokens, messages=messages, **extra, **given)
 
@@ -58,7 +60,7 @@ def _beta_header(item: Any) -> dict[str, Any]:
 
 
 def accumulator(item: Any) -> tuple[Any, Any]:
-    flavour, headers = flavour_of(item.request.uri), headers_of(item.request.headers)
+    flavour, headers = flavour_of(item.request.uri, item.request.headers), headers_of(item.request.headers)
     status = item.response.status.code
     return (lambda: MessageAccumulator(flavour, headers, status=status)), MessageAccumulator.restore
 

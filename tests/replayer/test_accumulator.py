@@ -21,14 +21,11 @@ from openai._streaming import SSEDecoder  # noqa: E402
 
 from ssetape.apis.assistants.accumulator import AssistantAccumulator, Callback, State  # noqa: E402
 from tests import factories as f  # noqa: E402
+from tests.conftest import real_stream_names  # noqa: E402
 from tests.oracle import LoggingHandler, StrictLoggingHandler, log_entry, normalize, sdk_log  # noqa: E402
 
 REAL_STREAMS = _ROOT.parent / "shared" / "real-streams"
-ASSISTANT_STREAMS = sorted(
-    p
-    for p in (REAL_STREAMS.glob("*.sse") if REAL_STREAMS.is_dir() else [])
-    if not p.name.startswith(("chat_completions", "responses_api"))
-)
+ASSISTANT_STREAMS = [REAL_STREAMS / name for name in real_stream_names("assistants")]
 needs_real_streams = pytest.mark.skipif(not ASSISTANT_STREAMS, reason="real streams not available")
 
 
@@ -88,9 +85,7 @@ def acc_run(
     )
 
 
-def assert_parity(
-    chunks: list[bytes], *, raise_at_end: BaseException | None = None, strict: bool = True
-) -> AccRun:
+def assert_parity(chunks: list[bytes], *, raise_at_end: BaseException | None = None, strict: bool = True) -> AccRun:
     handler_cls = StrictLoggingHandler if strict else LoggingHandler
     sdk = sdk_log(chunks, handler_cls=handler_cls, raise_at_end=raise_at_end)
     ours = acc_run(chunks, strict=strict, raise_at_end=raise_at_end)
@@ -163,16 +158,12 @@ SCENARIOS: dict[str, list[f.Event]] = {
     ),
     "annotations_in_deltas": _msg_stream(
         f.message_delta("msg_1", f.text_delta(0, "See ", [])),
-        f.message_delta(
-            "msg_1", f.text_delta(0, "【4:0†a.pdf】", [f.file_citation(0, "【4:0†a.pdf】", 4, 15)])
-        ),
+        f.message_delta("msg_1", f.text_delta(0, "【4:0†a.pdf】", [f.file_citation(0, "【4:0†a.pdf】", 4, 15)])),
         # the same annotation index again: accumulate_delta merges it (strings concat, numbers add!)
         f.message_delta("msg_1", f.text_delta(0, " and ", [f.file_citation(0, "!", 1, 1)])),
         f.message_delta("msg_1", f.text_delta(0, "x", [f.file_path(1, "sandbox:/x", 20, 30)])),
         # a fresh block whose first delta has two entries for one index: inserted as is, not merged
-        f.message_delta(
-            "msg_1", f.text_delta(1, "q", [f.file_path(0, "p", 0, 1), f.file_path(0, "r", 1, 2)])
-        ),
+        f.message_delta("msg_1", f.text_delta(1, "q", [f.file_path(0, "p", 0, 1), f.file_path(0, "r", 1, 2)])),
         f.message_delta("msg_1", f.text_delta(1, "w", [f.file_path(0, "s", 5, 5)])),
         f.message_delta("msg_1", f.text_delta(0, None, [f.file_path(5, "far", 0, 0)])),  # past the end
         _completed_text("See 【4:0†a.pdf】 and x", "qw"),
@@ -187,13 +178,9 @@ SCENARIOS: dict[str, list[f.Event]] = {
         f.step_delta("step_t", f.function_delta(1, "call_b", "get_weather")),
         f.step_delta("step_t", f.function_delta(0, arguments='{"city":')),
         f.step_delta("step_t", f.function_delta(1, arguments='{"city":')),
-        f.step_delta(
-            "step_t", f.function_delta(0, arguments='"Paris"}'), f.function_delta(1, arguments='"Rome"}')
-        ),
+        f.step_delta("step_t", f.function_delta(0, arguments='"Paris"}'), f.function_delta(1, arguments='"Rome"}')),
         f.step_delta("step_t", f.function_delta(1, arguments="")),
-        f.requires_action(
-            ("call_a", "get_weather", '{"city":"Paris"}'), ("call_b", "get_weather", '{"city":"Rome"}')
-        ),
+        f.requires_action(("call_a", "get_weather", '{"city":"Paris"}'), ("call_b", "get_weather", '{"city":"Rome"}')),
         f.DONE,
     ],
     "tool_call_index_carries_across_steps": [
@@ -202,14 +189,10 @@ SCENARIOS: dict[str, list[f.Event]] = {
         f.step_delta("step_a", f.code_delta(0, "ci_1", "print(1)", [])),
         f.step_delta("step_a", f.code_delta(0, input="\nprint(2)")),
         f.step_delta("step_a", f.code_delta(0, outputs=[f.logs_output(0, "1\n")])),
-        f.step_delta(
-            "step_a", f.code_delta(0, outputs=[f.logs_output(0, "2\n"), f.image_output(1, "file_img")])
-        ),
+        f.step_delta("step_a", f.code_delta(0, outputs=[f.logs_output(0, "2\n"), f.image_output(1, "file_img")])),
         f.step_event("completed", "step_a", "tool_calls"),
         f.step_event("created", "step_b", "tool_calls"),
-        f.step_delta(
-            "step_b", f.code_delta(0, "ci_2", "x = 1", [])
-        ),  # index 0 again: no on_tool_call_created
+        f.step_delta("step_b", f.code_delta(0, "ci_2", "x = 1", [])),  # index 0 again: no on_tool_call_created
         f.step_event("completed", "step_b", "tool_calls"),
         f.step_event("created", "step_c"),
         f.message_event("created", "msg_1"),
@@ -240,9 +223,7 @@ SCENARIOS: dict[str, list[f.Event]] = {
     ),
     "message_incomplete_then_run_incomplete": _msg_stream(
         f.message_delta("msg_1", f.text_delta(0, "Cut sh", [])),
-        f.message_event(
-            "incomplete", content=[f.text_block("Cut sh")], incomplete_details={"reason": "max_tokens"}
-        ),
+        f.message_event("incomplete", content=[f.text_block("Cut sh")], incomplete_details={"reason": "max_tokens"}),
         f.step_event("completed"),
         f.run_event("incomplete", incomplete_details={"reason": "max_completion_tokens"}),
     ),
@@ -350,9 +331,7 @@ FAILING: dict[str, tuple[list[f.Event], str]] = {
             f.message_delta("msg_1", f.text_delta(0, "a", [])),
             f.message_delta("msg_1", f.text_delta(1, "b", [])),
             f.message_delta("msg_1", f.text_delta(0, "c", [f.file_path(0, "x", 0, 1)]), f.text_delta(1, "d")),
-            f.message_delta(
-                "msg_1", f.text_delta(1, "e"), {"index": 0, "type": "text", "text": {"annotations": [{}]}}
-            ),
+            f.message_delta("msg_1", f.text_delta(1, "e"), {"index": 0, "type": "text", "text": {"annotations": [{}]}}),
         ),
         "RuntimeError: Expected list delta entry to have an `index` key; {}",
     ),
@@ -573,9 +552,7 @@ _WORDS = ["The", " quick", " brown", " fox", " jumps", " over", " the", " lazy",
 
 def _long_text_events(n: int) -> list[f.Event]:
     events = [*f.run_prelude(), f.step_event("created"), f.message_event("created")]
-    events += [
-        f.message_delta("msg_1", f.text_delta(0, _WORDS[i % 10], [] if i == 0 else None)) for i in range(n)
-    ]
+    events += [f.message_delta("msg_1", f.text_delta(0, _WORDS[i % 10], [] if i == 0 else None)) for i in range(n)]
     return events
 
 

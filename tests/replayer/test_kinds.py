@@ -34,7 +34,8 @@ def kind(body: bytes, uri: str = "https://api.openai.com/v1/threads/runs") -> st
 @pytest.mark.parametrize("name", REAL)
 def test_real_streams_are_told_apart_by_their_events_under_the_import_placeholder_path(name: str) -> None:
     body = (REAL_STREAMS / name).read_bytes()
-    expected = "chat" if name.startswith("chat") else "responses" if name.startswith("responses") else "assistants"
+    prefixes = {"chat": "chat", "responses": "responses", "anthropic": "anthropic"}
+    expected = next((kind for prefix, kind in prefixes.items() if name.startswith(prefix)), "assistants")
     assert kind(body) == expected  # cassette_from_sse's default URI is an Assistants one
 
 
@@ -46,6 +47,12 @@ def test_real_streams_are_told_apart_by_their_events_under_the_import_placeholde
         ("https://api.openai.com/v1/responses", "responses"),
         ("https://api.openai.com/v1/responses/resp_1?stream=true&starting_after=3", "responses"),
         ("https://api.openai.com/v1/chat/completions", "chat"),
+        ("https://api.anthropic.com/v1/messages", "anthropic"),
+        ("https://api.anthropic.com/v1/messages?beta=true", "anthropic"),
+        (
+            "https://europe-west1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/claude:streamRawPredict",
+            "anthropic",
+        ),
         ("https://x.openai.azure.com/openai/deployments/gpt/chat/completions?api-version=2024-10-21", "chat"),
         ("http://127.0.0.1:8080/somewhere/else", "assistants"),
     ],

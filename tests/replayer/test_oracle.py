@@ -15,14 +15,11 @@ if str(_ROOT) not in sys.path:  # make ``tests.*`` importable however pytest was
 
 from openai import AssistantEventHandler  # noqa: E402
 
+from tests.conftest import real_stream_names  # noqa: E402
 from tests.oracle import CALLBACK_NAMES, LoggingHandler, normalize, sdk_log  # noqa: E402
 
 REAL_STREAMS = _ROOT.parent / "shared" / "real-streams"
-ASSISTANT_STREAMS = sorted(
-    p
-    for p in (REAL_STREAMS.glob("*.sse") if REAL_STREAMS.is_dir() else [])
-    if not p.name.startswith(("chat_completions", "responses_api"))
-)
+ASSISTANT_STREAMS = [REAL_STREAMS / name for name in real_stream_names("assistants")]
 
 
 def _chunks(data: bytes, size: int = 97) -> list[bytes]:

@@ -14,15 +14,13 @@ from openai import AsyncAssistantEventHandler
 from ssetape import replayer
 from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer import ReplayError
-from tests.conftest import FIXTURES, REAL_STREAMS
+from tests.conftest import FIXTURES, real_stream_names
 from tests.oracle import LoggingHandler, normalize, sdk_log
 from tests.oracle_kinds import fixture_streams
 
 # Assistants fixtures (Responses and Chat Completions ones: test_stream_responses.py, test_stream_chat.py).
 FIXTURE_PATHS = sorted({path for path, _ in fixture_streams("assistants")})
-ASSISTANTS_STREAMS = sorted(
-    p.name for p in REAL_STREAMS.glob("*.sse") if not p.name.startswith(("chat_completions", "responses_api"))
-)
+ASSISTANTS_STREAMS = real_stream_names("assistants")
 
 
 def replay_log(cassette: Cassette | Path, interaction: int | None = None) -> tuple[list[dict[str, Any]], str | None]:

@@ -14,15 +14,13 @@ from openai import AssistantEventHandler
 from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer.stream_events import events
 from ssetape.replayer.timeline import Timeline
-from tests.conftest import FIXTURES, REAL_STREAMS
+from tests.conftest import FIXTURES, real_stream_names
 from tests.oracle import normalize, sdk_log
 from tests.oracle_kinds import fixture_streams
 
 # Assistants fixtures (Responses and Chat Completions ones: test_timeline_kinds.py).
 FIXTURE_STREAMS = fixture_streams("assistants")
-ASSISTANTS_STREAMS = sorted(
-    p.name for p in REAL_STREAMS.glob("*.sse") if not p.name.startswith(("chat_completions", "responses_api"))
-)
+ASSISTANTS_STREAMS = real_stream_names("assistants")
 
 
 def handler_state(handler: Any) -> dict[str, Any]:

@@ -13,6 +13,8 @@ import pydantic
 import pytest
 
 from ssetape.apis.anthropic.accumulator import MessageState
+from ssetape.apis.anthropic.flavours import BETA as FLAVOURS_BETA
+from ssetape.apis.anthropic.flavours import flavour_of
 from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer import Timeline
 from tests.oracle import normalize
@@ -82,7 +84,8 @@ def test_the_real_streams(real_streams: Path, name: str, beta: bool) -> None:
 @pytest.mark.parametrize("where", fixture_streams("anthropic"), ids=lambda w: f"{w[0].stem}-{w[1]}")
 def test_the_fixtures(where: tuple[Path, int]) -> None:
     cassette = load(where[0])
-    beta = "beta=true" in cassette.interactions[where[1]].request.uri
+    request = cassette.interactions[where[1]].request
+    beta = flavour_of(request.uri, request.headers) is FLAVOURS_BETA
     assert_parity(cassette, "anthropic-beta" if beta else "anthropic", where[1])
 
 
