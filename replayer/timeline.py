@@ -20,9 +20,7 @@ What "what the SDK does" means depends on the kind of stream (``timeline.kind``,
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -35,7 +33,7 @@ from ssetape.apis import Stop, StreamCallback
 from ssetape.recorder import Cassette, Interaction, load
 
 from .kinds import Kind, api_of
-from .stream_events import StreamEvent, events
+from .stream_events import StreamEvent, events, gc_paused
 from .streaming import pick
 from .transport import _error_for
 
@@ -85,7 +83,7 @@ class Timeline:
         self._new, self._restore = api.sdk.accumulator(item)
         #: Whether the SDK's stream yields events, which are rebuilt on first use as they were at their moment.
         self._yields_events: bool = api.sdk.YIELDS_EVENTS
-        with _gc_paused():
+        with gc_paused():
             self._build(item, progress)
 
     def _build(self, item: Interaction, progress: Progress | None) -> None:
@@ -189,19 +187,6 @@ class Timeline:
         if not -size <= index < size:
             raise IndexError(f"event {index} is out of range: the stream has {size} events")
         return index % size
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Indexing allocates a few small objects per event and keeps them all: the cyclic collector would
-    rescan the growing heap again and again (half the build time on 50k events) and find nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def final_state(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None) -> AnyState:

@@ -389,14 +389,17 @@ class MessageAccumulator:
 
     def _emit(self, data: dict[str, Any], *names: str) -> StreamEmitted:
         """What a delta of the usual shape yields: its raw event, typed on first use, and a derived event."""
-        yielded = _Yielded(self.checkpoint(), data=data)
-        return StreamEmitted(StreamCallback(name, make=partial(yielded.event, at)) for at, name in enumerate(names))
+        return _callbacks(_Yielded(self.checkpoint(), data=data), names)
 
     def _emit_typed(self, state: MessageState | None, event: Any, names: Sequence[str]) -> StreamEmitted:
-        yielded = _Yielded(state, event=event)
-        return StreamEmitted(StreamCallback(name, make=partial(yielded.event, at)) for at, name in enumerate(names))
+        return _callbacks(_Yielded(state, event=event), names)
 
     def _halt(self, stop: Stop) -> StreamEmitted:
         out = StreamEmitted()
         self._stop = out.stop = stop
         return out
+
+
+def _callbacks(yielded: _Yielded, names: Sequence[str]) -> StreamEmitted:
+    make = yielded.event
+    return StreamEmitted([StreamCallback(name, make=partial(make, at)) for at, name in enumerate(names)])
