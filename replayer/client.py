@@ -51,15 +51,11 @@ def openai_client(cassette: Cassette | str | Path, speed: float = 0.0, **options
     return openai.OpenAI(http_client=httpx2.Client(transport=transport), **_client_options(loaded, options))
 
 
-def async_openai_client(
-    cassette: Cassette | str | Path, speed: float = 0.0, **options: Any
-) -> openai.AsyncOpenAI:
+def async_openai_client(cassette: Cassette | str | Path, speed: float = 0.0, **options: Any) -> openai.AsyncOpenAI:
     """The async twin of :func:`openai_client`."""
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
     transport = AsyncReplayTransport(loaded, speed)
-    return openai.AsyncOpenAI(
-        http_client=httpx2.AsyncClient(transport=transport), **_client_options(loaded, options)
-    )
+    return openai.AsyncOpenAI(http_client=httpx2.AsyncClient(transport=transport), **_client_options(loaded, options))
 
 
 def _anthropic_options(cassette: Cassette, options: dict[str, Any]) -> dict[str, Any]:
@@ -83,4 +79,6 @@ def async_anthropic_client(
     """The async twin of :func:`anthropic_client`."""
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
     transport = AsyncReplayTransport(loaded, speed)
-    return anthropic.AsyncAnthropic(http_client=httpx2.AsyncClient(transport=transport), **_anthropic_options(loaded, options))
+    return anthropic.AsyncAnthropic(
+        http_client=httpx2.AsyncClient(transport=transport), **_anthropic_options(loaded, options)
+    )

@@ -49,9 +49,7 @@ class _Cursor:
         return [i for i, used in zip(self.cassette.interactions, self._used, strict=True) if not used]
 
     def _closest(self, key: RequestKey) -> list[str]:
-        ranked = sorted(
-            range(len(self._keys)), key=lambda i: similarity(key, self._keys[i]), reverse=True
-        )[:3]
+        ranked = sorted(range(len(self._keys)), key=lambda i: similarity(key, self._keys[i]), reverse=True)[:3]
         return [f"#{i} {self._keys[i].describe()} ({differences(key, self._keys[i])})" for i in ranked]
 
     def _name(self) -> str:
