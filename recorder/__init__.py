@@ -102,7 +102,6 @@ __all__ = [
     "RecordingTransport",
     "SSEDecoder",
     "ServerSentEvent",
-    "loads_or_text",
     "UnrecoveredJournalError",
     "cassette_from_capture",
     "cassette_from_har",
@@ -114,5 +113,6 @@ __all__ = [
     "is_har",
     "load",
     "loads",
+    "loads_or_text",
     "write_atomically",
 ]

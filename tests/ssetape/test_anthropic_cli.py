@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from ssetape.cli import main
 from ssetape.recorder import cassette_from_sse
-from tests.replayer.test_timeline_anthropic import END, START, STOP0, STOP1, TEXT, TOOL, ev, sse, text, tool_input
+from tests.replayer.test_timeline_anthropic import START, STOP0, STOP1, TEXT, TOOL, ev, sse, text, tool_input
 
 ANSWER = ["Paris is", " sunny", " today."]
 REQUEST = json.dumps({"model": "claude-x", "max_tokens": 100, "messages": [{"role": "user", "content": "Paris?"}]})
