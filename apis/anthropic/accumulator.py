@@ -176,7 +176,8 @@ class _Yielded:
     __slots__ = ("_data", "_event", "_events", "_state")
 
     def __init__(self, state: MessageState | None, event: Any = None, data: Any = None) -> None:
-        self._state, self._event, self._data, self._events = state, event, data, None
+        self._state, self._event, self._data = state, event, data
+        self._events: list[Any] | None = None
 
     def event(self, position: int) -> Any:
         if self._events is None:
@@ -280,8 +281,8 @@ class MessageAccumulator:
         index, delta = data.get("index"), data.get("delta")
         if type(index) is not int or type(delta) is not dict:
             return None
-        kind = delta.get("type")
-        grows = _HOT.get(kind)  # type: ignore[arg-type]
+        kind: str = delta.get("type")  # type: ignore[assignment]
+        grows = _HOT.get(kind)
         if grows is None or type(delta.get(grows[0])) is not str:
             return None
         if not -len(self._blocks) <= index < len(self._blocks):

@@ -76,7 +76,9 @@ def order(found: list[StreamEvent], complete: bool) -> Iterator[Problem]:
                 open_blocks.discard(index)
                 stopped.add(index)
         elif name == "message_delta" and open_blocks and _stop_reason(data) != "max_tokens":
-            yield Problem("order", f"message_delta while block {min(open_blocks)} is open", event=event.index)
+            yield Problem(
+                "order", f"message_delta while block {sorted(map(str, open_blocks))[0]} is open", event=event.index
+            )
         elif name in ("message_stop", "error"):
             ended = event
     if ended is None and complete:
