@@ -38,7 +38,6 @@ __all__ = [
     "is_chat_chunk",
     "mangled",
     "read",
-    "recorded_model",
     "replay_client",
     "tools_option",
 ]
@@ -170,9 +169,3 @@ def tools_option(body: dict[str, Any], tools: Any) -> Any:
         return tools
     recorded = body.get("tools")
     return list(recorded) if isinstance(recorded, list) else openai.omit
-
-
-def recorded_model(body: dict[str, Any]) -> str:
-    """The recorded request's model (the helpers require one), or a placeholder."""
-    model = body.get("model")
-    return model if isinstance(model, str) else "ssetape-replay"

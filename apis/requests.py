@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["recorded_body"]
+__all__ = ["recorded_body", "recorded_model"]
 
 
 def recorded_body(item: Any) -> dict[str, Any]:
@@ -15,3 +15,9 @@ def recorded_body(item: Any) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def recorded_model(body: dict[str, Any]) -> str:
+    """The recorded request's model (the helpers require one), or a placeholder."""
+    model = body.get("model")
+    return model if isinstance(model, str) else "ssetape-replay"

@@ -39,6 +39,7 @@ __all__ = [
     "event_chunks",
     "event_entry",
     "fixture_streams",
+    "oracle_kind",
     "read_stream",
     "recorded_oracle",
     "replayed",
@@ -91,6 +92,16 @@ def read_stream(
     if reraise and failure is not None:
         raise failure
     return run
+
+
+def oracle_kind(interaction: Interaction) -> str:
+    """Which SDK helper reads the recording: its ``kind_of``, ``"anthropic-beta"`` for one the beta
+    helper made (by ``ssetape.apis.anthropic.flavours.flavour_of``, as the replay decides)."""
+    from ssetape.apis.anthropic.flavours import BETA, flavour_of
+
+    kind = kind_of(interaction)
+    request = interaction.request
+    return "anthropic-beta" if kind == "anthropic" and flavour_of(request.uri, request.headers) is BETA else kind
 
 
 def event_chunks(body: bytes) -> list[bytes]:

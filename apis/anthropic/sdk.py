@@ -11,7 +11,7 @@ import anthropic
 import httpx2
 
 from ..answer import Said, ToolCall
-from ..requests import recorded_body
+from ..requests import recorded_body, recorded_model
 from ..transcripts import print_stream
 from .accumulator import MessageAccumulator, MessageState
 from .events import TOOL_BLOCKS
@@ -41,7 +41,7 @@ def client(transport: Any, *, asynchronous: bool) -> Any:
 def manager(client: Any, item: Any, event_handler: Any, *, asynchronous: bool, given: dict[str, Any]) -> Any:
     """``client.messages.stream(...)`` with the recorded request's model, max_tokens and messages."""
     body = recorded_body(item)
-    model = body.get("model") if isinstance(body.get("model"), str) else "ssetape-replay"
+    model = recorded_model(body)
     max_tokens = body.get("max_tokens") if isinstance(body.get("max_tokens"), int) else _MAX_TOKENS
     messages = body.get("messages") if isinstance(body.get("messages"), list) else []
     messages_api = (

@@ -75,9 +75,7 @@ class Callback:
 
     __slots__ = ("_args", "_make", "_payload", "name", "state")
 
-    def __init__(
-        self, name: str, make: Callable[..., tuple[Any, ...]], payload: tuple[Any, ...], state: View
-    ):
+    def __init__(self, name: str, make: Callable[..., tuple[Any, ...]], payload: tuple[Any, ...], state: View):
         self.name = name
         self._make = make
         self._payload = payload
@@ -205,9 +203,7 @@ class AssistantAccumulator(Accessors):
         if exception is None and self._stop is not None:
             exception = self._stop.exception
         if self._stop is None:
-            self._stop = (
-                Stop("exception", exception) if isinstance(exception, Exception) else Stop("done", None)
-            )
+            self._stop = Stop("exception", exception) if isinstance(exception, Exception) else Stop("done", None)
         out: list[Callback] = []
         if isinstance(exception, Exception):
             if isinstance(exception, (*timeout_exceptions(), asyncio.TimeoutError)):
@@ -365,11 +361,7 @@ class AssistantAccumulator(Accessors):
         if step_delta is None:
             raise AttributeError("'NoneType' object has no attribute 'step_details'")
         details = step_delta.get("step_details")
-        if (
-            details is not None
-            and details.get("type") == "tool_calls"
-            and details.get("tool_calls") is not None
-        ):
+        if details is not None and details.get("type") == "tool_calls" and details.get("tool_calls") is not None:
             snap_details = snap.value.get("step_details") or {}
             if snap_details.get("type") != "tool_calls":
                 raise AssertionError

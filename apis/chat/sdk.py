@@ -7,10 +7,10 @@ from typing import Any, TextIO
 
 from openai import Omit, omit
 
-from .._openai import recorded_model, tools_option
 from .._openai import replay_client as client
+from .._openai import tools_option
 from ..answer import Said, ToolCall
-from ..requests import recorded_body
+from ..requests import recorded_body, recorded_model
 from ..transcripts import print_stream
 from .state import ChatAccumulator, ChatState
 from .transcript import ChatLines

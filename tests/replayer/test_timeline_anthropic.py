@@ -13,12 +13,11 @@ import pydantic
 import pytest
 
 from ssetape.apis.anthropic.accumulator import MessageState
-from ssetape.apis.anthropic.flavours import BETA as FLAVOURS_BETA
-from ssetape.apis.anthropic.flavours import flavour_of
 from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer import Timeline
 from tests.oracle import normalize
-from tests.oracle_kinds import SDKStreamRun, event_chunks, fixture_streams, sdk_stream
+from tests.oracle_kinds import SDKStreamRun, event_chunks, fixture_streams, oracle_kind, sdk_stream
+from tests.replayer.test_timeline_kinds import sse
 
 REAL = [
     "anthropic_plain_text.sse",
@@ -84,17 +83,7 @@ def test_the_real_streams(real_streams: Path, name: str, beta: bool) -> None:
 @pytest.mark.parametrize("where", fixture_streams("anthropic"), ids=lambda w: f"{w[0].stem}-{w[1]}")
 def test_the_fixtures(where: tuple[Path, int]) -> None:
     cassette = load(where[0])
-    request = cassette.interactions[where[1]].request
-    beta = flavour_of(request.uri, request.headers) is FLAVOURS_BETA
-    assert_parity(cassette, "anthropic-beta" if beta else "anthropic", where[1])
-
-
-def sse(*events: tuple[str | None, Any]) -> bytes:
-    out = b""
-    for name, data in events:
-        text = data if isinstance(data, str) else json.dumps(data)
-        out += (f"event: {name}\n" if name else "").encode() + f"data: {text}\n\n".encode()
-    return out
+    assert_parity(cassette, oracle_kind(cassette.interactions[where[1]]), where[1])
 
 
 def ev(kind: str, **fields: Any) -> tuple[str, dict[str, Any]]:
