@@ -47,7 +47,7 @@ class TapeApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen([*TimelineScreen.BINDINGS, *self.BINDINGS]))
+            self.push_screen(HelpScreen(TimelineScreen.BINDINGS))  # q among them
 
 
 def check(cassette: Cassette, interaction: int | None = None) -> int:
