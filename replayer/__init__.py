@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from .server import ReplayApp, ReplayServer, ServedRequest
     from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
     from .stream_stats import Stats, stats
+    from .stream_timing import Stall, Timing, timing
     from .streaming import astream, pick, stream, streams
     from .timeline import Moment, Timeline
-    from .stream_timing import Stall, Timing, timing
     from .transcript import transcribe
     from .transport import AsyncReplayTransport, ReplayTransport
     from .validation import RULES, Problem, clip, validate
