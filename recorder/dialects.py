@@ -44,7 +44,7 @@ def read_other(raw: bytes, path: Path | None) -> Cassette | None:
     if is_sse_dump(path, raw):
         if b"data:" not in raw:
             raise CassetteDecodeError(path, "holds no Server-Sent Events: expected `event:` and `data:` lines")
-        return cassette_from_capture(raw)
+        return cassette_from_capture(raw, source=path)
     return None
 
 
