@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .cassette import Body, Cassette, Headers, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from .errors import CassetteDecodeError
-from .redact import redact_headers
+from .redact import redact_headers, redact_interaction
 from .sse import decode
 
 DEFAULT_URI = "https://api.openai.com/v1/threads/runs"
@@ -94,7 +94,7 @@ def cassette_from_capture(
     response_at = 0.0
     if chunks is not None:
         chunks, response_at = _drop_head(chunks, start)
-    return cassette_from_sse(
+    cassette = cassette_from_sse(
         body,
         method=method,
         uri=uri,
@@ -105,6 +105,8 @@ def cassette_from_capture(
         headers=headers,
         response_at=response_at,
     )
+    cassette.interactions = [redact_interaction(interaction) for interaction in cassette.interactions]
+    return cassette
 
 
 def _split_head(data: bytes) -> tuple[int, str | None, Headers | None, int]:
