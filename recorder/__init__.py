@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         UnrecoveredJournalError,
     )
     from .har import cassette_from_har, cassette_to_har, is_har
-    from .imports import DEFAULT_URI, cassette_from_capture, cassette_from_sse
+    from .imports import DEFAULT_URI, cassette_from_capture, cassette_from_sse, is_placeholder
     from .reader import load, loads
     from .scan import Finding, files_to_scan, find_secrets
     from .session import CassetteRecorder
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "write_atomically": ".writer",
     "is_har": ".har",
+    "is_placeholder": ".imports",
     "flavour_of": ".transport",
     "files_to_scan": ".scan",
     "DEFAULT_URI": ".imports",
@@ -113,6 +114,7 @@ __all__ = [
     "find_secrets",
     "flavour_of",
     "is_har",
+    "is_placeholder",
     "load",
     "loads",
     "loads_or_text",

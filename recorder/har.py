@@ -240,7 +240,7 @@ def _entry(item: Interaction) -> dict[str, Any]:
                 "eventId": event.id or "",
                 "data": event.data,
             }
-            for event in decode_sse(response.body_bytes)
+            for event in decode_sse(response.decoded_body)
         ]
     return entry
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .server import ReplayApp, ReplayServer, ServedRequest
     from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
     from .stream_stats import Stats, stats
+    from .stream_timing import Stall, Timing, timing
     from .streaming import astream, pick, stream, streams
     from .timeline import Moment, Timeline
     from .transcript import transcribe
@@ -60,6 +61,9 @@ _EXPORTS = {
     "StreamCallback": "ssetape.apis.emitted",
     "StreamEvent": ".stream_events",
     "Timeline": ".timeline",
+    "Timing": ".stream_timing",
+    "Stall": ".stream_timing",
+    "timing": ".stream_timing",
     "ToolCall": ".answers",
     "UnmatchedRequestError": ".errors",
     "answer": ".answers",
@@ -111,10 +115,12 @@ __all__ = [
     "ResponsesState",
     "ServedRequest",
     "ServerError",
+    "Stall",
     "Stats",
     "StreamCallback",
     "StreamEvent",
     "Timeline",
+    "Timing",
     "ToolCall",
     "UnmatchedRequestError",
     "answer",
@@ -136,6 +142,7 @@ __all__ = [
     "streams",
     "summarize",
     "text_of",
+    "timing",
     "transcribe",
     "unterminated",
     "validate",
