@@ -7,13 +7,24 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .cassette import Body, Cassette, Headers, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from .errors import CassetteDecodeError
-from .redact import redact_headers
+from .redact import redact_headers, redact_interaction
 from .sse import decode
 
-DEFAULT_URI = "https://api.openai.com/v1/threads/runs"
+#: Where a dump imported without its URL is filed. Its host is reserved (``.invalid``, RFC 6761), so the URL
+#: says the request was never recorded and its path decides nothing (see :func:`is_placeholder`); replay
+#: ignores hosts, so the path still answers the SDK's ``create_and_run_stream``.
+DEFAULT_URI = "https://unrecorded.invalid/v1/threads/runs"
+
+
+def is_placeholder(uri: str) -> bool:
+    """Whether ``uri`` was made up for a dump imported without its URL (its path then says nothing)."""
+    host = urlsplit(uri).hostname or ""
+    return host == "invalid" or host.endswith(".invalid")
+
 _STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)? (\d{3})(?: ([^\r\n]*))?\r?\n")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 
@@ -94,7 +105,7 @@ def cassette_from_capture(
     response_at = 0.0
     if chunks is not None:
         chunks, response_at = _drop_head(chunks, start)
-    return cassette_from_sse(
+    cassette = cassette_from_sse(
         body,
         method=method,
         uri=uri,
@@ -105,6 +116,8 @@ def cassette_from_capture(
         headers=headers,
         response_at=response_at,
     )
+    cassette.interactions = [redact_interaction(interaction) for interaction in cassette.interactions]
+    return cassette
 
 
 def _split_head(data: bytes) -> tuple[int, str | None, Headers | None, int]:

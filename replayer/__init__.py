@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from .answers import Answer, ToolCall, answer
     from .catalogue import StreamInfo, cassette_files, streams_of
-    from .client import anthropic_client, async_anthropic_client, async_openai_client, openai_client
+    from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
     from .exporting import FORMATS, export
@@ -82,6 +82,7 @@ _EXPORTS = {
     "kind_of": ".kinds",
     "list_interactions": ".listing",
     "openai_client": ".client",
+    "gemini_client": ".client",
     "stats": ".stream_stats",
     "stream": ".streaming",
     "streams": ".streaming",
@@ -139,6 +140,7 @@ __all__ = [
     "events",
     "export",
     "follow",
+    "gemini_client",
     "kind_of",
     "list_interactions",
     "openai_client",

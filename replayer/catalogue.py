@@ -22,7 +22,7 @@ from .stream_events import events
 __all__ = ["CASSETTE_SUFFIXES", "StreamInfo", "cassette_files", "streams_of"]
 
 #: The files a directory is searched for.
-CASSETTE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".sse"})
+CASSETTE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".har", ".sse"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ from .errors import reports_errors
 def tui(paths: tuple[Path, ...], interaction: int | None, pick: bool) -> None:
     """Step through a recorded stream, seeing at each event what an event handler sees.
 
-    CASSETTE is an ssetape or plain vcrpy cassette, or a raw .sse dump. A directory, or several
-    files, opens a picker of their cassettes and streams (Enter opens one, Escape comes back).
+    CASSETTE is any cassette ssetape reads: its own, vcrpy, Ruby VCR, HAR, or a raw .sse dump. A
+    directory, or several files, opens a picker of their cassettes and streams (Enter opens one,
+    Escape comes back).
 
     \b
     Examples:
