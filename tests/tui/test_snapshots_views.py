@@ -7,7 +7,9 @@ look at each image before committing.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -57,21 +59,41 @@ def picker(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     return run_before
 
 
-def fixtures_picker() -> TapeApp:
-    """The picker on the bundled fixtures (every API, complete and cut streams, a file with none)."""
-    return TapeApp(screen=lambda: PickerScreen([FIXTURES]))
+#: Fixtures of every API, complete and cut, one holding two streams and one holding none.
+PICKED = [
+    "anthropic_cut.yaml",
+    "anthropic_tool_use.yaml",
+    "chat_json.yaml",
+    "chat_text.yaml",
+    "chat_tool_call.yaml",
+    "code_interpreter.yaml",
+    "connection_cut.yaml",
+    "function_calling.yaml",
+    "polling.yaml",
+    "responses_function.yaml",
+    "responses_reasoning.yaml",
+    "responses_text.yaml",
+    "text.yaml",
+]
+
+
+def fixtures_picker(directory: Path) -> TapeApp:
+    """The picker on a directory holding ``PICKED`` (fixtures added later do not change the picture)."""
+    for name in PICKED:
+        shutil.copy(FIXTURES / name, directory / name)
+    return TapeApp(screen=lambda: PickerScreen([directory]))
 
 
 class TestPickerScreen:
-    def test_fixtures_small(self, snap_compare: Callable[..., bool]) -> None:
+    def test_fixtures_small(self, snap_compare: Callable[..., bool], tmp_path: Path) -> None:
         """80x24: the first fixtures, one row per stream (API, model, events, duration, state), the status
         line counting streams and files, the footer's keys."""
-        assert snap_compare(fixtures_picker(), terminal_size=SMALL, run_before=picker())
+        assert snap_compare(fixtures_picker(tmp_path), terminal_size=SMALL, run_before=picker())
 
-    def test_search_sorted_large(self, snap_compare: Callable[..., bool]) -> None:
+    def test_search_sorted_large(self, snap_compare: Callable[..., bool], tmp_path: Path) -> None:
         """160x45: /chat typed (the search line open at the bottom), sorted by events, longest first."""
         keys = ("o", "o", "o", "O", "slash", *"chat")
-        assert snap_compare(fixtures_picker(), terminal_size=LARGE, run_before=picker(*keys))
+        assert snap_compare(fixtures_picker(tmp_path), terminal_size=LARGE, run_before=picker(*keys))
 
 
 class TestStreamsScreen:
