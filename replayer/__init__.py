@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ssetape.apis.chat.state import ChatState
+    from ssetape.apis.chat.accumulator import ChatState
     from ssetape.apis.emitted import StreamCallback
-    from ssetape.apis.responses.state import ResponsesState
+    from ssetape.apis.responses.accumulator import ResponsesState
 
     from .answers import Answer, ToolCall, answer
     from .client import anthropic_client, async_anthropic_client, async_openai_client, openai_client
@@ -38,7 +38,7 @@ _EXPORTS = {
     "Answer": ".answers",
     "AsyncReplayTransport": ".transport",
     "CassetteDiff": ".diffing",
-    "ChatState": "ssetape.apis.chat.state",
+    "ChatState": "ssetape.apis.chat.accumulator",
     "EventChange": ".diffing",
     "Fault": ".faults",
     "FieldChange": ".diffing",
@@ -52,7 +52,7 @@ _EXPORTS = {
     "ReplayError": ".errors",
     "ReplayServer": ".server",
     "ReplayTransport": ".transport",
-    "ResponsesState": "ssetape.apis.responses.state",
+    "ResponsesState": "ssetape.apis.responses.accumulator",
     "ServedRequest": ".server",
     "ServerError": ".errors",
     "NetworkBlockedError": ".errors",
