@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ssetape.apis.chat.state import ChatState
+    from ssetape.apis.chat.accumulator import ChatState
     from ssetape.apis.emitted import StreamCallback
-    from ssetape.apis.responses.state import ResponsesState
+    from ssetape.apis.responses.accumulator import ResponsesState
 
     from .answers import Answer, ToolCall, answer
     from .catalogue import StreamInfo, cassette_files, streams_of
@@ -43,7 +43,7 @@ _EXPORTS = {
     "Answer": ".answers",
     "AsyncReplayTransport": ".transport",
     "CassetteDiff": ".diffing",
-    "ChatState": "ssetape.apis.chat.state",
+    "ChatState": "ssetape.apis.chat.accumulator",
     "EventChange": ".diffing",
     "Fault": ".faults",
     "FieldChange": ".diffing",
@@ -57,7 +57,7 @@ _EXPORTS = {
     "ReplayError": ".errors",
     "ReplayServer": ".server",
     "ReplayTransport": ".transport",
-    "ResponsesState": "ssetape.apis.responses.state",
+    "ResponsesState": "ssetape.apis.responses.accumulator",
     "ServedRequest": ".server",
     "ServerError": ".errors",
     "NetworkBlockedError": ".errors",
