@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PrivateAttr, WrapValidator, model_validator
 
 from .chunks import Chunks, validate_chunks
+from .encodings import decode as decode_encoding
 from .sse import decode as decode_sse
 
 #: vcrpy's cassette format version (the top-level ``version`` key).
@@ -89,7 +90,13 @@ class RecordedResponse(BaseModel):
 
     @property
     def body_bytes(self) -> bytes:
+        """The body as sent, still in its ``content-encoding``."""
         return _to_bytes(self.body.string)
+
+    @property
+    def decoded_body(self) -> bytes:
+        """The body with its ``content-encoding`` removed: what a client reads."""
+        return b"".join(decode_encoding(self.header("content-encoding"), [self.body_bytes]))
 
     @model_validator(mode="after")
     def _chunks_cover_body(self) -> RecordedResponse:
@@ -128,7 +135,7 @@ class Interaction(BaseModel):
         return self.response.ssetape.response_at if self.response.ssetape else 0.0
 
     def chunks(self) -> list[Chunk]:
-        """The body as it arrived on the network.
+        """The body as it arrived on the network (still in its ``content-encoding``).
 
         A cassette recorded elsewhere (plain vcrpy) has no timing: each SSE event then counts
         as one chunk arriving with no delay, and any other body as a single chunk.
@@ -141,6 +148,24 @@ class Interaction(BaseModel):
                 chunks.append(Chunk(at, body[pos : pos + size]))
                 pos += size
             return chunks
+        if self.response.header("content-encoding") and body:
+            return [Chunk(0.0, body)]
+        return self._untimed(body)
+
+    def decoded_chunks(self) -> list[Chunk]:
+        """:meth:`chunks` with the ``content-encoding`` removed, as a client reads them: one per network
+        chunk when the timing is recorded (each holding what that chunk let the decoder produce)."""
+        encoding = self.response.header("content-encoding")
+        if not encoding:
+            return self.chunks()
+        recording = self.response.ssetape
+        if recording is not None and recording.chunks:
+            raw = self.chunks()
+            decoded = decode_encoding(encoding, [chunk.data for chunk in raw])
+            return [Chunk(chunk.at, data) for chunk, data in zip(raw, decoded, strict=True)]
+        return self._untimed(self.response.decoded_body)
+
+    def _untimed(self, body: bytes) -> list[Chunk]:
         if not body:
             return []
         if not self.streamed:

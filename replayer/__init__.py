@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ssetape.apis.chat.state import ChatState
+    from ssetape.apis.chat.accumulator import ChatState
     from ssetape.apis.emitted import StreamCallback
-    from ssetape.apis.responses.state import ResponsesState
+    from ssetape.apis.responses.accumulator import ResponsesState
 
     from .answers import Answer, ToolCall, answer
-    from .client import anthropic_client, async_anthropic_client, async_openai_client, openai_client
+    from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
     from .exporting import FORMATS, export
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .server import ReplayApp, ReplayServer, ServedRequest
     from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
     from .stream_stats import Stats, stats
+    from .stream_timing import Stall, Timing, timing
     from .streaming import astream, pick, stream, streams
     from .timeline import Moment, Timeline
     from .transcript import transcribe
@@ -38,7 +39,7 @@ _EXPORTS = {
     "Answer": ".answers",
     "AsyncReplayTransport": ".transport",
     "CassetteDiff": ".diffing",
-    "ChatState": "ssetape.apis.chat.state",
+    "ChatState": "ssetape.apis.chat.accumulator",
     "EventChange": ".diffing",
     "Fault": ".faults",
     "FieldChange": ".diffing",
@@ -52,7 +53,7 @@ _EXPORTS = {
     "ReplayError": ".errors",
     "ReplayServer": ".server",
     "ReplayTransport": ".transport",
-    "ResponsesState": "ssetape.apis.responses.state",
+    "ResponsesState": "ssetape.apis.responses.accumulator",
     "ServedRequest": ".server",
     "ServerError": ".errors",
     "NetworkBlockedError": ".errors",
@@ -60,6 +61,9 @@ _EXPORTS = {
     "StreamCallback": "ssetape.apis.emitted",
     "StreamEvent": ".stream_events",
     "Timeline": ".timeline",
+    "Timing": ".stream_timing",
+    "Stall": ".stream_timing",
+    "timing": ".stream_timing",
     "ToolCall": ".answers",
     "UnmatchedRequestError": ".errors",
     "answer": ".answers",
@@ -74,6 +78,7 @@ _EXPORTS = {
     "kind_of": ".kinds",
     "list_interactions": ".listing",
     "openai_client": ".client",
+    "gemini_client": ".client",
     "stats": ".stream_stats",
     "stream": ".streaming",
     "streams": ".streaming",
@@ -111,10 +116,12 @@ __all__ = [
     "ResponsesState",
     "ServedRequest",
     "ServerError",
+    "Stall",
     "Stats",
     "StreamCallback",
     "StreamEvent",
     "Timeline",
+    "Timing",
     "ToolCall",
     "UnmatchedRequestError",
     "answer",
@@ -127,6 +134,7 @@ __all__ = [
     "events",
     "export",
     "follow",
+    "gemini_client",
     "kind_of",
     "list_interactions",
     "openai_client",
@@ -136,6 +144,7 @@ __all__ = [
     "streams",
     "summarize",
     "text_of",
+    "timing",
     "transcribe",
     "unterminated",
     "validate",

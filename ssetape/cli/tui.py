@@ -17,7 +17,7 @@ from .errors import reports_errors
 def tui(cassette: Path, interaction: int | None) -> None:
     """Step through a recorded stream, seeing at each event what an event handler sees.
 
-    CASSETTE is an ssetape or plain vcrpy cassette, or a raw .sse dump.
+    CASSETTE is any cassette ssetape reads: its own, vcrpy, Ruby VCR, HAR, or a raw .sse dump.
 
     \b
     Example:

@@ -12,6 +12,7 @@ from .raw_pane import RawPane
 from .run_pane import RunPane
 from .step_pane import StepPane
 from .tape_header import TapeHeader
+from .time_axis import TimeAxis
 
 __all__ = [
     "CallbacksPane",
@@ -26,4 +27,5 @@ __all__ = [
     "RunPane",
     "StepPane",
     "TapeHeader",
+    "TimeAxis",
 ]
