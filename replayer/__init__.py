@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ssetape.apis.responses.accumulator import ResponsesState
 
     from .answers import Answer, ToolCall, answer
+    from .catalogue import StreamInfo, cassette_files, streams_of
     from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from .validation import RULES, Problem, clip, validate
 
 _EXPORTS = {
+    "StreamInfo": ".catalogue",
+    "cassette_files": ".catalogue",
+    "streams_of": ".catalogue",
     "clip": ".validation",
     "RULES": ".validation",
     "FORMATS": ".exporting",
@@ -120,6 +124,7 @@ __all__ = [
     "Stats",
     "StreamCallback",
     "StreamEvent",
+    "StreamInfo",
     "Timeline",
     "Timing",
     "ToolCall",
@@ -129,6 +134,7 @@ __all__ = [
     "astream",
     "async_anthropic_client",
     "async_openai_client",
+    "cassette_files",
     "clip",
     "diff",
     "events",
@@ -142,6 +148,7 @@ __all__ = [
     "stats",
     "stream",
     "streams",
+    "streams_of",
     "summarize",
     "text_of",
     "timing",
