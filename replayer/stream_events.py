@@ -70,7 +70,7 @@ class StreamEvent:
 def _decode(interaction: Interaction) -> tuple[list[StreamEvent], bytes]:
     """The body decoded in one piece (the decoder's events do not depend on the chunking), each event then
     given the chunk holding the last byte of its terminating blank line."""
-    chunks = interaction.chunks()
+    chunks = interaction.decoded_chunks()
     ends = list(itertools.accumulate(len(chunk.data) for chunk in chunks))
     decoder = SSEDecoder()
     decoded = decoder.feed(b"".join(chunk.data for chunk in chunks)) + decoder.flush()
