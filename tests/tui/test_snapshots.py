@@ -7,7 +7,6 @@ look at the report before committing.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-
 from pathlib import Path
 
 from textual.pilot import Pilot
