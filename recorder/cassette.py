@@ -8,6 +8,7 @@ The body itself is stored once, in vcrpy's ``body.string``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,9 +21,10 @@ from .sse import decode as decode_sse
 
 #: vcrpy's cassette format version (the top-level ``version`` key).
 VCR_FORMAT_VERSION = 1
-#: The version of ssetape's extension (``response.ssetape.format``). 2 writes ``chunks`` as text;
-#: format 1 (a YAML list of pairs) still reads.
-FORMAT_VERSION = 2
+#: The version of ssetape's extension (``response.ssetape.format``). 3 ends the cassette with a trailer
+#: naming its interaction count (:mod:`.integrity`); 2 writes ``chunks`` as text; format 1 (a YAML list
+#: of pairs) still reads.
+FORMAT_VERSION = 3
 EXTENSION_KEY = "ssetape"
 
 Headers = dict[str, list[str]]
@@ -61,10 +63,33 @@ class Recording(BaseModel):
     #: ``"base64"`` when a JSON cassette holds a body that is not UTF-8 text.
     body_encoding: Literal["base64"] | None = None
 
+    @field_validator("format")
+    @classmethod
+    def _upgraded(cls, value: int) -> int:
+        # Read, a recording is in this format (the reader checked the file's: not newer, and whole).
+        return FORMAT_VERSION
+
     @field_validator("chunks", mode="before")
     @classmethod
     def _chunks_from_text(cls, value: Any) -> Any:
         return decode_chunks(value) if isinstance(value, str) else value
+
+    @field_validator("chunks")
+    @classmethod
+    def _chunks_are_times_and_sizes(cls, value: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        for number, (at, size) in enumerate(value):
+            if not math.isfinite(at) or at < 0:
+                raise ValueError(f"chunk {number} arrives at {at!r} seconds: expected a finite time of 0 or more")
+            if size < 0:
+                raise ValueError(f"chunk {number} has {size} bytes: expected 0 or more")
+        return value
+
+    @field_validator("response_at")
+    @classmethod
+    def _response_at_is_a_time(cls, value: float) -> float:
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"the response arrives at {value!r} seconds: expected a finite time of 0 or more")
+        return value
 
 
 #: Pairs per line when chunks are written as text.
