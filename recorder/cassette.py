@@ -9,21 +9,32 @@ The body itself is stored once, in vcrpy's ``body.string``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
 
+from .chunks import Chunks, validate_chunks
 from .encodings import decode as decode_encoding
 from .sse import decode as decode_sse
 
 #: vcrpy's cassette format version (the top-level ``version`` key).
 VCR_FORMAT_VERSION = 1
-#: The version of ssetape's extension (``response.ssetape.format``). 3 ends the cassette with a trailer
-#: naming its interaction count (:mod:`.integrity`); 2 writes ``chunks`` as text; format 1 (a YAML list
-#: of pairs) still reads.
+#: The version of ssetape's extension (``response.ssetape.format``). 3 writes the interaction count
+#: before and after the interactions (:mod:`.integrity`); 2 writes ``chunks`` as text; format 1 (a YAML
+#: list of pairs) still reads.
 FORMAT_VERSION = 3
 EXTENSION_KEY = "ssetape"
 
@@ -55,9 +66,10 @@ class Recording(BaseModel):
     recorded_at: datetime | None = None
     #: Seconds from sending the request to receiving the response headers.
     response_at: float = 0.0
-    #: One ``(seconds since the request was sent, size in bytes)`` pair per network chunk. On disk:
-    #: ``"0.413101:183 0.438722:92 ..."``, since a YAML list of 50k pairs takes seconds to load.
-    chunks: list[tuple[float, int]] = Field(default_factory=list)
+    #: One ``(seconds since the request was sent, size in bytes)`` pair per network chunk (see :mod:`.chunks`).
+    chunks: Annotated[
+        Sequence[tuple[float, int]], WrapValidator(validate_chunks), PlainSerializer(list, return_type=list)
+    ] = Field(default_factory=Chunks)
     complete: bool = True
     error: CutOff | None = None
     #: ``"base64"`` when a JSON cassette holds a body that is not UTF-8 text.
@@ -69,50 +81,12 @@ class Recording(BaseModel):
         # Read, a recording is in this format (the reader checked the file's: not newer, and whole).
         return FORMAT_VERSION
 
-    @field_validator("chunks", mode="before")
-    @classmethod
-    def _chunks_from_text(cls, value: Any) -> Any:
-        return decode_chunks(value) if isinstance(value, str) else value
-
-    @field_validator("chunks")
-    @classmethod
-    def _chunks_are_times_and_sizes(cls, value: list[tuple[float, int]]) -> list[tuple[float, int]]:
-        for number, (at, size) in enumerate(value):
-            if not math.isfinite(at) or at < 0:
-                raise ValueError(f"chunk {number} arrives at {at!r} seconds: expected a finite time of 0 or more")
-            if size < 0:
-                raise ValueError(f"chunk {number} has {size} bytes: expected 0 or more")
-        return value
-
     @field_validator("response_at")
     @classmethod
     def _response_at_is_a_time(cls, value: float) -> float:
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"the response arrives at {value!r} seconds: expected a finite time of 0 or more")
         return value
-
-
-#: Pairs per line when chunks are written as text.
-_CHUNKS_PER_LINE = 8
-
-
-def encode_chunks(chunks: list[tuple[float, int]]) -> str:
-    """``at:size`` pairs, a few to a line: compact on disk, fast to read, still diffable."""
-    pairs = [f"{at:.6f}".rstrip("0").rstrip(".") + f":{size}" for at, size in chunks]
-    return "\n".join(" ".join(pairs[i : i + _CHUNKS_PER_LINE]) for i in range(0, len(pairs), _CHUNKS_PER_LINE))
-
-
-def decode_chunks(text: str) -> list[tuple[float, int]]:
-    chunks = []
-    for number, pair in enumerate(text.split()):
-        at, colon, size = pair.partition(":")
-        try:
-            if not colon:
-                raise ValueError
-            chunks.append((float(at), int(size)))
-        except ValueError:
-            raise ValueError(f"chunk {number} is {pair!r}, expected seconds:size such as 0.413:183") from None
-    return chunks
 
 
 class RecordedRequest(BaseModel):
@@ -151,11 +125,11 @@ class RecordedResponse(BaseModel):
     @model_validator(mode="after")
     def _chunks_cover_body(self) -> RecordedResponse:
         if self.ssetape is not None and self.ssetape.chunks:
-            total = sum(size for _, size in self.ssetape.chunks)
-            if total != len(self.body_bytes):
-                raise ValueError(
-                    f"the recorded chunk sizes add up to {total} bytes but the body has {len(self.body_bytes)} bytes"
-                )
+            chunks = self.ssetape.chunks
+            total = chunks.total if isinstance(chunks, Chunks) else sum(size for _, size in chunks)
+            size = _size(self.body.string)
+            if total != size:
+                raise ValueError(f"the recorded chunk sizes add up to {total} bytes but the body has {size} bytes")
         return self
 
 
@@ -266,6 +240,13 @@ def _header(headers: Headers, name: str) -> str | None:
         if key.lower() == wanted and values:
             return values[0]
     return None
+
+
+def _size(value: str | bytes | None) -> int:
+    """The size in bytes of a body, without encoding an ASCII one (most are)."""
+    if isinstance(value, str) and value.isascii():
+        return len(value)
+    return len(_to_bytes(value))
 
 
 def _to_bytes(value: str | bytes | None) -> bytes:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import dialects
+from . import dialects, yaml_layout
 from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
 from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
 from .integrity import check_whole
@@ -91,6 +91,9 @@ def _parse(text: str, path: Path | None, as_json: bool) -> Any:
             raise CassetteDecodeError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
         except RecursionError:
             raise CassetteDecodeError(path, "invalid JSON: nested too deeply to be a cassette") from None
+    data = yaml_layout.parse(text)  # the layout ssetape writes, read without PyYAML's per-node cost
+    if data is not None:
+        return data
     try:
         return yaml.load(text, Loader=_Loader)
     except RecursionError:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .cassette import FORMAT_VERSION, encode_chunks
+from .cassette import FORMAT_VERSION
+from .chunks import encode_chunks
 from .integrity import HEADER_KEY, TRAILER_KEY, header
 
 if TYPE_CHECKING:

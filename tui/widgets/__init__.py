@@ -11,6 +11,7 @@ from .prompt import Prompt
 from .raw_pane import RawPane
 from .run_pane import RunPane
 from .step_pane import StepPane
+from .stream_table import StreamTable
 from .tape_header import TapeHeader
 from .time_axis import TimeAxis
 
@@ -26,6 +27,7 @@ __all__ = [
     "RawPane",
     "RunPane",
     "StepPane",
+    "StreamTable",
     "TapeHeader",
     "TimeAxis",
 ]
