@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from ssetape.apis.emitted import StreamCallback
     from ssetape.apis.responses.accumulator import ResponsesState
 
+    from .alignment import AlignedRow, Alignment, align
     from .answers import Answer, ToolCall, answer
+    from .catalogue import StreamInfo, cassette_files, streams_of
     from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
@@ -33,6 +35,12 @@ if TYPE_CHECKING:
     from .validation import RULES, Problem, clip, validate
 
 _EXPORTS = {
+    "AlignedRow": ".alignment",
+    "Alignment": ".alignment",
+    "align": ".alignment",
+    "StreamInfo": ".catalogue",
+    "cassette_files": ".catalogue",
+    "streams_of": ".catalogue",
     "clip": ".validation",
     "RULES": ".validation",
     "FORMATS": ".exporting",
@@ -95,6 +103,8 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = [
     "FORMATS",
     "RULES",
+    "AlignedRow",
+    "Alignment",
     "Answer",
     "AsyncReplayTransport",
     "CassetteDiff",
@@ -120,15 +130,18 @@ __all__ = [
     "Stats",
     "StreamCallback",
     "StreamEvent",
+    "StreamInfo",
     "Timeline",
     "Timing",
     "ToolCall",
     "UnmatchedRequestError",
+    "align",
     "answer",
     "anthropic_client",
     "astream",
     "async_anthropic_client",
     "async_openai_client",
+    "cassette_files",
     "clip",
     "diff",
     "events",
@@ -142,6 +155,7 @@ __all__ = [
     "stats",
     "stream",
     "streams",
+    "streams_of",
     "summarize",
     "text_of",
     "timing",
