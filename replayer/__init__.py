@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ssetape.apis.emitted import StreamCallback
     from ssetape.apis.responses.accumulator import ResponsesState
 
+    from .alignment import AlignedRow, Alignment, align
     from .answers import Answer, ToolCall, answer
     from .catalogue import StreamInfo, cassette_files, streams_of
     from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from .validation import RULES, Problem, clip, validate
 
 _EXPORTS = {
+    "AlignedRow": ".alignment",
+    "Alignment": ".alignment",
+    "align": ".alignment",
     "StreamInfo": ".catalogue",
     "cassette_files": ".catalogue",
     "streams_of": ".catalogue",
@@ -99,6 +103,8 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = [
     "FORMATS",
     "RULES",
+    "AlignedRow",
+    "Alignment",
     "Answer",
     "AsyncReplayTransport",
     "CassetteDiff",
@@ -129,6 +135,7 @@ __all__ = [
     "Timing",
     "ToolCall",
     "UnmatchedRequestError",
+    "align",
     "answer",
     "anthropic_client",
     "astream",

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from ssetape.recorder import Cassette
 from ssetape.replayer import pick
 
+from .screens.compare import CompareScreen
 from .screens.help import HelpScreen
 from .screens.picker import PickerScreen
 from .screens.timeline import TimelineScreen
@@ -74,6 +75,16 @@ def check(cassette: Cassette, interaction: int | None = None) -> int:
 def run_picker(paths: list[Path]) -> int:
     """The cassette picker on ``paths`` (directories and files); the exit code."""
     app = TapeApp(screen=lambda: PickerScreen(paths))
+    app.run()
+    return app.return_code or 0
+
+
+def run_compare(a: str | Path, b: str | Path) -> int:
+    """The first streams of ``a`` and ``b`` side by side; the exit code. Bad files raise before the
+    terminal is taken over."""
+    first, second = open_cassette(a), open_cassette(b)
+    check(first), check(second)
+    app = TapeApp(screen=lambda: CompareScreen(first, second, (Path(a).name, Path(b).name)))
     app.run()
     return app.return_code or 0
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from ssetape.recorder import load
 from ssetape.tui import TapeApp
-from ssetape.tui.screens import PickerScreen
+from ssetape.tui.screens import CompareScreen, PickerScreen
 from tests.conftest import FIXTURES
 from tests.tui.helpers import app_for, ready
 
@@ -105,3 +106,43 @@ class TestStreamsScreen:
     def test_anthropic_streams_large(self, snap_compare: Callable[..., bool]) -> None:
         """160x45, t then down: the tool_use cassette's streams over its timeline, the second selected."""
         assert snap_compare(app_for("anthropic_tool_use"), terminal_size=LARGE, run_before=pressing("t", "down"))
+
+
+def compare(a: str, b: str) -> TapeApp:
+    """``ssetape tui fixtures/A.yaml fixtures/B.yaml``."""
+    first, second = load(FIXTURES / f"{a}.yaml"), load(FIXTURES / f"{b}.yaml")
+    return TapeApp(screen=lambda: CompareScreen(first, second, (f"{a}.yaml", f"{b}.yaml")))
+
+
+def aligned(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Before the screenshot: wait for the two streams to be aligned, then press ``keys``."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for _ in range(1000):
+            screen = pilot.app.screen
+            if isinstance(screen, CompareScreen) and screen.alignment is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
+
+
+class TestCompareScreen:
+    def test_cut_response_small(self, snap_compare: Callable[..., bool]) -> None:
+        """80x24: a Responses text stream beside its incomplete twin, on a later difference (n n): the list
+        above, each side's text so far and event JSON with the differing fields highlighted."""
+        assert snap_compare(
+            compare("responses_text", "responses_incomplete"), terminal_size=SMALL, run_before=aligned("n", "n")
+        )
+
+    def test_two_texts_large(self, snap_compare: Callable[..., bool]) -> None:
+        """160x45: two Assistants runs (text, multibyte), opened on the first difference: changed run
+        events (assistant_id, model), the marks in the list, both sides' state."""
+        assert snap_compare(compare("text", "multibyte"), terminal_size=LARGE, run_before=aligned())
+
+    def test_across_apis_large(self, snap_compare: Callable[..., bool]) -> None:
+        """160x45: a Chat Completions recording beside its Anthropic twin: compared by answer, the words
+        that differ highlighted on each side."""
+        assert snap_compare(compare("chat_tool_call", "anthropic_tool_use"), terminal_size=LARGE, run_before=aligned())

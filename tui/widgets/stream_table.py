@@ -25,9 +25,7 @@ class StreamTable(DataTable[Text]):
     StreamTable { height: 1fr; }
     """
 
-    def __init__(
-        self, *, root: Path | None = None, columns: tuple[str, ...] = COLUMNS, id: str | None = None
-    ) -> None:
+    def __init__(self, *, root: Path | None = None, columns: tuple[str, ...] = COLUMNS, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         #: Paths are shown relative to this directory.
         self.root = root
