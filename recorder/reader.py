@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import dialects
+from . import dialects, yaml_layout
 from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
 from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
 from .writer import is_json_path
@@ -82,6 +82,9 @@ def _parse(text: str, path: Path | None, as_json: bool) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CassetteDecodeError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    data = yaml_layout.parse(text)  # the layout ssetape writes, read without PyYAML's per-node cost
+    if data is not None:
+        return data
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -18,7 +18,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssetape.recorder import Cassette
-from ssetape.replayer import Timeline, pick, timing
+from ssetape.replayer import Timeline, pick, streams_of, timing
 
 from ..heap import collector_paused
 from ..playback import Playback
@@ -39,6 +39,7 @@ from ..widgets.tape_header import TapeHeader
 from ..widgets.time_axis import TimeAxis
 from .filter import FilterScreen
 from .help import HelpScreen
+from .streams import StreamsScreen
 
 _STEP = Binding.Group("step", compact=True)
 _TYPE = Binding.Group("type", compact=True)
@@ -99,7 +100,7 @@ class TimelineScreen(Screen[None]):
         Binding("space", "play", "play", id="ssetape.play"),
         Binding("plus,equals_sign", "speed(1)", "faster", group=_SPEED, id="ssetape.faster"),
         Binding("minus", "speed(-1)", "slower", group=_SPEED, id="ssetape.slower"),
-        Binding("t", "next_stream", "stream", id="ssetape.next_stream"),
+        Binding("t", "next_stream", "streams", id="ssetape.next_stream"),
         Binding("T", "timing", "time axis", group=_TIMING, id="ssetape.timing"),
         Binding("s", "next_stall", "next longest stall", group=_TIMING, id="ssetape.next_stall"),
         Binding("p", "next_pane", "pane", id="ssetape.next_pane"),
@@ -447,7 +448,12 @@ class TimelineScreen(Screen[None]):
         if len(self.streams) < 2:
             self.notify("This cassette holds one streamed response.")
             return
-        self.load(self.streams[(self.streams.index(self.interaction) + 1) % len(self.streams)])
+        streams = streams_of(self.cassette, self.source)
+        self.app.push_screen(StreamsScreen(streams, self.interaction), self._stream_chosen)
+
+    def _stream_chosen(self, interaction: int | None) -> None:
+        if interaction is not None and interaction != self.interaction:
+            self.load(interaction)
 
     def action_timing(self) -> None:
         self.query_one(TimeAxis).toggle_class("-shown")
