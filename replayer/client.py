@@ -12,6 +12,7 @@ import openai
 
 from ssetape.recorder import Cassette, load
 
+from .matching import Matching
 from .transport import AsyncReplayTransport, ReplayTransport
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -41,20 +42,35 @@ def _client_options(
     return options
 
 
-def openai_client(cassette: Cassette | str | Path, speed: float = 0.0, **options: Any) -> openai.OpenAI:
+def openai_options(cassette: Cassette) -> dict[str, Any]:
+    """The ``openai.OpenAI`` arguments a replaying client needs: the recorded base URL, a placeholder key."""
+    return _client_options(cassette, {})
+
+
+def anthropic_options(cassette: Cassette) -> dict[str, Any]:
+    """The ``anthropic.Anthropic`` arguments a replaying client needs."""
+    return _anthropic_options(cassette, {})
+
+
+def openai_client(
+    cassette: Cassette | str | Path, speed: float = 0.0, *, matching: Matching | None = None, **options: Any
+) -> openai.OpenAI:
     """An ``openai.OpenAI`` client whose every request is answered from ``cassette``.
 
-    Extra keyword arguments go to ``openai.OpenAI`` (e.g. ``organization``).
+    ``matching`` says which differences between a request and its recording do not matter
+    (:class:`~replayer.Matching`). Extra keyword arguments go to ``openai.OpenAI`` (e.g. ``organization``).
     """
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
-    transport = ReplayTransport(loaded, speed)
+    transport = ReplayTransport(loaded, speed, matching=matching)
     return openai.OpenAI(http_client=httpx2.Client(transport=transport), **_client_options(loaded, options))
 
 
-def async_openai_client(cassette: Cassette | str | Path, speed: float = 0.0, **options: Any) -> openai.AsyncOpenAI:
+def async_openai_client(
+    cassette: Cassette | str | Path, speed: float = 0.0, *, matching: Matching | None = None, **options: Any
+) -> openai.AsyncOpenAI:
     """The async twin of :func:`openai_client`."""
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
-    transport = AsyncReplayTransport(loaded, speed)
+    transport = AsyncReplayTransport(loaded, speed, matching=matching)
     return openai.AsyncOpenAI(http_client=httpx2.AsyncClient(transport=transport), **_client_options(loaded, options))
 
 
@@ -63,22 +79,24 @@ def _anthropic_options(cassette: Cassette, options: dict[str, Any]) -> dict[str,
     return _client_options(cassette, options, ANTHROPIC_REPLAY_KEY, root)
 
 
-def anthropic_client(cassette: Cassette | str | Path, speed: float = 0.0, **options: Any) -> anthropic.Anthropic:
+def anthropic_client(
+    cassette: Cassette | str | Path, speed: float = 0.0, *, matching: Matching | None = None, **options: Any
+) -> anthropic.Anthropic:
     """An ``anthropic.Anthropic`` client whose every request is answered from ``cassette``.
 
     Extra keyword arguments go to ``anthropic.Anthropic`` (e.g. ``default_headers``).
     """
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
-    transport = ReplayTransport(loaded, speed)
+    transport = ReplayTransport(loaded, speed, matching=matching)
     return anthropic.Anthropic(http_client=httpx2.Client(transport=transport), **_anthropic_options(loaded, options))
 
 
 def async_anthropic_client(
-    cassette: Cassette | str | Path, speed: float = 0.0, **options: Any
+    cassette: Cassette | str | Path, speed: float = 0.0, *, matching: Matching | None = None, **options: Any
 ) -> anthropic.AsyncAnthropic:
     """The async twin of :func:`anthropic_client`."""
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
-    transport = AsyncReplayTransport(loaded, speed)
+    transport = AsyncReplayTransport(loaded, speed, matching=matching)
     return anthropic.AsyncAnthropic(
         http_client=httpx2.AsyncClient(transport=transport), **_anthropic_options(loaded, options)
     )
