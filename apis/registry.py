@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "api_for", "by_path", "recognise", "run_of", "stream_ends"]
 
-#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``.
+#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``, ``"gemini"``.
 Kind = str
 
 
@@ -67,6 +67,7 @@ REGISTRY: tuple[Api, ...] = (
     Api("responses", "Responses", "ssetape.apis.responses"),
     Api("chat", "Chat Completions", "ssetape.apis.chat"),
     Api("anthropic", "Anthropic Messages", "ssetape.apis.anthropic"),
+    Api("gemini", "Gemini", "ssetape.apis.gemini"),
 )
 #: What a stream that names no API counts as: ssetape read only Assistants streams before it knew others.
 DEFAULT = REGISTRY[0]

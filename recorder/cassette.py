@@ -8,13 +8,16 @@ The body itself is stored once, in vcrpy's ``body.string``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PrivateAttr, WrapValidator, model_validator
 
+from .chunks import Chunks, validate_chunks
+from .encodings import decode as decode_encoding
 from .sse import decode as decode_sse
 
 #: vcrpy's cassette format version (the top-level ``version`` key).
@@ -52,42 +55,14 @@ class Recording(BaseModel):
     recorded_at: datetime | None = None
     #: Seconds from sending the request to receiving the response headers.
     response_at: float = 0.0
-    #: One ``(seconds since the request was sent, size in bytes)`` pair per network chunk. On disk:
-    #: ``"0.413101:183 0.438722:92 ..."``, since a YAML list of 50k pairs takes seconds to load.
-    chunks: list[tuple[float, int]] = Field(default_factory=list)
+    #: One ``(seconds since the request was sent, size in bytes)`` pair per network chunk (see :mod:`.chunks`).
+    chunks: Annotated[
+        Sequence[tuple[float, int]], WrapValidator(validate_chunks), PlainSerializer(list, return_type=list)
+    ] = Field(default_factory=Chunks)
     complete: bool = True
     error: CutOff | None = None
     #: ``"base64"`` when a JSON cassette holds a body that is not UTF-8 text.
     body_encoding: Literal["base64"] | None = None
-
-
-    @field_validator("chunks", mode="before")
-    @classmethod
-    def _chunks_from_text(cls, value: Any) -> Any:
-        return decode_chunks(value) if isinstance(value, str) else value
-
-
-#: Pairs per line when chunks are written as text.
-_CHUNKS_PER_LINE = 8
-
-
-def encode_chunks(chunks: list[tuple[float, int]]) -> str:
-    """``at:size`` pairs, a few to a line: compact on disk, fast to read, still diffable."""
-    pairs = [f"{at:.6f}".rstrip("0").rstrip(".") + f":{size}" for at, size in chunks]
-    return "\n".join(" ".join(pairs[i : i + _CHUNKS_PER_LINE]) for i in range(0, len(pairs), _CHUNKS_PER_LINE))
-
-
-def decode_chunks(text: str) -> list[tuple[float, int]]:
-    chunks = []
-    for number, pair in enumerate(text.split()):
-        at, colon, size = pair.partition(":")
-        try:
-            if not colon:
-                raise ValueError
-            chunks.append((float(at), int(size)))
-        except ValueError:
-            raise ValueError(f"chunk {number} is {pair!r}, expected seconds:size such as 0.413:183") from None
-    return chunks
 
 
 class RecordedRequest(BaseModel):
@@ -115,17 +90,22 @@ class RecordedResponse(BaseModel):
 
     @property
     def body_bytes(self) -> bytes:
+        """The body as sent, still in its ``content-encoding``."""
         return _to_bytes(self.body.string)
+
+    @property
+    def decoded_body(self) -> bytes:
+        """The body with its ``content-encoding`` removed: what a client reads."""
+        return b"".join(decode_encoding(self.header("content-encoding"), [self.body_bytes]))
 
     @model_validator(mode="after")
     def _chunks_cover_body(self) -> RecordedResponse:
         if self.ssetape is not None and self.ssetape.chunks:
-            total = sum(size for _, size in self.ssetape.chunks)
-            if total != len(self.body_bytes):
-                raise ValueError(
-                    f"the recorded chunk sizes add up to {total} bytes but the body has "
-                    f"{len(self.body_bytes)} bytes"
-                )
+            chunks = self.ssetape.chunks
+            total = chunks.total if isinstance(chunks, Chunks) else sum(size for _, size in chunks)
+            size = _size(self.body.string)
+            if total != size:
+                raise ValueError(f"the recorded chunk sizes add up to {total} bytes but the body has {size} bytes")
         return self
 
 
@@ -155,7 +135,7 @@ class Interaction(BaseModel):
         return self.response.ssetape.response_at if self.response.ssetape else 0.0
 
     def chunks(self) -> list[Chunk]:
-        """The body as it arrived on the network.
+        """The body as it arrived on the network (still in its ``content-encoding``).
 
         A cassette recorded elsewhere (plain vcrpy) has no timing: each SSE event then counts
         as one chunk arriving with no delay, and any other body as a single chunk.
@@ -168,6 +148,24 @@ class Interaction(BaseModel):
                 chunks.append(Chunk(at, body[pos : pos + size]))
                 pos += size
             return chunks
+        if self.response.header("content-encoding") and body:
+            return [Chunk(0.0, body)]
+        return self._untimed(body)
+
+    def decoded_chunks(self) -> list[Chunk]:
+        """:meth:`chunks` with the ``content-encoding`` removed, as a client reads them: one per network
+        chunk when the timing is recorded (each holding what that chunk let the decoder produce)."""
+        encoding = self.response.header("content-encoding")
+        if not encoding:
+            return self.chunks()
+        recording = self.response.ssetape
+        if recording is not None and recording.chunks:
+            raw = self.chunks()
+            decoded = decode_encoding(encoding, [chunk.data for chunk in raw])
+            return [Chunk(chunk.at, data) for chunk, data in zip(raw, decoded, strict=True)]
+        return self._untimed(self.response.decoded_body)
+
+    def _untimed(self, body: bytes) -> list[Chunk]:
         if not body:
             return []
         if not self.streamed:
@@ -218,6 +216,13 @@ def _header(headers: Headers, name: str) -> str | None:
         if key.lower() == wanted and values:
             return values[0]
     return None
+
+
+def _size(value: str | bytes | None) -> int:
+    """The size in bytes of a body, without encoding an ASCII one (most are)."""
+    if isinstance(value, str) and value.isascii():
+        return len(value)
+    return len(_to_bytes(value))
 
 
 def _to_bytes(value: str | bytes | None) -> bytes:

@@ -6,11 +6,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from .cassette import Body, Cassette, Headers, Interaction, RecordedRequest, RecordedResponse, Recording, Status
-from .redact import redact_headers
+from .errors import CassetteDecodeError
+from .redact import redact_headers, redact_interaction
+from .sse import decode
 
-DEFAULT_URI = "https://api.openai.com/v1/threads/runs"
+#: Where a dump imported without its URL is filed. Its host is reserved (``.invalid``, RFC 6761), so the URL
+#: says the request was never recorded and its path decides nothing (see :func:`is_placeholder`); replay
+#: ignores hosts, so the path still answers the SDK's ``create_and_run_stream``.
+DEFAULT_URI = "https://unrecorded.invalid/v1/threads/runs"
+
+
+def is_placeholder(uri: str) -> bool:
+    """Whether ``uri`` was made up for a dump imported without its URL (its path then says nothing)."""
+    host = urlsplit(uri).hostname or ""
+    return host == "invalid" or host.endswith(".invalid")
+
 _STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)? (\d{3})(?: ([^\r\n]*))?\r?\n")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 
@@ -67,19 +81,31 @@ def cassette_from_capture(
     uri: str = DEFAULT_URI,
     request_body: str | None = None,
     chunks: Sequence[tuple[float, int]] | None = None,
+    source: Path | None = None,
 ) -> Cassette:
     """A cassette from what ``curl -N`` (the body) or ``curl -iN`` (headers, then the body) printed.
 
     ``chunks`` (``[seconds, size]`` pairs) time ``data`` as a whole, headers included: the response's
     arrival is the chunk that completes the headers, and the body keeps the rest. Without them the
     cassette holds no timing, as for :func:`cassette_from_sse`.
+
+    A body with no server-sent event in it is refused (:class:`CassetteDecodeError` naming ``source``),
+    unless its captured headers say it is something other than an event stream (a JSON error, say).
     """
     status, reason, headers, start = _split_head(data)
     body = data[start:]
+    content_type = next((v[0] for k, v in (headers or {}).items() if k.lower() == "content-type" and v), None)
+    streamed = content_type is None or content_type.split(";")[0].strip().lower() == "text/event-stream"
+    if streamed and not decode(body):
+        raise CassetteDecodeError(
+            source,
+            "holds no server-sent event: expected an event stream (lines like 'data: {...}' ending in a blank "
+            "line), as curl -N prints it",
+        )
     response_at = 0.0
     if chunks is not None:
         chunks, response_at = _drop_head(chunks, start)
-    return cassette_from_sse(
+    cassette = cassette_from_sse(
         body,
         method=method,
         uri=uri,
@@ -90,6 +116,8 @@ def cassette_from_capture(
         headers=headers,
         response_at=response_at,
     )
+    cassette.interactions = [redact_interaction(interaction) for interaction in cassette.interactions]
+    return cassette
 
 
 def _split_head(data: bytes) -> tuple[int, str | None, Headers | None, int]:

@@ -1,4 +1,4 @@
-"""Reading cassettes: ssetape's own, and plain vcrpy cassettes recorded elsewhere."""
+"""Reading cassettes: ssetape's own, and those other tools wrote (``dialects.py`` tells them apart)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from . import dialects, yaml_layout
 from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
 from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
 from .writer import is_json_path
@@ -33,6 +34,8 @@ def _construct_python_tuple(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:python/str", _construct_python_str)
 _Loader.add_constructor("tag:yaml.org,2002:python/unicode", _construct_python_str)
 _Loader.add_constructor("tag:yaml.org,2002:python/tuple", _construct_python_tuple)
+# Ruby's YAML (Psych) tags bytes that are not UTF-8 ``!binary``, as YAML 1.1's ``!!binary``.
+_Loader.add_constructor("!binary", _SafeLoader.yaml_constructors["tag:yaml.org,2002:binary"])
 
 
 def load(path: str | Path) -> Cassette:
@@ -44,6 +47,10 @@ def load(path: str | Path) -> Cassette:
         raise CassetteNotFoundError(path) from None
     except IsADirectoryError:
         raise CassetteDecodeError(path, "is a directory, not a cassette file") from None
+    other = dialects.read_other(raw, path)
+    if other is not None:
+        other._path = path
+        return other
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -56,7 +63,7 @@ def load(path: str | Path) -> Cassette:
 
 def loads(text: str, *, path: Path | None = None, json_format: bool | None = None) -> Cassette:
     as_json = json_format if json_format is not None else (path is not None and is_json_path(path))
-    data = _parse(text, path, as_json)
+    data = dialects.normalise(_parse(text, path, as_json), path)
     _check_layout(data, path)
     _decode_bodies(data)
     try:
@@ -75,6 +82,9 @@ def _parse(text: str, path: Path | None, as_json: bool) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CassetteDecodeError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+    data = yaml_layout.parse(text)  # the layout ssetape writes, read without PyYAML's per-node cost
+    if data is not None:
+        return data
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

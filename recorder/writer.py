@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .cassette import FORMAT_VERSION, encode_chunks
+from .cassette import FORMAT_VERSION
+from .chunks import encode_chunks
 
 if TYPE_CHECKING:
     from .cassette import Cassette

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ssetape.apis.chat.state import ChatState
+    from ssetape.apis.chat.accumulator import ChatState
     from ssetape.apis.emitted import StreamCallback
-    from ssetape.apis.responses.state import ResponsesState
+    from ssetape.apis.responses.accumulator import ResponsesState
 
+    from .alignment import AlignedRow, Alignment, align
     from .answers import Answer, ToolCall, answer
-    from .client import anthropic_client, async_anthropic_client, async_openai_client, openai_client
+    from .catalogue import StreamInfo, cassette_files, streams_of
+    from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .drift import Drift, check, parse_age
     from .errors import (
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from .server import ReplayApp, ReplayServer, ServedRequest
     from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
     from .stream_stats import Stats, stats
+    from .stream_timing import Stall, Timing, timing
     from .streaming import astream, pick, stream, streams
     from .timeline import Moment, Timeline
     from .transcript import transcribe
@@ -41,13 +44,19 @@ if TYPE_CHECKING:
     from .validation import RULES, Problem, clip, validate
 
 _EXPORTS = {
+    "AlignedRow": ".alignment",
+    "Alignment": ".alignment",
+    "align": ".alignment",
+    "StreamInfo": ".catalogue",
+    "cassette_files": ".catalogue",
+    "streams_of": ".catalogue",
     "clip": ".validation",
     "RULES": ".validation",
     "FORMATS": ".exporting",
     "Answer": ".answers",
     "AsyncReplayTransport": ".transport",
     "CassetteDiff": ".diffing",
-    "ChatState": "ssetape.apis.chat.state",
+    "ChatState": "ssetape.apis.chat.accumulator",
     "EventChange": ".diffing",
     "Fault": ".faults",
     "FieldChange": ".diffing",
@@ -61,7 +70,7 @@ _EXPORTS = {
     "ReplayError": ".errors",
     "ReplayServer": ".server",
     "ReplayTransport": ".transport",
-    "ResponsesState": "ssetape.apis.responses.state",
+    "ResponsesState": "ssetape.apis.responses.accumulator",
     "ServedRequest": ".server",
     "ServerError": ".errors",
     "NetworkBlockedError": ".errors",
@@ -69,6 +78,9 @@ _EXPORTS = {
     "StreamCallback": "ssetape.apis.emitted",
     "StreamEvent": ".stream_events",
     "Timeline": ".timeline",
+    "Timing": ".stream_timing",
+    "Stall": ".stream_timing",
+    "timing": ".stream_timing",
     "ToolCall": ".answers",
     "UnmatchedRequestError": ".errors",
     "UnusedInteractionsError": ".errors",
@@ -90,6 +102,7 @@ _EXPORTS = {
     "kind_of": ".kinds",
     "list_interactions": ".listing",
     "openai_client": ".client",
+    "gemini_client": ".client",
     "stats": ".stream_stats",
     "stream": ".streaming",
     "streams": ".streaming",
@@ -106,6 +119,8 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = [
     "FORMATS",
     "RULES",
+    "AlignedRow",
+    "Alignment",
     "Answer",
     "AsyncReplayTransport",
     "CassetteDiff",
@@ -131,24 +146,30 @@ __all__ = [
     "ResponsesState",
     "ServedRequest",
     "ServerError",
+    "Stall",
     "Stats",
     "StreamCallback",
     "StreamEvent",
+    "StreamInfo",
     "Timeline",
+    "Timing",
     "ToolCall",
     "UnmatchedRequestError",
     "UnusedInteractionsError",
+    "align",
     "answer",
     "anthropic_client",
     "astream",
     "async_anthropic_client",
     "async_openai_client",
+    "cassette_files",
     "check",
     "clip",
     "diff",
     "events",
     "export",
     "follow",
+    "gemini_client",
     "kind_of",
     "list_interactions",
     "openai_client",
@@ -157,8 +178,10 @@ __all__ = [
     "stats",
     "stream",
     "streams",
+    "streams_of",
     "summarize",
     "text_of",
+    "timing",
     "transcribe",
     "unterminated",
     "validate",

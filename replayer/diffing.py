@@ -201,7 +201,7 @@ def _prepare(cassette: Cassette, masker: Masker) -> list[_Side]:
                 events=found,
                 masked=masked,
                 keys=[_canonical([e.name, m]) for e, m in zip(found, masked, strict=True)],
-                body=None if interaction.streamed else masker.data(_decoded(interaction.response.body_bytes)),
+                body=None if interaction.streamed else masker.data(_decoded(interaction.response.decoded_body)),
                 stats=stats(interaction, found) if interaction.streamed else None,
             )
         )

@@ -27,7 +27,7 @@ def export(cassette: Cassette | str | Path, format: Format, *, interaction: int 
     ``jsonl`` every streamed one unless ``interaction`` picks one; ``har`` all of them."""
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
     if format == "sse":
-        return loaded.interactions[pick(loaded, interaction)].response.body_bytes
+        return loaded.interactions[pick(loaded, interaction)].response.decoded_body
     if format == "jsonl":
         indexes = [pick(loaded, interaction)] if interaction is not None else loaded.streams()
         lines = [

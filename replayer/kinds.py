@@ -1,20 +1,19 @@
 """Which API's stream a recording holds, asked of the registry (``ssetape.apis``).
 
-The events decide when they can: they are what the SDK has to parse, and an ``.sse`` dump imported
-without its URL sits under a placeholder path (``recorder.cassette_from_sse`` uses the Assistants
-``/v1/threads/runs``). The first event that names its API settles it (``thread.*``, ``response.*``, a
-``chat.completion.chunk``, ...). A body with no such event (empty, or only ``error`` / ``[DONE]``) is
-classified by the request path. Anything else counts as Assistants, which is what ssetape assumed
-before it knew other kinds.
+The events decide when they can: they are what the SDK has to parse. The first event that names its
+API settles it (``thread.*``, ``response.*``, a ``chat.completion.chunk``, ...). A body with no such event
+(empty, or only ``error`` / ``[DONE]``) is classified by the request path, unless that URL was made up for
+a dump imported without one (``recorder.is_placeholder``). Anything else is a generic SSE stream
+(``sse``): shown as the events it holds, never read as some API's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
-from ssetape.recorder import Interaction, SSEDecoder
+from ssetape.recorder import Interaction, SSEDecoder, is_placeholder
 
 __all__ = ["Kind", "api_of", "api_of_events", "kind_of"]
 
@@ -26,7 +25,8 @@ def kind_of(interaction: Interaction) -> Kind:
 
 def api_of(interaction: Interaction) -> Api:
     """The registry entry of the API whose stream ``interaction`` holds."""
-    return api_of_events(_decoded(interaction)) or by_path(interaction.request.uri) or DEFAULT
+    uri = interaction.request.uri
+    return api_of_events(_decoded(interaction)) or (None if is_placeholder(uri) else by_path(uri)) or DEFAULT
 
 
 def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
@@ -38,11 +38,26 @@ def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
     return None
 
 
+#: How much of a body is decoded at a time while looking for the event that names its API.
+_PIECE = 4096
+
+
 def _decoded(interaction: Interaction) -> Iterable[tuple[str, Any]]:
     """``(name, data)`` of each event, decoded lazily: no further than the event that names the API."""
     decoder = SSEDecoder()
-    for chunk in interaction.chunks():
-        for event in decoder.feed(chunk.data):
+    for piece in _pieces(interaction):
+        for event in decoder.feed(piece):
             yield event.event, event.parsed()
     for event in decoder.flush():
         yield event.event, event.parsed()
+
+
+def _pieces(interaction: Interaction) -> Iterator[bytes]:
+    """The body as a client reads it, a few kB at a time (the decoder's events do not depend on where it
+    is cut), so that a long stream is not sliced into its network chunks to read its first event."""
+    if interaction.response.header("content-encoding"):
+        yield from (chunk.data for chunk in interaction.decoded_chunks())
+        return
+    body = interaction.response.body_bytes
+    for start in range(0, len(body), _PIECE):
+        yield body[start : start + _PIECE]

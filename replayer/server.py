@@ -12,13 +12,16 @@ recorded bytes, without the terminating chunk, and the client sees the same inco
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
 import logging
+import signal
 import socket
 import threading
 import time
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -85,10 +88,13 @@ class ReplayApp:
         *,
         allow_repeats: bool = True,
         on_request: Callable[[ServedRequest], None] | None = None,
+        allowed_hosts: Collection[str] | None = None,
     ) -> None:
         self.transport = _Transport(cassette, speed, allow_repeats=allow_repeats)
         self.cassette = self.transport.cassette
         self.on_request = on_request
+        #: ``Host`` values answered (lowercase); None answers any (the app mounted behind something else).
+        self.allowed_hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -99,6 +105,13 @@ class ReplayApp:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
+        host = _host_header(scope)
+        if self.allowed_hosts is not None and host.lower() not in self.allowed_hosts:
+            # A web page can point a name it controls at 127.0.0.1 (DNS rebinding) and read the answers:
+            # only a Host naming this server's own address is served.
+            await _misdirected(send, host, sorted(self.allowed_hosts))
+            self._log(ServedRequest(scope["method"], scope["path"], 421, None, seconds=time.perf_counter() - started))
+            return
         body = b""
         while True:
             message = await receive()
@@ -163,6 +176,47 @@ def _headers(response: httpx2.Response, index: int, app: ReplayApp) -> list[tupl
     return headers
 
 
+def _host_header(scope: dict[str, Any]) -> str:
+    return next((value.decode("latin-1") for name, value in scope["headers"] if name == b"host"), "")
+
+
+async def _misdirected(send: Any, host: str, allowed: list[str]) -> None:
+    message = (
+        f"ssetape serve answers requests for {', '.join(allowed)} only, not for Host {host[:200]!r}; "
+        "start it with --allow-host NAME to serve another name"
+    )
+    body = json.dumps(
+        {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": "ssetape_wrong_host"}}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 421,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def hosts_for(host: str, port: int, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The ``Host`` values that name a server listening on ``host:port``: the address itself and, for a
+    loopback or any-address listener, the loopback names; each with the port (and bare, on port 80)."""
+    names = {f"[{host}]" if ":" in host else host, *extra}
+    if host in ("localhost", "0.0.0.0", "::") or _is_loopback(host):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    values = {f"{name}:{port}" for name in names}
+    if port == 80:
+        values |= names
+    return frozenset(value.lower() for value in values)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 async def _not_found(send: Any, message: str) -> None:
     # The OpenAI API's error shape, so any SDK shows the message (it lists the closest recordings).
     body = json.dumps(
@@ -186,7 +240,11 @@ class _HideRecordedCuts(logging.Filter):
 
 
 class ReplayServer:
-    """``ReplayApp`` served over HTTP by uvicorn on ``host:port`` (port 0: any free port)."""
+    """``ReplayApp`` served over HTTP by uvicorn on ``host:port`` (port 0: any free port).
+
+    Only requests whose ``Host`` names the address listened on are answered (:func:`hosts_for`;
+    ``allow_hosts`` adds names, such as ``myhost.local``); others get a 421.
+    """
 
     def __init__(
         self,
@@ -197,11 +255,13 @@ class ReplayServer:
         speed: float = 1.0,
         allow_repeats: bool = True,
         on_request: Callable[[ServedRequest], None] | None = None,
+        allow_hosts: Iterable[str] = (),
     ) -> None:
         self.app = ReplayApp(cassette, speed, allow_repeats=allow_repeats, on_request=on_request)
         self.host = host
         self._socket = _listen(host, port)
         self.port: int = self._socket.getsockname()[1]
+        self.app.allowed_hosts = hosts_for(host, self.port, allow_hosts)
         self._server = _uvicorn_server(self.app)
         self._thread: threading.Thread | None = None
         self._filter = _HideRecordedCuts()
@@ -240,7 +300,7 @@ class ReplayServer:
         logging.getLogger("uvicorn.error").removeFilter(self._filter)
 
     def serve_forever(self) -> None:
-        """Serve in this thread until interrupted (Ctrl+C shuts down gracefully)."""
+        """Serve in this thread until SIGINT or SIGTERM, then shut down gracefully and return."""
         logging.getLogger("uvicorn.error").addFilter(self._filter)
         try:
             self._server.run(sockets=[self._socket])
@@ -285,4 +345,19 @@ def _uvicorn_server(app: ReplayApp) -> Any:
         date_header=False,
         timeout_graceful_shutdown=1,
     )
-    return uvicorn.Server(config)
+
+    class _Server(uvicorn.Server):  # type: ignore[misc]
+        @contextlib.contextmanager
+        def capture_signals(self) -> Generator[None, None, None]:
+            # uvicorn re-raises a captured SIGTERM/SIGINT after shutting down (exit -15); return instead.
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return _Server(config)

@@ -140,7 +140,7 @@ def _interaction(item: Interaction, skip: frozenset[str]) -> Iterator[Problem]:
             )
     if not item.streamed:
         media = (item.response.header("content-type") or "").split(";")[0].strip().lower()
-        body = item.response.body_bytes
+        body = item.response.decoded_body
         if media == "application/json" and body and item.complete:
             try:
                 json.loads(body)

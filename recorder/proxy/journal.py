@@ -10,7 +10,8 @@ file. Data that reached ``write()`` is in the kernel's page cache, so it survive
 the proxy (not a power cut: the journal is not fsynced per chunk, the cassette is on save).
 
 The journal holds exactly what the cassette will: request and response headers redacted, JSON
-fields redacted event by event (an event is written once it is complete; see ``BodyRedactor``).
+fields redacted event by event (an event is written once it is complete; see ``ResponseRedactor``),
+secret values the request carried taken out of the response as it arrives.
 Secrets never reach the journal either.
 
 The cassette is rewritten in the background, at most a few times a second. While it is behind,
@@ -38,7 +39,7 @@ from typing import Any
 from ..capture import Capture
 from ..cassette import Body, CutOff, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from ..errors import CassetteDecodeError
-from ..redact import BodyRedactor
+from ..redact import ResponseRedactor
 
 JOURNAL_FORMAT = 1
 INTERRUPTED = "RecordingInterrupted"
@@ -59,7 +60,7 @@ class Journal:
         self.lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
-        self._redactors: dict[int, BodyRedactor] = {}
+        self._redactors: dict[int, ResponseRedactor] = {}
         self._last_at: dict[int, float] = {}
         self._write({"journal": JOURNAL_FORMAT, "base": base})
 
@@ -83,8 +84,9 @@ class Journal:
         )
 
     def response(self, key: int, capture: Capture) -> None:
-        if capture.json_paths:
-            self._redactors[key] = BodyRedactor(capture.json_paths, event_stream=capture.event_stream)
+        redactor = capture.body_redactor()
+        if redactor:
+            self._redactors[key] = redactor
         status = capture.status
         self._write(
             {

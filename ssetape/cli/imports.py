@@ -68,7 +68,9 @@ def import_command(
             raise click.UsageError("--match applies to HAR files only")
         if not data.strip():
             raise CassetteDecodeError(source, "is empty: nothing to import")
-        cassette = cassette_from_capture(data, method=method.upper(), uri=url, request_body=_body(request_body))
+        cassette = cassette_from_capture(
+            data, method=method.upper(), uri=url, request_body=_body(request_body), source=source
+        )
     cassette.save(output)
     count = len(cassette.interactions)
     click.echo(f"Wrote {output}: {count} interaction{'' if count == 1 else 's'}", err=True)

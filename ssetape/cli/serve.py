@@ -22,14 +22,26 @@ from .errors import reports_errors
 )
 @click.option("--once", is_flag=True, help="Answer each recording once; then 404 (default: repeat the last one).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host is NAME (default: only the address listened on).",
+)
 @reports_errors
-def serve(cassette: Path, host: str, port: int, speed: float, once: bool, quiet: bool) -> None:
+def serve(
+    cassette: Path, host: str, port: int, speed: float, once: bool, quiet: bool, allow_hosts: tuple[str, ...]
+) -> None:
     """Serve CASSETTE over HTTP: each request gets its recorded response, streams paced as recorded
     and cut where the recording was cut, so any client (the openai Node SDK, curl) can replay it.
     Requests match on method, path, query and body, as in replay; one with no recording gets a 404
     in the OpenAI API's error format, naming the closest recordings.
 
-    The base URL is printed first on stdout; requests are logged on stderr.
+    The base URL is printed first on stdout; requests are logged on stderr. Only requests whose Host
+    names the address listened on (on loopback: 127.0.0.1, localhost, [::1], with the port) are
+    answered, so a web page cannot read the recordings through DNS rebinding; others get a 421.
+    Ctrl+C or SIGTERM stops it (exit 0).
 
     \b
     Examples:
@@ -40,7 +52,13 @@ def serve(cassette: Path, host: str, port: int, speed: float, once: bool, quiet:
     if speed < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--speed")
     server = ReplayServer(
-        cassette, host=host, port=port, speed=speed, allow_repeats=not once, on_request=None if quiet else _log
+        cassette,
+        host=host,
+        port=port,
+        speed=speed,
+        allow_repeats=not once,
+        on_request=None if quiet else _log,
+        allow_hosts=allow_hosts,
     )
     click.echo(server.base_url)
     count = len(server.app.cassette.interactions)

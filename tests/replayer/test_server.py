@@ -8,12 +8,14 @@ from typing import Any
 
 import anthropic
 import httpx
+import httpx2
 import openai
 import pytest
 
 from ssetape.fixtures.sessions import SESSIONS, Session
 from ssetape.recorder import load
 from ssetape.replayer import ReplayServer, ServedRequest, ServerError
+from ssetape.replayer.server import hosts_for
 from tests.conftest import FIXTURES
 from tests.fixtures.test_cassettes import assert_same, oracle, run_session
 
@@ -138,3 +140,32 @@ def test_a_port_in_use_is_a_clear_error() -> None:
         with pytest.raises(ServerError, match=rf"cannot listen on 127\.0\.0\.1:{server.port}: "):
             ReplayServer(FIXTURES / "text.yaml", port=server.port)
     assert server.base_url == f"http://127.0.0.1:{server.port}/v1"
+
+
+@pytest.mark.parametrize(
+    ("host", "listen", "port", "answered"),
+    [
+        ("127.0.0.1", "127.0.0.1", 8000, True),
+        ("localhost", "127.0.0.1", 8000, True),
+        ("[::1]", "127.0.0.1", 8000, True),
+        ("LOCALHOST", "127.0.0.1", 8000, True),
+        ("rebound.example", "127.0.0.1", 8000, False),
+        ("127.0.0.1.rebound.example", "127.0.0.1", 8000, False),
+        ("127.0.0.1", "127.0.0.1", 9000, False),  # another port: another server
+        ("", "127.0.0.1", 8000, False),
+        ("192.168.1.7", "192.168.1.7", 8000, True),
+        ("localhost", "192.168.1.7", 8000, False),
+    ],
+)
+def test_only_a_host_naming_the_listening_address_is_served(host: str, listen: str, port: int, answered: bool) -> None:
+    allowed = hosts_for(listen, 8000)
+    value = f"{host}:{port}" if host else ""
+    assert (value.lower() in allowed) is answered
+
+
+def test_a_foreign_host_gets_a_421_over_the_wire_and_allow_host_adds_one() -> None:
+    with ReplayServer(FIXTURES / "text.yaml", speed=0, allow_hosts=["box.local"]) as server:
+        for host, status in ((f"evil.example:{server.port}", 421), (f"box.local:{server.port}", 404)):
+            response = httpx2.get(server.url + "/v1/models", headers={"host": host})
+            assert response.status_code == status, host
+        assert "evil.example" in httpx2.get(server.url + "/v1/models", headers={"host": "evil.example"}).text

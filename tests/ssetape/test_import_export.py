@@ -69,6 +69,27 @@ def test_import_refuses_to_overwrite_and_reports_unreadable_input(tmp_path: Path
     assert not (tmp_path / "z.yaml").exists()
 
 
+@pytest.mark.parametrize(
+    "data",
+    [bytes(range(256)) * 20, b"just some text\nwith lines\n\nand no fields\n", b": only a comment\n\n"],
+    ids=["random", "text", "comment"],
+)
+def test_import_refuses_input_with_no_event_in_it(tmp_path: Path, data: bytes) -> None:
+    source, out = tmp_path / "noise.bin", tmp_path / "x.yaml"
+    source.write_bytes(data)
+    result = run("import", str(source), "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {source}: holds no server-sent event") and result.stderr.count("\n") == 1
+    assert not out.exists()
+
+
+def test_import_keeps_a_curl_capture_of_a_plain_error_response(tmp_path: Path) -> None:
+    capture = b'HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n{"error": {"message": "no"}}'
+    out = tmp_path / "x.yaml"
+    assert run_with_input(["import", "-", "-o", str(out)], capture).exit_code == 0
+    assert load(out).interactions[0].response.status.code == 401
+
+
 def test_export_needs_a_format_and_writes_jsonl_to_stdout() -> None:
     result = run("export", str(FIXTURES / "text.yaml"))
     assert result.exit_code == 2 and "--format sse, jsonl or har" in result.stderr

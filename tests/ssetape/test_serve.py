@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
 import openai
 import pytest
 
@@ -63,6 +64,23 @@ def test_the_openai_client_runs_a_recorded_session_against_the_command(
     log = [line for line in stderr.splitlines() if "→" in line]
     assert log[0].startswith("POST /v1/threads/runs → 200 (interaction 0) in ")
     assert log[1].startswith("POST /v1/threads/thread_mog3aTMOL2M3CUjc9jGkIzfx/runs/run_AhY7NXjQcGB6lZo2J4h7FJmp/")
+
+
+def test_sigterm_stops_it_with_exit_0_and_a_foreign_host_is_refused(
+    served: tuple[subprocess.Popen[str], str],
+) -> None:
+    process, base_url = served
+    port = base_url.split(":")[2].split("/")[0]
+    refused = httpx2.get(base_url + "/models", headers={"host": f"attacker.example:{port}"}, timeout=10)
+    assert refused.status_code == 421
+    assert "attacker.example" in refused.json()["error"]["message"]
+    for name in ("127.0.0.1", "localhost", "[::1]"):
+        answered = httpx2.get(base_url + "/models", headers={"host": f"{name}:{port}"}, timeout=10)
+        assert answered.status_code == 404, name  # served: no recording of GET /models
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
 
 
 def test_a_port_in_use_or_a_missing_cassette_exits_2(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssetape.recorder import Cassette
-from ssetape.replayer import Timeline, pick
+from ssetape.replayer import Timeline, pick, streams_of, timing
 
 from ..heap import collector_paused
 from ..playback import Playback
@@ -36,8 +36,10 @@ from ..widgets.raw_pane import RawPane
 from ..widgets.run_pane import RunPane
 from ..widgets.step_pane import StepPane
 from ..widgets.tape_header import TapeHeader
+from ..widgets.time_axis import TimeAxis
 from .filter import FilterScreen
 from .help import HelpScreen
+from .streams import StreamsScreen
 
 _STEP = Binding.Group("step", compact=True)
 _TYPE = Binding.Group("type", compact=True)
@@ -45,6 +47,7 @@ _BOUNDARY = Binding.Group("boundary", compact=True)
 _ENDS = Binding.Group("ends", compact=True)
 _MATCH = Binding.Group("match", compact=True)
 _SPEED = Binding.Group("speed", compact=True)
+_TIMING = Binding.Group("timing", compact=True)
 
 #: Actions that need an indexed stream (disabled while indexing).
 _NEEDS_STREAM = {
@@ -61,6 +64,8 @@ _NEEDS_STREAM = {
     "play",
     "speed",
     "next_stream",
+    "timing",
+    "next_stall",
 }
 
 
@@ -95,7 +100,9 @@ class TimelineScreen(Screen[None]):
         Binding("space", "play", "play", id="ssetape.play"),
         Binding("plus,equals_sign", "speed(1)", "faster", group=_SPEED, id="ssetape.faster"),
         Binding("minus", "speed(-1)", "slower", group=_SPEED, id="ssetape.slower"),
-        Binding("t", "next_stream", "stream", id="ssetape.next_stream"),
+        Binding("t", "next_stream", "streams", id="ssetape.next_stream"),
+        Binding("T", "timing", "time axis", group=_TIMING, id="ssetape.timing"),
+        Binding("s", "next_stall", "next longest stall", group=_TIMING, id="ssetape.next_stall"),
         Binding("p", "next_pane", "pane", id="ssetape.next_pane"),
         Binding("z", "zoom", "zoom pane", show=False, id="ssetape.zoom"),
     ]
@@ -124,11 +131,13 @@ class TimelineScreen(Screen[None]):
         self._play_expected: int | None = None
         self._timer: Timer | None = None
         self._shown: tuple[int, int] | None = None
+        self._stall = -1
 
     # -- layout -------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield TapeHeader()
+        yield TimeAxis()
         with Horizontal(id="body"):
             with Vertical(id="events"):
                 yield EventList(id="event-list")
@@ -210,6 +219,8 @@ class TimelineScreen(Screen[None]):
         index = self.search_indexes.setdefault(self.interaction, SearchIndex(timeline.events))
         self.search = Search(self.view, index, self.search_query) if self.search_query else None
         self.query_one(TapeHeader).show(self.source, timeline, self.streams)
+        self.query_one(TimeAxis).show(timing(timeline.interaction_record, timeline.events))
+        self._stall = -1
         self.remove_class("-indexing")
         self._shown = None
         self.event_list.show(self.view, self.positions.get(self.interaction, 0), self.search)
@@ -248,6 +259,7 @@ class TimelineScreen(Screen[None]):
             return
         self._shown = (self.interaction, index)
         self.positions[self.interaction] = index
+        self.query_one(TimeAxis).mark(index)
         self._update_titles()
         moment = timeline[index]
         for pane in self.panes:
@@ -436,7 +448,32 @@ class TimelineScreen(Screen[None]):
         if len(self.streams) < 2:
             self.notify("This cassette holds one streamed response.")
             return
-        self.load(self.streams[(self.streams.index(self.interaction) + 1) % len(self.streams)])
+        streams = streams_of(self.cassette, self.source)
+        self.app.push_screen(StreamsScreen(streams, self.interaction), self._stream_chosen)
+
+    def _stream_chosen(self, interaction: int | None) -> None:
+        if interaction is not None and interaction != self.interaction:
+            self.load(interaction)
+
+    def action_timing(self) -> None:
+        self.query_one(TimeAxis).toggle_class("-shown")
+
+    def action_next_stall(self) -> None:
+        """The longest stall, then the next longest ... (wrapping): selects the event that ended it."""
+        axis = self.query_one(TimeAxis)
+        stalls = axis.timing.stalls if axis.timing is not None else ()
+        if not stalls or self.view is None:
+            self.notify("No stall: every event arrived with the one before it.", severity="warning")
+            return
+        self._stall = (self._stall + 1) % len(stalls)
+        stall = stalls[self._stall]
+        axis.add_class("-shown")
+        self._select(self.view.row_of(stall.index))
+        self.notify(f"Stall {self._stall + 1} of {len(stalls)}: {stall.gap:.3f}s before event {stall.index}.")
+
+    def on_time_axis_seek(self, message: TimeAxis.Seek) -> None:
+        if self.view is not None:
+            self._select(self.view.row_of(message.index))
 
     def action_next_pane(self) -> None:
         panes = self.panes

@@ -1,0 +1,110 @@
+"""Every dialect ``load`` reads holds the same streams as the fixture it was written from: the same events,
+the same kind, a request that matches its own recording, and compressed bodies kept byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ssetape.recorder import Cassette, CassetteDecodeError, load
+from ssetape.replayer import events, kind_of
+from ssetape.replayer.matching import interaction_key, matches
+
+from ..dialects import DIALECTS, STREAMS, WITH_REQUEST, fixture, write
+
+CASES = [(dialect, stream) for dialect in DIALECTS for stream in STREAMS]
+
+
+def _stream(cassette: Cassette) -> int:
+    return cassette.streams()[-1]
+
+
+@pytest.mark.parametrize(("dialect", "stream"), CASES)
+def test_a_dialect_holds_the_fixtures_stream(dialect: str, stream: str, tmp_path: Path) -> None:
+    original = fixture(stream)
+    loaded = load(write(dialect, stream, tmp_path))
+    mine, theirs = loaded.interactions[_stream(loaded)], original.interactions[_stream(original)]
+    assert mine.response.decoded_body == theirs.response.body_bytes
+    assert kind_of(mine) == kind_of(theirs)
+    assert [(e.name, e.data) for e in events(mine)] == [(e.name, e.data) for e in events(theirs)]
+    if dialect in WITH_REQUEST:
+        assert len(loaded.interactions) == len(original.interactions)
+        for a, b in zip(loaded.interactions, original.interactions, strict=True):
+            assert matches(interaction_key(a), interaction_key(b))
+            assert matches(interaction_key(b), interaction_key(a))
+            assert a.response.status.code == b.response.status.code
+
+
+@pytest.mark.parametrize(
+    "dialect", [d for d in DIALECTS if d.startswith("content_") or d in ("timed_gzip", "ruby_vcr")]
+)
+def test_a_compressed_body_stays_compressed_for_replay(dialect: str, tmp_path: Path) -> None:
+    loaded = load(write(dialect, "chat_text", tmp_path))
+    item = loaded.interactions[_stream(loaded)]
+    assert item.response.header("content-encoding")
+    assert item.response.body_bytes != item.response.decoded_body
+    assert b"".join(chunk.data for chunk in item.chunks()) == item.response.body_bytes
+    assert b"".join(chunk.data for chunk in item.decoded_chunks()) == item.response.decoded_body
+
+
+def test_a_timed_compressed_body_keeps_each_events_arrival(tmp_path: Path) -> None:
+    original = fixture("chat_text")
+    loaded = load(write("timed_gzip", "chat_text", tmp_path))
+    assert [e.at for e in events(loaded.interactions[0])] == [e.at for e in events(original.interactions[0])]
+
+
+def test_a_body_stored_decoded_under_a_stale_content_encoding_loses_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "stale.yaml"
+    path.write_text(
+        "interactions:\n- request: {method: POST, uri: 'https://api.openai.com/v1/chat/completions', body: null}\n"
+        "  response:\n    status: 200\n    headers: {Content-Type: text/event-stream, Content-Encoding: gzip}\n"
+        '    body: {string: "data: [DONE]\\n\\n"}\nversion: 1\n'
+    )
+    item = load(path).interactions[0]
+    assert item.response.header("content-encoding") is None
+    assert [e.raw for e in events(item)] == ["[DONE]"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "where"),
+    [
+        (
+            "interactions:\n- request: {method: GET, uri: 'http://x/', headers: 3}\n"
+            "  response: {status: 200}\nversion: 1\n",
+            "c.yaml",
+            "interactions.0.request.headers: expected a mapping",
+        ),
+        (
+            "http_interactions:\n- request: {method: get, uri: 'http://x/'}\n  response:\n    status: {code: 200}\n"
+            "    body: {encoding: ASCII-8BIT, base64_string: '@@@'}\nrecorded_with: VCR 6\n",
+            "c.yml",
+            "http_interactions.0.response.body.base64_string: is not base64",
+        ),
+        (
+            "interactions:\n- request: {method: GET, uri: 'http://x/'}\n  response:\n    status: 200\n"
+            "    headers: {content-encoding: gzip}\n    body: {string: !!binary AAEC}\nversion: 1\n",
+            "c.yaml",
+            "interactions.0.response.body: the body is not gzip data",
+        ),
+        (
+            "interactions:\n- request: {method: GET, uri: 'http://x/'}\n  response:\n    status: 200\n"
+            "    headers: {content-encoding: compress}\n    body: {string: !!binary AAEC}\nversion: 1\n",
+            "c.yaml",
+            "interactions.0.response.headers.content-encoding: content-encoding 'compress' is not one",
+        ),
+        ("no events here\n", "c.sse", "holds no Server-Sent Events"),
+        (json.dumps({"log": {"entries": [{"request": {}}]}}), "c.har", "HAR entry 0: missing 'url'"),
+    ],
+)
+def test_a_malformed_dialect_file_names_the_file_and_the_place(
+    tmp_path: Path, text: str, name: str, where: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(CassetteDecodeError) as caught:
+        load(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)) and where in message
+    assert "\n" not in message
