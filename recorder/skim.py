@@ -19,12 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from .cassette import FORMAT_VERSION, is_event_stream
 from .chunks import Chunks
 from .sse import decode as decode_sse
 from .yaml_layout import parse, scalar
 
 __all__ = ["Skimmed", "count_events", "skim"]
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +155,14 @@ def _body(lines: list[str] | None) -> bytes:
         return b""
     if not lines[0].startswith("      string:"):
         raise _Unskimmable
-    data = parse("body:\n" + "\n".join(lines) + "\n")
-    if data is None or not isinstance(data.get("body"), dict) or set(data["body"]) != {"string"}:
+    text = "body:\n" + "\n".join(lines) + "\n"
+    data = parse(text)
+    if data is None:  # a body PyYAML wrote double-quoted over several lines (CRLF streams): PyYAML reads it
+        try:
+            data = yaml.load(text, Loader=_SafeLoader)
+        except yaml.YAMLError:
+            raise _Unskimmable from None
+    if not isinstance(data, dict) or not isinstance(data.get("body"), dict) or set(data["body"]) != {"string"}:
         raise _Unskimmable
     string = data["body"]["string"]
     if string is None:
