@@ -100,7 +100,10 @@ class _Reader:
     # -- lines --------------------------------------------------------------------------------------
     def _line(self) -> tuple[int, int]:
         """The current line's start and end (its ``\\n``); the text always ends with one."""
-        return self.pos, self.text.index("\n", self.pos)
+        end = self.text.find("\n", self.pos)
+        if end < 0:  # past the last line: a file cut short (tests/ssetape/test_fuzz.py); PyYAML says where
+            raise _Unsupported
+        return self.pos, end
 
     def _skip_empty(self) -> None:
         text = self.text
