@@ -23,6 +23,8 @@ import yaml
 
 from .cassette import FORMAT_VERSION, is_event_stream
 from .chunks import Chunks
+from .errors import CassetteDecodeError
+from .integrity import check_whole
 from .sse import decode as decode_sse
 from .yaml_layout import parse, scalar
 
@@ -50,6 +52,8 @@ class Skimmed:
     complete: bool
     #: ``(type, message)`` of the error that cut the body off.
     error: tuple[str, str] | None
+    #: The ``ssetape`` extension's format (0 without one).
+    format: int
 
 
 class _Unskimmable(Exception):
@@ -76,9 +80,21 @@ def skim(path: str | Path) -> list[Skimmed] | None:
     found = _TOP_LEVEL.search(raw, start)
     end = found.start() + 1 if found else len(raw)
     try:
-        return [_interaction(segment) for segment in _segments(raw, start, end)]
-    except (_Unskimmable, UnicodeDecodeError, ValueError, KeyError):
+        skimmed = [_interaction(segment) for segment in _segments(raw, start, end)]
+        _check_whole(raw[:start] + raw[end:], skimmed, path)
+    except (_Unskimmable, UnicodeDecodeError, ValueError, KeyError, CassetteDecodeError):
         return None
+    return skimmed
+
+
+def _check_whole(outside: bytes, skimmed: list[Skimmed], path: Path) -> None:
+    """The counts written around the interactions (``recorder.integrity``) match: a cassette cut short loads,
+    and loading says so."""
+    data = parse(outside.decode("utf-8"))
+    if not isinstance(data, dict):
+        raise _Unskimmable
+    data["interactions"] = [{"response": {"ssetape": {"format": item.format}}} for item in skimmed]
+    check_whole(data, path)
 
 
 def _segments(raw: bytes, start: int, end: int) -> Iterator[str]:
@@ -106,10 +122,10 @@ def _interaction(segment: str) -> Skimmed:
     body = _body(sections.get("body"))
     streamed = is_event_stream(headers.get("content-type"))
     events = count_events(body) if streamed else None
-    response_at, last_at, complete, error, chunks = _recording(sections.get("ssetape"))
+    response_at, last_at, complete, error, chunks, version = _recording(sections.get("ssetape"))
     if chunks and Chunks.from_text(chunks).total != len(body):
         raise _Unskimmable  # loading names the fault
-    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error)
+    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version)
 
 
 def _sections(lines: list[str], first: int) -> dict[str, list[str]]:
@@ -172,10 +188,11 @@ def _body(lines: list[str] | None) -> bytes:
     return string.encode("utf-8")
 
 
-def _recording(lines: list[str] | None) -> tuple[float, float | None, bool, tuple[str, str] | None, str]:
-    """Seconds to the headers, the last chunk's arrival, whether complete, the error, the chunks' text."""
+def _recording(lines: list[str] | None) -> tuple[float, float | None, bool, tuple[str, str] | None, str, int]:
+    """Seconds to the headers, the last chunk's arrival, whether complete, the error, the chunks' text and
+    the format."""
     if lines is None:
-        return 0.0, None, True, None, ""
+        return 0.0, None, True, None, "", 0
     fields: dict[str, str] = {}
     chunks: list[str] = []
     name = ""
@@ -191,7 +208,7 @@ def _recording(lines: list[str] | None) -> tuple[float, float | None, bool, tupl
             continue
         elif line:
             raise _Unskimmable
-    version = scalar(fields["format"]) if "format" in fields else FORMAT_VERSION
+    version = scalar(fields["format"]) if "format" in fields else 0
     response_at = scalar(fields["response_at"]) if "response_at" in fields else 0.0
     complete = scalar(fields["complete"]) if "complete" in fields else True
     if type(version) is not int or version > FORMAT_VERSION or type(complete) is not bool:
@@ -213,7 +230,7 @@ def _recording(lines: list[str] | None) -> tuple[float, float | None, bool, tupl
         if not isinstance(problem, dict) or not all(isinstance(problem.get(k), str) for k in ("type", "message")):
             raise _Unskimmable
         error = (problem["type"], problem["message"])
-    return float(response_at), last_at, complete, error, text if words != ["''"] else ""
+    return float(response_at), last_at, complete, error, text if words != ["''"] else "", version
 
 
 def count_events(body: bytes) -> int:

@@ -56,3 +56,13 @@ def test_a_cassette_loading_would_refuse_is_loaded_and_refused(tmp_path: Path) -
 def test_events_are_counted_as_the_decoder_dispatches_them(body: list[str]) -> None:
     raw = "".join(body).encode()
     assert count_events(raw) == len(decode(raw))
+
+
+def test_a_cassette_cut_short_is_loaded_and_refused(tmp_path: Path) -> None:
+    path = Cassette(interactions=[make_interaction("data: 1\n\n")] * 2).save(tmp_path / "c.yaml")
+    whole = path.read_text()
+    assert skim(path) is not None
+    path.write_text(whole[: whole.rindex("ssetape_end")])
+    assert skim(path) is None
+    with pytest.raises(CassetteDecodeError, match="cut short"):
+        list_interactions(path)
