@@ -272,7 +272,7 @@ class MessageAccumulator:
             return StreamEmitted()
         try:
             parsed = json.loads(raw)
-        except ValueError as exc:  # what ``sse.json()`` raises inside the SDK's Stream
+        except (ValueError, RecursionError) as exc:  # what ``sse.json()`` raises inside the SDK's Stream
             return self._halt(Stop("exception", exc))
         return self.handle_event(name, parsed)
 
