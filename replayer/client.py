@@ -117,15 +117,24 @@ def gemini_client(
     Extra keyword arguments go to ``genai.Client``.
     """
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
+    sync, asynchronous = (
+        ReplayTransport(loaded, speed, matching=matching),
+        AsyncReplayTransport(loaded, speed, matching=matching),
+    )
+    return gemini_over(loaded, sync, asynchronous, **options)
+
+
+def gemini_over(cassette: Cassette, transport: Any, async_transport: Any, **options: Any) -> genai.Client:
+    """A ``google.genai.Client`` at ``cassette``'s recorded base URL whose requests go through the given
+    transports (the pytest plugin's, which share one cassette between ``client.models`` and ``client.aio``)."""
     uri = next(
-        (item.request.uri for item in loaded.interactions if ":" in urlsplit(item.request.uri).path.rsplit("/", 1)[-1]),
+        (
+            item.request.uri
+            for item in cassette.interactions
+            if ":" in urlsplit(item.request.uri).path.rsplit("/", 1)[-1]
+        ),
         GEMINI_BASE_URL,
     )
     home = api("gemini").module("sdk")  # the SDK's own options, as the home knows them
-    client: genai.Client = home.replay_client(
-        uri,
-        ReplayTransport(loaded, speed, matching=matching),
-        AsyncReplayTransport(loaded, speed, matching=matching),
-        **options,
-    )
+    client: genai.Client = home.replay_client(uri, transport, async_transport, **options)
     return client

@@ -131,6 +131,28 @@ async def ssetape_async_anthropic_client(ssetape_use: CassetteUse) -> AsyncItera
 
 
 @pytest.fixture
+def ssetape_gemini_client(ssetape_use: CassetteUse) -> Iterator[Any]:
+    """A ``google.genai.Client`` replaying (or recording) the test's cassette: ``client.models`` and, replaying,
+    ``client.aio.models``. Recording, the SDK finds its key (``GOOGLE_API_KEY``) and base URL in the environment."""
+    import httpx2
+    from google import genai
+    from google.genai import types
+
+    from ..client import gemini_over
+
+    if ssetape_use.replays_only:
+        transports = (ssetape_use.transport(), ssetape_use.async_transport())
+        client = gemini_over(ssetape_use.replayed_cassette(), *transports)
+    else:
+        http_client = httpx2.Client(transport=ssetape_use.transport())
+        client = genai.Client(http_options=types.HttpOptions(httpx_client=http_client))
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.fixture
 def ssetape_stream(ssetape_settings: Settings, ssetape_cassette: Path) -> Callable[..., Any]:
     """A factory for ``replayer.stream`` on the test's cassette: ``ssetape_stream(handler, interaction=1)``.
     The SDK's own manager for the recorded API (``AssistantStreamManager``, ``MessageStreamManager``, ...);
