@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
@@ -59,6 +60,12 @@ class Api:
     @property
     def panes(self) -> Panes:
         return cast("Panes", self.module("panes"))
+
+    def event_types(self, pairs: Iterable[tuple[str, Any]]) -> list[str] | None:
+        """The type of each event ``(name, data)`` as lists show and group it, from the home's optional
+        ``events.event_type``; None when the home has none (its SSE types already say what each event is)."""
+        typed = getattr(self.events, "event_type", None)
+        return None if typed is None else [str(typed(name, data)) for name, data in pairs]
 
 
 #: Every API, in the order recognition tries them. To add an API: add its home, then one line here.

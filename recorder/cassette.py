@@ -8,13 +8,23 @@ The body itself is stored once, in vcrpy's ``body.string``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PrivateAttr, WrapValidator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
 
 from .chunks import Chunks, validate_chunks
 from .encodings import decode as decode_encoding
@@ -22,9 +32,10 @@ from .sse import decode as decode_sse
 
 #: vcrpy's cassette format version (the top-level ``version`` key).
 VCR_FORMAT_VERSION = 1
-#: The version of ssetape's extension (``response.ssetape.format``). 2 writes ``chunks`` as text;
-#: format 1 (a YAML list of pairs) still reads.
-FORMAT_VERSION = 2
+#: The version of ssetape's extension (``response.ssetape.format``). 3 writes the interaction count
+#: before and after the interactions (:mod:`.integrity`); 2 writes ``chunks`` as text; format 1 (a YAML
+#: list of pairs) still reads.
+FORMAT_VERSION = 3
 EXTENSION_KEY = "ssetape"
 
 Headers = dict[str, list[str]]
@@ -63,6 +74,19 @@ class Recording(BaseModel):
     error: CutOff | None = None
     #: ``"base64"`` when a JSON cassette holds a body that is not UTF-8 text.
     body_encoding: Literal["base64"] | None = None
+
+    @field_validator("format")
+    @classmethod
+    def _upgraded(cls, value: int) -> int:
+        # Read, a recording is in this format (the reader checked the file's: not newer, and whole).
+        return FORMAT_VERSION
+
+    @field_validator("response_at")
+    @classmethod
+    def _response_at_is_a_time(cls, value: float) -> float:
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"the response arrives at {value!r} seconds: expected a finite time of 0 or more")
+        return value
 
 
 class RecordedRequest(BaseModel):

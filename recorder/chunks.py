@@ -8,6 +8,7 @@ Timeline over the events never does.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
@@ -80,8 +81,8 @@ class Chunks(Sequence[Pair]):
     def from_text(cls, text: str) -> Chunks:
         """Check ``text`` now (a ValueError says what is wrong); parse the times later."""
         parts = _written(text)
-        if parts is None:
-            return cls(decode_chunks(text))
+        if parts is None:  # (the written form has only digits and dots: times that are finite and >= 0)
+            return cls(check_times(decode_chunks(text)))
         chunks = cls()
         chunks._pairs, chunks._text, chunks._count = None, text, len(parts) // 2
         chunks._total = sum(map(int, parts[1::2]))
@@ -130,4 +131,14 @@ def validate_chunks(value: Any, handler: ValidatorFunctionWrapHandler) -> Chunks
         return value
     if isinstance(value, str):
         return Chunks.from_text(value)
-    return Chunks(handler(value))
+    return Chunks(check_times(handler(value)))
+
+
+def check_times(pairs: list[Pair]) -> list[Pair]:
+    """``pairs``, when every time is a finite number of seconds of 0 or more and every size is 0 or more."""
+    for number, (at, size) in enumerate(pairs):
+        if not math.isfinite(at) or at < 0:
+            raise ValueError(f"chunk {number} arrives at {at!r} seconds: expected a finite time of 0 or more")
+        if size < 0:
+            raise ValueError(f"chunk {number} has {size} bytes: expected 0 or more")
+    return pairs

@@ -66,7 +66,7 @@ def loads_or_text(text: str) -> Any:
         pass
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than Python parses: not JSON we can read
         return text
 
 

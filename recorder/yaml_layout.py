@@ -48,11 +48,12 @@ _scalars: dict[str, Any] = {}
 
 
 def _plain(text: str) -> Any:
-    """A plain scalar's value, as PyYAML's safe loader resolves and constructs it."""
+    """A plain scalar's value, as PyYAML's safe loader resolves and constructs it (checked on first sight)."""
     try:
         return _scalars[text]
     except KeyError:
         pass
+    _check_plain(text, True)
     tag = _resolver.resolve(yaml.ScalarNode, text, (True, False))
     if tag == _STR:
         value: Any = text
@@ -79,10 +80,16 @@ def _check_plain(text: str, first: bool) -> None:
 
 
 def _indent(text: str, start: int, end: int) -> int:
-    pos = start
-    while pos < end and text[pos] == " ":
-        pos += 1
-    return pos - start
+    match = _SPACES.match(text, start, end)
+    return match.end() - start if match else 0
+
+
+_SPACES = re.compile(" *")
+#: A mapping entry from a line's start: empty lines before it, the indentation, ``key:`` and what follows.
+_ENTRY = re.compile(r"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?)?")
+#: Flow sequences of one plain or single-quoted item without quotes inside (most header values).
+_ONE_PLAIN = re.compile(r"\[([^'\"\[\]{},# ][^'\"\[\]{},#]*)\]")
+_ONE_QUOTED = re.compile(r"\['([^'\n]*)'\]")
 
 
 class _Reader:
@@ -93,7 +100,10 @@ class _Reader:
     # -- lines --------------------------------------------------------------------------------------
     def _line(self) -> tuple[int, int]:
         """The current line's start and end (its ``\\n``); the text always ends with one."""
-        return self.pos, self.text.index("\n", self.pos)
+        end = self.text.find("\n", self.pos)
+        if end < 0:  # past the last line: a file cut short (tests/ssetape/test_fuzz.py); PyYAML says where
+            raise _Unsupported
+        return self.pos, end
 
     def _skip_empty(self) -> None:
         text = self.text
@@ -129,27 +139,30 @@ class _Reader:
         return self._mapping(indent, first)
 
     def _mapping(self, indent: int, first: str | None) -> dict[Any, Any]:
-        text = self.text
+        text, size, entry = self.text, len(self.text), _ENTRY.match
         result: dict[Any, Any] = {}
-        while True:
-            if first is not None:
-                rest, first = first, None
-            else:
-                self._skip_empty()
-                if self._at_end():
-                    return result
-                start, end = self._line()
-                found = _indent(text, start, end)
-                if found < indent:
-                    return result
-                if found > indent:
-                    raise _Unsupported
-                rest = text[start + indent : end]
-            match = _KEY.match(rest)
+        if first is not None:
+            match = _KEY.match(first)
             if match is None:
-                raise _Unsupported  # also "- " where a key belongs: YAML would refuse it
+                raise _Unsupported
             self.pos = text.index("\n", self.pos) + 1
-            result[_plain(match.group(1))] = self._value(rest[match.end() :], indent, in_mapping=True)
+            result[_plain(match.group(1))] = self._value(first[match.end() :], indent, in_mapping=True)
+        while True:
+            found = entry(text, self.pos)
+            assert found is not None  # every part of the pattern may match nothing
+            start = found.start(1)
+            if start >= size:
+                self.pos = size
+                return result
+            spaces = found.end(1) - start
+            if spaces < indent:
+                self.pos = start
+                return result
+            key, end = found.group(2), found.end()
+            if spaces > indent or key is None or text[end] != "\n":
+                raise _Unsupported  # also "- " where a key belongs: YAML would refuse it
+            self.pos = end + 1
+            result[_plain(key)] = self._value(found.group(3) or "", indent, in_mapping=True)
 
     def _sequence(self, indent: int) -> list[Any]:
         text = self.text
@@ -207,9 +220,11 @@ class _Reader:
 
     def _plain_value(self, rest: str, indent: int) -> Any:
         rest = rest.rstrip(" ")
+        text = self.text
+        if not text.startswith(" " * (indent + 1), self.pos):
+            return _plain(rest)  # no continuation line (the next is no deeper, or empty)
         _check_plain(rest, True)
         parts = [rest]
-        text = self.text
         breaks = 0
         while not self._at_end():
             start, end = self._line()
@@ -259,6 +274,12 @@ class _Reader:
                 raise _Unsupported
 
     def _flow_sequence(self, rest: str) -> list[Any]:
+        one = _ONE_PLAIN.fullmatch(rest)
+        if one is not None:
+            return [_plain(one.group(1).rstrip(" "))]
+        one = _ONE_QUOTED.fullmatch(rest)
+        if one is not None:
+            return [one.group(1)]
         items: list[Any] = []
         pos, size = 1, len(rest)
         if rest == "[]":

@@ -66,7 +66,10 @@ class TapeApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen([*getattr(self.screen, "BINDINGS", []), *self.BINDINGS]))
+            own = list(getattr(self.screen, "BINDINGS", []))
+            keys = {binding.key for binding in own if isinstance(binding, Binding)}
+            shared = [b for b in self.BINDINGS if isinstance(b, Binding) and b.key not in keys]  # q: the screen's
+            self.push_screen(HelpScreen([*own, *shared]))
 
 
 def check(cassette: Cassette, interaction: int | None = None) -> int:

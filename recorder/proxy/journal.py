@@ -28,6 +28,7 @@ had no response yet are left out: there is nothing to replay. ``ssetape record -
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import json
 import os
@@ -35,6 +36,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from ..capture import Capture
 from ..cassette import Body, CutOff, Interaction, RecordedRequest, RecordedResponse, Recording, Status
@@ -193,7 +196,7 @@ def read_journal(path: Path) -> Recovered:
             continue
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             if number >= len(lines) - 1:  # the last line, cut short
                 break
             raise CassetteDecodeError(path, "not a journal line (expected one JSON object)", line=number) from None
@@ -202,6 +205,15 @@ def read_journal(path: Path) -> Recovered:
         records.append(record)
     if not records or records[0].get("journal") != JOURNAL_FORMAT:
         raise CassetteDecodeError(path, f"not an ssetape journal (format {JOURNAL_FORMAT})", line=1)
+    try:
+        return _recovered(records, path)
+    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error, ValidationError) as exc:
+        # Our own lines, so not our bug: a journal edited, or another file named like one.
+        problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+        raise CassetteDecodeError(path, f"not a journal ssetape can recover: {problem}") from None
+
+
+def _recovered(records: list[dict[str, Any]], path: Path) -> Recovered:
     entries: dict[int, _Entry] = {}
     ended: list[int] = []
     files: dict[str, str] = {}

@@ -141,12 +141,17 @@ def test_the_proxy_keeps_every_credential_and_its_echoes_off_disk(tmp_path: Path
             gemini = client.post(f"{path}?alt=sse&key={GOOGLE_KEY}", json={"contents": []})
             vertex = client.post(path, params={"alt": "sse"}, headers={"x-goog-api-key": GOOGLE_KEY,
                                                                        "authorization": f"Bearer {TOKEN}"}, json={})
-        claude = anthropic.Anthropic(api_key=ANTHROPIC_KEY, base_url=proxy.url, max_retries=0)
-        with pytest.raises(anthropic.AuthenticationError) as failed:
+        with (
+            anthropic.Anthropic(api_key=ANTHROPIC_KEY, base_url=proxy.url, max_retries=0) as claude,
+            pytest.raises(anthropic.AuthenticationError) as failed,
+        ):
             claude.messages.create(model="claude-x", max_tokens=5, messages=[{"role": "user", "content": "hi"}])
-        azure = openai.AzureOpenAI(api_key=AZURE_KEY, azure_endpoint=proxy.url, api_version="2024-10-21",
-                                   max_retries=0)
-        with azure.chat.completions.create(model="d", messages=[], stream=True) as stream:
+        with (
+            openai.AzureOpenAI(
+                api_key=AZURE_KEY, azure_endpoint=proxy.url, api_version="2024-10-21", max_retries=0
+            ) as azure,
+            azure.chat.completions.create(model="d", messages=[], stream=True) as stream,
+        ):
             list(stream.response.iter_bytes())
         assert proxy.stop(signal.SIGTERM) == 0
     # The client saw everything as sent.
