@@ -99,11 +99,16 @@ class _RecordingBase:
         *,
         append: bool = False,
         redact_headers: Iterable[str] = (),
+        redact_json: Iterable[str] = (),
+        recorder: CassetteRecorder | None = None,
     ) -> None:
-        self.recorder = CassetteRecorder(path, append=append)
+        # A ``recorder`` shared by several transports (a sync and an async client in one test) keeps
+        # their interactions in one cassette, in the order their requests started.
+        self.recorder = recorder if recorder is not None else CassetteRecorder(path, append=append)
         self._transport = transport
         self._owned: dict[types.ModuleType, Any] = {}
         self._redact = tuple(redact_headers)
+        self._redact_json = tuple(redact_json)
         self._open: list[Capture] = []
 
     @property
@@ -120,6 +125,7 @@ class _RecordingBase:
             body=body,
             on_finish=lambda interaction: self.recorder.add(interaction, ticket),
             redact=self._redact,
+            redact_json=self._redact_json,
         )
         self._open.append(capture)
         return capture
@@ -142,6 +148,9 @@ class _RecordingBase:
 
 class RecordingTransport(_RecordingBase, httpx2.BaseTransport, httpx.BaseTransport):
     """Wraps a real transport (default: a new ``HTTPTransport``) and records into ``path``.
+
+    ``redact_headers`` adds secret headers to the built-in ones; ``redact_json`` names JSON fields
+    (``metadata.user_email``, ``**.api_key``) replaced by ``REDACTED`` in request and response bodies.
 
     Every finished exchange is saved at once; a body cut off by an error or by the client is
     saved as incomplete, with the error and what had arrived.
