@@ -13,7 +13,8 @@ from ssetape.cli import main
 from ssetape.errors import CollectionError
 from ssetape.recorder import load
 from ssetape.replayer.drift import check, parse_age
-from tests.replayer.test_pytest_modes import QUICK, chat_test, project, upstream
+from tests.replayer.pytester_runs import QUICK
+from tests.replayer.test_pytest_modes import chat_test, project, upstream
 
 __all__ = ["project", "upstream"]  # the fixtures this module shares with test_pytest_modes
 

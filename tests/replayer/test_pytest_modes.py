@@ -14,6 +14,7 @@ import ssetape.replayer.client
 import ssetape.replayer.episodes  # noqa: F401
 from ssetape.fixtures.emulator import Upstream
 from ssetape.recorder import load
+from tests.replayer.pytester_runs import QUICK, run_inprocess
 
 pytest_plugins = ["pytester"]
 
@@ -60,14 +61,8 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, upstream
     return pytester
 
 
-# In process, without three plugins that cost seconds a run here: hypothesis's (pytester forgets the
-# modules a run imports, so hypothesis would be imported and assert-rewritten again each time), pytest's
-# gc.collect() of a heap holding the SDKs' types, and the snapshot plugin's session report.
-QUICK = ("-p", "no:hypothesispytest", "-p", "no:unraisableexception", "-p", "no:textual-snapshot")
-
-
 def run(project: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return project.runpytest_inprocess("-p", "no:cacheprovider", *QUICK, *args)
+    return run_inprocess(project, *args)
 
 
 def cassette(project: pytest.Pytester, name: str = "chat.yaml") -> Path:
