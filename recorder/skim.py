@@ -84,7 +84,7 @@ def skim(path: str | Path) -> list[Skimmed] | None:
     try:
         skimmed = [_interaction(segment) for segment in _segments(raw, start, end)]
         _check_whole(raw[:start] + raw[end:], skimmed, path)
-    except (_Unskimmable, UnicodeDecodeError, ValueError, KeyError, CassetteDecodeError):
+    except (_Unskimmable, UnicodeDecodeError, ValueError, KeyError, IndexError, CassetteDecodeError):
         return None
     return skimmed
 

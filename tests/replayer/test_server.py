@@ -115,7 +115,7 @@ def test_streams_are_paced_as_recorded() -> None:
     assert total >= chunks[-1].at / speed * 0.95
 
 
-def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recordings(
+def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recording(
     connect: Callable[..., Any],
 ) -> None:
     served: list[ServedRequest] = []
@@ -124,7 +124,8 @@ def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recordi
             connect(server).beta.threads.messages.list(thread_id="thread_other")
         body = httpx.get(server.url + "/v1/nowhere").json()
     assert "no recorded response matches GET /v1/threads/thread_other/messages" in str(caught.value)
-    assert "closest recorded requests:" in str(caught.value)
+    assert "closest recorded request: #" in str(caught.value)
+    assert 'path: recorded "/v1/threads/' in str(caught.value)  # the difference, explained in the 404
     assert body["error"]["code"] == "ssetape_no_recording"
     assert [s.status for s in served] == [404, 404] and served[0].interaction is None
     assert str(served[0]).startswith("GET /v1/threads/thread_other/messages → 404 (no recording) in ")
