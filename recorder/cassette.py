@@ -147,8 +147,7 @@ class Interaction(BaseModel):
 
     @property
     def streamed(self) -> bool:
-        content_type = self.response.header("content-type") or ""
-        return content_type.split(";")[0].strip().lower() == "text/event-stream"
+        return is_event_stream(self.response.header("content-type"))
 
     @property
     def complete(self) -> bool:
@@ -232,6 +231,11 @@ class Cassette(BaseModel):
     def streams(self) -> list[int]:
         """Indexes of the interactions whose response is an SSE stream."""
         return [i for i, interaction in enumerate(self.interactions) if interaction.streamed]
+
+
+def is_event_stream(content_type: str | None) -> bool:
+    """Whether a response of this content type is a stream of Server-Sent Events."""
+    return (content_type or "").split(";")[0].strip().lower() == "text/event-stream"
 
 
 def _header(headers: Headers, name: str) -> str | None:

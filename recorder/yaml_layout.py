@@ -386,6 +386,21 @@ def _plain_characters(text: str) -> bool:
     return not any(char in text for char in _SPECIAL)
 
 
+def scalar(text: str) -> Any:
+    """The value of one line's scalar (``text`` after ``key: ``); a ValueError when it is outside the subset."""
+    try:
+        if text[:1] not in ("'", '"', "[", "{", "|", ">", "&", "*", "!", "") and not text.startswith(" "):
+            return _plain(text.rstrip(" "))
+        if text.startswith("["):
+            return _Reader(text + "\n")._flow_sequence(text)
+    except _Unsupported:
+        raise ValueError(f"not a scalar ssetape writes: {text!r}") from None
+    value = parse(f"v: {text}\n")
+    if value is None:
+        raise ValueError(f"not a scalar ssetape writes: {text!r}")
+    return value["v"]
+
+
 def parse(text: str) -> Any | None:
     """The data PyYAML's safe loader would give for ``text``, or None when ``text`` is not in the layout
     this reader knows (PyYAML must then read it)."""

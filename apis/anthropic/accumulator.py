@@ -88,8 +88,9 @@ class _Block:
 
 
 class _View(NamedTuple):
-    """A block as it was at one event: how many of its pieces it had, the tool input buffer it was last
-    parsed from (``(json_bufs key, pieces)``), and its ``parsed_output``."""
+    """A block as it was at one event: how many of its pieces it had (counted when a checkpoint is made; the
+    accumulator's own views leave them stale), the tool input buffer it was last parsed from
+    (``(json_bufs key, pieces)``), and its ``parsed_output``."""
 
     block: _Block
     text: int = 0
@@ -233,7 +234,10 @@ class MessageAccumulator:
     def checkpoint(self) -> MessageState:
         """A view of the state after the events handled so far: list lengths, no text copied."""
         rare = self._rare
-        views, checks = tuple(self._views), dict(self._checks)
+        views = tuple(
+            [view._replace(text=len(view.block.text), thinking=len(view.block.thinking)) for view in self._views]
+        )
+        checks = dict(self._checks)
         return MessageState(self._config, self._start, views, self._bufs, rare, len(rare), self._stop, checks)
 
     state = checkpoint
@@ -334,13 +338,7 @@ class MessageAccumulator:
             return True
         if block.kind != _HOT[kind][1]:
             return False
-        pieces = block.text if kind == "text_delta" else block.thinking
-        pieces.append(piece)
-        block, text, thinking, mark, parsed = self._views[position]
-        if kind == "text_delta":
-            self._views[position] = _View(block, len(pieces), thinking, mark, parsed)
-        else:
-            self._views[position] = _View(block, text, len(pieces), mark, parsed)
+        (block.text if kind == "text_delta" else block.thinking).append(piece)  # counted at the next checkpoint
         return True
 
     def _take_input(self, position: int, key: Any, piece: str) -> None:
@@ -420,7 +418,7 @@ class MessageAccumulator:
         holder = self._config.fold(self._start, None)
         self._config.fold(self._blocks[position].start, holder)
         block = holder.content[-1]
-        if self._views[position].text:
+        if self._blocks[position].text:
             block.text += "".join(self._blocks[position].text)
         return block
 
