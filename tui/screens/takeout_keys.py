@@ -16,7 +16,7 @@ from ..widgets.request_pane import RequestPane
 
 #: Hidden from the footer (no room), listed by ``?``.
 BINDINGS = [
-    Binding("r", "request", "request and response", id="ssetape.request"),
+    Binding("r", "request", "request", id="ssetape.request"),
     Binding("y", "copy('event')", "copy the event as JSON", show=False, id="ssetape.copy_event"),
     Binding("Y", "copy('snapshot')", "copy the SDK's snapshot as JSON", show=False, id="ssetape.copy_snapshot"),
     Binding("c", "copy('text')", "copy the text so far", show=False, id="ssetape.copy_text"),
