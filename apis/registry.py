@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "api_for", "by_path", "recognise", "run_of", "stream_ends"]
 
-#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``.
+#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``, ``"sse"``.
 Kind = str
 
 
@@ -67,9 +67,11 @@ REGISTRY: tuple[Api, ...] = (
     Api("responses", "Responses", "ssetape.apis.responses"),
     Api("chat", "Chat Completions", "ssetape.apis.chat"),
     Api("anthropic", "Anthropic Messages", "ssetape.apis.anthropic"),
+    Api("sse", "generic SSE", "ssetape.apis.sse"),
 )
-#: What a stream that names no API counts as: ssetape read only Assistants streams before it knew others.
-DEFAULT = REGISTRY[0]
+#: What a stream that names no API (and whose path is no API's) counts as: a generic SSE stream, shown as
+#: the events it holds and never read as some API's.
+DEFAULT = next(entry for entry in REGISTRY if entry.kind == "sse")
 
 
 def api(kind: Kind) -> Api:

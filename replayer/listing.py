@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from ssetape.recorder import Cassette, Interaction, load
 
+from .kinds import kind_of
 from .stream_events import events
 
 __all__ = ["InteractionInfo", "list_interactions"]
@@ -24,6 +25,9 @@ class InteractionInfo:
     path: str
     status: int
     streamed: bool
+    #: Which API's stream it is (``replayer.kind_of``; ``sse`` when none recognises it), None for a body that
+    #: is not a stream.
+    kind: str | None
     #: Complete SSE events in the body (None for a body that is not a stream).
     events: int | None
     bytes: int
@@ -55,6 +59,7 @@ def _info(index: int, item: Interaction) -> InteractionInfo:
         path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
         status=item.response.status.code,
         streamed=item.streamed,
+        kind=kind_of(item) if item.streamed else None,
         events=len(events(item)) if item.streamed else None,
         bytes=len(item.response.body_bytes),
         duration=max(chunks[-1].at if chunks else 0.0, item.response_at),
