@@ -23,6 +23,7 @@ from .answer import Said, ToolCall
 from .contract import Events, Panes, Rules, Sdk, Wire
 from .emitted import Stop, StreamCallback, StreamEmitted
 from .registry import DEFAULT, REGISTRY, Api, Kind, api, api_for, by_path, recognise, run_of, stream_ends
+from .requests import recorded_body
 
 __all__ = [
     "DEFAULT",
@@ -46,6 +47,7 @@ __all__ = [
     "error_line",
     "quote",
     "recognise",
+    "recorded_body",
     "run_of",
     "stream_ends",
 ]

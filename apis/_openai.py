@@ -121,7 +121,7 @@ class SDKAccumulator:
             return self._halt(StreamEmitted(), Stop("done", None))
         try:
             parsed = json.loads(raw)
-        except ValueError as exc:  # what ``sse.json()`` raises inside the SDK's Stream
+        except (ValueError, RecursionError) as exc:  # what ``sse.json()`` raises inside the SDK's Stream
             return self._halt(StreamEmitted(), Stop("exception", exc))
         return self.handle_event(name, parsed)
 

@@ -38,10 +38,10 @@ def error_line(error: dict[str, Any], width: int) -> str:
 
 
 def usage_line(usage: Any) -> str:
-    """A token usage as ``tokens X in + Y out`` (either API's names for them); empty when it says neither."""
+    """A token usage as ``tokens X in + Y out`` (any API's names for them); empty when it says neither."""
     usage = as_dict(usage)
-    prompt = usage.get("prompt_tokens", usage.get("input_tokens"))
-    completion = usage.get("completion_tokens", usage.get("output_tokens"))
+    prompt = usage.get("prompt_tokens", usage.get("input_tokens", usage.get("promptTokenCount")))
+    completion = usage.get("completion_tokens", usage.get("output_tokens", usage.get("candidatesTokenCount")))
     if prompt is None and completion is None:
         return ""
     return f"tokens {prompt} in + {completion} out"

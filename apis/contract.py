@@ -112,8 +112,13 @@ class Events(Protocol):
     reading a stream get every event's ``(name, data)``, in order.
     """
 
-    #: Event types where a message or a tool call (run step, output item) starts or ends.
+    #: Event types where a message or a tool call (run step, output item) starts or ends (as
+    #: ``event_type`` gives them, where the home has one).
     BOUNDARIES: frozenset[str]
+
+    # Optional: ``event_type(name, data) -> str``, what the event is when its SSE type does not say (every
+    # Chat Completions chunk is a ``message``: ``role``, ``content``, ``tool_call``, ``finish`` ...). The TUI
+    # lists, filters, steps (``J`` / ``K``) and finds boundaries by it; ``Api.event_types`` asks for it.
 
     def summary(self, name: str, data: dict[str, Any], width: int) -> str | None:
         """What the event says in one line, quotes cut to about ``width``; None to say what any event says

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
@@ -13,7 +14,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "api_for", "by_path", "recognise", "run_of", "stream_ends"]
 
-#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``, ``"sse"``.
+#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``, ``"gemini"``,
+#: ``"sse"``.
 Kind = str
 
 
@@ -60,6 +62,12 @@ class Api:
     def panes(self) -> Panes:
         return cast("Panes", self.module("panes"))
 
+    def event_types(self, pairs: Iterable[tuple[str, Any]]) -> list[str] | None:
+        """The type of each event ``(name, data)`` as lists show and group it, from the home's optional
+        ``events.event_type``; None when the home has none (its SSE types already say what each event is)."""
+        typed = getattr(self.events, "event_type", None)
+        return None if typed is None else [str(typed(name, data)) for name, data in pairs]
+
 
 #: Every API, in the order recognition tries them. To add an API: add its home, then one line here.
 REGISTRY: tuple[Api, ...] = (
@@ -67,6 +75,7 @@ REGISTRY: tuple[Api, ...] = (
     Api("responses", "Responses", "ssetape.apis.responses"),
     Api("chat", "Chat Completions", "ssetape.apis.chat"),
     Api("anthropic", "Anthropic Messages", "ssetape.apis.anthropic"),
+    Api("gemini", "Gemini", "ssetape.apis.gemini"),
     Api("sse", "generic SSE", "ssetape.apis.sse"),
 )
 #: What a stream that names no API (and whose path is no API's) counts as: a generic SSE stream, shown as

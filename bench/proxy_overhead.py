@@ -38,6 +38,9 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script (the upstream's process) or as bench.proxy_overhead
+
+from bench.measure import Row, load_average  # noqa: E402
 
 
 # -- the upstream -----------------------------------------------------------------------------------------
@@ -191,7 +194,7 @@ def measure(base: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     return results
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--gap", type=float, default=0.005)
@@ -202,11 +205,22 @@ def main() -> None:
     parser.add_argument("--mitmdump", default=shutil.which("mitmdump"), help="mitmdump to compare with")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("serve", nargs="?", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = parser().parse_args()
     if args.serve == "upstream":
         serve_upstream()
         return
+    table = run(args)
+    report(table, args)
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=2) + "\n")
 
+
+def run(args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
+    """The figures of every path (direct, ssetape, mitmproxy when found), by number of clients."""
     python = sys.executable
     table: dict[str, dict[str, dict[str, float]]] = {}
     with process([python, __file__, "upstream"]) as upstream, tempfile.TemporaryDirectory() as tmp:
@@ -220,9 +234,55 @@ def main() -> None:
             mitm += ["--listen-port", str(port), "--set", "stream_large_bodies=1", "-q"]
             with process(mitm, url_from_stdout=False, port=port) as proxy:
                 table["mitmproxy"] = measure(proxy, args)
+    return table
+
+
+#: A separate virtualenv holding mitmproxy, when ``mitmdump`` is not on the PATH (it pins its own versions).
+MITM_VENV = Path(os.environ.get("SSETAPE_BENCH_MITM_VENV", "/tmp/ssetape-bench-mitm"))
+
+
+def rows(full: bool = False) -> list[Row]:
+    """``python -m bench``: 20 and 50 concurrent streams through ``ssetape record`` against direct, and
+    mitmproxy on the same workload when it is installed (on the PATH, or in ``MITM_VENV``)."""
+    installed = MITM_VENV / "bin" / "mitmdump"
+    mitmdump = shutil.which("mitmdump") or (str(installed) if installed.exists() else None)
+    args = parser().parse_args(["--clients", "20,50", "--rounds", "3" if full else "1"])
+    args.mitmdump = mitmdump
+    table = run(args)
     report(table, args)
-    if args.json:
-        args.json.write_text(json.dumps(table, indent=2) + "\n")
+    load = load_average()
+    out = []
+    for clients, direct in table["direct"].items():
+        ours = table["ssetape"][clients]
+        mitm = table.get("mitmproxy", {}).get(clients)
+        for label, key, target in (("added TTFB", "ttfb_ms", 3.0), ("added per-event p99", "p99_ms", 3.0)):
+            added = ours[key] - direct[key]
+            theirs = f"mitmproxy +{mitm[key] - direct[key]:.1f} ms" if mitm else "mitmproxy not installed"
+            ahead = mitm is None or added < mitm[key] - direct[key]
+            out.append(
+                Row(
+                    f"proxy, {clients} streams, {label} (load {load})",
+                    f"+{added:.1f} ms",
+                    theirs,
+                    f"direct {direct[key]:.1f} ms",
+                    f"< {target:g} ms, ahead of mitmproxy",
+                    added < target and ahead,
+                )
+            )
+        ratio = ours["throughput_eps"] / direct["throughput_eps"]
+        theirs = f"mitmproxy {mitm['throughput_eps'] / direct['throughput_eps']:.2f}x" if mitm else "—"
+        ahead = mitm is None or ratio > mitm["throughput_eps"] / direct["throughput_eps"]
+        out.append(
+            Row(
+                f"proxy, {clients} streams, throughput",
+                f"{ours['throughput_eps']:,.0f} ev/s",
+                theirs,
+                f"{ratio:.2f}x direct",
+                ">= 0.95x, ahead of mitmproxy",
+                ratio >= 0.95 and ahead,
+            )
+        )
+    return out
 
 
 def report(table: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace) -> None:

@@ -2,10 +2,10 @@
 
     python bench/tui_step.py [--deltas 50000] [--steps 200] [--size 160x50]
 
-Builds the cassette in memory from the emulator (``ssetape.fixtures.emulator.render_stream``), then reports:
+Writes the cassette from the emulator (``ssetape.fixtures.emulator.render_stream``) to disk, then reports:
 
-- open: from starting the app to the first event selected and shown, the stream indexed (the
-  indexing thread's progress bar shows meanwhile);
+- open: as ``ssetape tui FILE`` opens it, from reading the file (``open_cassette``, ``check``) to the
+  first event selected and drawn on screen (the panes filled, the frame written);
 - step: from one ``j`` (or ``k``) key press to the end of the last screen frame it causes (the
   event list, all five panes, the titles, composed and written to the headless driver), p50 / p99 /
   max, at the start, the middle and the end of the stream, where the message snapshot is longest;
@@ -21,14 +21,16 @@ import argparse
 import asyncio
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.measure import Row, load_average, percentile
 from ssetape.fixtures.emulator import render_stream
 from ssetape.recorder import Cassette, cassette_from_sse
-from ssetape.tui import TapeApp
+from ssetape.tui import TapeApp, check, open_cassette
 from ssetape.tui.screens import TimelineScreen
 
 
@@ -41,13 +43,10 @@ def big_cassette(deltas: int) -> Cassette:
     return cassette_from_sse(b"".join(chunk for _, chunk in chunks), chunks=timing)
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
-
-
 #: Milliseconds spent filling the panes for each newly selected event (state, callbacks, layout).
 handler: list[float] = []
+#: When each newly selected event's panes were filled.
+shown_at: list[float] = []
 
 
 def time_the_panes() -> None:
@@ -58,23 +57,21 @@ def time_the_panes() -> None:
         show(screen, index)
         if screen._shown != shown:  # not the no-op for an event already shown
             handler.append((time.perf_counter() - before) * 1000)
+            shown_at.append(time.perf_counter())
 
     TimelineScreen._show = timed  # type: ignore[method-assign]
 
 
-async def bench(cassette: Cassette, steps: int, size: tuple[int, int]) -> None:
-    app = TapeApp(cassette, source="bench-50k.sse", freeze_heap=True)  # as `ssetape tui` runs it
+async def bench(path: Path, steps: int, size: tuple[int, int]) -> tuple[float, dict[str, list[float]]]:
+    """Seconds from reading ``path`` to its first event drawn; milliseconds of each step, by position."""
+    shown_at.clear()
     start = time.perf_counter()
+    cassette = open_cassette(path)  # as `ssetape tui FILE` does (tui/app.py's run)
+    check(cassette, None)
+    app = TapeApp(cassette, source=path.name, freeze_heap=True)
     async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert isinstance(screen, TimelineScreen)
-        while screen.view is None or screen.event_list.index is None:
-            await asyncio.sleep(0.01)  # not pilot.pause(): its idle checks would compete with the indexing
-        opened = time.perf_counter() - start
-        await pilot.pause()
-        events = len(screen.view)
-        print(f"open: {opened:.2f}s for {events:,} events ({size[0]}x{size[1]})")
-
         # A private hook, for measuring only: when each frame is finished.
         frames: list[float] = []
         compose_frame = screen._compositor_refresh
@@ -84,6 +81,14 @@ async def bench(cassette: Cassette, steps: int, size: tuple[int, int]) -> None:
             frames.append(time.perf_counter())
 
         screen._compositor_refresh = timed_frame  # type: ignore[method-assign]
+        while not shown_at or not frames or frames[-1] < shown_at[0]:
+            await asyncio.sleep(0.002)  # not pilot.pause(): its idle checks would compete with the indexing
+        opened = next(frame for frame in frames if frame >= shown_at[0]) - start
+        while screen.view is None:
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        events = len(screen.view)
+        print(f"open: {opened:.2f}s to the first event on screen, {events:,} events ({size[0]}x{size[1]})")
         handler.clear()
 
         latency: dict[str, list[float]] = {}
@@ -110,6 +115,40 @@ async def bench(cassette: Cassette, steps: int, size: tuple[int, int]) -> None:
             f"  of which the panes: p50 {statistics.median(handler):5.1f} ms  "
             f"p99 {percentile(handler, 0.99):5.1f} ms  max {max(handler):5.1f} ms"
         )
+        return opened, latency
+
+
+def measure(deltas: int, steps: int, size: tuple[int, int]) -> tuple[float, dict[str, list[float]]]:
+    with tempfile.TemporaryDirectory() as directory:
+        path = big_cassette(deltas).save(Path(directory) / f"bench-{deltas}.yaml")
+        time_the_panes()
+        return asyncio.run(bench(path, steps, size))
+
+
+def rows(full: bool = False) -> list[Row]:
+    """``python -m bench``: open and step p99 at 50k deltas (10k in quick mode)."""
+    deltas = 50_000 if full else 10_000
+    opened, latency = measure(deltas, 100 if full else 30, (160, 50))
+    steps = [value for values in latency.values() for value in values]
+    p99 = percentile(steps, 0.99)
+    return [
+        Row(
+            f"TUI open, {deltas // 1000}k deltas, to the first event on screen (load {load_average()})",
+            f"{opened:.2f} s",
+            "—",
+            "—",
+            "< 1 s",
+            opened < 1.0,
+        ),
+        Row(
+            f"TUI step p99, {deltas // 1000}k deltas, {len(steps)} steps at start/middle/end",
+            f"{p99:.1f} ms",
+            "—",
+            "—",
+            "< 30 ms",
+            p99 < 30.0,
+        ),
+    ]
 
 
 def main() -> None:
@@ -119,11 +158,7 @@ def main() -> None:
     parser.add_argument("--size", default="160x50")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
-    built = time.perf_counter()
-    cassette = big_cassette(args.deltas)
-    print(f"cassette: {args.deltas:,} text deltas built in {time.perf_counter() - built:.2f}s")
-    time_the_panes()
-    asyncio.run(bench(cassette, args.steps, (width, height)))
+    measure(args.deltas, args.steps, (width, height))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         RecordedResponse,
         Recording,
     )
+    from .credentials import REDACTED, SECRET_HEADERS, SECRET_QUERY_PARAMETERS
     from .errors import (
         CassetteDecodeError,
         CassetteError,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from .har import cassette_from_har, cassette_to_har, is_har
     from .imports import DEFAULT_URI, cassette_from_capture, cassette_from_sse, is_placeholder
     from .reader import load, loads
-    from .redact import REDACTED, SECRET_HEADERS
     from .scan import Finding, files_to_scan, find_secrets
     from .session import CassetteRecorder
     from .sse import ServerSentEvent, SSEDecoder, loads_or_text
@@ -59,12 +59,13 @@ _EXPORTS = {
     "Recording": ".cassette",
     "CutOff": ".cassette",
     "Finding": ".scan",
-    "REDACTED": ".redact",
+    "REDACTED": ".credentials",
+    "SECRET_QUERY_PARAMETERS": ".credentials",
     "UnrecoveredJournalError": ".errors",
     "RecordError": ".errors",
     "OutputExistsError": ".errors",
     "RecordingTransport": ".transport",
-    "SECRET_HEADERS": ".redact",
+    "SECRET_HEADERS": ".credentials",
     "SSEDecoder": ".sse",
     "ServerSentEvent": ".sse",
     "loads_or_text": ".sse",
@@ -84,6 +85,7 @@ __all__ = [
     "FORMAT_VERSION",
     "REDACTED",
     "SECRET_HEADERS",
+    "SECRET_QUERY_PARAMETERS",
     "AsyncRecordingTransport",
     "Cassette",
     "CassetteDecodeError",

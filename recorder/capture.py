@@ -19,7 +19,8 @@ from .cassette import (
     Recording,
     Status,
 )
-from .redact import BodyRedactor, JsonPath, parse_json_path, redact_headers, redact_json_bytes
+from .credentials import forms, redact_headers_and_collect, redact_url, scrub_bytes, scrub_text
+from .redact import JsonPath, ResponseRedactor, parse_json_path, redact_headers, redact_json_bytes
 from .sse import ServerSentEvent, SSEDecoder
 
 
@@ -60,8 +61,10 @@ class Capture:
     """Records one exchange: the request up front, then the response headers and every chunk.
 
     Bodies are stored decoded (``Content-Encoding`` undone and its header dropped), so a
-    cassette holds the bytes an SSE parser reads, with their arrival times. ``redact`` names extra
-    secret headers; ``redact_json`` paths (see :func:`~recorder.redact.parse_json_path`) are
+    cassette holds the bytes an SSE parser reads, with their arrival times. Credentials (the headers
+    and query parameters of :mod:`~recorder.credentials`) are redacted, and so are their values
+    wherever the response repeats them. ``redact`` names extra secret headers; ``redact_json`` paths
+    (see :func:`~recorder.redact.parse_json_path`) are
     redacted in the request body and, at :meth:`finish`, in the response body. ``on_chunk`` sees
     each decoded chunk as it is recorded (a journal keeps in-flight bodies on disk with it).
     """
@@ -82,10 +85,16 @@ class Capture:
         self.json_paths = tuple(parse_json_path(p) if isinstance(p, str) else p for p in redact_json)
         if body and self.json_paths:
             body = redact_json_bytes(body, self.json_paths) or body
+        recorded_headers, in_headers = redact_headers_and_collect(headers, self._redact)
+        uri, in_url = redact_url(url)
+        #: The secrets the request carried, as they may reappear in a body: taken out of everything recorded.
+        self.secrets = forms(in_headers + in_url)
+        if body and self.secrets:
+            body = scrub_bytes(body, self.secrets)
         self.request = RecordedRequest(
             method=method,
-            uri=url,
-            headers=redact_headers(headers, self._redact),
+            uri=uri,
+            headers=recorded_headers,
             body=_text_or_bytes(body) if body else None,
         )
         self._on_finish = on_finish
@@ -124,7 +133,14 @@ class Capture:
     @property
     def response_headers(self) -> dict[str, list[str]]:
         """The response headers as they will be written: decoded-away encoding dropped, secrets redacted."""
-        return redact_headers(self._headers, self._redact)
+        headers = redact_headers(self._headers, self._redact)
+        if self.secrets:
+            headers = {name: [scrub_text(value, self.secrets) for value in values] for name, values in headers.items()}
+        return headers
+
+    def body_redactor(self) -> ResponseRedactor:
+        """What the response body goes through on its way to disk (false when nothing is to be redacted)."""
+        return ResponseRedactor(self.json_paths, self.secrets, event_stream=self.event_stream)
 
     @property
     def event_stream(self) -> bool:
@@ -207,15 +223,15 @@ class Capture:
         if isinstance(error, BaseException):
             error = CutOff(type=type(error).__name__, message=str(error))
         body, chunks = bytes(self._body), self._chunks
-        if self.json_paths:
-            redactor = BodyRedactor(self.json_paths, event_stream=self.event_stream)
+        redactor = self.body_redactor()
+        if redactor:
             body = redactor.feed(body) + redactor.flush(complete=error is None)
             chunks = redactor.map_chunks(chunks)
         interaction = Interaction(
             request=self.request,
             response=RecordedResponse(
                 status=self._status,
-                headers=redact_headers(self._headers, self._redact),
+                headers=self.response_headers,
                 body=Body(string=_text_or_bytes(body)),
                 ssetape=Recording(
                     recorded_at=self._recorded_at,

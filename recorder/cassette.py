@@ -8,21 +8,34 @@ The body itself is stored once, in vcrpy's ``body.string``.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
 
+from .chunks import Chunks, validate_chunks
 from .encodings import decode as decode_encoding
 from .sse import decode as decode_sse
 
 #: vcrpy's cassette format version (the top-level ``version`` key).
 VCR_FORMAT_VERSION = 1
-#: The version of ssetape's extension (``response.ssetape.format``). 2 writes ``chunks`` as text;
-#: format 1 (a YAML list of pairs) still reads.
-FORMAT_VERSION = 2
+#: The version of ssetape's extension (``response.ssetape.format``). 3 writes the interaction count
+#: before and after the interactions (:mod:`.integrity`); 2 writes ``chunks`` as text; format 1 (a YAML
+#: list of pairs) still reads.
+FORMAT_VERSION = 3
 EXTENSION_KEY = "ssetape"
 
 Headers = dict[str, list[str]]
@@ -53,41 +66,27 @@ class Recording(BaseModel):
     recorded_at: datetime | None = None
     #: Seconds from sending the request to receiving the response headers.
     response_at: float = 0.0
-    #: One ``(seconds since the request was sent, size in bytes)`` pair per network chunk. On disk:
-    #: ``"0.413101:183 0.438722:92 ..."``, since a YAML list of 50k pairs takes seconds to load.
-    chunks: list[tuple[float, int]] = Field(default_factory=list)
+    #: One ``(seconds since the request was sent, size in bytes)`` pair per network chunk (see :mod:`.chunks`).
+    chunks: Annotated[
+        Sequence[tuple[float, int]], WrapValidator(validate_chunks), PlainSerializer(list, return_type=list)
+    ] = Field(default_factory=Chunks)
     complete: bool = True
     error: CutOff | None = None
     #: ``"base64"`` when a JSON cassette holds a body that is not UTF-8 text.
     body_encoding: Literal["base64"] | None = None
 
-    @field_validator("chunks", mode="before")
+    @field_validator("format")
     @classmethod
-    def _chunks_from_text(cls, value: Any) -> Any:
-        return decode_chunks(value) if isinstance(value, str) else value
+    def _upgraded(cls, value: int) -> int:
+        # Read, a recording is in this format (the reader checked the file's: not newer, and whole).
+        return FORMAT_VERSION
 
-
-#: Pairs per line when chunks are written as text.
-_CHUNKS_PER_LINE = 8
-
-
-def encode_chunks(chunks: list[tuple[float, int]]) -> str:
-    """``at:size`` pairs, a few to a line: compact on disk, fast to read, still diffable."""
-    pairs = [f"{at:.6f}".rstrip("0").rstrip(".") + f":{size}" for at, size in chunks]
-    return "\n".join(" ".join(pairs[i : i + _CHUNKS_PER_LINE]) for i in range(0, len(pairs), _CHUNKS_PER_LINE))
-
-
-def decode_chunks(text: str) -> list[tuple[float, int]]:
-    chunks = []
-    for number, pair in enumerate(text.split()):
-        at, colon, size = pair.partition(":")
-        try:
-            if not colon:
-                raise ValueError
-            chunks.append((float(at), int(size)))
-        except ValueError:
-            raise ValueError(f"chunk {number} is {pair!r}, expected seconds:size such as 0.413:183") from None
-    return chunks
+    @field_validator("response_at")
+    @classmethod
+    def _response_at_is_a_time(cls, value: float) -> float:
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"the response arrives at {value!r} seconds: expected a finite time of 0 or more")
+        return value
 
 
 class RecordedRequest(BaseModel):
@@ -126,11 +125,11 @@ class RecordedResponse(BaseModel):
     @model_validator(mode="after")
     def _chunks_cover_body(self) -> RecordedResponse:
         if self.ssetape is not None and self.ssetape.chunks:
-            total = sum(size for _, size in self.ssetape.chunks)
-            if total != len(self.body_bytes):
-                raise ValueError(
-                    f"the recorded chunk sizes add up to {total} bytes but the body has {len(self.body_bytes)} bytes"
-                )
+            chunks = self.ssetape.chunks
+            total = chunks.total if isinstance(chunks, Chunks) else sum(size for _, size in chunks)
+            size = _size(self.body.string)
+            if total != size:
+                raise ValueError(f"the recorded chunk sizes add up to {total} bytes but the body has {size} bytes")
         return self
 
 
@@ -148,8 +147,7 @@ class Interaction(BaseModel):
 
     @property
     def streamed(self) -> bool:
-        content_type = self.response.header("content-type") or ""
-        return content_type.split(";")[0].strip().lower() == "text/event-stream"
+        return is_event_stream(self.response.header("content-type"))
 
     @property
     def complete(self) -> bool:
@@ -235,12 +233,24 @@ class Cassette(BaseModel):
         return [i for i, interaction in enumerate(self.interactions) if interaction.streamed]
 
 
+def is_event_stream(content_type: str | None) -> bool:
+    """Whether a response of this content type is a stream of Server-Sent Events."""
+    return (content_type or "").split(";")[0].strip().lower() == "text/event-stream"
+
+
 def _header(headers: Headers, name: str) -> str | None:
     wanted = name.lower()
     for key, values in headers.items():
         if key.lower() == wanted and values:
             return values[0]
     return None
+
+
+def _size(value: str | bytes | None) -> int:
+    """The size in bytes of a body, without encoding an ASCII one (most are)."""
+    if isinstance(value, str) and value.isascii():
+        return len(value)
+    return len(_to_bytes(value))
 
 
 def _to_bytes(value: str | bytes | None) -> bytes:

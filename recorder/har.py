@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from .cassette import Body, Cassette, Headers, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from .errors import CassetteDecodeError
-from .redact import redact_headers
+from .redact import redact_interaction
 from .sse import decode as decode_sse
 
 __all__ = ["cassette_from_har", "cassette_to_har", "is_har"]
@@ -75,25 +75,29 @@ def _interaction(entry: dict[str, Any]) -> Interaction:
         if not any(k.lower() == "content-type" for k in headers):
             headers["content-type"] = ["text/event-stream"]
     recording = _recording(entry, body, messages)
-    return Interaction(
-        request=RecordedRequest(
-            method=request["method"],
-            uri=request["url"],
-            body=request_body,
-            headers=_headers(request.get("headers", [])),
-        ),
-        response=RecordedResponse(
-            status=Status(code=response["status"], message=response.get("statusText") or None),
-            headers=headers,
-            body=Body(string=_text(body)),
-            ssetape=recording,
-        ),
+    return redact_interaction(
+        Interaction(
+            request=RecordedRequest(
+                method=request["method"],
+                uri=request["url"],
+                body=request_body,
+                headers=_headers(request.get("headers", [])),
+            ),
+            response=RecordedResponse(
+                status=Status(code=response["status"], message=response.get("statusText") or None),
+                headers=headers,
+                body=Body(string=_text(body)),
+                ssetape=recording,
+            ),
+        )
     )
 
 
 def _headers(items: list[dict[str, Any]]) -> Headers:
     pairs = [(h["name"], str(h["value"])) for h in items if not h["name"].startswith(":")]  # no HTTP/2 pseudo-headers
-    headers = redact_headers(pairs)
+    headers: Headers = {}
+    for name, value in pairs:  # secret ones are redacted with the whole interaction
+        headers.setdefault(name, []).append(value)
     # The HAR body is decoded; a content-length would describe the encoded one.
     if any(k.lower() == "content-encoding" for k in headers):
         headers = {k: v for k, v in headers.items() if k.lower() not in ("content-encoding", "content-length")}

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from .cassette import Body, Cassette, Headers, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from .errors import CassetteDecodeError
-from .redact import redact_headers
+from .redact import redact_headers, redact_interaction
 from .sse import decode
 
 #: Where a dump imported without its URL is filed. Its host is reserved (``.invalid``, RFC 6761), so the URL
@@ -105,7 +105,7 @@ def cassette_from_capture(
     response_at = 0.0
     if chunks is not None:
         chunks, response_at = _drop_head(chunks, start)
-    return cassette_from_sse(
+    cassette = cassette_from_sse(
         body,
         method=method,
         uri=uri,
@@ -116,6 +116,8 @@ def cassette_from_capture(
         headers=headers,
         response_at=response_at,
     )
+    cassette.interactions = [redact_interaction(interaction) for interaction in cassette.interactions]
+    return cassette
 
 
 def _split_head(data: bytes) -> tuple[int, str | None, Headers | None, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from . import dialects
+from . import dialects, yaml_layout
 from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
 from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
+from .integrity import check_whole
 from .writer import is_json_path
 
 #: libyaml's loader when PyYAML was built with it: about ten times faster on big cassettes.
@@ -63,9 +65,14 @@ def load(path: str | Path) -> Cassette:
 
 def loads(text: str, *, path: Path | None = None, json_format: bool | None = None) -> Cassette:
     as_json = json_format if json_format is not None else (path is not None and is_json_path(path))
-    data = dialects.normalise(_parse(text, path, as_json), path)
+    data = _parse(text, path, as_json)
+    try:
+        data = dialects.normalise(data, path)
+    except (AttributeError, KeyError, TypeError, IndexError) as exc:  # wrong types where a dialect has its own
+        raise CassetteDecodeError(path, f"not a cassette: unexpected {type(exc).__name__}: {exc}") from None
     _check_layout(data, path)
-    _decode_bodies(data)
+    check_whole(data, path)
+    _decode_bodies(data, path)
     try:
         return Cassette.model_validate(data)
     except ValidationError as exc:
@@ -82,8 +89,15 @@ def _parse(text: str, path: Path | None, as_json: bool) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CassetteDecodeError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+        except RecursionError:
+            raise CassetteDecodeError(path, "invalid JSON: nested too deeply to be a cassette") from None
+    data = yaml_layout.parse(text)  # the layout ssetape writes, read without PyYAML's per-node cost
+    if data is not None:
+        return data
     try:
         return yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        raise CassetteDecodeError(path, "invalid YAML: nested too deeply to be a cassette") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -111,7 +125,8 @@ def _check_layout(data: Any, path: Path | None) -> None:
     if not isinstance(interactions, list):
         raise CassetteDecodeError(path, "'interactions' must be a list")
     for index, interaction in enumerate(interactions):
-        recording = (interaction or {}).get("response", {}).get("ssetape") if isinstance(interaction, dict) else None
+        response = interaction.get("response") if isinstance(interaction, dict) else None
+        recording = response.get("ssetape") if isinstance(response, dict) else None
         if isinstance(recording, dict):
             found = recording.get("format", FORMAT_VERSION)
             if isinstance(found, int) and found > FORMAT_VERSION:
@@ -122,8 +137,8 @@ def _check_layout(data: Any, path: Path | None) -> None:
                 )
 
 
-def _decode_bodies(data: dict[str, Any]) -> None:
-    for interaction in data["interactions"]:
+def _decode_bodies(data: dict[str, Any], path: Path | None) -> None:
+    for index, interaction in enumerate(data["interactions"]):
         if not isinstance(interaction, dict):
             continue
         response = interaction.get("response")
@@ -132,7 +147,12 @@ def _decode_bodies(data: dict[str, Any]) -> None:
         recording = response.get("ssetape")
         body = response.get("body")
         if isinstance(recording, dict) and recording.get("body_encoding") == "base64" and isinstance(body, dict):
-            body["string"] = base64.b64decode(body.get("string") or "")
+            try:
+                body["string"] = base64.b64decode(body.get("string") or "", validate=True)
+            except (binascii.Error, ValueError, TypeError):
+                raise CassetteDecodeError(
+                    path, f"interaction {index}: the response body is marked base64 but is not valid base64"
+                ) from None
             recording.pop("body_encoding")
 
 

@@ -1,5 +1,5 @@
 """Keeping secrets off disk: headers that carry credentials, and chosen JSON fields, are replaced before anything
-is written."""
+is written; values taken out of a request are taken out of its response too (:class:`ResponseRedactor`)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,37 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .cassette import Headers
+from .cassette import Body, Headers, Interaction
+from .credentials import (
+    REDACTED,
+    SECRET_HEADERS,
+    ValueScrubber,
+    forms,
+    redact_headers_and_collect,
+    redact_url,
+    scrub_bytes,
+    scrub_text,
+)
 from .sse import ServerSentEvent, SSEDecoder
 
-#: Written in place of a secret header's value, so a cassette still shows that it was sent.
-REDACTED = "REDACTED"
-
-SECRET_HEADERS = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "api-key",
-        "x-api-key",
-        "openai-organization",
-        "openai-project",
-        "cookie",
-        "set-cookie",
-    }
-)
+__all__ = [
+    "REDACTED",
+    "SECRET_HEADERS",
+    "BodyRedactor",
+    "JsonPath",
+    "ResponseRedactor",
+    "parse_json_path",
+    "redact_headers",
+    "redact_interaction",
+    "redact_json",
+    "redact_json_bytes",
+    "resize_chunks",
+]
 
 
 def redact_headers(items: Iterable[tuple[str, str]], extra: Iterable[str] = ()) -> Headers:
     """Group header items by name (vcrpy's layout), replacing the values of secret ones."""
-    secret = SECRET_HEADERS | {name.lower() for name in extra}
-    headers: Headers = {}
-    for name, value in items:
-        headers.setdefault(name, []).append(REDACTED if name.lower() in secret else value)
-    return headers
+    return redact_headers_and_collect(items, extra)[0]
 
 
 # -- JSON fields ----------------------------------------------------------------------------------------
@@ -186,22 +190,107 @@ class BodyRedactor:
     def _replace(self, start: int, length: int, new: bytes) -> None:
         self._replaced.append((start, start + length, len(new)))
 
-    def map_chunks(self, chunks: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
-        """Recorded ``(at, size)`` chunks of the input, resized to cover the output.
+    @property
+    def replaced(self) -> list[tuple[int, int, int]]:
+        return self._replaced
 
-        A replaced span counts as arriving with the chunk that completed it; chunks left empty go.
-        """
-        out: list[tuple[float, int]] = []
-        end = previous = shift = 0
-        spans = iter(self._replaced)
-        span = next(spans, None)
-        for at, size in chunks:
-            end += size
-            while span is not None and end >= span[1]:  # offsets only grow: walk the spans once
-                shift += span[2] - (span[1] - span[0])
-                span = next(spans, None)
-            mapped = span[0] + shift if span is not None and end > span[0] else end + shift
-            if mapped > previous:
-                out.append((at, mapped - previous))
-                previous = mapped
+    def map_chunks(self, chunks: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
+        return resize_chunks(self._replaced, chunks)
+
+
+def resize_chunks(
+    replaced: Iterable[tuple[int, int, int]], chunks: Iterable[tuple[float, int]]
+) -> list[tuple[float, int]]:
+    """Recorded ``(at, size)`` chunks of an input, resized to cover the output once the ``replaced``
+    spans (``(start, end, new length)``, in order) were replaced.
+
+    A replaced span counts as arriving with the chunk that completed it; chunks left empty go.
+    """
+    out: list[tuple[float, int]] = []
+    end = previous = shift = 0
+    spans = iter(replaced)
+    span = next(spans, None)
+    for at, size in chunks:
+        end += size
+        while span is not None and end >= span[1]:  # offsets only grow: walk the spans once
+            shift += span[2] - (span[1] - span[0])
+            span = next(spans, None)
+        mapped = span[0] + shift if span is not None and end > span[0] else end + shift
+        if mapped > previous:
+            out.append((at, mapped - previous))
+            previous = mapped
+    return out
+
+
+class ResponseRedactor:
+    """A response body on its way to disk: JSON fields redacted (:class:`BodyRedactor`), then every secret
+    value the request carried (:class:`~recorder.credentials.ValueScrubber`). False when there is nothing
+    to redact."""
+
+    def __init__(self, paths: Sequence[JsonPath], values: Sequence[bytes], *, event_stream: bool) -> None:
+        self._stages: list[BodyRedactor | ValueScrubber] = []
+        if paths:
+            self._stages.append(BodyRedactor(paths, event_stream=event_stream))
+        if values:
+            self._stages.append(ValueScrubber(values))
+
+    def __bool__(self) -> bool:
+        return bool(self._stages)
+
+    def feed(self, data: bytes) -> bytes:
+        for stage in self._stages:
+            data = stage.feed(data)
+        return data
+
+    def flush(self, *, complete: bool = True) -> bytes:
+        out = b""
+        for stage in self._stages:
+            out = (stage.feed(out) if out else b"") + stage.flush(complete=complete)
         return out
+
+    def map_chunks(self, chunks: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The recorded chunks resized to the output, stage by stage."""
+        result = list(chunks)
+        for stage in self._stages:
+            result = resize_chunks(stage.replaced, result)
+        return result
+
+
+def redact_interaction(interaction: Interaction) -> Interaction:
+    """An interaction captured elsewhere (a HAR, curl output) with the credentials of its request taken
+    out of it everywhere, as recording does: headers, URL, request body, and the response's headers and
+    body (chunk sizes follow the body)."""
+    request, response = interaction.request, interaction.response
+    items = [(name, value) for name, values in request.headers.items() for value in values]
+    headers, in_headers = redact_headers_and_collect(items)
+    uri, in_url = redact_url(request.uri)
+    secrets = forms(in_headers + in_url)
+    request_body = request.body
+    if secrets and request_body is not None:
+        request_body = _text_or_bytes(scrub_bytes(request.body_bytes, secrets))
+    response_items = [(name, value) for name, values in response.headers.items() for value in values]
+    response_headers = redact_headers(response_items)
+    recording, body = response.ssetape, response.body.string
+    if secrets:
+        response_headers = {k: [scrub_text(v, secrets) for v in values] for k, values in response_headers.items()}
+        scrubber = ValueScrubber(secrets)
+        scrubbed = scrubber.feed(response.body_bytes) + scrubber.flush()
+        if scrubber.replaced:
+            body = _text_or_bytes(scrubbed)
+            if recording is not None and recording.chunks:
+                recording = recording.model_copy(update={"chunks": resize_chunks(scrubber.replaced, recording.chunks)})
+    return interaction.model_copy(
+        update={
+            "request": request.model_copy(update={"uri": uri, "headers": headers, "body": request_body}),
+            "response": response.model_copy(
+                update={"headers": response_headers, "body": Body(string=body), "ssetape": recording}
+            ),
+        }
+    )
+
+
+def _text_or_bytes(data: bytes) -> str | bytes:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data

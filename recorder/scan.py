@@ -1,28 +1,53 @@
-"""Finding secrets in recordings: anything that looks like an OpenAI API key (``sk-…``) or a bearer token.
+"""Finding secrets in recordings: API keys of OpenAI, Anthropic, Google, AWS and GitHub, bearer tokens, JWTs.
 
-A last check before a cassette is committed. Cassette files are searched as text (so a finding
-has a line number), and so are the bodies YAML stores as ``!!binary`` and the base64 chunks of a
-recording journal, decoded. Findings are masked: the scan never prints a whole secret.
+A last check before a cassette is committed. Files are searched as text (so a finding has a line
+number), and so is whatever base64 they hold, decoded (YAML ``!!binary``, a JSON cassette's base64
+bodies in any dialect, a journal's chunks), and decompressed when it is gzip, zlib or zstd (a body
+stored with its ``content-encoding``). A journal's chunks of one response are searched joined, so a
+key split across two chunks is found. The scan reads bytes and never parses a cassette, so it works on
+broken files too. Findings are masked: the scan never prints a whole secret.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 import re
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 #: What a secret looks like, by kind.
 PATTERNS: dict[str, re.Pattern[bytes]] = {
-    "openai-key": re.compile(rb"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}"),
+    "anthropic-key": re.compile(rb"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{20,}"),
+    "openai-key": re.compile(rb"(?<![A-Za-z0-9_-])sk-(?!ant-)[A-Za-z0-9_-]{20,}"),
+    "google-api-key": re.compile(rb"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}"),
+    "google-oauth-token": re.compile(rb"(?<![A-Za-z0-9_.-])ya29\.[0-9A-Za-z_-]{20,}"),
+    "aws-access-key-id": re.compile(rb"(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])"),
+    "aws-secret-key": re.compile(
+        rb"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"'\s:=]+([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+    ),
+    "github-token": re.compile(rb"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+    "jwt": re.compile(rb"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     "bearer-token": re.compile(rb"(?i)\bbearer[ \t]+(?!REDACTED\b)[A-Za-z0-9._~+/=-]{12,}"),
 }
+#: An AWS secret key is 40 base64 characters: only taken for one when an access key id is this near.
+_AWS_SECRET = re.compile(rb"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_AWS_NEAR = 300
 #: Files a directory is searched for: cassettes and journals.
-SCANNED_SUFFIXES = (".yaml", ".yml", ".json", ".journal")
-_BINARY = re.compile(rb"!!binary \|\n((?:[ ]+[A-Za-z0-9+/=]+\n)+)")
+SCANNED_SUFFIXES = (".yaml", ".yml", ".json", ".journal", ".har")
+#: A YAML ``!!binary`` (or Ruby's ``!binary``) block, or one quoted base64 string.
+_BINARY_BLOCK = re.compile(rb"(?:!?!binary|base64_string:) *[|>][-+]?\n((?:[ ]+[A-Za-z0-9+/=]+\n)+)")
+_BASE64_STRING = re.compile(
+    rb"(?<=[\"'])((?:[A-Za-z0-9+/]|\\n){16,}={0,2})(?=[\"'])"  # quoted (JSON, YAML flow)
+    rb"|(?:!?!binary|base64_string:)[ ]+([A-Za-z0-9+/]{16,}={0,2})[ ]*$",  # a plain YAML scalar
+    re.MULTILINE,
+)
+#: Decompressed bodies are searched up to this size (a zip bomb in a cassette is not our problem to inflate).
+_INFLATE_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,39 +64,107 @@ class Finding:
 
 def mask(secret: str) -> str:
     keep = 10 if len(secret) > 24 else 4
+    keep = min(keep, max(len(secret) // 4, 3))
     return f"{secret[:keep]}…{secret[-2:]}"
 
 
 def scan_bytes(data: bytes, path: Path) -> list[Finding]:
-    """Secrets in one file's contents, including its base64-encoded bodies."""
-    findings = list(_matches(data, path, lambda offset: data.count(b"\n", 0, offset) + 1))
-    for block in _BINARY.finditer(data):
-        line = data.count(b"\n", 0, block.start()) + 1
-        findings += _matches(_b64(block.group(1)), path, lambda _, line=line: line)
+    """Secrets in one file's contents, including its base64-encoded (and compressed) bodies."""
+    line_at = _lines(data)
+    findings = list(_matches(data, path, line_at))
+    for pattern in (_BINARY_BLOCK, _BASE64_STRING):
+        for block in pattern.finditer(data):
+            line = line_at(block.start())
+            decoded = _b64((block.group(1) or block.group(2)).replace(b"\\n", b""))
+            for found in (decoded, _inflated(decoded)):
+                findings += _matches(found, path, _at(line))
     if path.name.endswith(".journal"):
-        for number, raw in enumerate(data.split(b"\n"), 1):
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                continue
-            for key in ("b", "body"):
-                if isinstance(record, dict) and isinstance(record.get(key), str):
-                    findings += _matches(_b64(record[key].encode()), path, lambda _, n=number: n)
+        findings += _journal(data, path)
     return sorted(set(findings), key=lambda f: (f.line, f.kind, f.masked))
 
 
-def _matches(data: bytes, path: Path, line_of: object) -> Iterator[Finding]:
+def _lines(data: bytes) -> Callable[[int], int]:
+    starts = [0] + [m.end() for m in re.finditer(rb"\n", data)]
+
+    def line_at(offset: int) -> int:
+        return bisect.bisect_right(starts, offset)
+
+    return line_at
+
+
+def _journal(data: bytes, path: Path) -> list[Finding]:
+    """A journal's body chunks, joined per response (a key may be split across two), and request bodies."""
+    bodies: dict[object, list[tuple[int, bytes]]] = {}
+    findings: list[Finding] = []
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            record = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(record, dict):
+            continue
+        if isinstance(record.get("b"), str):
+            key = record.get("data")
+            bodies.setdefault(key if isinstance(key, (int, str)) else None, []).append(
+                (number, _b64(record["b"].encode()))
+            )
+        if isinstance(record.get("body"), str):
+            findings += _matches(_b64(record["body"].encode()), path, _at(number))
+    for chunks in bodies.values():
+        joined = b"".join(chunk for _, chunk in chunks)
+        starts, position = [], 0
+        for number, chunk in chunks:
+            starts.append((position, number))
+            position += len(chunk)
+
+        def line_of(offset: int, starts: list[tuple[int, int]] = starts) -> int:
+            return next(number for start, number in reversed(starts) if start <= offset)
+
+        findings += _matches(joined, path, line_of)
+        findings += _matches(_inflated(joined), path, _at(chunks[0][0]))
+    return findings
+
+
+def _at(line: int) -> Callable[[int], int]:
+    """Every offset is on ``line`` (of decoded data, found where its encoded form starts)."""
+    return lambda _offset: line
+
+
+def _matches(data: bytes, path: Path, line_of: Callable[[int], int]) -> Iterator[Finding]:
     for kind, pattern in PATTERNS.items():
         for match in pattern.finditer(data):
-            line = line_of(match.start())  # type: ignore[operator]
-            yield Finding(path, line, kind, mask(match.group().decode("latin-1")))
+            group = 1 if pattern.groups else 0
+            yield Finding(path, line_of(match.start(group)), kind, mask(match.group(group).decode("latin-1")))
+    for match in PATTERNS["aws-access-key-id"].finditer(data):
+        near = data[max(0, match.start() - _AWS_NEAR) : match.end() + _AWS_NEAR]
+        offset = max(0, match.start() - _AWS_NEAR)
+        for secret in _AWS_SECRET.finditer(near):
+            text = secret.group()
+            if re.search(rb"[a-z]", text) and re.search(rb"[A-Z0-9/+]", text):  # not a hex digest or a word
+                yield Finding(path, line_of(offset + secret.start()), "aws-secret-key", mask(text.decode("latin-1")))
 
 
 def _b64(text: bytes) -> bytes:
     try:
-        return base64.b64decode(b"".join(text.split()))
+        return base64.b64decode(b"".join(text.split()), validate=True)
     except (binascii.Error, ValueError):
         return b""
+
+
+def _inflated(data: bytes) -> bytes:
+    """``data`` decompressed when it is gzip, zlib or zstd; else nothing (it was searched as it is)."""
+    try:
+        if data[:2] == b"\x1f\x8b":
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, _INFLATE_LIMIT)
+        if data[:1] == b"\x78":
+            return zlib.decompressobj().decompress(data, _INFLATE_LIMIT)
+        if data[:4] == b"\x28\xb5\x2f\xfd":
+            from .encodings import decode
+
+            return b"".join(decode("zstd", [data]))[:_INFLATE_LIMIT]
+    except Exception:  # not compressed after all, or cut short: searched as it is already
+        return b""
+    return b""
 
 
 def files_to_scan(paths: Iterable[str | Path]) -> list[Path]:

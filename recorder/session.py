@@ -75,8 +75,9 @@ class CassetteRecorder:
             return serialize(snapshot, self.path)
         # The cassette's text is a head, its interactions' texts and a tail: each interaction is
         # serialized once, standing alone, and reused by every later save.
-        head, separator, tail = _JSON_LAYOUT if is_json_path(self.path) else _YAML_LAYOUT
-        head = head.format(version=version)
+        head_format, separator, tail_format = _JSON_LAYOUT if is_json_path(self.path) else _YAML_LAYOUT
+        # How each interaction's standalone text (a cassette of one) begins and ends.
+        head, tail = head_format.format(version=version, count=1), tail_format.format(count=1)
         new = [i for i in interactions if self._texts.get(id(i), (None,))[0] is not i]
         fresh = dict(zip(map(id, new), self._standalone(version, new), strict=True))
         texts = {}
@@ -90,7 +91,9 @@ class CassetteRecorder:
             assert cached is not None
             texts[id(interaction)] = cached
         self._texts = texts
-        return head + separator.join(text for _, text in texts.values()) + tail
+        count = len(texts)
+        body = separator.join(text for _, text in texts.values())
+        return head_format.format(version=version, count=count) + body + tail_format.format(count=count)
 
 
     def _standalone(self, version: int, interactions: list[Interaction]) -> list[str]:
@@ -109,5 +112,13 @@ def _standalone_text(job: tuple[int, Path, Interaction]) -> str:
 
 
 #: (head, separator, tail) of a cassette's text around its interactions, as the writer lays them out.
-_YAML_LAYOUT = ("version: {version}\ninteractions:\n", "", "")
-_JSON_LAYOUT = ('{{\n  "version": {version},\n  "interactions": [\n', ",\n", "\n  ]\n}\n")
+_YAML_LAYOUT = (
+    "version: {version}\nssetape:\n  interactions: {count}\ninteractions:\n",
+    "",
+    "ssetape_end: {count}\n",
+)
+_JSON_LAYOUT = (
+    '{{\n  "version": {version},\n  "ssetape": {{\n    "interactions": {count}\n  }},\n  "interactions": [\n',
+    ",\n",
+    '\n  ],\n  "ssetape_end": {count}\n}}\n',
+)

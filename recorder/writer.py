@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .cassette import FORMAT_VERSION, encode_chunks
+from .cassette import FORMAT_VERSION
+from .chunks import encode_chunks
+from .integrity import HEADER_KEY, TRAILER_KEY, header
 
 if TYPE_CHECKING:
     from .cassette import Cassette
@@ -23,7 +25,7 @@ def is_json_path(path: Path) -> bool:
 
 
 def to_data(cassette: Cassette, *, for_json: bool) -> dict[str, Any]:
-    """The cassette as plain data in vcrpy's layout (``version`` and ``interactions``)."""
+    """The cassette as plain data in vcrpy's layout (``version`` and ``interactions``), and its counts."""
     interactions = []
     for interaction in cassette.interactions:
         request = interaction.request.model_dump()
@@ -48,7 +50,9 @@ def to_data(cassette: Cassette, *, for_json: bool) -> dict[str, Any]:
                 recording.pop("error", None)
             response["ssetape"] = recording
         interactions.append({"request": request, "response": response})
-    return {"version": cassette.version, "interactions": interactions}
+    # The count first and last, so that a file cut anywhere, or missing interactions, says so (recorder.integrity).
+    count = len(interactions)
+    return {"version": cassette.version, HEADER_KEY: header(count), "interactions": interactions, TRAILER_KEY: count}
 
 
 def _json_safe_request_body(body: str | bytes | None) -> str | None:

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ssetape.apis.chat.state import ChatState
+    from ssetape.apis.chat.accumulator import ChatState
     from ssetape.apis.emitted import StreamCallback
-    from ssetape.apis.responses.state import ResponsesState
+    from ssetape.apis.responses.accumulator import ResponsesState
 
+    from .alignment import AlignedRow, Alignment, align
     from .answers import Answer, ToolCall, answer
-    from .client import anthropic_client, async_anthropic_client, async_openai_client, openai_client
+    from .catalogue import StreamInfo, cassette_files, streams_of
+    from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
     from .exporting import FORMATS, export
@@ -33,13 +35,19 @@ if TYPE_CHECKING:
     from .validation import RULES, Problem, clip, validate
 
 _EXPORTS = {
+    "AlignedRow": ".alignment",
+    "Alignment": ".alignment",
+    "align": ".alignment",
+    "StreamInfo": ".catalogue",
+    "cassette_files": ".catalogue",
+    "streams_of": ".catalogue",
     "clip": ".validation",
     "RULES": ".validation",
     "FORMATS": ".exporting",
     "Answer": ".answers",
     "AsyncReplayTransport": ".transport",
     "CassetteDiff": ".diffing",
-    "ChatState": "ssetape.apis.chat.state",
+    "ChatState": "ssetape.apis.chat.accumulator",
     "EventChange": ".diffing",
     "Fault": ".faults",
     "FieldChange": ".diffing",
@@ -53,7 +61,7 @@ _EXPORTS = {
     "ReplayError": ".errors",
     "ReplayServer": ".server",
     "ReplayTransport": ".transport",
-    "ResponsesState": "ssetape.apis.responses.state",
+    "ResponsesState": "ssetape.apis.responses.accumulator",
     "ServedRequest": ".server",
     "ServerError": ".errors",
     "NetworkBlockedError": ".errors",
@@ -78,6 +86,7 @@ _EXPORTS = {
     "kind_of": ".kinds",
     "list_interactions": ".listing",
     "openai_client": ".client",
+    "gemini_client": ".client",
     "stats": ".stream_stats",
     "stream": ".streaming",
     "streams": ".streaming",
@@ -94,6 +103,8 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = [
     "FORMATS",
     "RULES",
+    "AlignedRow",
+    "Alignment",
     "Answer",
     "AsyncReplayTransport",
     "CassetteDiff",
@@ -119,20 +130,24 @@ __all__ = [
     "Stats",
     "StreamCallback",
     "StreamEvent",
+    "StreamInfo",
     "Timeline",
     "Timing",
     "ToolCall",
     "UnmatchedRequestError",
+    "align",
     "answer",
     "anthropic_client",
     "astream",
     "async_anthropic_client",
     "async_openai_client",
+    "cassette_files",
     "clip",
     "diff",
     "events",
     "export",
     "follow",
+    "gemini_client",
     "kind_of",
     "list_interactions",
     "openai_client",
@@ -140,6 +155,7 @@ __all__ = [
     "stats",
     "stream",
     "streams",
+    "streams_of",
     "summarize",
     "text_of",
     "timing",

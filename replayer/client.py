@@ -1,4 +1,4 @@
-"""SDK clients (``openai``, ``anthropic``) wired to a cassette, so unmodified code runs offline."""
+"""SDK clients (``openai``, ``anthropic``, ``google-genai``) wired to a cassette, so unmodified code runs offline."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 import anthropic
 import httpx2
 import openai
+from google import genai
 
+from ssetape.apis import api
 from ssetape.recorder import Cassette, load
 
 from .transport import AsyncReplayTransport, ReplayTransport
@@ -82,3 +84,25 @@ def async_anthropic_client(
     return anthropic.AsyncAnthropic(
         http_client=httpx2.AsyncClient(transport=transport), **_anthropic_options(loaded, options)
     )
+
+
+GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta"
+
+
+def gemini_client(cassette: Cassette | str | Path, speed: float = 0.0, **options: Any) -> genai.Client:
+    """A ``google.genai.Client`` whose every request, sync or through ``client.aio``, is answered from
+    ``cassette``: at the host and API version the recording was made against (``v1beta``), for Vertex AI
+    with the recorded project and location (and a placeholder token: nothing asks Google for one).
+
+    Extra keyword arguments go to ``genai.Client``.
+    """
+    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
+    uri = next(
+        (item.request.uri for item in loaded.interactions if ":" in urlsplit(item.request.uri).path.rsplit("/", 1)[-1]),
+        GEMINI_BASE_URL,
+    )
+    home = api("gemini").module("sdk")  # the SDK's own options, as the home knows them
+    client: genai.Client = home.replay_client(
+        uri, ReplayTransport(loaded, speed), AsyncReplayTransport(loaded, speed), **options
+    )
+    return client

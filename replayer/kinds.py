@@ -9,7 +9,7 @@ a dump imported without one (``recorder.is_placeholder``). Anything else is a ge
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
@@ -38,11 +38,26 @@ def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
     return None
 
 
+#: How much of a body is decoded at a time while looking for the event that names its API.
+_PIECE = 4096
+
+
 def _decoded(interaction: Interaction) -> Iterable[tuple[str, Any]]:
     """``(name, data)`` of each event, decoded lazily: no further than the event that names the API."""
     decoder = SSEDecoder()
-    for chunk in interaction.decoded_chunks():
-        for event in decoder.feed(chunk.data):
+    for piece in _pieces(interaction):
+        for event in decoder.feed(piece):
             yield event.event, event.parsed()
     for event in decoder.flush():
         yield event.event, event.parsed()
+
+
+def _pieces(interaction: Interaction) -> Iterator[bytes]:
+    """The body as a client reads it, a few kB at a time (the decoder's events do not depend on where it
+    is cut), so that a long stream is not sliced into its network chunks to read its first event."""
+    if interaction.response.header("content-encoding"):
+        yield from (chunk.data for chunk in interaction.decoded_chunks())
+        return
+    body = interaction.response.body_bytes
+    for start in range(0, len(body), _PIECE):
+        yield body[start : start + _PIECE]

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ssetape.recorder import Cassette, Interaction, load
+from ssetape.recorder.skim import Skimmed, skim
 
 from .kinds import kind_of
 from .stream_events import events
@@ -44,8 +45,28 @@ class InteractionInfo:
 
 
 def list_interactions(cassette: Cassette | str | Path) -> list[InteractionInfo]:
+    if not isinstance(cassette, Cassette):
+        skimmed = skim(cassette)  # a big cassette in ssetape's layout lists without being loaded
+        if skimmed is not None:
+            return [_skimmed(index, item) for index, item in enumerate(skimmed)]
     loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
     return [_info(index, item) for index, item in enumerate(loaded.interactions)]
+
+
+def _skimmed(index: int, item: Skimmed) -> InteractionInfo:
+    parts = urlsplit(item.uri)
+    return InteractionInfo(
+        index=index,
+        method=item.method.upper(),
+        path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        status=item.status,
+        streamed=item.streamed,
+        events=item.events,
+        bytes=item.size,
+        duration=max(item.last_at or 0.0, item.response_at),
+        complete=item.complete,
+        cut_off_by=f"{item.error[0]}: {item.error[1]}" if item.error is not None and not item.complete else None,
+    )
 
 
 def _info(index: int, item: Interaction) -> InteractionInfo:

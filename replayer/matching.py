@@ -5,9 +5,10 @@ Bodies compare by meaning, not bytes: JSON by value, ``multipart/form-data`` par
 compared, so a cassette recorded against one base URL replays against any.
 
 A recorded JSON value ``"REDACTED"`` (what ``--redact-json-field`` leaves on disk) matches any
-value. Lists under the keys in ``UNORDERED_KEYS`` compare as sets: the SDK itself sends them in an
-order that changes from run to run (``file_batches.upload_and_poll`` uploads concurrently and
-lists the new file ids as the uploads finish).
+value, and so does a recorded query value ``REDACTED`` (an API key sent as ``?key=``). Lists under
+the keys in ``UNORDERED_KEYS`` compare as sets: the SDK itself sends them in an order that changes
+from run to run (``file_batches.upload_and_poll`` uploads concurrently and lists the new file ids as
+the uploads finish).
 """
 
 from __future__ import annotations
@@ -100,9 +101,26 @@ def matches(recorded: RequestKey, wanted: RequestKey) -> bool:
     return (
         recorded.method == wanted.method
         and recorded.path == wanted.path
-        and recorded.query == wanted.query
+        and _same_query(recorded.query, wanted.query)
         and _same(recorded.body, wanted.body)
     )
+
+
+def _same_query(recorded: tuple[tuple[str, str], ...], wanted: tuple[tuple[str, str], ...]) -> bool:
+    if recorded == wanted:
+        return True
+    if len(recorded) != len(wanted):
+        return False
+    # A redacted value sorts apart from the value sent: compare names in order, values by name.
+    if [name for name, _ in recorded] != [name for name, _ in wanted]:
+        return False
+    remaining = list(wanted)
+    for name, value in recorded:
+        if value != REDACTED:
+            if (name, value) not in remaining:
+                return False
+            remaining.remove((name, value))
+    return all(any(name == n for n, _ in remaining) for name, value in recorded if value == REDACTED)
 
 
 def _same(recorded: Any, wanted: Any) -> bool:
@@ -117,7 +135,7 @@ def similarity(wanted: RequestKey, recorded: RequestKey) -> float:
     """How close a recorded request is to the one asked for, for error messages."""
     score = 2.0 if wanted.method == recorded.method else 0.0
     score += 3.0 * difflib.SequenceMatcher(None, wanted.path, recorded.path).ratio()
-    score += 1.0 if wanted.query == recorded.query else 0.0
+    score += 1.0 if _same_query(recorded.query, wanted.query) else 0.0
     score += 1.0 if _same(recorded.body, wanted.body) else 0.0
     return score
 
@@ -128,7 +146,7 @@ def differences(wanted: RequestKey, recorded: RequestKey) -> str:
         for name, same in (
             ("method", wanted.method == recorded.method),
             ("path", wanted.path == recorded.path),
-            ("query", wanted.query == recorded.query),
+            ("query", _same_query(recorded.query, wanted.query)),
             ("body", _same(recorded.body, wanted.body)),
         )
         if not same

@@ -188,6 +188,22 @@ async def ssetape_async_anthropic_client(
 
 
 @pytest.fixture
+def ssetape_gemini_client(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Iterator[Any]:
+    """A ``google.genai.Client`` replaying (or recording) the test's cassette: ``client.models`` and, replaying,
+    ``client.aio.models``. Recording, the SDK finds its key (``GOOGLE_API_KEY``) and base URL in the environment."""
+    from google import genai
+    from google.genai import types
+
+    from .client import gemini_client
+
+    def recording(http_client: Any) -> genai.Client:
+        return genai.Client(http_options=types.HttpOptions(httpx_client=http_client))
+
+    with _sync_client(request, ssetape_cassette, recording, gemini_client) as client:
+        yield client
+
+
+@pytest.fixture
 def ssetape_stream(request: pytest.FixtureRequest, ssetape_cassette: Path) -> Callable[..., Any]:
     """A factory for ``replayer.stream`` on the test's cassette: ``ssetape_stream(handler, interaction=1)``.
     The SDK's own manager for the recorded API (``AssistantStreamManager``, ``MessageStreamManager``, ...);

@@ -70,15 +70,24 @@ class StreamEvent:
 def _decode(interaction: Interaction) -> tuple[list[StreamEvent], bytes]:
     """The body decoded in one piece (the decoder's events do not depend on the chunking), each event then
     given the chunk holding the last byte of its terminating blank line."""
-    chunks = interaction.decoded_chunks()
-    ends = list(itertools.accumulate(len(chunk.data) for chunk in chunks))
+    recording = interaction.response.ssetape
+    if recording is not None and recording.chunks and not interaction.response.header("content-encoding"):
+        # the chunk table as recorded: the body is not sliced into its 50k chunks to be joined again
+        times = [at for at, _ in recording.chunks]
+        ends = list(itertools.accumulate(size for _, size in recording.chunks))
+        body = interaction.response.body_bytes
+    else:
+        chunks = interaction.decoded_chunks()
+        times = [chunk.at for chunk in chunks]
+        ends = list(itertools.accumulate(len(chunk.data) for chunk in chunks))
+        body = b"".join(chunk.data for chunk in chunks)
     decoder = SSEDecoder()
-    decoded = decoder.feed(b"".join(chunk.data for chunk in chunks)) + decoder.flush()
+    decoded = decoder.feed(body) + decoder.flush()
     out: list[StreamEvent] = []
     previous = interaction.response_at
     for index, sse in enumerate(decoded):
         chunk = bisect.bisect_right(ends, sse.end - 1)
-        at = chunks[chunk].at if chunk < len(chunks) else previous
+        at = times[chunk] if chunk < len(times) else previous
         out.append(
             StreamEvent(
                 index,

@@ -9,11 +9,12 @@ callback fires, and every event is yielded, exactly as the SDK does it.
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar, overload
 
 from anthropic.lib.streaming import BetaMessageStreamManager, MessageStreamManager
+from google.genai.types import GenerateContentResponse
 from openai import Omit, omit
 from openai.lib.streaming import AssistantEventHandler, AssistantStreamManager, AsyncAssistantEventHandler
 from openai.lib.streaming.chat import ChatCompletionStreamManager
@@ -36,6 +37,7 @@ StreamManager: TypeAlias = (
     | ChatCompletionStreamManager[Any]
     | MessageStreamManager[Any]
     | BetaMessageStreamManager[Any]
+    | Iterator[GenerateContentResponse]
 )
 
 
@@ -135,6 +137,7 @@ def stream(
     response_format: Any = omit,
     tools: Iterable[Any] | Omit = omit,
     output_format: type[Any] | Omit = omit,
+    config: Any = omit,
 ) -> StreamManager: ...
 def stream(
     cassette: Cassette | str | Path,
@@ -147,6 +150,7 @@ def stream(
     response_format: Any = omit,
     tools: Iterable[Any] | Omit = omit,
     output_format: type[Any] | Omit = omit,
+    config: Any = omit,
 ) -> Any:
     """Like the SDK's stream helper for the recorded kind of stream, but reading the recording.
 
@@ -160,13 +164,16 @@ def stream(
     ``tools`` (both) are the SDK helper's own, and default to the recorded request's (see each API's
     ``ssetape.apis.<kind>.sdk``). An Anthropic Messages recording gives the ``anthropic`` SDK's
     ``MessageStream`` (``client.beta.messages.stream``'s for a ``?beta=true`` request); ``output_format``
-    is its helper's.
+    is its helper's. A Gemini recording gives what ``google.genai``'s ``client.models.generate_content_stream``
+    returns: an iterator of ``GenerateContentResponse`` (``for chunk in replayer.stream(path)``); ``config``
+    is its (a ``response_schema`` fills each chunk's ``parsed``; default: the recorded request's schema).
     """
     options = {
         "text_format": text_format,
         "response_format": response_format,
         "tools": tools,
         "output_format": output_format,
+        "config": config,
     }
     return _manager(cassette, interaction, speed, faults, event_handler, options, asynchronous=False)
 
@@ -182,14 +189,18 @@ def astream(
     response_format: Any = omit,
     tools: Iterable[Any] | Omit = omit,
     output_format: type[Any] | Omit = omit,
+    config: Any = omit,
 ) -> Any:
     """The async twin of :func:`stream`: ``AsyncAssistantEventHandler``, ``AsyncResponseStreamManager``,
-    ``AsyncChatCompletionStreamManager`` or ``AsyncMessageStreamManager``."""
+    ``AsyncChatCompletionStreamManager`` or ``AsyncMessageStreamManager``; for a Gemini recording, the
+    coroutine ``client.aio.models.generate_content_stream`` returns (``async for chunk in await
+    replayer.astream(path)``)."""
     options = {
         "text_format": text_format,
         "response_format": response_format,
         "tools": tools,
         "output_format": output_format,
+        "config": config,
     }
     return _manager(cassette, interaction, speed, faults, event_handler, options, asynchronous=True)
 

@@ -12,8 +12,8 @@ What "what the SDK does" means depends on the kind of stream (``timeline.kind``,
   :class:`~ssetape.apis.assistants.accumulator.AssistantAccumulator` (which matches the SDK exactly), and its state;
 - ``"responses"`` / ``"chat"``: the events ``ResponseStream`` / ``ChatCompletionStream`` yield, as
   :class:`~ssetape.apis.StreamCallback` (``name`` is the event's ``type``, ``args`` is
-  ``(event,)``), and the SDK's own accumulated state (:class:`~ssetape.apis.responses.state.ResponsesState`,
-  :class:`~ssetape.apis.chat.state.ChatState`: ``current_snapshot`` is the ``ParsedResponse`` /
+  ``(event,)``), and the SDK's own accumulated state (:class:`~ssetape.apis.responses.accumulator.ResponsesState`,
+  :class:`~ssetape.apis.chat.accumulator.ChatState`: ``current_snapshot`` is the ``ParsedResponse`` /
   ``ParsedChatCompletion`` so far). Those events are rebuilt on first use, from the nearest state, so
   each shows the snapshot as it was at its event (the SDK goes on mutating the one it yielded).
 """
@@ -99,9 +99,8 @@ class Timeline:
                 self._checkpoints.append(acc.checkpoint())
                 if progress is not None:
                     progress(event.index, total)
-            emitted = _feed(acc, event)
             # What the stream yields is rebuilt when asked for (see _replay): only its names are kept.
-            self._callbacks.append(tuple([callback.name for callback in emitted]) if lazy else emitted)
+            self._callbacks.append(_names(acc, event) if lazy else _feed(acc, event))
         self._final: AnyState = acc.checkpoint()
         # The working accumulator: the event it has handled last, itself, and what that event fired.
         self._cursor: tuple[int, Any, Any] = (-1, self._new(), None)
@@ -204,6 +203,15 @@ def _frozen(fired: list[Any]) -> list[StreamCallback]:
     """What the stream yielded, deep-copied together: as it is now, whatever the SDK mutates later."""
     frozen = copy.deepcopy([callback.event for callback in fired])
     return [StreamCallback(callback.name, event) for callback, event in zip(fired, frozen, strict=True)]
+
+
+def _names(acc: Any, event: StreamEvent) -> tuple[str, ...]:
+    """The names of what the SDK's stream yields for ``event``: the accumulator's ``names`` (which builds
+    no event it can avoid) where it has one."""
+    names = getattr(acc, "names", None)
+    if names is None or isinstance(event.data, str):
+        return tuple([callback.name for callback in _feed(acc, event)])
+    return names(None if event.name == "message" else event.name, event.data)  # type: ignore[no-any-return]
 
 
 def _feed(acc: Any, event: StreamEvent) -> Any:

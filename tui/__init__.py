@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .app import TapeApp, check, run
+    from .app import TapeApp, check, run, run_compare, run_picker
     from .describe import event_call, value
     from .drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail, window, window_start
     from .outputs import Added
@@ -29,6 +29,8 @@ _EXPORTS = {
     "TapeApp": ".app",
     "open_cassette": ".source",
     "run": ".app",
+    "run_picker": ".app",
+    "run_compare": ".app",
 }
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
@@ -44,6 +46,8 @@ __all__ = [
     "fired",
     "open_cassette",
     "run",
+    "run_compare",
+    "run_picker",
     "tail",
     "value",
     "window",

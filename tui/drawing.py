@@ -123,7 +123,8 @@ def window(value: str, chars: int, prefix: str = "") -> list[RenderableType]:
     """``value``'s last :data:`WINDOW` characters, the last ``chars`` of them highlighted; a refusal
     (``prefix``) in red."""
     start = window_start(value)
-    text = Text(prefix, style="bold red")
+    text = Text()  # not Text(prefix, style=...): that style would cover everything appended too
+    text.append(prefix, style="bold red")
     text.append(value[start:], style="bold red" if prefix else "")
     if chars:
         text.stylize(HIGHLIGHT, max(len(text) - chars, len(prefix)), len(text))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ssetape.apis import Kind, api_for
+from ssetape.apis import Kind, api, api_for
+from ssetape.recorder import DEFAULT_URI, Interaction
 
-__all__ = ["format_gap", "request_path", "short_name"]
+__all__ = ["format_gap", "is_timed", "request_line", "request_path", "short_name"]
 
 _LONG_ID = re.compile(r"\b((?:thread|run|msg|step|call|file|asst|vs)_)([A-Za-z0-9]{4})[A-Za-z0-9]{6,}")
 
@@ -31,3 +32,18 @@ def request_path(uri: str, *, shorten: bool = True) -> str:
     """The path of ``uri`` (``/v1/threads/thread_mog3…/runs``): object ids cut to their first characters."""
     path = uri[uri.find("/", uri.find("//") + 2) :] if "//" in uri else uri
     return _LONG_ID.sub(r"\1\2…", path) if shorten else path
+
+
+def is_timed(record: Interaction) -> bool:
+    """Whether the recording says when each byte arrived (a raw ``.sse`` dump or a foreign cassette
+    does not: every event then reads ``+0.000s``, which would be a lie)."""
+    return record.response.ssetape is not None
+
+
+def request_line(record: Interaction, kind: Kind) -> str:
+    """``POST /v1/chat/completions``; for a stream imported with no request (a raw ``.sse`` dump), what
+    its events say it is (the placeholder URL would name another API)."""
+    request = record.request
+    if request.uri == DEFAULT_URI and request.body is None and not request.headers:
+        return f"{api(kind).name} stream, request not recorded"
+    return f"{request.method} {request_path(request.uri)}"

@@ -7,11 +7,12 @@ Everything here works on rows and event indexes alone, so it is tested without a
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, overload
 
 from ssetape.apis import Kind, api, api_for
 from ssetape.replayer import StreamEvent, Timeline
@@ -40,18 +41,54 @@ def family(name: str, kind: Kind | None = None) -> str:
     return str(home.events.family(name, None))
 
 
+class _Names(Sequence[str]):
+    """The SSE type of each event, by index (a view of the events, not a list of 50k names)."""
+
+    def __init__(self, events: list[StreamEvent]) -> None:
+        self.events = events
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [event.name for event in self.events[index]]
+        return self.events[index].name
+
+    def __iter__(self) -> Iterator[str]:
+        return (event.name for event in self.events)
+
+
+_TYPES: weakref.WeakKeyDictionary[Timeline, Sequence[str]] = weakref.WeakKeyDictionary()
+
+
+def _types_of(timeline: Timeline) -> Sequence[str]:
+    found = _TYPES.get(timeline)
+    if found is None:
+        typed = api(timeline.kind).event_types((event.name, event.data) for event in timeline.events)
+        found = _TYPES[timeline] = _Names(timeline.events) if typed is None else typed
+    return found
+
+
 class EventView:
     """The rows of one timeline under a filter (``types``: the event types shown; ``None``: all)."""
 
     def __init__(self, timeline: Timeline, types: frozenset[str] | None = None) -> None:
         self.timeline = timeline
         self.events: list[StreamEvent] = timeline.events
-        present = {event.name for event in self.events}
+        #: Each event's type as the list shows it: its SSE type, or what its API's home says it is.
+        self.names: Sequence[str] = _types_of(timeline)
+        present = set(self.names)
         if types is not None and present <= types:
             types = None
         self.types = types
+        names = self.names
         self.rows: Sequence[int] = (
-            range(len(self.events)) if types is None else [e.index for e in self.events if e.name in types]
+            range(len(self.events)) if types is None else [e.index for e in self.events if names[e.index] in types]
         )
         self._times: list[float] | None = None
 
@@ -64,7 +101,7 @@ class EventView:
 
     def counts(self) -> Counter[str]:
         """How many events of each type the whole stream holds (for the filter dialog)."""
-        return Counter(event.name for event in self.events)
+        return Counter(self.names)
 
     def index(self, row: int) -> int:
         """The event index shown on ``row``."""
@@ -92,13 +129,14 @@ class EventView:
 
     def same_type(self, row: int, step: int) -> int | None:
         """``J`` / ``K``: the next or previous event of the type on ``row``."""
-        name = self.events[self.rows[row]].name
-        return self.find(row, step, lambda event: event.name == name)
+        names = self.names
+        name = names[self.rows[row]]
+        return self.find(row, step, lambda event: names[event.index] == name)
 
     def boundary(self, row: int, step: int) -> int | None:
         """``n`` / ``N``: the next or previous event where a message or run step starts or ends."""
-        boundaries = api(self.timeline.kind).events.BOUNDARIES
-        return self.find(row, step, lambda event: event.name in boundaries)
+        boundaries, names = api(self.timeline.kind).events.BOUNDARIES, self.names
+        return self.find(row, step, lambda event: names[event.index] in boundaries)
 
     def row_at(self, seconds: float) -> int:
         """The last row whose event had arrived ``seconds`` after the request (the first row if none)."""

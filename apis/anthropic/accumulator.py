@@ -33,6 +33,7 @@ from jiter import from_json
 
 from ..emitted import Stop, StreamCallback, StreamEmitted
 from .flavours import MESSAGES, Flavour, status_error
+from .json_prefix import START, Prefix, advance, sure
 
 __all__ = ["MessageAccumulator", "MessageState"]
 
@@ -42,8 +43,14 @@ _HOT = {
     "thinking_delta": ("thinking", "thinking"),
     "input_json_delta": ("partial_json", None),
 }
-#: The derived event the SDK yields after each of those, by delta type.
-_DERIVED = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "input_json"}
+#: What the stream yields for each of those, by delta type: the raw event, then a derived one.
+_NAMES = {
+    "text_delta": ("content_block_delta", "text"),
+    "thinking_delta": ("content_block_delta", "thinking"),
+    "input_json_delta": ("content_block_delta", "input_json"),
+}
+#: What it yields for one the block does not take (a text delta into a thinking block).
+_RAW = ("content_block_delta",)
 _UNSET: Any = object()
 
 
@@ -81,8 +88,9 @@ class _Block:
 
 
 class _View(NamedTuple):
-    """A block as it was at one event: how many of its pieces it had, the tool input buffer it was last
-    parsed from (``(json_bufs key, pieces)``), and its ``parsed_output``."""
+    """A block as it was at one event: how many of its pieces it had (counted when a checkpoint is made; the
+    accumulator's own views leave them stale), the tool input buffer it was last parsed from
+    (``(json_bufs key, pieces)``), and its ``parsed_output``."""
 
     block: _Block
     text: int = 0
@@ -94,7 +102,7 @@ class _View(NamedTuple):
 class MessageState:
     """What a ``MessageStream`` holds after one event. Each accessor builds a fresh message."""
 
-    __slots__ = ("_bufs", "_config", "_rare", "_rares", "_start", "_stop", "blocks")
+    __slots__ = ("_bufs", "_checks", "_config", "_rare", "_rares", "_start", "_stop", "blocks")
 
     def __init__(
         self,
@@ -105,11 +113,12 @@ class MessageState:
         rare: list[Any],
         rares: int,
         stop: Stop | None,
+        checks: dict[Any, Prefix | None],
     ) -> None:
         """``rare``: the accumulator's other events (only ever appended to), of which the first ``rares``
-        had come."""
+        had come; ``checks``: how far each tool input is known to parse (see :mod:`.json_prefix`)."""
         self._config, self._start, self.blocks, self._bufs = config, start, blocks, bufs
-        self._rare, self._rares, self._stop = rare, rares, stop
+        self._rare, self._rares, self._stop, self._checks = rare, rares, stop, checks
 
     @property
     def current_message_snapshot(self) -> Any:
@@ -212,7 +221,9 @@ class MessageAccumulator:
         self._blocks: list[_Block] = []
         self._views: list[_View] = []
         self._bufs: dict[Any, list[bytes]] = {}
+        #: Each tool input buffer joined, once asked for (dropped when it grows).
         self._joined: dict[Any, bytes] = {}
+        self._checks: dict[Any, Prefix | None] = {}
         self._rare: list[Any] = []
         self._stop: Stop | None = None
 
@@ -223,7 +234,11 @@ class MessageAccumulator:
     def checkpoint(self) -> MessageState:
         """A view of the state after the events handled so far: list lengths, no text copied."""
         rare = self._rare
-        return MessageState(self._config, self._start, tuple(self._views), self._bufs, rare, len(rare), self._stop)
+        views = tuple(
+            [view._replace(text=len(view.block.text), thinking=len(view.block.thinking)) for view in self._views]
+        )
+        checks = dict(self._checks)
+        return MessageState(self._config, self._start, views, self._bufs, rare, len(rare), self._stop, checks)
 
     state = checkpoint
 
@@ -239,7 +254,7 @@ class MessageAccumulator:
             if view.input_mark is not None:
                 counts[view.input_mark[0]] = max(counts.get(view.input_mark[0], 0), view.input_mark[1])
         out._bufs = {key: state._bufs[key][:count] for key, count in counts.items()}
-        out._joined = {key: b"".join(pieces) for key, pieces in out._bufs.items()}
+        out._checks = dict(state._checks)
         return out
 
     def finish(self, exception: BaseException | None = None) -> list[StreamCallback]:
@@ -257,7 +272,7 @@ class MessageAccumulator:
             return StreamEmitted()
         try:
             parsed = json.loads(raw)
-        except ValueError as exc:  # what ``sse.json()`` raises inside the SDK's Stream
+        except (ValueError, RecursionError) as exc:  # what ``sse.json()`` raises inside the SDK's Stream
             return self._halt(Stop("exception", exc))
         return self.handle_event(name, parsed)
 
@@ -270,14 +285,32 @@ class MessageAccumulator:
         if self._start is not None and type(data) is dict and data.get("type") == "content_block_delta":
             hot = self._hot(data)
             if hot is not None:
-                return hot
+                if not hot:  # the stream stops here
+                    return self._halt(self._stop)  # type: ignore[arg-type]
+                return _callbacks(_Yielded(self.checkpoint(), data=data), hot)
         try:
             return self._other(self._config.flavour.read(data, self._config.status))
         except Exception as exc:  # the SDK's stream raises it to the reader
             return self._halt(Stop("exception", exc))
 
-    def _hot(self, data: dict[str, Any]) -> StreamEmitted | None:
-        """A text, thinking or tool input delta of the usual shape, or None to take the general way."""
+    def names(self, name: str | None, data: Any) -> tuple[str, ...]:
+        """The names of the events ``MessageStream`` yields for one recorded event, building none of them
+        for a delta of the usual shape (what ``Timeline`` keeps while indexing)."""
+        if (
+            self._stop is None
+            and self._start is not None
+            and name not in (None, "ping", "error")
+            and type(data) is dict
+            and data.get("type") == "content_block_delta"
+        ):
+            hot = self._hot(data)
+            if hot is not None:
+                return hot
+        return tuple([callback.name for callback in self.handle_event(name, data)])
+
+    def _hot(self, data: dict[str, Any]) -> tuple[str, ...] | None:
+        """A text, thinking or tool input delta of the usual shape, taken: the names of what it yields (none
+        when the stream stops there); or None to take the general way."""
         index, delta = data.get("index"), data.get("delta")
         if type(index) is not int or type(delta) is not dict:
             return None
@@ -286,13 +319,14 @@ class MessageAccumulator:
         if grows is None or type(delta.get(grows[0])) is not str:
             return None
         if not -len(self._blocks) <= index < len(self._blocks):
-            return self._halt(Stop("exception", IndexError("list index out of range")))
+            self._stop = Stop("exception", IndexError("list index out of range"))
+            return ()
         position = index % len(self._blocks)
         if not self._grow(position, index, kind, delta[grows[0]]):
-            return self._emit(data, "content_block_delta")
+            return _RAW
         if self._stop is not None:
-            return self._halt(self._stop)
-        return self._emit(data, "content_block_delta", _DERIVED[kind])
+            return ()
+        return _NAMES[kind]
 
     def _grow(self, position: int, key: Any, kind: str, piece: str) -> bool:
         """Adds a hot delta's piece to block ``position``; False when the block does not take it."""
@@ -304,18 +338,15 @@ class MessageAccumulator:
             return True
         if block.kind != _HOT[kind][1]:
             return False
-        pieces = block.text if kind == "text_delta" else block.thinking
-        pieces.append(piece)
-        block, text, thinking, mark, parsed = self._views[position]
-        if kind == "text_delta":
-            self._views[position] = _View(block, len(pieces), thinking, mark, parsed)
-        else:
-            self._views[position] = _View(block, text, len(pieces), mark, parsed)
+        (block.text if kind == "text_delta" else block.thinking).append(piece)  # counted at the next checkpoint
         return True
 
     def _take_input(self, position: int, key: Any, piece: str) -> None:
-        """As the SDK does: the whole buffer re-parsed, so that bad JSON stops the stream at this delta."""
-        joined = self._joined.get(key, b"") + piece.encode()
+        """As the SDK does: bad JSON stops the stream at this delta. The whole buffer is parsed again, as
+        the SDK does it, unless the piece is known to keep it a partial JSON the SDK parses."""
+        encoded = piece.encode()
+        check = advance(self._checks.get(key, START), piece)
+        joined = None if sure(check) else self._buffer(key) + encoded
         if joined:
             try:
                 from_json(joined, partial_mode=self._config.mode)
@@ -329,10 +360,20 @@ class MessageAccumulator:
                 )
                 return
         pieces = self._bufs.setdefault(key, [])
-        pieces.append(piece.encode())
-        self._joined[key] = joined
-        if joined:
+        pieces.append(encoded)
+        self._checks[key] = check
+        if joined is None:
+            self._joined.pop(key, None)
+        else:
+            self._joined[key] = joined
+        if joined is None or joined:
             self._views[position] = self._views[position]._replace(input_mark=(key, len(pieces)))
+
+    def _buffer(self, key: Any) -> bytes:
+        joined = self._joined.get(key)
+        if joined is None:
+            joined = self._joined[key] = b"".join(self._bufs.get(key, ()))
+        return joined
 
     def _other(self, event: Any) -> StreamEmitted:
         """Any other event, typed as the SDK's Stream types it, folded into a scratch message first so
@@ -358,7 +399,7 @@ class MessageAccumulator:
             position = list(range(len(self._blocks)))[event.index]  # raises what the SDK's list does
             scratch.content = [None] * len(self._blocks)
             scratch.content[position] = self._fresh(position)
-        config.fold(event, scratch, dict(self._joined))
+        config.fold(event, scratch, {key: self._buffer(key) for key in self._bufs})
         names = [built.type for built in config.flavour.build_events(event=event, message_snapshot=scratch)]
         if position is not None and kind == "content_block_stop":
             self._parse(position)
@@ -377,7 +418,7 @@ class MessageAccumulator:
         holder = self._config.fold(self._start, None)
         self._config.fold(self._blocks[position].start, holder)
         block = holder.content[-1]
-        if self._views[position].text:
+        if self._blocks[position].text:
             block.text += "".join(self._blocks[position].text)
         return block
 
@@ -387,10 +428,6 @@ class MessageAccumulator:
         if self._blocks[position].kind == "text" and not isinstance(output_format, NotGiven):
             parsed = parse_text(self._fresh(position).text, output_format)
             self._views[position] = self._views[position]._replace(parsed=parsed)
-
-    def _emit(self, data: dict[str, Any], *names: str) -> StreamEmitted:
-        """What a delta of the usual shape yields: its raw event, typed on first use, and a derived event."""
-        return _callbacks(_Yielded(self.checkpoint(), data=data), names)
 
     def _emit_typed(self, state: MessageState | None, event: Any, names: Sequence[str]) -> StreamEmitted:
         return _callbacks(_Yielded(state, event=event), names)

@@ -184,7 +184,7 @@ class AssistantAccumulator(Accessors):
             return self._halt(Emitted(), Stop("done", None))
         try:
             parsed = json.loads(data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # the SDK raises either from its json.loads
             return self._halt(Emitted(), Stop("exception", exc))
         return self.handle_event(event, parsed)
 

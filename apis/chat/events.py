@@ -13,11 +13,59 @@ from .._data import as_dict, as_list
 from .._summary import ToolCalls, is_failure, last_usage, quote, usage_line
 from .wire import names_api
 
-__all__ = ["BOUNDARIES", "family", "short_name", "status", "summary", "text_of", "tool_calls", "usage"]
+__all__ = [
+    "BOUNDARIES",
+    "event_type",
+    "family",
+    "short_name",
+    "status",
+    "summary",
+    "text_of",
+    "tool_calls",
+    "usage",
+]
+
+#: Chunk types (:func:`event_type`) where a message or a tool call starts, or a choice finishes.
+BOUNDARIES: frozenset[str] = frozenset({"role", "tool_call", "finish"})
+
+#: The family of each chunk type.
+_FAMILIES = {
+    "role": "message",
+    "content": "message",
+    "refusal": "message",
+    "tool_call": "step",
+    "arguments": "step",
+    "finish": "run",
+    "usage": "run",
+}
 
 
-#: Chat chunks have no message or tool-call boundaries of their own (the TUI's ``n`` / ``N`` find none).
-BOUNDARIES: frozenset[str] = frozenset()
+def event_type(name: str, data: Any) -> str:
+    """What a chunk is, its SSE type saying nothing (``message``): the first of ``finish`` (a choice's
+    finish_reason), ``tool_call`` (a call starts: its id or name), ``role``, ``refusal``, ``content``,
+    ``arguments`` (a call's arguments go on), ``usage`` (a usage-only chunk); ``done`` for ``[DONE]``; an
+    error says ``error``; a chunk with none of these, ``empty``."""
+    if name != "message":
+        return name
+    if not isinstance(data, dict):
+        return "done" if data == "[DONE]" else name
+    if isinstance(data.get("error"), dict):
+        return "error"
+    found: set[str] = set()
+    for choice in as_list(data.get("choices")):
+        delta = as_dict(choice.get("delta"))
+        if choice.get("finish_reason"):
+            found.add("finish")
+        for call in as_list(delta.get("tool_calls")):
+            started = call.get("id") or as_dict(call.get("function")).get("name")
+            found.add("tool_call" if started else "arguments")
+        for field_name in ("role", "refusal", "content"):
+            if delta.get(field_name):
+                found.add(field_name)
+    for kind in ("finish", "tool_call", "role", "refusal", "content", "arguments"):
+        if kind in found:
+            return kind
+    return "usage" if data.get("usage") else "empty"
 
 
 def summary(name: str, data: dict[str, Any], width: int) -> str | None:
@@ -56,9 +104,10 @@ def short_name(name: str) -> str:
 
 
 def family(name: str, data: Any) -> str:
+    """By the chunk type (:func:`event_type`); an untyped chunk (``message``) is about the message."""
     if is_failure(name):
         return "error"
-    return "message" if name == "message" else "other"  # a chunk: the stream names no event
+    return _FAMILIES.get(name, "message" if name == "message" else "other")
 
 
 def text_of(name: str, data: dict[str, Any]) -> str | None:

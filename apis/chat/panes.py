@@ -1,7 +1,7 @@
 """The TUI's panes for a Chat Completions stream: the events the SDK's stream yields, the assistant's
 text, the tool calls, the completion (a :class:`~ssetape.apis.contract.Panes`).
 
-``moment.state`` is a :class:`~ssetape.apis.chat.state.ChatState`: ``current_snapshot`` is the SDK's
+``moment.state`` is a :class:`~ssetape.apis.chat.accumulator.ChatState`: ``current_snapshot`` is the SDK's
 ``ParsedChatCompletion`` so far.
 """
 

@@ -12,7 +12,7 @@ from .._openai import tools_option
 from ..answer import Said, ToolCall
 from ..requests import recorded_body, recorded_model
 from ..transcripts import print_stream
-from .state import ChatAccumulator, ChatState
+from .accumulator import ChatAccumulator, ChatState
 from .transcript import ChatLines
 
 __all__ = ["OPTIONS", "YIELDS_EVENTS", "accumulator", "answer", "client", "manager", "options", "transcribe"]

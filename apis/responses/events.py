@@ -28,7 +28,7 @@ def summary(name: str, data: dict[str, Any], width: int) -> str | None:
         response = data["response"]
         return f"status → {response.get('status', '?')}" + outcome(response, "error", width)
     if name.endswith(".delta") and isinstance(data.get("delta"), str):
-        prefix = "" if name == "response.output_text.delta" else name.removeprefix(_PREFIX).split(".")[0] + " "
+        prefix = "" if name == "response.output_text.delta" else short_name(name).split(".")[0] + " "
         return prefix + quote(data["delta"], width)
     if name == "response.output_text.done":
         return quote(str(data.get("text") or ""), width)
@@ -44,9 +44,34 @@ def summary(name: str, data: dict[str, Any], width: int) -> str | None:
     return ""
 
 
+#: How the list abbreviates the families of event types (the part after ``response.``).
+_SHORT = {
+    "output_text": "text",
+    "output_item": "item",
+    "content_part": "part",
+    "function_call_arguments": "args",
+    "reasoning_summary_text": "summary",
+    "reasoning_summary_part": "summary_part",
+    "reasoning_text": "reasoning",
+    "file_search_call": "file_search",
+    "web_search_call": "web_search",
+    "code_interpreter_call": "code",
+    "code_interpreter_call_code": "code",
+    "image_generation_call": "image",
+    "mcp_call_arguments": "mcp_args",
+    "mcp_call": "mcp",
+    "mcp_list_tools": "mcp_tools",
+    "custom_tool_call_input": "tool_input",
+}
+
+
 def short_name(name: str) -> str:
-    """As sent: the list shows the whole type."""
-    return name
+    """Without ``response.``, its family abbreviated: ``text.delta`` for ``response.output_text.delta``,
+    ``args.delta`` for ``response.function_call_arguments.delta``."""
+    if not name.startswith(_PREFIX):
+        return name
+    family_name, dot, rest = name.removeprefix(_PREFIX).partition(".")
+    return _SHORT.get(family_name, family_name) + dot + rest
 
 
 def family(name: str, data: Any) -> str:

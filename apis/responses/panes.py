@@ -1,7 +1,7 @@
 """The TUI's panes for a Responses stream: the events the SDK's stream yields, the output text, every
 output item, the response as a whole (a :class:`~ssetape.apis.contract.Panes`).
 
-``moment.state`` is a :class:`~ssetape.apis.responses.state.ResponsesState`: ``current_snapshot`` is
+``moment.state`` is a :class:`~ssetape.apis.responses.accumulator.ResponsesState`: ``current_snapshot`` is
 the SDK's ``ParsedResponse`` so far. What that snapshot leaves out comes from the events
 (:func:`~ssetape.apis.responses._news.news`).
 """

@@ -10,7 +10,8 @@ file. Data that reached ``write()`` is in the kernel's page cache, so it survive
 the proxy (not a power cut: the journal is not fsynced per chunk, the cassette is on save).
 
 The journal holds exactly what the cassette will: request and response headers redacted, JSON
-fields redacted event by event (an event is written once it is complete; see ``BodyRedactor``).
+fields redacted event by event (an event is written once it is complete; see ``ResponseRedactor``),
+secret values the request carried taken out of the response as it arrives.
 Secrets never reach the journal either.
 
 The cassette is rewritten in the background, at most a few times a second. While it is behind,
@@ -27,6 +28,7 @@ had no response yet are left out: there is nothing to replay. ``ssetape record -
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import json
 import os
@@ -35,10 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..capture import Capture
 from ..cassette import Body, CutOff, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from ..errors import CassetteDecodeError
-from ..redact import BodyRedactor
+from ..redact import ResponseRedactor
 
 JOURNAL_FORMAT = 1
 INTERRUPTED = "RecordingInterrupted"
@@ -59,7 +63,7 @@ class Journal:
         self.lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
-        self._redactors: dict[int, BodyRedactor] = {}
+        self._redactors: dict[int, ResponseRedactor] = {}
         self._last_at: dict[int, float] = {}
         self._write({"journal": JOURNAL_FORMAT, "base": base})
 
@@ -83,8 +87,9 @@ class Journal:
         )
 
     def response(self, key: int, capture: Capture) -> None:
-        if capture.json_paths:
-            self._redactors[key] = BodyRedactor(capture.json_paths, event_stream=capture.event_stream)
+        redactor = capture.body_redactor()
+        if redactor:
+            self._redactors[key] = redactor
         status = capture.status
         self._write(
             {
@@ -191,7 +196,7 @@ def read_journal(path: Path) -> Recovered:
             continue
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             if number >= len(lines) - 1:  # the last line, cut short
                 break
             raise CassetteDecodeError(path, "not a journal line (expected one JSON object)", line=number) from None
@@ -200,6 +205,15 @@ def read_journal(path: Path) -> Recovered:
         records.append(record)
     if not records or records[0].get("journal") != JOURNAL_FORMAT:
         raise CassetteDecodeError(path, f"not an ssetape journal (format {JOURNAL_FORMAT})", line=1)
+    try:
+        return _recovered(records, path)
+    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error, ValidationError) as exc:
+        # Our own lines, so not our bug: a journal edited, or another file named like one.
+        problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+        raise CassetteDecodeError(path, f"not a journal ssetape can recover: {problem}") from None
+
+
+def _recovered(records: list[dict[str, Any]], path: Path) -> Recovered:
     entries: dict[int, _Entry] = {}
     ended: list[int] = []
     files: dict[str, str] = {}

@@ -48,7 +48,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "scan": LazyCommand(
         "ssetape.cli.scan",
         "scan",
-        "Find anything that looks like an OpenAI key (sk-…) or a bearer token in cassettes.",
+        "Find anything that looks like an API key, a bearer token or a JWT in cassettes and journals.",
     ),
 }
 

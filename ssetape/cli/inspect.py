@@ -111,9 +111,10 @@ def _summary(s: Stats) -> list[tuple[str, str]]:
 def _usage(usage: dict[str, Any] | None) -> str:
     if not usage:
         return "-"
-    prompt = usage.get("prompt_tokens", usage.get("input_tokens"))
-    completion = usage.get("completion_tokens", usage.get("output_tokens"))
-    total = usage.get("total_tokens")
+    # OpenAI's names, Anthropic's, then Gemini's usageMetadata's.
+    prompt = usage.get("prompt_tokens", usage.get("input_tokens", usage.get("promptTokenCount")))
+    completion = usage.get("completion_tokens", usage.get("output_tokens", usage.get("candidatesTokenCount")))
+    total = usage.get("total_tokens", usage.get("totalTokenCount"))
     line = f"{prompt} prompt + {completion} completion"
     return line + (f" = {total} tokens" if total is not None else " tokens")
 

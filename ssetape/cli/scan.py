@@ -1,4 +1,4 @@
-"""``ssetape scan``: look for API keys and bearer tokens in recordings before they are committed."""
+"""``ssetape scan``: look for API keys, tokens and JWTs in recordings before they are committed."""
 
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ from .errors import reports_errors
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_errors
 def scan(paths: tuple[Path, ...]) -> None:
-    """Find anything that looks like an OpenAI key (sk-…) or a bearer token in cassettes.
+    """Find anything that looks like an API key, a bearer token or a JWT in cassettes and journals.
 
-    PATHS are cassette files or directories (searched for .yaml, .json and journal files). Prints
-    one masked line per finding and exits 1 if there is any, 0 if the files are clean.
+    Keys of OpenAI (sk-…), Anthropic (sk-ant-…), Google (AIza…, ya29.…), AWS (AKIA…/ASIA… and the
+    secret key beside one) and GitHub (ghp_…, github_pat_…), in every dialect of cassette, in base64
+    and gzip bodies, and across chunk boundaries in journals. PATHS are files or directories
+    (searched for .yaml, .json, .har and journal files). Prints one masked line per finding, with its
+    file and line, and exits 1 if there is any, 0 if the files are clean.
 
     \b
     Example:

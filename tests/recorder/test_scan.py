@@ -93,3 +93,108 @@ def test_the_command_exits_1_on_findings_and_0_when_clean(tmp_path: Path) -> Non
 def test_ssetape_scan_is_a_command() -> None:
     result = subprocess.run([sys.executable, "-m", "ssetape", "scan", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "sk-" in result.stdout
+
+
+# Made-up values shaped like each provider's credentials (none is a real key).
+SECRETS = {
+    "anthropic-key": "sk-ant-api03-Zx9Qw8Ev7Rt6Yu5Io4Pa3Sd2Fg1Hj0Kl-AbCdEfGhIjKl_mn",
+    "openai-key": "sk-svcacct-Zx9Qw8Ev7Rt6Yu5Io4Pa3Sd2Fg1Hj0Kl",
+    "google-api-key": "AIzaSyZx9Qw8Ev7Rt6Yu5Io4Pa3Sd2Fg1Hj0Klm",
+    "google-oauth-token": "ya29.a0AfB_byZx9Qw8Ev7Rt6Yu5Io4Pa3Sd2Fg1Hj0Kl",
+    "aws-access-key-id": "AKIAZX9QW8EV7RT6YU5I",
+    "github-token": "ghp_Zx9Qw8Ev7Rt6Yu5Io4Pa3Sd2Fg1Hj0KlMnBv",
+    "jwt": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEyMyJ9.c2lnbmF0dXJlLWJ5dGVz",
+}
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYZx9Qw8Ev7R"
+
+
+@pytest.mark.parametrize("kind", sorted(SECRETS))
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_every_kind_is_found_in_either_serializer_and_never_printed(tmp_path: Path, kind: str, suffix: str) -> None:
+    path = tmp_path / f"c{suffix}"
+    cassette(f'{{"echo": "{SECRETS[kind]}"}}').save(path)
+    result = CliRunner().invoke(scan_command, [str(path)])
+    assert result.exit_code == 1
+    (line,) = [line for line in result.stdout.splitlines() if f" {kind} " in line]
+    assert line.startswith(f"{path}:") and SECRETS[kind] not in result.output
+    number = int(line.split(":")[1])
+    assert SECRETS[kind][:4] in path.read_text().splitlines()[number - 1]
+
+
+def test_a_github_fine_grained_token_and_an_aws_key_pair_are_found(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    body = f"aws_access_key_id={SECRETS['aws-access-key-id']}\naws_secret_access_key={AWS_SECRET}\n"
+    body += "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+    cassette(body).save(path)
+    kinds = [f.kind for f in scan([path])]
+    assert kinds.count("aws-secret-key") == 1 and "aws-access-key-id" in kinds and "github-token" in kinds
+
+
+def test_a_40_character_string_far_from_any_aws_key_id_is_not_an_aws_secret(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    cassette(f"sha: {AWS_SECRET}").save(path)
+    assert scan([path]) == []
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # vcrpy's JSON serializer with a base64 body; its YAML one with !!binary; a gzip body kept compressed.
+        (
+            "vcrpy.json",
+            json.dumps(
+                {
+                    "version": 1,
+                    "interactions": [
+                        {
+                            "response": {
+                                "body": {
+                                    "encoding": "base64",
+                                    "string": base64.b64encode(f"k={SECRETS['google-api-key']}".encode()).decode(),
+                                }
+                            }
+                        }
+                    ],
+                }
+            ),
+        ),
+        (
+            "gzip.yaml",
+            "version: 1\ninteractions:\n- response:\n    headers: {content-encoding: [gzip]}\n"
+            "    body:\n      string: !!binary |\n        "
+            + base64.b64encode(_gzip(f"data: {SECRETS['anthropic-key']}\n\n".encode())).decode()
+            + "\n",
+        ),
+        (
+            "gzip.json",
+            json.dumps({"body": {"base64_string": base64.b64encode(_gzip(SECRETS["jwt"].encode())).decode()}}),
+        ),
+        (
+            "ruby.yml",
+            "http_interactions:\n- response:\n    body:\n      encoding: ASCII-8BIT\n      base64_string: |\n"
+            "        " + base64.b64encode(SECRETS["github-token"].encode()).decode() + "\n",
+        ),
+    ],
+    ids=["vcrpy-json-base64", "yaml-binary-gzip", "json-gzip", "ruby-vcr"],
+)
+def test_base64_and_compressed_bodies_of_every_dialect_are_searched(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    findings = scan([path])
+    assert len(findings) == 1 and findings[0].line >= 1, findings
+
+
+def test_a_key_split_across_two_journal_chunks_is_found_at_the_line_it_starts(tmp_path: Path) -> None:
+    journal = tmp_path / ".c.yaml.journal"
+    key = SECRETS["google-api-key"].encode()
+    pieces = [b'data: {"k": "' + key[:7], key[7:] + b'"}\n\n']
+    lines = [{"journal": 1, "base": 0}, {"data": 3, "at": 0.1, "b": base64.b64encode(b"data: x\n\n").decode()}]
+    lines += [{"data": 0, "at": 0.1 * i, "b": base64.b64encode(piece).decode()} for i, piece in enumerate(pieces)]
+    journal.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert [(f.kind, f.line) for f in scan([journal])] == [("google-api-key", 3)]

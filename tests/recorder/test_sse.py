@@ -506,3 +506,42 @@ def test_long_event_in_small_chunks_is_not_quadratic() -> None:
     elapsed = time.perf_counter() - began
     assert len(event.data) == 2_000_000 + 2 * 50_000
     assert elapsed < 5  # about 0.1 s where it was written
+
+
+class _LineByLine(SSEDecoder):
+    whole_events = False
+
+
+_LINES = st.sampled_from(
+    [b"event: x", b"event:", b"event: a:b", b"event", b"data: {\"a\": 1}", b"data:", b"data:  two", b"data",
+     b"id: 7", b"id", b"retry: 15", b"retry: x", b": comment", b"other: 1", b"", b"data: \xc3\xa9t\xc3", b"\xa9"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(_LINES, st.sampled_from([b"\n", b"\n", b"\n", b"\r\n", b"\r"])), max_size=30),
+    st.lists(st.integers(min_value=0, max_value=400), max_size=6),
+    st.booleans(),
+)
+def test_whole_events_read_as_the_line_by_line_rules_read_them(
+    lines: list[tuple[bytes, bytes]], cuts: list[int], bom: bool
+) -> None:
+    body = (b"\xef\xbb\xbf" if bom else b"") + b"".join(line + end for line, end in lines)
+    points = sorted({min(cut, len(body)) for cut in cuts})
+    chunks = [body[a:b] for a, b in zip([0, *points], [*points, len(body)], strict=True)]
+    got, want = SSEDecoder(), _LineByLine()
+    assert [got.feed(c) for c in chunks] + [got.flush()] == [want.feed(c) for c in chunks] + [want.flush()]
+    assert got.pending == want.pending
+
+
+def test_whole_events_take_the_usual_shape_in_one_match() -> None:
+    body = b'event: a\ndata: {"x": 1}\n\ndata: 2\n\n: c\ndata: 3\n\nevent: b\ndata: 4\n\n'
+    decoder = SSEDecoder()
+    events = decoder.feed(body)
+    assert [(e.event, e.data, e.start, e.end) for e in events] == [
+        ("a", '{"x": 1}', 0, 25),
+        ("message", "2", 25, 34),
+        ("message", "3", 34, 47),
+        ("b", "4", 47, 65),
+    ]

@@ -76,8 +76,8 @@ def test_the_first_telling_event_wins_over_the_path() -> None:
 
 
 def test_a_stream_no_api_recognises_is_generic_sse_whatever_placeholder_path_it_sits_under() -> None:
-    gemini_like = sse((None, {"candidates": [{"content": {"parts": [{"text": "Hi"}], "role": "model"}}]}))
-    assert kind_of(cassette_from_sse(gemini_like).interactions[0]) == "sse"
+    unknown = sse((None, {"tick": 1}), ("progress", {"done": 0.5}))
+    assert kind_of(cassette_from_sse(unknown).interactions[0]) == "sse"
     assert kind_of(cassette_from_sse(sse(("error", {"message": "boom"}))).interactions[0]) == "sse"
     assert kind_of(cassette_from_sse(b"").interactions[0]) == "sse"
     assert kind(sse(("tick", {"n": 1})), "https://example.com/events") == "sse"
@@ -100,3 +100,44 @@ def test_fixture_paths_and_events_agree(path: Path, index: int) -> None:
 def test_exported() -> None:
     assert replayer.kind_of is kind_of
     assert "kind_of" in replayer.__all__
+
+
+GEMINI_CHUNK = {
+    "candidates": [{"content": {"role": "model", "parts": [{"text": "Hi"}]}, "index": 0}],
+    "usageMetadata": {"promptTokenCount": 1, "totalTokenCount": 2},
+    "modelVersion": "gemini-2.5-flash",
+    "responseId": "r1",
+}
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+        "https://generativelanguage.googleapis.com/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+        "https://generativelanguage.googleapis.com/v1beta/tunedModels/mine:streamGenerateContent?alt=sse",
+        "https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/publishers/google/models/"
+        "gemini-2.5-flash:streamGenerateContent?alt=sse",
+    ],
+)
+def test_gemini_paths_are_gemini_even_with_nothing_but_an_error(uri: str) -> None:
+    body = sse((None, {"error": {"code": 503, "message": "overloaded", "status": "UNAVAILABLE"}}))
+    assert kind(body, uri) == "gemini"
+    assert kind(sse((None, GEMINI_CHUNK)), uri) == "gemini"
+
+
+def test_gemini_chunks_and_chat_chunks_are_not_taken_for_each_other() -> None:
+    chat_path = "https://api.openai.com/v1/chat/completions"
+    gemini_path = "https://generativelanguage.googleapis.com/v1beta/models/m:streamGenerateContent?alt=sse"
+    assert kind(sse((None, GEMINI_CHUNK)), chat_path) == "gemini"  # the events decide
+    assert kind(sse((None, CHUNK)), gemini_path) == "chat"
+    # An object with a `candidates` key that is another API's (it has `object`/`type`/`id`) is not Gemini's.
+    lookalike = {"id": "x", "object": "thing", "candidates": []}
+    assert kind(sse((None, lookalike)), chat_path) == "chat"
+    assert kind(sse(("message_start", {"type": "message_start", "message": {"id": "m"}})), gemini_path) == "anthropic"
+    # Claude on Vertex AI is Anthropic's, Gemini's :generateContent (not streamed) is nobody's stream.
+    vertex_claude = (
+        "https://x-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/c:streamRawPredict"
+    )
+    assert kind(b"", vertex_claude) == "anthropic"
+    assert kind(b"", "https://generativelanguage.googleapis.com/v1beta/models/m:generateContent") != "gemini"

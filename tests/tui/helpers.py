@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
@@ -24,11 +27,24 @@ async def ready(pilot: Pilot[None]) -> TimelineScreen:
     """The timeline screen once its stream is indexed and the first event shown."""
     for _ in range(1000):
         screen = pilot.app.screen
-        if isinstance(screen, TimelineScreen) and screen.view is not None and screen.event_list.index is not None:
+        if (
+            isinstance(screen, TimelineScreen)
+            and screen.view is not None
+            and screen.event_list.index is not None
+            and screen.drawn == screen.event_list.index
+        ):
             await pilot.pause()
             return screen
         await pilot.pause(0.01)
     raise AssertionError("the stream was never indexed")
+
+
+def screen_text(app: TapeApp) -> list[str]:
+    """The terminal's rows as a user sees them (what ``export_screenshot`` draws, as text)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text().splitlines()
 
 
 def pane(screen: TimelineScreen, name: str) -> str:

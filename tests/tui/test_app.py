@@ -207,7 +207,7 @@ async def test_play_follows_the_recorded_gaps_pauses_and_stops_at_the_end() -> N
         assert "Already at the slowest speed, 0.1x." in notes
 
 
-async def test_t_switches_between_the_streams_of_a_cassette_and_back() -> None:
+async def test_t_lists_the_streams_of_a_cassette_to_switch_between_and_back() -> None:
     async with app_for("function_calling").run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         assert screen.interaction == 0
@@ -215,13 +215,14 @@ async def test_t_switches_between_the_streams_of_a_cassette_and_back() -> None:
         run = pane(screen, "run")
         assert "required_action submit_tool_outputs" in run
         assert "get_current_weather(location='Lima, Peru', unit='celsius')" in run
-        await pilot.press("t")
+        await pilot.press("t", "down", "enter")
         screen = await ready(pilot)
         assert screen.interaction == 1
         assert screen.event_list.index == 0
         assert screen.timeline is not None
         assert screen.timeline.interaction_record.request.uri.endswith("/submit_tool_outputs")
-        await pilot.press("t")
+        await pilot.press("t", "up", "enter")
+        await pilot.pause()
         assert screen.interaction == 0
         assert screen.event_list.index == 35  # where it was
 

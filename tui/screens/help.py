@@ -57,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
         & > VerticalScroll {
             width: auto;
-            max-width: 100;
+            max-width: 100%;
             height: auto;
             max-height: 95%;
             border: round $accent;
@@ -65,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
             background: $surface;
             padding: 0 1;
         }
-        & Static { width: auto; }
+        & Static { width: auto; max-width: 96; }
     }
     """
 

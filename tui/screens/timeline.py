@@ -18,7 +18,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssetape.recorder import Cassette
-from ssetape.replayer import Timeline, pick, timing
+from ssetape.replayer import Timeline, pick, streams_of, timing
 
 from ..heap import collector_paused
 from ..playback import Playback
@@ -39,6 +39,7 @@ from ..widgets.tape_header import TapeHeader
 from ..widgets.time_axis import TimeAxis
 from .filter import FilterScreen
 from .help import HelpScreen
+from .streams import StreamsScreen
 
 _STEP = Binding.Group("step", compact=True)
 _TYPE = Binding.Group("type", compact=True)
@@ -79,10 +80,18 @@ class TimelineScreen(Screen[None]):
     #: Under this many rows (or in a narrow terminal) the panes take turns (``p``) instead of stacking.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
 
+    #: In footer order: a narrow footer cuts from the end, so the keys to find one's way come first.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "app.help", "help", key_display="?", id="ssetape.help"),
         Binding("j,down", "move(1)", "next", group=_STEP, id="ssetape.next"),
         Binding("k,up", "move(-1)", "previous", group=_STEP, id="ssetape.previous"),
+        Binding("t", "next_stream", "streams", id="ssetape.next_stream"),
+        Binding("p", "next_pane", "pane", id="ssetape.next_pane"),
+        Binding("q", "app.quit", "quit", id="ssetape.timeline.quit"),
+        Binding("colon", "jump", "jump", key_display=":", id="ssetape.jump"),
+        Binding("slash", "search", "search", key_display="/", id="ssetape.search"),
+        Binding("f", "filter", "filter", id="ssetape.filter"),
+        Binding("space", "play", "play", id="ssetape.play"),
         Binding("J", "same_type(1)", "next of this type", group=_TYPE, id="ssetape.next_same_type"),
         Binding("K", "same_type(-1)", "previous of this type", group=_TYPE, id="ssetape.previous_same_type"),
         Binding("n", "boundary(1)", "next message/step boundary", group=_BOUNDARY, id="ssetape.next_boundary"),
@@ -91,18 +100,12 @@ class TimelineScreen(Screen[None]):
         Binding("G,end", "last", "last event", group=_ENDS, id="ssetape.last"),
         Binding("pagedown", "page(1)", "page down", show=False, id="ssetape.page_down"),
         Binding("pageup", "page(-1)", "page up", show=False, id="ssetape.page_up"),
-        Binding("colon", "jump", "jump", key_display=":", id="ssetape.jump"),
-        Binding("slash", "search", "search", key_display="/", id="ssetape.search"),
         Binding("right_square_bracket", "next_match(1)", "next match", group=_MATCH, id="ssetape.next_match"),
         Binding("left_square_bracket", "next_match(-1)", "previous match", group=_MATCH, id="ssetape.previous_match"),
-        Binding("f", "filter", "filter", id="ssetape.filter"),
-        Binding("space", "play", "play", id="ssetape.play"),
         Binding("plus,equals_sign", "speed(1)", "faster", group=_SPEED, id="ssetape.faster"),
         Binding("minus", "speed(-1)", "slower", group=_SPEED, id="ssetape.slower"),
-        Binding("t", "next_stream", "stream", id="ssetape.next_stream"),
         Binding("T", "timing", "time axis", group=_TIMING, id="ssetape.timing"),
         Binding("s", "next_stall", "next longest stall", group=_TIMING, id="ssetape.next_stall"),
-        Binding("p", "next_pane", "pane", id="ssetape.next_pane"),
         Binding("z", "zoom", "zoom pane", show=False, id="ssetape.zoom"),
     ]
 
@@ -130,6 +133,7 @@ class TimelineScreen(Screen[None]):
         self._play_expected: int | None = None
         self._timer: Timer | None = None
         self._shown: tuple[int, int] | None = None
+        self._draw_pending = False
         self._stall = -1
 
     # -- layout -------------------------------------------------------------------------------------
@@ -159,6 +163,11 @@ class TimelineScreen(Screen[None]):
     @cached_property
     def panes(self) -> list[Pane]:
         return list(self.query(Pane))
+
+    @property
+    def drawn(self) -> int | None:
+        """The event the panes show (they follow the cursor a moment later: see :meth:`_draw_soon`)."""
+        return self._shown[1] if self._shown is not None and self._shown[0] == self.interaction else None
 
     @property
     def timeline(self) -> Timeline | None:
@@ -236,12 +245,9 @@ class TimelineScreen(Screen[None]):
     # -- what the panes show ----------------------------------------------------------------------------
 
     def _select(self, row: int) -> None:
-        """Move the cursor to ``row`` and show its event at once: the list and the panes change in one
-        frame (the :class:`EventList.Selected` that follows finds the event already shown)."""
+        """Move the cursor to ``row``; the panes follow (see :meth:`_draw_soon`)."""
         self.event_list.cursor = row
-        index = self.event_list.index
-        if index is not None:
-            self._show(index)
+        self._draw_soon()
 
     def on_event_list_selected(self, message: EventList.Selected) -> None:
         timeline = self.timeline
@@ -249,7 +255,21 @@ class TimelineScreen(Screen[None]):
             return
         if self.playing and message.index != self._play_expected:
             self.playback.start(timeline.events[message.index].at)  # moved by hand: play on from here
-        self._show(message.index)
+        self._draw_soon()
+
+    def _draw_soon(self) -> None:
+        """Fill the panes for the selected event once the keys already queued are handled: stepping faster
+        than the panes draw moves the cursor at every key and draws the panes for where it stops, never for
+        an event it has left (the message of a move names the event selected then, not now)."""
+        if not self._draw_pending:
+            self._draw_pending = True
+            self.call_later(self._draw_selected)
+
+    def _draw_selected(self) -> None:
+        self._draw_pending = False
+        index = self.event_list.index
+        if index is not None:
+            self._show(index)
 
     def _show(self, index: int) -> None:
         """Fill the panes for event ``index`` (nothing to do if they already show it)."""
@@ -321,7 +341,7 @@ class TimelineScreen(Screen[None]):
         assert self.view is not None
         row = self.view.same_type(self.event_list.cursor, step)
         if row is None:
-            name = self.view.events[self.view.index(self.event_list.cursor)].name
+            name = self.view.names[self.view.index(self.event_list.cursor)]
             self.notify(f"No {'later' if step > 0 else 'earlier'} {name} event.", severity="warning")
         else:
             self._select(row)
@@ -447,7 +467,12 @@ class TimelineScreen(Screen[None]):
         if len(self.streams) < 2:
             self.notify("This cassette holds one streamed response.")
             return
-        self.load(self.streams[(self.streams.index(self.interaction) + 1) % len(self.streams)])
+        streams = streams_of(self.cassette, self.source)
+        self.app.push_screen(StreamsScreen(streams, self.interaction), self._stream_chosen)
+
+    def _stream_chosen(self, interaction: int | None) -> None:
+        if interaction is not None and interaction != self.interaction:
+            self.load(interaction)
 
     def action_timing(self) -> None:
         self.query_one(TimeAxis).toggle_class("-shown")

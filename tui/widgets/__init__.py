@@ -1,5 +1,6 @@
 """The TUI's widgets, one per module."""
 
+from .aligned_list import AlignedList
 from .callbacks_pane import CallbacksPane
 from .event_list import EventList
 from .index_progress import IndexProgress
@@ -10,11 +11,14 @@ from .pane_tabs import PaneTabs
 from .prompt import Prompt
 from .raw_pane import RawPane
 from .run_pane import RunPane
+from .side_pane import SidePane
 from .step_pane import StepPane
+from .stream_table import StreamTable
 from .tape_header import TapeHeader
 from .time_axis import TimeAxis
 
 __all__ = [
+    "AlignedList",
     "CallbacksPane",
     "EventList",
     "IndexProgress",
@@ -25,7 +29,9 @@ __all__ = [
     "Prompt",
     "RawPane",
     "RunPane",
+    "SidePane",
     "StepPane",
+    "StreamTable",
     "TapeHeader",
     "TimeAxis",
 ]

@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from ssetape.replayer import StreamEvent, summarize
 
-from ..formatting import format_gap, short_name
+from ..formatting import format_gap, is_timed, short_name
 from ..search import Search
 from ..view import EventView, family
 
@@ -29,6 +29,9 @@ LONG_GAP = 0.25
 class EventList(ScrollView, can_focus=True, inherit_bindings=False):
     """The rows of an :class:`~tui.view.EventView`; ``cursor`` is the selected row. The keys that move it
     are the screen's (this widget inherits no scrolling keys), so they work whichever pane has focus."""
+
+    #: A drag here selects no text: the rows are a summary (``y`` copies the event itself).
+    ALLOW_SELECT = False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "event-list--cursor",
@@ -86,6 +89,7 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         self.search: Search | None = None
         self._lines: LRUCache[tuple[int, int, bool], Strip] = LRUCache(maxsize=1024)
         self._columns = (1, 1, 1)
+        self._timed = True
 
     # -- content ------------------------------------------------------------------------------------
 
@@ -94,14 +98,16 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         self.view = view
         self.search = search
         events = view.events
+        self._timed = is_timed(view.timeline.interaction_record)  # untimed: no time or gap columns
         self._columns = (
             len(str(max(len(events) - 1, 0))),
             len(f"+{events[-1].at:.3f}s") if events else 1,
-            max((len(short_name(name, view.timeline.kind)) for name in {event.name for event in events}), default=1),
+            max((len(short_name(name, view.timeline.kind)) for name in set(view.names)), default=1),
         )
         self._lines.clear()
         self.virtual_size = Size(0, len(view))
         self.cursor = view.row_of(index)
+        self.call_after_refresh(self.keep_cursor_in_view)  # once the new size is known to the scrollbars
         self.refresh()
 
     def highlight(self, search: Search | None) -> None:
@@ -131,6 +137,10 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         self._scroll_to_row(new)
         self.post_message(self.Selected(self, self.view.index(new), new))
 
+    def keep_cursor_in_view(self) -> None:
+        """Scroll so that the selected row is on screen (after a resize, or a new filter)."""
+        self._scroll_to_row(self.cursor)
+
     def _scroll_to_row(self, row: int) -> None:
         height = self.scrollable_content_region.height
         if height <= 0:
@@ -144,7 +154,8 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
             y = row - height + 1
         else:  # a jump: the row lands mid-screen, with context on both sides
             y = row - height // 2
-        self.scroll_to(y=y, animate=False, immediate=True)
+        # force: a list that fitted on screen has no scrollbar (so "cannot scroll") until the next layout
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
 
     @property
     def page(self) -> int:
@@ -163,6 +174,7 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self) -> None:
         self._lines.clear()
+        self.call_after_refresh(self.keep_cursor_in_view)
 
     def render_line(self, y: int) -> Strip:
         row = y + round(self.scroll_y)
@@ -186,18 +198,25 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         matched = self.search is not None and event.index in self.search
         gap_style = "event-list--gap-long" if event.gap >= LONG_GAP else "event-list--gap"
         kind = self.view.timeline.kind if self.view is not None else None
-        name = short_name(event.name, kind)
+        typed = self.view.names[event.index] if self.view is not None else event.name
+        name = short_name(typed, kind)
         cells = [
             ("●" if matched else " ", style("event-list--match")),
             (f"{event.index:>{index_width}} ", style("event-list--index")),
-            (f"+{event.at:.3f}s".rjust(time_width) + " ", style("event-list--time")),
-            (format_gap(event.gap) + " ", style(gap_style)),
-            (name.ljust(name_width) + " ", style(f"event-list--{family(event.name, kind)}")),
+            *(
+                [
+                    (f"+{event.at:.3f}s".rjust(time_width) + " ", style("event-list--time")),
+                    (format_gap(event.gap) + " ", style(gap_style)),
+                ]
+                if self._timed
+                else []
+            ),
+            (name.ljust(name_width) + " ", style(f"event-list--{family(typed, kind)}")),
         ]
         used = sum(cell_len(text) for text, _ in cells)
         room = width - used
         if room < 8:  # too narrow for every column: keep the index and the type
-            cells = [cells[0], cells[1], (name + " ", cells[4][1])]
+            cells = [cells[0], cells[1], (name + " ", cells[-1][1])]
             room = width - sum(cell_len(text) for text, _ in cells)
         summary = summarize(event, max(room, 1)) if room > 0 else ""
         if cell_len(summary) > room:

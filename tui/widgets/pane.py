@@ -13,6 +13,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -65,21 +66,26 @@ class Pane(Widget, can_focus=True):
         self._renderable: RenderableType = Text("")
         self._strips: list[Strip] | None = None
         self._subtitle = ""
+        self._width = 0  # the width the lines were laid out at
         #: The first line shown.
         self.top = 0
+        #: Scrolled by hand: later steps keep the pane where the user put it (``home`` / ``end`` let go).
+        self.scrolled = False
 
     # -- content --------------------------------------------------------------------------------------
 
     def show(self, renderable: RenderableType, title: str | None = None, subtitle: str = "") -> None:
-        """Show ``renderable`` from its start (its end, for a pane that follows the end)."""
+        """Show ``renderable`` from its start (its end, for a pane that follows the end), or where the user
+        scrolled it to (stepping keeps a pane scrolled by hand where it is)."""
         if (title or self.TITLE) != str(self.border_title or ""):
             self.border_title = title or self.TITLE
         self._subtitle = subtitle
         self._renderable = renderable
         before, top = self._strips, self.top
-        self.top = -1 if self.FOLLOW_END else 0  # -1: the end, once the lines are known
+        if not self.scrolled:
+            self.top = -1 if self.FOLLOW_END else 0  # -1: the end, once the lines are known
         self._layout()
-        if not self.FOLLOW_END:
+        if not self.FOLLOW_END and not self.scrolled:
             self._show_mark()
         if self._strips != before or self.top != top:  # most events leave most panes as they were
             self.refresh()
@@ -108,14 +114,23 @@ class Pane(Widget, can_focus=True):
 
     def _layout(self) -> None:
         width = self.size.width
-        if width <= 0:  # not laid out yet: on_resize will do it
-            self._strips = None
+        if width <= 0:  # hidden, or not laid out yet: laid out when next drawn (render_line)
+            self._strips, self._width = None, 0
             return
         console = self.app.console
         options = console.options.update(width=width, height=None, highlight=False)
         rendered = console.render_lines(self._renderable, options, style=self.rich_style, pad=True)
         self._strips = [Strip(line, width) for line in rendered]
+        self._width = width
         self._clamp()
+
+    # -- selecting (drag with the mouse, then ctrl+c) -----------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract(self.text), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
     # -- scrolling ------------------------------------------------------------------------------------
 
@@ -144,6 +159,7 @@ class Pane(Widget, can_focus=True):
     def scroll_lines(self, lines: int) -> None:
         self.top = max(self.top + lines, 0)
         self._clamp()
+        self.scrolled = True
         self.refresh()
 
     def action_scroll_by(self, lines: int) -> None:
@@ -155,6 +171,7 @@ class Pane(Widget, can_focus=True):
     def action_scroll_to_edge(self, end: int) -> None:
         self.top = len(self.lines) if end else 0
         self._clamp()
+        self.scrolled = False  # back to following the news
         self.refresh()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
@@ -171,8 +188,19 @@ class Pane(Widget, can_focus=True):
     # -- drawing --------------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        if self._width != self.size.width:  # shown again at another width than it was laid out at
+            self._layout()
         lines = self.lines
         index = self.top + y
-        if 0 <= index < len(lines):
-            return lines[index]
-        return Strip.blank(self.size.width, self.rich_style)
+        if not 0 <= index < len(lines):
+            return Strip.blank(self.size.width, self.rich_style)
+        line = lines[index].apply_offsets(0, index)  # where each cell is, for selecting with the mouse
+        selection = self.text_selection
+        span = selection.get_span(index) if selection is not None else None
+        if span is None:
+            return line
+        start, end = span
+        end = line.cell_length if end == -1 else end
+        before, chosen, after = line.divide([start, end, line.cell_length])
+        style = self.screen.get_component_rich_style("screen--selection")
+        return Strip.join([before, chosen.apply_style(style), after])

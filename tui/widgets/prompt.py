@@ -28,7 +28,7 @@ class Prompt(Horizontal):
         background: $boost;
         &.-open { display: block; }
         & > Label { width: 2; padding-left: 1; text-style: bold; color: $accent; }
-        & > Input { border: none; height: 1; padding: 0; width: 1fr; background: $boost; }
+        & > Input { width: 1fr; background: $boost; }
     }
     """
 
@@ -52,7 +52,7 @@ class Prompt(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(":", markup=False)
-        yield Input(select_on_focus=True)
+        yield Input(select_on_focus=True, compact=True)  # compact: no border, the one row holds the text
 
     def ask(self, kind: str, value: str = "") -> None:
         self.kind = kind

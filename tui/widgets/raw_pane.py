@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ssetape.replayer import Moment, Timeline
 
-from ..formatting import format_gap
+from ..formatting import format_gap, is_timed
 from .pane import Pane
 
 #: Longest JSON shown (a completed message repeats the whole text; 20k characters render fast).
@@ -44,8 +44,10 @@ class RawPane(Pane):
         parts: list[RenderableType] = [head, data]
         if cut:
             parts.append(Text(f"… {len(body) - LIMIT:,} more characters not shown", style="dim italic"))
-        where = (
-            f"#{event.index} +{event.at:.3f}s gap {format_gap(event.gap).strip()} · "
-            f"bytes {event.start:,}-{event.end:,} · chunk {event.chunk}"
+        when = (
+            f"+{event.at:.3f}s gap {format_gap(event.gap).strip()}"
+            if is_timed(timeline.interaction_record)
+            else "no timing recorded"
         )
+        where = f"#{event.index} {when} · bytes {event.start:,}-{event.end:,} · chunk {event.chunk}"
         return "raw event", where, Group(*parts)

@@ -9,7 +9,7 @@ from textual.widgets import Label, Sparkline
 
 from ssetape.replayer import Timeline, text_of
 
-from ..formatting import request_path
+from ..formatting import is_timed, request_line
 from .pane import panes_of
 
 
@@ -17,16 +17,19 @@ def facts(name: str, timeline: Timeline, streams: list[int]) -> str:
     """The header's text, most telling first (a narrow terminal cuts it from the end)."""
     record = timeline.interaction_record
     events = timeline.events
-    parts = [name, f"{len(events):,} events in {timeline.duration:.3f}s"]
-    if events:
-        parts.append(f"first event +{events[0].at:.3f}s")
-    first_text = next((event.at for event in events if text_of(event)), None)
-    if first_text is not None:
-        parts.append(f"first text +{first_text:.3f}s")
+    if not is_timed(record):
+        parts = [name, f"{len(events):,} events", "no timing recorded"]
+    else:
+        parts = [name, f"{len(events):,} events in {timeline.duration:.3f}s"]
+        if events:
+            parts.append(f"first event +{events[0].at:.3f}s")
+        first_text = next((event.at for event in events if text_of(event)), None)
+        if first_text is not None:
+            parts.append(f"first text +{first_text:.3f}s")
     parts.extend(panes_of(timeline).facts(timeline))  # what differs by API: the run's last status ...
     if not record.complete:
         parts.append("cut off")
-    request = f"{record.request.method} {request_path(record.request.uri)}"
+    request = request_line(record, timeline.kind)
     if len(streams) > 1:
         request = f"stream {streams.index(timeline.interaction) + 1}/{len(streams)}: {request}"
     parts.append(request)

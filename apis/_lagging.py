@@ -1,0 +1,143 @@
+"""The SDK's own stream state, kept a few text pieces behind: the pure accumulator of Responses and Chat
+Completions streams.
+
+Nearly every event of a long stream only appends a string to one field of the SDK's snapshot (a text
+delta, a tool call's arguments delta), and the SDK pays for each with typed models, and for a chat chunk
+with a dump and rebuild of the whole message. :class:`LaggingAccumulator` takes those *hot* events without
+the SDK: it checks that the SDK would take the event without raising and yield a known list of events,
+then appends the piece to its field's list. Every other event goes to the SDK's own state object
+(:class:`~ssetape.apis._openai.SDKAccumulator`), after the pieces are applied to it the way the SDK applies
+them (so the state the SDK then reads is the one it would have built).
+
+A checkpoint (:class:`LaggingState`) is the SDK state object as the last other event left it, shared
+(copy on write: the accumulator copies it before changing it again), and how many pieces each field had:
+it copies no text. The snapshot is built when asked for: a copy of that object with the pieces applied.
+What a hot event yields is built the same way when first asked for: the SDK's own ``handle_event`` on the
+state just before it, so it is the SDK's by construction.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Hashable
+from functools import partial
+from typing import Any
+
+from ._openai import SDKAccumulator, read
+from .emitted import Stop, StreamCallback, StreamEmitted
+
+__all__ = ["LaggingAccumulator", "LaggingState", "Pieces"]
+
+#: A field's pending pieces, by slot (which field of the snapshot they grow, see ``_apply``).
+Pieces = dict[Hashable, list[str]]
+
+
+class LaggingState:
+    """The state after one event: the SDK's state object (never changed again) and, for each field, its
+    list of pieces and how many of them had come. Subclasses add the SDK stream's accessors."""
+
+    __slots__ = ("_base", "_owner", "_pieces", "_stop")
+
+    def __init__(
+        self,
+        owner: type[LaggingAccumulator],
+        base: Any,
+        pieces: dict[Hashable, tuple[list[str], int]],
+        stop: Stop | None,
+    ) -> None:
+        self._owner, self._base, self._pieces, self._stop = owner, base, pieces, stop
+
+    def sdk(self) -> Any:
+        """A fresh copy of the SDK's state object as it was at this event: the caller's to change."""
+        sdk = copy.deepcopy(self._base)
+        joined = {slot: "".join(pieces[:count]) for slot, (pieces, count) in self._pieces.items() if count}
+        if joined:
+            self._owner._apply(sdk, joined)
+        return sdk
+
+    @property
+    def stop(self) -> Stop | None:
+        """Why the SDK's stream stops at this event, if it does (see :class:`~ssetape.apis.Stop`)."""
+        return self._stop
+
+
+class LaggingAccumulator(SDKAccumulator):
+    """``handle_event(name, data)`` returns what the SDK's stream yields for that event; ``names(name,
+    data)`` only their names (what ``Timeline`` keeps while indexing). Subclasses say which events are hot
+    (:meth:`_hot`) and how pieces are applied to the SDK's state (:meth:`_apply`)."""
+
+    def __init__(self, sdk_state: Any, stop: Stop | None = None) -> None:
+        super().__init__(sdk_state, stop)
+        self._pending: Pieces = {}
+        #: Whether a checkpoint holds ``self._sdk``, which must then be copied before it changes.
+        self._shared = False
+
+    def checkpoint(self) -> Any:
+        self._shared = True
+        pieces = {slot: (pieces, len(pieces)) for slot, pieces in self._pending.items()}
+        return self.state_class(type(self), self._sdk, pieces, self._stop)
+
+    state = checkpoint
+
+    @classmethod
+    def restore(cls, checkpoint: Any) -> Any:
+        out = cls(checkpoint._base, checkpoint.stop)
+        out._shared = True
+        out._pending = {slot: pieces[:count] for slot, (pieces, count) in checkpoint._pieces.items()}
+        return out
+
+    def handle_event(self, name: str | None, data: Any) -> StreamEmitted:
+        if self._stop is None:
+            hot = self._hot(name, data)
+            if hot is not None:
+                yielded = _Yielded(self.checkpoint(), name, data)
+                self._pending.setdefault(hot[0], []).append(hot[1])
+                return StreamEmitted(
+                    StreamCallback(event_name, make=partial(yielded.event, at)) for at, event_name in enumerate(hot[2])
+                )
+            self._settle()
+        return super().handle_event(name, data)
+
+    def names(self, name: str | None, data: Any) -> tuple[str, ...]:
+        """The names of what the SDK's stream yields for the event, with no event built when it is hot."""
+        if self._stop is None:
+            hot = self._hot(name, data)
+            if hot is not None:
+                self._pending.setdefault(hot[0], []).append(hot[1])
+                return hot[2]
+        return tuple([callback.name for callback in self.handle_event(name, data)])
+
+    def _settle(self) -> None:
+        """Brings the SDK's state object up to date before it reads an event itself."""
+        if self._shared:  # a checkpoint holds it: the SDK changes a copy
+            self._sdk, self._shared = copy.deepcopy(self._sdk), False
+        if not self._pending:
+            return
+        self._apply(self._sdk, {slot: "".join(pieces) for slot, pieces in self._pending.items()})
+        self._pending = {}
+
+    def _hot(self, name: str | None, data: Any) -> tuple[Hashable, str, tuple[str, ...]] | None:
+        """``(slot, piece, names)`` when the SDK would only append ``piece`` to one field and yield events
+        named ``names``, without raising; None for anything else."""
+        raise NotImplementedError
+
+    @classmethod
+    def _apply(cls, sdk: Any, joined: dict[Hashable, str]) -> None:
+        """Appends each slot's pieces (joined) to its field of ``sdk``, as the SDK's appends would have."""
+        raise NotImplementedError
+
+
+class _Yielded:
+    """The events the SDK yields for one hot event, built once, by the SDK itself, on the state before it."""
+
+    __slots__ = ("_before", "_data", "_events", "_name")
+
+    def __init__(self, before: LaggingState, name: str | None, data: Any) -> None:
+        self._before, self._name, self._data = before, name, data
+        self._events: list[Any] | None = None
+
+    def event(self, position: int) -> Any:
+        if self._events is None:
+            owner = self._before._owner
+            self._events = owner(self._before.sdk())._fire(read(self._name, self._data, owner.cast_to))
+        return self._events[position]

@@ -1,0 +1,90 @@
+"""``ssetape ls`` on a big cassette: wall time and peak memory of the command, in a subprocess.
+
+    python -m bench.listing [--full]
+
+The cassette holds 100k small interactions (10k without ``--full``): the JSON answers and five-event
+streams of ``bench.load``, written once by ssetape's writer and repeated. Targets (issue #15): under
+5 s and under 3x the file's size in memory (peak RSS of the ``ssetape ls`` process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.load import small_interactions
+from bench.measure import Row, load_average
+
+
+def big_cassette(count: int, directory: Path) -> Path:
+    """``count`` interactions: a thousand written by the writer, their text repeated."""
+    thousand = small_interactions(1000, directory).read_text()
+    head, _, items = thousand.partition("interactions:\n")
+    path = directory / f"listing_{count}.yaml"
+    with path.open("w") as out:
+        out.write(head + "interactions:\n")
+        for _ in range(count // 1000):
+            out.write(items)
+    return path
+
+
+def run_ls(path: Path) -> tuple[float, int]:
+    """Seconds and peak RSS in bytes of ``ssetape ls PATH`` (its table thrown away)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssetape", "ls", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"ssetape ls failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def rows(full: bool = False, rounds: int | None = None) -> list[Row]:
+    count = 100_000 if full else 10_000
+    rounds = rounds or (1 if full else 3)  # 100k takes minutes on a busy machine
+    with tempfile.TemporaryDirectory() as tmp:
+        path = big_cassette(count, Path(tmp))
+        size = path.stat().st_size
+        runs = [run_ls(path) for _ in range(rounds)]
+    seconds = sorted(run[0] for run in runs)[len(runs) // 2]
+    rss = max(run[1] for run in runs)
+    load = load_average()
+    return [
+        Row(
+            f"ssetape ls, {count // 1000}k interactions, wall time (load {load})",
+            f"{seconds:.2f} s",
+            "—",
+            "—",
+            "< 5 s",
+            seconds < 5.0 if full else None,
+        ),
+        Row(
+            f"ssetape ls, {count // 1000}k interactions, peak RSS",
+            f"{rss / 2**20:.0f} MB",
+            f"file {size / 2**20:.0f} MB",
+            f"{rss / size:.2f}x the file",
+            "< 3x",
+            rss < 3 * size,
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="100k interactions")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    from bench.table import print_table
+
+    print_table(rows(args.full, args.rounds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Cassette load against vcrpy's own load of the same file, measured in the same run.
+
+    python -m bench.load [--full] [--rounds 7]
+
+ssetape: ``recorder.load(path)``, the cassette validated and ready to replay. vcrpy:
+``FilesystemPersister.load_cassette(path, yamlserializer)`` (its read, YAML parse and deserialize into
+requests and responses). Both read the same file written by ssetape's writer: one stream of 1k / 10k
+(and, with ``--full``, 50k) events, and 1000 small interactions (JSON answers and short streams with
+the headers a real SDK sends). Medians of interleaved rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from functools import partial
+from pathlib import Path
+
+from vcr.persisters.filesystem import FilesystemPersister
+from vcr.serializers import yamlserializer
+
+from bench.measure import Row, interleaved, load_average
+from bench.streams import big_stream
+from ssetape.recorder import Cassette, Interaction, load
+
+#: ssetape's load must take at most this share of vcrpy's time (1.5x faster).
+TARGET = 1 / 1.5
+
+_REQUEST_HEADERS = {
+    "host": ["api.openai.com"],
+    "accept-encoding": ["gzip, deflate"],
+    "connection": ["keep-alive"],
+    "accept": ["application/json"],
+    "content-type": ["application/json"],
+    "user-agent": ["OpenAI/Python 2.8.0"],
+    "x-stainless-lang": ["python"],
+    "x-stainless-package-version": ["2.8.0"],
+    "x-stainless-os": ["Linux"],
+    "x-stainless-arch": ["x64"],
+    "x-stainless-runtime": ["CPython"],
+    "x-stainless-runtime-version": ["3.11.7"],
+    "authorization": ["REDACTED"],
+    "x-stainless-async": ["false"],
+    "x-stainless-retry-count": ["0"],
+}
+
+
+def small_interactions(count: int, directory: Path) -> Path:
+    """``count`` small interactions: every other one a JSON answer, the rest a five-event stream."""
+    interactions = []
+    for index in range(count):
+        streamed = index % 2 == 1
+        request = {
+            "method": "POST",
+            "uri": "https://api.openai.com/v1/chat/completions",
+            "body": json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": f"question {index}"}]}),
+            "headers": dict(_REQUEST_HEADERS, **{"content-length": [str(80 + index % 10)]}),
+        }
+        headers = {
+            "date": ["Wed, 02 Dec 2026 19:04:31 GMT"],
+            "content-type": ["text/event-stream; charset=utf-8" if streamed else "application/json"],
+            "x-request-id": [f"req_{index:08d}"],
+            "openai-processing-ms": [str(200 + index % 97)],
+            "server": ["cloudflare"],
+        }
+        if streamed:
+            events = [
+                "data: " + json.dumps({"id": f"c{index}", "choices": [{"delta": {"content": f"word {n} "}}]}) + "\n\n"
+                for n in range(5)
+            ] + ["data: [DONE]\n\n"]
+            body = "".join(events)
+            recording = {
+                "recorded_at": "2026-12-02T19:04:31.123456+00:00",
+                "response_at": 0.31,
+                "chunks": [(0.4 + 0.01 * n, len(event.encode())) for n, event in enumerate(events)],
+            }
+        else:
+            body = json.dumps({"id": f"chatcmpl-{index}", "choices": [{"message": {"content": f"answer {index}"}}]})
+            recording = {
+                "recorded_at": "2026-12-02T19:04:31.123456+00:00",
+                "response_at": 0.52,
+                "chunks": [(0.52, len(body))],
+            }
+        response = {
+            "status": {"code": 200, "message": "OK"},
+            "headers": headers,
+            "body": {"string": body},
+            "ssetape": recording,
+        }
+        interactions.append(Interaction.model_validate({"request": request, "response": response}))
+    return Cassette(interactions=interactions).save(directory / f"small_{count}.yaml")
+
+
+def vcrpy_load(path: Path) -> object:
+    return FilesystemPersister.load_cassette(path, yamlserializer)
+
+
+def rows(full: bool = False, rounds: int = 5) -> list[Row]:
+    sizes = [1000, 10_000, 50_000] if full else [1000, 10_000]
+    table = []
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [(f"stream of {size // 1000}k events", big_stream(size, Path(tmp))[0]) for size in sizes]
+        cases.append(("1000 small interactions", small_interactions(1000, Path(tmp))))
+        for label, path in cases:
+            ours, theirs = interleaved([partial(load, path), partial(vcrpy_load, path)], rounds)
+            ratio = ours / theirs
+            table.append(
+                Row(
+                    f"recorder.load, {label} ({path.stat().st_size / 1e6:.1f} MB; load {load_average()})",
+                    f"{ours * 1000:.1f} ms",
+                    f"vcrpy load {theirs * 1000:.1f} ms",
+                    f"{ratio:.2f}x the time",
+                    f"<= {TARGET:.2f}x",
+                    ratio <= TARGET,
+                )
+            )
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="include the 50k-event stream")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    from bench.table import print_table
+
+    print_table(rows(args.full, args.rounds))
+
+
+if __name__ == "__main__":
+    main()

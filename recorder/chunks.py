@@ -1,0 +1,144 @@
+"""A response's network chunks, ``(seconds since the request was sent, size in bytes)``, and their text.
+
+On disk they are text (``"0.413101:183 0.438722:92 ..."``, a few pairs to a line), since a YAML list of
+50k pairs takes seconds to load. Loading checks the text and adds up the sizes (the body must have
+that many bytes); the times are parsed when something first reads them, which a listing or a
+Timeline over the events never does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
+
+from pydantic import ValidatorFunctionWrapHandler
+
+Pair = tuple[float, int]
+
+#: Pairs per line when chunks are written as text.
+_PER_LINE = 8
+_WRITTEN_CHARACTERS = b"0123456789.: \n"
+_DIGITS = b"0123456789"
+
+
+def encode_chunks(chunks: Iterable[Pair]) -> str:
+    """``at:size`` pairs, a few to a line: compact on disk, fast to read, still diffable."""
+    pairs = [f"{at:.6f}".rstrip("0").rstrip(".") + f":{size}" for at, size in chunks]
+    return "\n".join(" ".join(pairs[i : i + _PER_LINE]) for i in range(0, len(pairs), _PER_LINE))
+
+
+def decode_chunks(text: str) -> list[Pair]:
+    """The pairs ``text`` holds; a ValueError names the first that is not ``seconds:size``."""
+    parts = _written(text)
+    if parts is not None:
+        return list(zip(map(float, parts[0::2]), map(int, parts[1::2]), strict=True))
+    chunks = []
+    for number, pair in enumerate(text.split()):
+        at, colon, size = pair.partition(":")
+        try:
+            if not colon:
+                raise ValueError
+            chunks.append((float(at), int(size)))
+        except ValueError:
+            raise ValueError(f"chunk {number} is {pair!r}, expected seconds:size such as 0.413:183") from None
+    return chunks
+
+
+def _written(text: str) -> list[str] | None:
+    """``[at, size, at, size, ...]`` when ``text`` is as the writer writes it: words of digits, at most
+    one dot, a colon and digits, one space or line break apart (checked with operations on the whole
+    text, not word by word: this runs on every load)."""
+    if not text.isascii():
+        return None
+    raw = text.encode()
+    if raw.translate(None, _WRITTEN_CHARACTERS):
+        return None
+    pairs = raw.count(b":")
+    # Without the digits, each word must be ":" (or ".:" before ":" stands for it), the words one
+    # separator apart: n colons in 2n - 1 characters, no two colons together.
+    shapes = raw.translate(None, _DIGITS).replace(b".:", b":")
+    if len(shapes) != 2 * pairs - 1 or b"::" in shapes or b"." in shapes:
+        return None if pairs or text.strip() else []
+    if raw.startswith(b".:") or b" .:" in raw or b"\n.:" in raw:
+        return None  # a time that is just "."
+    parts = text.replace(":", " ").split()
+    return parts if len(parts) == 2 * pairs else None  # else a side of a colon is empty
+
+
+class Chunks(Sequence[Pair]):
+    """The recorded pairs, as a read-only sequence; from text, parsed on first use (see the module)."""
+
+    __slots__ = ("_count", "_pairs", "_text", "_total")
+
+    def __init__(self, pairs: Iterable[Pair] = ()) -> None:
+        self._pairs: list[Pair] | None = list(pairs)
+        self._text: str | None = None
+        self._count = len(self._pairs)
+        self._total: int | None = None
+
+    @classmethod
+    def from_text(cls, text: str) -> Chunks:
+        """Check ``text`` now (a ValueError says what is wrong); parse the times later."""
+        parts = _written(text)
+        if parts is None:  # (the written form has only digits and dots: times that are finite and >= 0)
+            return cls(check_times(decode_chunks(text)))
+        chunks = cls()
+        chunks._pairs, chunks._text, chunks._count = None, text, len(parts) // 2
+        chunks._total = sum(map(int, parts[1::2]))
+        return chunks
+
+    @property
+    def total(self) -> int:
+        """The sizes added up: the body's length in bytes when the recording is whole."""
+        if self._total is None:
+            self._total = sum(size for _, size in self._decoded())
+        return self._total
+
+    def _decoded(self) -> list[Pair]:
+        if self._pairs is None:
+            assert self._text is not None
+            self._pairs, self._text = decode_chunks(self._text), None
+        return self._pairs
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Pair: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Pair]: ...
+    def __getitem__(self, index: int | slice) -> Pair | list[Pair]:
+        return self._decoded()[index]
+
+    def __iter__(self) -> Iterator[Pair]:
+        return iter(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return self._decoded() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._decoded())
+
+
+def validate_chunks(value: Any, handler: ValidatorFunctionWrapHandler) -> Chunks:
+    """Pydantic's way in: text from a cassette, or pairs (checked by pydantic, errors naming the pair)."""
+    if isinstance(value, Chunks):
+        return value
+    if isinstance(value, str):
+        return Chunks.from_text(value)
+    return Chunks(check_times(handler(value)))
+
+
+def check_times(pairs: list[Pair]) -> list[Pair]:
+    """``pairs``, when every time is a finite number of seconds of 0 or more and every size is 0 or more."""
+    for number, (at, size) in enumerate(pairs):
+        if not math.isfinite(at) or at < 0:
+            raise ValueError(f"chunk {number} arrives at {at!r} seconds: expected a finite time of 0 or more")
+        if size < 0:
+            raise ValueError(f"chunk {number} has {size} bytes: expected 0 or more")
+    return pairs

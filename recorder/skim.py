@@ -1,0 +1,250 @@
+"""Skimming a cassette for a listing: the few fields ``ssetape ls`` shows, interaction by interaction.
+
+A listing needs the method, URI, status, content type, body and recording state of each interaction,
+not the cassette: building every model of a 100k-interaction file takes minutes and gigabytes. In
+the layout ssetape's writer emits (a top-level ``interactions:`` list, each ``- request:`` at the
+start of a line, the response's sections four spaces in), each interaction's lines are found with
+byte searches and only the lines holding those fields are read, their scalars with
+:mod:`.yaml_layout`'s rules (so ``200``, ``true`` and quoted text mean what PyYAML says they mean).
+
+Anything else (another layout, a ``content-encoding``, a scalar outside the subset, a field of the
+wrong type) makes :func:`skim` return None: the caller then loads the cassette, which checks everything
+and reports errors with their line. Skimming checks only the fields it reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .cassette import FORMAT_VERSION, is_event_stream
+from .chunks import Chunks
+from .errors import CassetteDecodeError
+from .integrity import check_whole
+from .sse import decode as decode_sse
+from .yaml_layout import parse, scalar
+
+__all__ = ["Skimmed", "count_events", "skim"]
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Skimmed:
+    """One interaction's fields for a listing."""
+
+    method: str
+    uri: str
+    status: int
+    streamed: bool
+    #: Complete SSE events in the body (None for a body that is not a stream).
+    events: int | None
+    #: The body's size in bytes.
+    size: int
+    #: Seconds to the response headers (0 without an ``ssetape`` recording).
+    response_at: float
+    #: Arrival of the last chunk, when chunks are recorded.
+    last_at: float | None
+    complete: bool
+    #: ``(type, message)`` of the error that cut the body off.
+    error: tuple[str, str] | None
+    #: The ``ssetape`` extension's format (0 without one).
+    format: int
+
+
+class _Unskimmable(Exception):
+    """Not in the writer's layout: the cassette must be loaded."""
+
+
+#: The next top-level line after the list: a key at the start of a line.
+_TOP_LEVEL = re.compile(rb"\n[^ \n-]")
+
+
+def skim(path: str | Path) -> list[Skimmed] | None:
+    """Every interaction of the cassette at ``path``, or None when it must be loaded instead."""
+    path = Path(path)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    start = raw.find(b"\ninteractions:\n- request:\n") + 1
+    if not start or not raw.startswith(b"version: 1\n") or b"\r" in raw:
+        return None
+    start += len(b"interactions:\n")
+    found = _TOP_LEVEL.search(raw, start)
+    end = found.start() + 1 if found else len(raw)
+    try:
+        skimmed = [_interaction(segment) for segment in _segments(raw, start, end)]
+        _check_whole(raw[:start] + raw[end:], skimmed, path)
+    except (_Unskimmable, UnicodeDecodeError, ValueError, KeyError, CassetteDecodeError):
+        return None
+    return skimmed
+
+
+def _check_whole(outside: bytes, skimmed: list[Skimmed], path: Path) -> None:
+    """The counts written around the interactions (``recorder.integrity``) match: a cassette cut short loads,
+    and loading says so."""
+    data = parse(outside.decode("utf-8"))
+    if not isinstance(data, dict):
+        raise _Unskimmable
+    data["interactions"] = [{"response": {"ssetape": {"format": item.format}}} for item in skimmed]
+    check_whole(data, path)
+
+
+def _segments(raw: bytes, start: int, end: int) -> Iterator[str]:
+    while start < end:
+        following = raw.find(b"\n- request:\n", start, end)
+        stop = following + 1 if following >= 0 else end
+        yield raw[start:stop].decode("utf-8")
+        start = stop
+
+
+def _interaction(segment: str) -> Skimmed:
+    lines = segment.split("\n")
+    lines.pop()  # after the segment's last line break
+    if lines[0] != "- request:" or not lines[1].startswith("    method: ") or not lines[2].startswith("    uri: "):
+        raise _Unskimmable
+    method, uri = scalar(lines[1][12:]), scalar(lines[2][9:])
+    sections = _sections(lines, lines.index("  response:", 3) + 1)
+    status = sections.get("status", [])
+    code = scalar(status[0][12:]) if status and status[0].startswith("      code: ") else None
+    if not isinstance(method, str) or not isinstance(uri, str) or type(code) is not int:
+        raise _Unskimmable
+    headers = _headers(sections.get("headers"))
+    if "content-encoding" in headers:
+        raise _Unskimmable  # the events are in the decoded body
+    body = _body(sections.get("body"))
+    streamed = is_event_stream(headers.get("content-type"))
+    events = count_events(body) if streamed else None
+    response_at, last_at, complete, error, chunks, version = _recording(sections.get("ssetape"))
+    if chunks and Chunks.from_text(chunks).total != len(body):
+        raise _Unskimmable  # loading names the fault
+    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version)
+
+
+def _sections(lines: list[str], first: int) -> dict[str, list[str]]:
+    """The response's keys (four spaces in) and the lines under each; an inline value is its first line."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in lines[first:]:
+        if line.startswith("    ") and line[4] != " ":
+            name, colon, rest = line[4:].partition(":")
+            if not colon or name in sections:
+                raise _Unskimmable
+            current = sections[name] = [rest] if rest else []
+        elif line.startswith("      ") or not line:
+            if current is None:
+                raise _Unskimmable
+            current.append(line)
+        else:
+            raise _Unskimmable
+    return sections
+
+
+def _headers(lines: list[str] | None) -> dict[str, str]:
+    """``content-type`` and ``content-encoding`` (the first of each, as ``header()`` finds them)."""
+    if not lines or lines == [" {}"]:
+        return {}
+    found: dict[str, str] = {}
+    for line in lines:
+        if not line.startswith("      ") or line[6] == " ":
+            raise _Unskimmable
+        name, colon, rest = line[6:].partition(": ")
+        wanted = name.lower()
+        if wanted in ("content-type", "content-encoding") and wanted not in found:
+            values = scalar(rest)
+            if not colon or not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise _Unskimmable
+            if values:
+                found[wanted] = values[0]
+    return found
+
+
+def _body(lines: list[str] | None) -> bytes:
+    if not lines:
+        return b""
+    if not lines[0].startswith("      string:"):
+        raise _Unskimmable
+    text = "body:\n" + "\n".join(lines) + "\n"
+    data = parse(text)
+    if data is None:  # a body PyYAML wrote double-quoted over several lines (CRLF streams): PyYAML reads it
+        try:
+            data = yaml.load(text, Loader=_SafeLoader)
+        except yaml.YAMLError:
+            raise _Unskimmable from None
+    if not isinstance(data, dict) or not isinstance(data.get("body"), dict) or set(data["body"]) != {"string"}:
+        raise _Unskimmable
+    string = data["body"]["string"]
+    if string is None:
+        return b""
+    if not isinstance(string, str):
+        raise _Unskimmable
+    return string.encode("utf-8")
+
+
+def _recording(lines: list[str] | None) -> tuple[float, float | None, bool, tuple[str, str] | None, str, int]:
+    """Seconds to the headers, the last chunk's arrival, whether complete, the error, the chunks' text and
+    the format."""
+    if lines is None:
+        return 0.0, None, True, None, "", 0
+    fields: dict[str, str] = {}
+    chunks: list[str] = []
+    name = ""
+    for line in lines:
+        if line.startswith("      ") and line[6] not in " -":
+            name, _, rest = line[6:].partition(":")
+            fields[name] = rest.strip(" ")
+            if name == "chunks" and not fields[name].startswith("|"):  # a literal block's header is no pair
+                chunks.append(fields[name])
+        elif name == "chunks" and line.startswith("        "):
+            chunks.append(line)
+        elif line.startswith("        ") and name == "error":
+            continue
+        elif line:
+            raise _Unskimmable
+    version = scalar(fields["format"]) if "format" in fields else 0
+    response_at = scalar(fields["response_at"]) if "response_at" in fields else 0.0
+    complete = scalar(fields["complete"]) if "complete" in fields else True
+    if type(version) is not int or version > FORMAT_VERSION or type(complete) is not bool:
+        raise _Unskimmable  # a newer format: loading says so
+    if type(response_at) not in (int, float):
+        raise _Unskimmable
+    text = " ".join(chunks)
+    words = text.split()
+    last_at = None
+    if words and words != ["''"]:
+        at, colon, _ = words[-1].partition(":")
+        if not colon:
+            raise _Unskimmable
+        last_at = float(at)
+    error = None
+    if not complete and "error" in fields:
+        data = parse("ssetape:\n" + "\n".join(lines) + "\n")
+        problem = data["ssetape"].get("error") if data else None
+        if not isinstance(problem, dict) or not all(isinstance(problem.get(k), str) for k in ("type", "message")):
+            raise _Unskimmable
+        error = (problem["type"], problem["message"])
+    return float(response_at), last_at, complete, error, text if words != ["''"] else "", version
+
+
+def count_events(body: bytes) -> int:
+    """How many events an SSE decoder dispatches from ``body``: blocks ended by a blank line with a ``data``
+    field (counted with byte searches; a body with a CR or a BOM goes through the decoder itself)."""
+    if b"\r" in body or body.startswith(b"\xef\xbb\xbf"):
+        return len(decode_sse(body))
+    blocks = body.split(b"\n\n")
+    blocks.pop()  # after the last blank line: an event not ended, never dispatched
+    return sum(
+        1
+        for block in blocks
+        if (block.startswith(b"data") and block[4:5] in (b"", b":", b"\n"))
+        or b"\ndata:" in block
+        or b"\ndata\n" in block
+        or block.endswith(b"\ndata")
+    )

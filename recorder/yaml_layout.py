@@ -1,0 +1,412 @@
+"""A fast reader for the YAML layout ssetape's writer emits (and plain vcrpy's block style).
+
+libyaml scans fast, but PyYAML then builds every node and resolves every scalar in Python: on a
+cassette of many small interactions that is most of the load, and on a long stream, scanning the
+body's literal block character by character is. This reader handles the small subset of YAML
+those files use: block mappings and sequences, plain and single-quoted scalars, one-line flow
+sequences of scalars, ``{}`` and literal blocks (``|``, ``|-``, ``|+``, with an indentation
+indicator), whose text it cuts out with string operations.
+
+It is an accelerator, never a second opinion: anything outside that subset (a tag, an anchor, a
+double-quoted scalar, a comment, a tab, a document marker, odd indentation...) makes :func:`parse`
+return None, and the caller loads the text with PyYAML, which then also reports any error with
+its line. Plain scalars are resolved by PyYAML's own resolver and constructors, so ``1``,
+``true``, ``null`` and timestamps come out exactly as PyYAML makes them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+#: The ASCII this reader takes: printable characters and ``\n`` (no tab, no ``\r``).
+_PLAIN_ASCII = b"\n" + bytes(range(0x20, 0x7F))
+_NOT_ASCII = bytes(range(0x80, 0x100))
+#: In UTF-8: C1 controls (with NEL, a line break to YAML).
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+#: Line and paragraph separators, the BOM and the non-characters libyaml refuses.
+_SPECIAL = ("\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff")
+_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: |$)")
+_LITERAL = re.compile(r"\|(?:([1-9])?([+-])?|([+-])([1-9]))$")
+#: First characters a plain scalar cannot start with (``-``, ``?`` and ``:`` may, before a non-space).
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_STR = "tag:yaml.org,2002:str"
+#: The tags PyYAML's resolver gives plain scalars that its safe constructor builds (not ``=``'s "value").
+_BUILT = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp"))
+
+
+class _Unsupported(Exception):
+    """The text leaves the subset: PyYAML reads it instead."""
+
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+_scalars: dict[str, Any] = {}
+
+
+def _plain(text: str) -> Any:
+    """A plain scalar's value, as PyYAML's safe loader resolves and constructs it (checked on first sight)."""
+    try:
+        return _scalars[text]
+    except KeyError:
+        pass
+    _check_plain(text, True)
+    tag = _resolver.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR:
+        value: Any = text
+    elif tag in _BUILT:
+        try:
+            value = _constructor.construct_object(yaml.ScalarNode(tag, text))
+        except Exception:  # e.g. a timestamp with month 13: PyYAML's own load reports it
+            raise _Unsupported from None
+    else:
+        raise _Unsupported
+    if len(_scalars) < 10_000:  # header values and keys repeat from one interaction to the next
+        _scalars[text] = value
+    return value
+
+
+def _check_plain(text: str, first: bool) -> None:
+    if not text:
+        raise _Unsupported
+    head = text[0]
+    if head in _INDICATORS and (not first or head not in "-?:" or len(text) == 1 or text[1] == " "):
+        raise _Unsupported
+    if ": " in text or " #" in text or text.endswith(":"):
+        raise _Unsupported
+
+
+def _indent(text: str, start: int, end: int) -> int:
+    match = _SPACES.match(text, start, end)
+    return match.end() - start if match else 0
+
+
+_SPACES = re.compile(" *")
+#: A mapping entry from a line's start: empty lines before it, the indentation, ``key:`` and what follows.
+_ENTRY = re.compile(r"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?)?")
+#: Flow sequences of one plain or single-quoted item without quotes inside (most header values).
+_ONE_PLAIN = re.compile(r"\[([^'\"\[\]{},# ][^'\"\[\]{},#]*)\]")
+_ONE_QUOTED = re.compile(r"\['([^'\n]*)'\]")
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0  # the start of the current line
+
+    # -- lines --------------------------------------------------------------------------------------
+    def _line(self) -> tuple[int, int]:
+        """The current line's start and end (its ``\\n``); the text always ends with one."""
+        end = self.text.find("\n", self.pos)
+        if end < 0:  # past the last line: a file cut short (tests/ssetape/test_fuzz.py); PyYAML says where
+            raise _Unsupported
+        return self.pos, end
+
+    def _skip_empty(self) -> None:
+        text = self.text
+        while self.pos < len(text) and text[self.pos] == "\n":
+            self.pos += 1
+
+    def _at_end(self) -> bool:
+        return self.pos >= len(self.text)
+
+    # -- nodes --------------------------------------------------------------------------------------
+    def document(self) -> Any:
+        self._skip_empty()
+        if self._at_end():
+            raise _Unsupported
+        start, end = self._line()
+        if _indent(self.text, start, end) != 0 or self.text.startswith(("---", "...", "%"), start):
+            raise _Unsupported
+        value = self._collection(0, None)
+        self._skip_empty()
+        if not self._at_end():
+            raise _Unsupported
+        return value
+
+    def _collection(self, indent: int, first: str | None) -> Any:
+        """A block mapping or sequence at ``indent``; ``first`` stands for the current line's text from
+        ``indent`` on when it follows a sequence entry's ``- ``."""
+        start, end = self._line()
+        rest = first if first is not None else self.text[start + indent : end]
+        if rest == "-" or rest.startswith("- "):
+            if first is not None:
+                raise _Unsupported  # "- - x"
+            return self._sequence(indent)
+        return self._mapping(indent, first)
+
+    def _mapping(self, indent: int, first: str | None) -> dict[Any, Any]:
+        text, size, entry = self.text, len(self.text), _ENTRY.match
+        result: dict[Any, Any] = {}
+        if first is not None:
+            match = _KEY.match(first)
+            if match is None:
+                raise _Unsupported
+            self.pos = text.index("\n", self.pos) + 1
+            result[_plain(match.group(1))] = self._value(first[match.end() :], indent, in_mapping=True)
+        while True:
+            found = entry(text, self.pos)
+            assert found is not None  # every part of the pattern may match nothing
+            start = found.start(1)
+            if start >= size:
+                self.pos = size
+                return result
+            spaces = found.end(1) - start
+            if spaces < indent:
+                self.pos = start
+                return result
+            key, end = found.group(2), found.end()
+            if spaces > indent or key is None or text[end] != "\n":
+                raise _Unsupported  # also "- " where a key belongs: YAML would refuse it
+            self.pos = end + 1
+            result[_plain(key)] = self._value(found.group(3) or "", indent, in_mapping=True)
+
+    def _sequence(self, indent: int) -> list[Any]:
+        text = self.text
+        items: list[Any] = []
+        while True:
+            self._skip_empty()
+            if self._at_end():
+                return items
+            start, end = self._line()
+            found = _indent(text, start, end)
+            if found != indent or not text.startswith("- ", start + indent):
+                if found > indent:
+                    raise _Unsupported
+                return items
+            rest = text[start + indent + 2 : end]
+            if _KEY.match(rest):
+                items.append(self._collection(indent + 2, rest))
+            else:
+                self.pos = end + 1
+                items.append(self._value(rest, indent, in_mapping=False))
+
+    def _value(self, rest: str, indent: int, *, in_mapping: bool) -> Any:
+        """The value whose text starts with ``rest`` (the line already consumed); continuation lines
+        must be indented more than ``indent``."""
+        if not rest:
+            if not in_mapping:
+                raise _Unsupported
+            return self._nested(indent)
+        head = rest[0]
+        if head == " ":
+            raise _Unsupported
+        if head == "|":
+            return self._literal(rest, indent)
+        if head == "'":
+            return self._single_quoted(rest, indent)
+        if head == "[":
+            return self._flow_sequence(rest)
+        if head == '"':
+            return _double_quoted(rest)
+        if rest == "{}":
+            return {}
+        return self._plain_value(rest, indent)
+
+    def _nested(self, indent: int) -> Any:
+        text, before = self.text, self.pos
+        self._skip_empty()
+        if self._at_end():
+            return None
+        start, end = self._line()
+        found = _indent(text, start, end)
+        if found > indent or (found == indent and text.startswith(("- ", "-\n"), start + indent)):
+            return self._collection(found, None)
+        self.pos = before
+        return None
+
+    def _plain_value(self, rest: str, indent: int) -> Any:
+        rest = rest.rstrip(" ")
+        text = self.text
+        if not text.startswith(" " * (indent + 1), self.pos):
+            return _plain(rest)  # no continuation line (the next is no deeper, or empty)
+        _check_plain(rest, True)
+        parts = [rest]
+        breaks = 0
+        while not self._at_end():
+            start, end = self._line()
+            if start == end:
+                breaks += 1
+                self.pos = end + 1
+                continue
+            if _indent(text, start, end) <= indent:
+                break
+            line = text[start:end].strip(" ")
+            _check_plain(line, False)
+            parts.append("\n" * breaks if breaks else " ")
+            parts.append(line)
+            breaks = 0
+            self.pos = end + 1
+        return _plain("".join(parts))
+
+    def _single_quoted(self, rest: str, indent: int) -> str:
+        text = self.text
+        pieces: list[str] = []
+        line, breaks = rest[1:], 0
+        while True:
+            close = _closing_quote(line)
+            if close >= 0:
+                if line[close + 1 :]:
+                    raise _Unsupported
+                if pieces:
+                    pieces.append("\n" * breaks if breaks else " ")
+                pieces.append(line[:close])
+                return "".join(pieces).replace("''", "'")
+            if pieces:
+                pieces.append("\n" * breaks if breaks else " ")
+            pieces.append(line.rstrip(" "))
+            breaks = 0
+            while True:  # the next line with text
+                if self._at_end():
+                    raise _Unsupported
+                start, end = self._line()
+                self.pos = end + 1
+                if start != end:
+                    break
+                breaks += 1
+            if _indent(text, start, end) <= indent:
+                raise _Unsupported
+            line = text[start:end].lstrip(" ")
+            if not line.strip(" "):
+                raise _Unsupported
+
+    def _flow_sequence(self, rest: str) -> list[Any]:
+        one = _ONE_PLAIN.fullmatch(rest)
+        if one is not None:
+            return [_plain(one.group(1).rstrip(" "))]
+        one = _ONE_QUOTED.fullmatch(rest)
+        if one is not None:
+            return [one.group(1)]
+        items: list[Any] = []
+        pos, size = 1, len(rest)
+        if rest == "[]":
+            return items
+        while True:
+            while pos < size and rest[pos] == " ":
+                pos += 1
+            if pos >= size:
+                raise _Unsupported
+            if rest[pos] == "'":
+                close = _closing_quote(rest, pos + 1)
+                if close < 0:
+                    raise _Unsupported
+                items.append(rest[pos + 1 : close].replace("''", "'"))
+                pos = close + 1
+            else:
+                stop = pos
+                while stop < size and rest[stop] not in ",]":
+                    stop += 1
+                item = rest[pos:stop].rstrip(" ")
+                _check_plain(item, True)
+                if any(char in item for char in "[]{}\"'"):
+                    raise _Unsupported
+                items.append(_plain(item))
+                pos = stop
+            while pos < size and rest[pos] == " ":
+                pos += 1
+            if pos < size and rest[pos] == ",":
+                pos += 1
+                continue
+            if rest[pos:] == "]":
+                return items
+            raise _Unsupported
+
+    def _literal(self, rest: str, indent: int) -> str:
+        header = _LITERAL.match(rest)
+        if header is None:
+            raise _Unsupported  # a comment after the header, or a folded block
+        digit = header.group(1) or header.group(4)
+        chomp = header.group(2) or header.group(3)
+        text = self.text
+        start, end = self._line()
+        if start == end:
+            raise _Unsupported  # leading empty lines: let PyYAML work out the indentation
+        found = _indent(text, start, end)
+        block_indent = indent + int(digit) if digit else found
+        if block_indent <= indent or found < block_indent:
+            raise _Unsupported
+        prefix = " " * block_indent
+        stop = re.compile(rf"\n(?!{prefix}|\n)").search(text, start - 1)
+        block_end = stop.start() + 1 if stop is not None else len(text)
+        body_end = block_end
+        while text[body_end - 1] == "\n":  # the last line's break and the empty lines after it
+            body_end -= 1
+        # Lines of spaces only are "empty" to YAML when they come first, last or right after the block:
+        # rare (PyYAML never writes them), so left to PyYAML. In between, the replace below reads them right.
+        last = text.rfind("\n", start, body_end) + 1 or start
+        if (
+            text[start + found] == "\n"
+            or not text[last:body_end].strip(" ")
+            or (block_end < len(text) and text[block_end + _indent(text, block_end, len(text))] == "\n")
+        ):
+            raise _Unsupported
+        self.pos = block_end
+        keep = {"+": block_end - body_end, "-": 0}.get(chomp or "", 1)
+        # Every line of the block but the first starts after a "\n": one replace drops the indentation.
+        return text[start + block_indent : body_end + keep].replace("\n" + prefix, "\n")
+
+
+def _double_quoted(rest: str) -> str:
+    """A double-quoted scalar on one line (PyYAML writes those for text with control characters): its
+    escapes are YAML's own, so PyYAML reads this one scalar."""
+    if not rest.endswith('"') or len(rest) < 2:
+        raise _Unsupported
+    try:
+        value = yaml.load(rest, Loader=_SafeLoader)
+    except yaml.YAMLError:
+        raise _Unsupported from None
+    if not isinstance(value, str):
+        raise _Unsupported
+    return value
+
+
+def _closing_quote(line: str, start: int = 0) -> int:
+    """Where the single-quoted scalar in ``line`` (from ``start``) closes, or -1; ``''`` is a quote."""
+    pos = start
+    while True:
+        found = line.find("'", pos)
+        if found < 0 or not line.startswith("''", found):
+            return found
+        pos = found + 2
+
+
+def _plain_characters(text: str) -> bool:
+    """Whether ``text`` holds only characters libyaml reads as text (no tab, no ``\\r``, no control)."""
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    if text.isascii():
+        return not raw.translate(None, _PLAIN_ASCII)
+    if raw.translate(None, _PLAIN_ASCII + _NOT_ASCII) or _C1.search(raw):
+        return False
+    return not any(char in text for char in _SPECIAL)
+
+
+def scalar(text: str) -> Any:
+    """The value of one line's scalar (``text`` after ``key: ``); a ValueError when it is outside the subset."""
+    try:
+        if text[:1] not in ("'", '"', "[", "{", "|", ">", "&", "*", "!", "") and not text.startswith(" "):
+            return _plain(text.rstrip(" "))
+        if text.startswith("["):
+            return _Reader(text + "\n")._flow_sequence(text)
+    except _Unsupported:
+        raise ValueError(f"not a scalar ssetape writes: {text!r}") from None
+    value = parse(f"v: {text}\n")
+    if value is None:
+        raise ValueError(f"not a scalar ssetape writes: {text!r}")
+    return value["v"]
+
+
+def parse(text: str) -> Any | None:
+    """The data PyYAML's safe loader would give for ``text``, or None when ``text`` is not in the layout
+    this reader knows (PyYAML must then read it)."""
+    if not text.endswith("\n") or not _plain_characters(text):
+        return None
+    try:
+        return _Reader(text).document()
+    except _Unsupported:
+        return None

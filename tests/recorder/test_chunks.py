@@ -1,0 +1,55 @@
+"""Chunk timings as text: read lazily when written by the writer, eagerly (naming the bad pair) otherwise."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ssetape.recorder.chunks import Chunks, decode_chunks, encode_chunks
+
+_PAIRS = st.lists(st.tuples(st.floats(0, 1e5, allow_nan=False), st.integers(0, 10**7)), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=_PAIRS)
+def test_what_the_writer_writes_reads_back_lazily(pairs: list[tuple[float, int]]) -> None:
+    text = encode_chunks(pairs)
+    chunks = Chunks.from_text(text)
+    assert chunks._pairs is None  # nothing parsed yet
+    assert len(chunks) == len(pairs) and chunks.total == sum(size for _, size in pairs)
+    assert list(chunks) == decode_chunks(text) == [(float(f"{at:.6f}"), size) for at, size in pairs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from(list("0123456789.: \n-ae+_x")), max_size=30))
+def test_any_text_reads_as_the_plain_loop_reads_it(text: str) -> None:
+    """The whole-text checks accept exactly what reading pair by pair accepts, with the same result."""
+    try:
+        expected = [(float(at), int(size)) for at, _, size in (word.partition(":") for word in text.split())]
+        assert all(":" in word for word in text.split())
+        assert all(math.isfinite(at) and at >= 0 and size >= 0 for at, size in expected)
+    except (ValueError, AssertionError):
+        with pytest.raises(ValueError, match=r"chunk \d+ (is '.*', expected seconds:size|arrives at|has -)"):
+            Chunks.from_text(text)
+        return
+    chunks = Chunks.from_text(text)
+    assert list(chunks) == expected and len(chunks) == len(expected)
+    assert chunks.total == sum(size for _, size in expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "bad"),
+    [("1:2 3", "chunk 1 is '3'"), (":5 7", "chunk 0 is ':5'"), ("1:2:3", "chunk 0 is '1:2:3'"), ("1:2 .:3", "chunk 1")],
+)
+def test_a_bad_pair_is_named(text: str, bad: str) -> None:
+    with pytest.raises(ValueError, match=bad):
+        Chunks.from_text(text)
+
+
+def test_chunks_compare_and_index_as_a_list() -> None:
+    chunks = Chunks.from_text("0.1:5 0.25:7")
+    assert chunks == [(0.1, 5), (0.25, 7)] and chunks[-1] == (0.25, 7) and chunks[:1] == [(0.1, 5)]
+    assert chunks != [(0.1, 5)] and bool(Chunks()) is False

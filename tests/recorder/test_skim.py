@@ -1,0 +1,68 @@
+"""Skimming for ``ssetape ls`` against loading, the oracle: the same listing, or None (then it loads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, load
+from ssetape.recorder.skim import count_events, skim
+from ssetape.recorder.sse import decode
+from ssetape.replayer import list_interactions
+
+from .test_cassette import make_interaction
+
+FIXTURES = sorted((Path(__file__).parents[2] / "fixtures").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda path: path.stem)
+def test_every_fixture_lists_as_its_loaded_cassette_does(path: Path) -> None:
+    assert skim(path) is not None  # the writer's layout: skimmed, not loaded
+    assert list_interactions(path) == list_interactions(load(path))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    body=st.lists(st.sampled_from([*"ab :'\"\n#|", "data: ", "é"]), max_size=30).map("".join),
+    complete=st.booleans(),
+    message=st.text(st.sampled_from([*"ab :'\"\n#"]), max_size=20),
+    content_type=st.sampled_from(["text/event-stream", "text/event-stream; charset=utf-8", "application/json"]),
+)
+def test_what_the_writer_writes_lists_as_it_loads(
+    tmp_path_factory: pytest.TempPathFactory, body: str, complete: bool, message: str, content_type: str
+) -> None:
+    interaction = make_interaction(
+        body, complete=complete, error=None if complete else CutOff(type="X", message=message)
+    )
+    interaction.response.headers = {"Content-Type": [content_type]}
+    path = Cassette(interactions=[interaction, interaction]).save(tmp_path_factory.mktemp("c") / "c.yaml")
+    assert list_interactions(path) == list_interactions(load(path))
+
+
+def test_a_cassette_loading_would_refuse_is_loaded_and_refused(tmp_path: Path) -> None:
+    path = Cassette(interactions=[make_interaction("data: 1\n\n")]).save(tmp_path / "c.yaml")
+    path.write_text(path.read_text().replace("chunks: 0.1:9", "chunks: 0.1:11"))
+    assert "0.1:11" in path.read_text()
+    assert skim(path) is None
+    with pytest.raises(CassetteDecodeError, match="chunk sizes add up to 11 bytes but the body has 9"):
+        list_interactions(path)
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=st.lists(st.sampled_from(["data", "data:", ": x", "event: e", "x", " ", "\n", "\r", "\n\n", "ata"])))
+def test_events_are_counted_as_the_decoder_dispatches_them(body: list[str]) -> None:
+    raw = "".join(body).encode()
+    assert count_events(raw) == len(decode(raw))
+
+
+def test_a_cassette_cut_short_is_loaded_and_refused(tmp_path: Path) -> None:
+    path = Cassette(interactions=[make_interaction("data: 1\n\n")] * 2).save(tmp_path / "c.yaml")
+    whole = path.read_text()
+    assert skim(path) is not None
+    path.write_text(whole[: whole.rindex("ssetape_end")])
+    assert skim(path) is None
+    with pytest.raises(CassetteDecodeError, match="cut short"):
+        list_interactions(path)

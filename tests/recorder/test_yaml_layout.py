@@ -1,0 +1,144 @@
+"""The fast YAML reader against PyYAML, the oracle: same data for whatever it reads, None for the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ssetape.recorder import Cassette, CassetteDecodeError, load
+from ssetape.recorder.reader import _Loader
+from ssetape.recorder.yaml_layout import parse
+
+from .test_cassette import make_interaction
+
+FIXTURES = sorted((Path(__file__).parents[2] / "fixtures").glob("*.yaml"))
+
+
+def pyyaml(text: str) -> object:
+    return yaml.load(text, Loader=_Loader)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda path: path.stem)
+def test_every_fixture_reads_as_pyyaml_reads_it(path: Path) -> None:
+    """Or is left to PyYAML: a CRLF stream's body is double-quoted over many lines, outside the subset."""
+    text = path.read_text()
+    fast = parse(text)
+    assert fast == pyyaml(text) if fast is not None or "\\r\\n" not in text else True
+
+
+def test_most_fixtures_are_read_by_the_fast_reader() -> None:
+    fast = [path.stem for path in FIXTURES if parse(path.read_text()) is not None]
+    assert len(fast) >= 0.8 * len(FIXTURES) and "text" in fast
+
+
+#: Text a body or header can hold: the characters YAML treats specially, line breaks, spaces at the edges.
+_TEXT = st.text(
+    st.sampled_from([*"ab :#'\"-?|>[]{},&*!%@`\n\r\t\\", "é", "你", "🎉", "\x85", "\u2028", "\x00", "~"]),
+    max_size=40,
+)
+_SCALAR = st.one_of(
+    _TEXT, st.sampled_from(["1", "0.5", "true", "no", "null", "~", "2026-01-02", "=", "-1", "0x1f", "1_0"])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=_TEXT, request_body=st.one_of(st.none(), _SCALAR), header=_SCALAR, name=_SCALAR)
+def test_what_the_writer_writes_reads_as_pyyaml_reads_it(
+    tmp_path_factory: pytest.TempPathFactory, body: str, request_body: str | None, header: str, name: str
+) -> None:
+    interaction = make_interaction(body)
+    interaction.request.body = request_body
+    interaction.response.headers = {"x-h": [header, "b"], name or "k": [header]}
+    path = Cassette(interactions=[interaction, interaction]).save(tmp_path_factory.mktemp("c") / "c.yaml")
+    text = path.read_text()
+    fast = parse(text)
+    assert fast is None or fast == pyyaml(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_edited_text_reads_as_pyyaml_reads_it_or_is_left_to_pyyaml(data: st.DataObject) -> None:
+    """A cassette edited by hand (lines dropped, indented, given a comment...): the fast reader gives
+    PyYAML's data, or None; never data where PyYAML sees an error."""
+    lines = FIXTURES[0].read_text().split("\n")[:60]
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(lines) - 1))
+        edit = data.draw(st.sampled_from(["drop", "indent", "dedent", "comment", "blank", "spaces", "dash", "colon"]))
+        line = lines[at]
+        lines[at : at + 1] = {
+            "drop": [],
+            "indent": [" " + line],
+            "dedent": [line[1:]],
+            "comment": [line + " # note"],
+            "blank": [line, ""],
+            "spaces": [line, "   "],
+            "dash": ["- " + line.lstrip()],
+            "colon": [line + ": x"],
+        }[edit]
+    text = "\n".join(lines)
+    fast = parse(text)
+    try:
+        expected = pyyaml(text)
+    except yaml.YAMLError:
+        assert fast is None
+    else:
+        assert fast is None or fast == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: |\n  x\n  y\n",
+        "a: |-\n  x\n\n",
+        "a: |+\n  x\n\n\nb: 1\n",
+        "a: |2+\n    indented\n  x\n",
+        "a:\n  b: |\n      deep\n  c: 1\n",
+        "a: 'one\n  two\n\n  three'\n",
+        "a: [x, 'y, z', '', 1, null]\n",
+        "a: plain\n  continued\n\n  after a blank\n",
+        "- a: 1\n  b: [x]\n- c: {}\n",
+        "a:\n- 1\n- two\nb: x\n",
+        'a: "esc\\taped"\n',
+        "on: yes\n1: 2\n",
+    ],
+)
+def test_the_subset_reads_as_pyyaml_reads_it(text: str) -> None:
+    assert parse(text) == pyyaml(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &anchor 1\nb: *anchor\n",
+        "a: !!binary aGk=\n",
+        "a: 1 # comment\n",
+        "a: >\n  folded\n",
+        "a:\tb\n",
+        "--- \na: 1\n",
+        "a: |\n  x\n   \n",
+        "a: 1",
+        "a: 1\r\n",
+        "{a: 1}\n",
+        "a:\n  b: |\n      deep\n    less\n",
+    ],
+)
+def test_outside_the_subset_is_left_to_pyyaml(text: str) -> None:
+    assert parse(text) is None
+
+
+def test_an_error_still_names_the_file_and_line(tmp_path: Path) -> None:
+    path = make_cassette(tmp_path)
+    text = path.read_text().replace("code: 200", "code: two hundred")
+    path.write_text(text)
+    with pytest.raises(CassetteDecodeError) as caught:
+        load(path)
+    line = text.split("\n").index("      code: two hundred") + 1
+    assert str(caught.value).startswith(f"{path}:{line}: interactions.0.response.status.code")
+
+
+def make_cassette(tmp_path: Path) -> Path:
+    return Cassette(interactions=[make_interaction("data: 1\n\n")]).save(tmp_path / "c.yaml")
