@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ssetape.recorder import Cassette, Interaction, load
 from ssetape.recorder.skim import Skimmed, skim
 
-from .kinds import kind_of
+from .kinds import api_of_head, kind_of
 from .stream_events import events
 
 __all__ = ["InteractionInfo", "list_interactions"]
@@ -61,6 +61,7 @@ def _skimmed(index: int, item: Skimmed) -> InteractionInfo:
         path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
         status=item.status,
         streamed=item.streamed,
+        kind=api_of_head(item.uri, item.head).kind if item.streamed else None,
         events=item.events,
         bytes=item.size,
         duration=max(item.last_at or 0.0, item.response_at),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ssetape.apis import REGISTRY
 from ssetape.recorder import load
 from ssetape.replayer import kind_of
 from tests.conftest import FIXTURES
@@ -56,7 +57,7 @@ def test_every_fixture_stream_is_listed_with_its_kind() -> None:
     result = run("ls", "--json", *map(str, paths))
     records = [json.loads(line) for line in result.stdout.splitlines()]
     streamed = [r for r in records if r["streamed"]]
-    assert {r["kind"] for r in streamed} == {"assistants", "responses", "chat", "anthropic"}
+    assert {r["kind"] for r in streamed} == {entry.kind for entry in REGISTRY} - {"sse"}
     for record in streamed:
         assert record["kind"] == kind_of(load(record["cassette"]).interactions[record["index"]])
 
