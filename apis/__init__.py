@@ -22,7 +22,19 @@ from ._summary import error_line, quote
 from .answer import Said, ToolCall
 from .contract import Events, Panes, Rules, Sdk, Wire
 from .emitted import Stop, StreamCallback, StreamEmitted
-from .registry import DEFAULT, REGISTRY, Api, Kind, api, api_for, by_path, recognise, run_of, stream_ends
+from .registry import (
+    DEFAULT,
+    REGISTRY,
+    Api,
+    Kind,
+    api,
+    api_for,
+    by_path,
+    error_document,
+    recognise,
+    run_of,
+    stream_ends,
+)
 from .requests import recorded_body
 
 __all__ = [
@@ -44,6 +56,7 @@ __all__ = [
     "api_for",
     "as_dict",
     "by_path",
+    "error_document",
     "error_line",
     "quote",
     "recognise",

@@ -12,7 +12,19 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from .contract import Events, Panes, Rules, Sdk, Wire
 
-__all__ = ["DEFAULT", "REGISTRY", "Api", "Kind", "api", "api_for", "by_path", "recognise", "run_of", "stream_ends"]
+__all__ = [
+    "DEFAULT",
+    "REGISTRY",
+    "Api",
+    "Kind",
+    "api",
+    "api_for",
+    "by_path",
+    "error_document",
+    "recognise",
+    "run_of",
+    "stream_ends",
+]
 
 #: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``, ``"gemini"``,
 #: ``"sse"``.
@@ -113,6 +125,16 @@ def by_path(uri: str) -> Api | None:
         if entry.wire.owns_path(segments):
             return entry
     return None
+
+
+def error_document(uri: str, status: int, message: str, code: str) -> dict[str, Any]:
+    """The error body the API at ``uri`` would send with ``status``, so that its SDK shows ``message``: the
+    home's ``wire.error_document`` when it has one (an optional member of ``Wire``), else OpenAI's shape."""
+    entry = by_path(uri)
+    shape = getattr(entry.wire, "error_document", None) if entry is not None else None
+    if shape is not None:
+        return cast("dict[str, Any]", shape(status, message, code))
+    return {"error": {"message": message, "type": "server_error", "param": None, "code": code}}
 
 
 def stream_ends(name: str, data: Any) -> bool:

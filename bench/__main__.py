@@ -23,6 +23,7 @@ BENCHES = [
     "bench.listing",
     "bench.timeline_rows",
     "bench.tui_step",
+    "bench.tui_picker",
     "bench.proxy_overhead",
 ]
 

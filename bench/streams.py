@@ -76,3 +76,41 @@ def anthropic_stream(events: int, directory: Path) -> tuple[Path, Cassette, list
     )
     path = cassette.save(directory / f"anthropic_{events}.yaml")
     return path, cassette, chunks
+
+
+def gemini_stream(events: int, directory: Path) -> tuple[Path, Cassette, list[bytes]]:
+    """A cassette holding one Gemini stream of ``events`` chunks, as the live API writes them (CRLF, a running
+    usage on each): thought parts, then text, a function call every hundred chunks, the last chunk
+    finishing with grounding; one network chunk per event."""
+    import json
+
+    words = ["stream ", "of ", "events ", "replayed ", "offline, ", "byte ", "for ", "byte. "]
+    thoughts = max(events // 5, 1)
+    chunks = []
+    for n in range(events):
+        if n < thoughts:
+            part: dict[str, object] = {"text": "".join(words[(n + k) % 8] for k in range(6)), "thought": True}
+        elif n % 100 == 99:
+            part = {"functionCall": {"name": "lookup", "args": {"query": words[n % 8].strip(), "n": n}, "id": f"c{n}"}}
+        else:
+            part = {"text": "".join(words[(n + k) % 8] for k in range(6))}
+        candidate: dict[str, object] = {"content": {"parts": [part], "role": "model"}, "index": 0}
+        if n == events - 1:
+            candidate["finishReason"] = "STOP"
+            candidate["groundingMetadata"] = {"webSearchQueries": ["sse"], "groundingChunks": [{"web": {"uri": "u"}}]}
+        data = {
+            "candidates": [candidate],
+            "usageMetadata": {"promptTokenCount": 812, "candidatesTokenCount": n * 6, "totalTokenCount": 812 + n * 6},
+            "modelVersion": "gemini-bench",
+            "responseId": "bench",
+        }
+        chunks.append(f"data: {json.dumps(data, separators=(',', ': '))}\r\n\r\n".encode())
+    times = [0.4 + 0.002 * n for n in range(len(chunks))]
+    cassette = cassette_from_sse(
+        b"".join(chunks),
+        uri="https://generativelanguage.googleapis.com/v1beta/models/gemini-bench:streamGenerateContent?alt=sse",
+        request_body='{"contents": [{"parts": [{"text": "bench"}], "role": "user"}]}',
+        chunks=[(at, len(chunk)) for at, chunk in zip(times, chunks, strict=True)],
+    )
+    path = cassette.save(directory / f"gemini_{events}.yaml")
+    return path, cassette, chunks

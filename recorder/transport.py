@@ -7,6 +7,7 @@ under an ``httpx2.Client`` (``openai.OpenAI(http_client=...)``) or an ``httpx.Cl
 
 from __future__ import annotations
 
+import sys
 import types
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
@@ -15,7 +16,11 @@ from typing import Any
 import httpx
 import httpx2
 
+from ssetape.apis import error_document
+
 from .capture import Capture, client_closed_error, transport_closed_error
+from .cassette import Interaction
+from .errors import CassetteError, RecordError
 from .session import CassetteRecorder
 
 
@@ -99,12 +104,21 @@ class _RecordingBase:
         *,
         append: bool = False,
         redact_headers: Iterable[str] = (),
+        redact_json: Iterable[str] = (),
+        recorder: CassetteRecorder | None = None,
     ) -> None:
-        self.recorder = CassetteRecorder(path, append=append)
+        # A ``recorder`` shared by several transports (a sync and an async client in one test) keeps
+        # their interactions in one cassette, in the order their requests started.
+        self.recorder = recorder if recorder is not None else CassetteRecorder(path, append=append)
         self._transport = transport
         self._owned: dict[types.ModuleType, Any] = {}
         self._redact = tuple(redact_headers)
+        self._redact_json = tuple(redact_json)
         self._open: list[Capture] = []
+        #: Why the cassette cannot be written (the disk is full, a read-only directory), once it cannot:
+        #: later requests are answered 503 rather than passed on unrecorded.
+        self.failure: str | None = None
+        self._reported = False
 
     @property
     def path(self) -> Path:
@@ -118,19 +132,49 @@ class _RecordingBase:
             url=str(request.url),
             headers=request.headers.multi_items(),
             body=body,
-            on_finish=lambda interaction: self.recorder.add(interaction, ticket),
+            on_finish=lambda interaction: self._add(interaction, ticket),
             redact=self._redact,
+            redact_json=self._redact_json,
         )
         self._open.append(capture)
         return capture
 
+    def _add(self, interaction: Interaction, ticket: int) -> None:
+        if self.failure is not None:
+            return
+        try:
+            self.recorder.add(interaction, ticket)
+        except CassetteError as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: CassetteError) -> None:
+        cause = exc.__cause__
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(exc)
+        self.failure = f"the recording into {self.path} cannot be written ({reason})"
+        print(f"ssetape: {self.failure}: later requests get a 503, nothing passes unrecorded", file=sys.stderr)
+
+    def _refused(self, flavour: types.ModuleType, request: Any) -> Any:
+        """A 503 in the error shape of the API asked, sent instead of a request that cannot be recorded."""
+        assert self.failure is not None
+        message = f"ssetape: {self.failure}; this request was not sent upstream"
+        document = error_document(str(request.url), 503, message, "ssetape_recording_failed")
+        headers = {"x-ssetape-error": "RecordingFailed", "x-should-retry": "false"}
+        return flavour.Response(503, json=document, headers=headers, request=request)
+
     def _finish_open(self) -> None:
-        """On close: save responses nobody read to the end as incomplete, and make sure the file exists."""
+        """On close: save responses nobody read to the end as incomplete, and make sure the file exists;
+        raise :class:`RecordError` if the recording could not be written."""
         for capture in self._open:
             capture.finish(transport_closed_error(capture))
         self._open = []
-        if not self.recorder.path.exists():
-            self.recorder.save()
+        if self.failure is None and not self.recorder.path.exists():
+            try:
+                self.recorder.save()
+            except CassetteError as exc:
+                self._fail(exc)
+        if self.failure is not None and not self._reported:
+            self._reported = True  # once: a client's close() closes its transport again
+            raise RecordError(f"{self.failure}; the responses were passed on, but are not in the cassette")
 
     def _inner(self, flavour: types.ModuleType, factory: str) -> Any:
         if self._transport is not None:
@@ -143,22 +187,31 @@ class _RecordingBase:
 class RecordingTransport(_RecordingBase, httpx2.BaseTransport, httpx.BaseTransport):
     """Wraps a real transport (default: a new ``HTTPTransport``) and records into ``path``.
 
+    ``redact_headers`` adds secret headers to the built-in ones; ``redact_json`` names JSON fields
+    (``metadata.user_email``, ``**.api_key``) replaced by ``REDACTED`` in request and response bodies.
+
     Every finished exchange is saved at once; a body cut off by an error or by the client is
-    saved as incomplete, with the error and what had arrived.
+    saved as incomplete, with the error and what had arrived. When the cassette cannot be written
+    (the disk is full), one line says so on stderr, later requests get a 503 in the API's error
+    shape without reaching it, and :meth:`close` raises :class:`RecordError`.
     """
 
     def handle_request(self, request: Any) -> Any:
         flavour = flavour_of(request)
+        if self.failure is not None:
+            return self._refused(flavour, request)
         capture = self._capture(request, request.read())
         response = self._inner(flavour, "HTTPTransport").handle_request(request)
         return _passed_on(flavour, response, capture, _RecordingStream)
 
     def close(self) -> None:
-        self._finish_open()
-        for transport in self._owned.values():
-            transport.close()
-        if self._transport is not None:
-            self._transport.close()
+        try:
+            self._finish_open()
+        finally:
+            for transport in self._owned.values():
+                transport.close()
+            if self._transport is not None:
+                self._transport.close()
 
 
 class AsyncRecordingTransport(_RecordingBase, httpx2.AsyncBaseTransport, httpx.AsyncBaseTransport):
@@ -166,16 +219,20 @@ class AsyncRecordingTransport(_RecordingBase, httpx2.AsyncBaseTransport, httpx.A
 
     async def handle_async_request(self, request: Any) -> Any:
         flavour = flavour_of(request)
+        if self.failure is not None:
+            return self._refused(flavour, request)
         capture = self._capture(request, await request.aread())
         response = await self._inner(flavour, "AsyncHTTPTransport").handle_async_request(request)
         return _passed_on(flavour, response, capture, _AsyncRecordingStream)
 
     async def aclose(self) -> None:
-        self._finish_open()
-        for transport in self._owned.values():
-            await transport.aclose()
-        if self._transport is not None:
-            await self._transport.aclose()
+        try:
+            self._finish_open()
+        finally:
+            for transport in self._owned.values():
+                await transport.aclose()
+            if self._transport is not None:
+                await self._transport.aclose()
 
 
 def _passed_on(flavour: types.ModuleType, response: Any, capture: Capture, stream: type[Any]) -> Any:

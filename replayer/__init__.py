@@ -18,12 +18,21 @@ if TYPE_CHECKING:
     from .catalogue import StreamInfo, cassette_files, streams_of
     from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
-    from .errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
+    from .drift import Drift, check, parse_age
+    from .errors import (
+        MissingCassetteError,
+        NetworkBlockedError,
+        ReplayError,
+        ServerError,
+        UnmatchedRequestError,
+        UnusedInteractionsError,
+    )
     from .exporting import FORMATS, export
     from .faults import Fault
     from .kinds import Kind, kind_of
     from .listing import InteractionInfo, list_interactions
     from .masking import Masker
+    from .matching import FieldDiff, Matching
     from .server import ReplayApp, ReplayServer, ServedRequest
     from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
     from .stream_stats import Stats, stats
@@ -74,12 +83,19 @@ _EXPORTS = {
     "timing": ".stream_timing",
     "ToolCall": ".answers",
     "UnmatchedRequestError": ".errors",
+    "UnusedInteractionsError": ".errors",
+    "MissingCassetteError": ".errors",
+    "Matching": ".matching",
+    "FieldDiff": ".matching",
     "answer": ".answers",
     "astream": ".streaming",
     "async_openai_client": ".client",
     "anthropic_client": ".client",
     "async_anthropic_client": ".client",
     "diff": ".diffing",
+    "Drift": ".drift",
+    "check": ".drift",
+    "parse_age": ".drift",
     "events": ".stream_events",
     "export": ".exporting",
     "follow": ".stream_events",
@@ -109,13 +125,17 @@ __all__ = [
     "AsyncReplayTransport",
     "CassetteDiff",
     "ChatState",
+    "Drift",
     "EventChange",
     "Fault",
     "FieldChange",
+    "FieldDiff",
     "InteractionDiff",
     "InteractionInfo",
     "Kind",
     "Masker",
+    "Matching",
+    "MissingCassetteError",
     "Moment",
     "NetworkBlockedError",
     "Problem",
@@ -135,6 +155,7 @@ __all__ = [
     "Timing",
     "ToolCall",
     "UnmatchedRequestError",
+    "UnusedInteractionsError",
     "align",
     "answer",
     "anthropic_client",
@@ -142,6 +163,7 @@ __all__ = [
     "async_anthropic_client",
     "async_openai_client",
     "cassette_files",
+    "check",
     "clip",
     "diff",
     "events",
@@ -151,6 +173,7 @@ __all__ = [
     "kind_of",
     "list_interactions",
     "openai_client",
+    "parse_age",
     "pick",
     "stats",
     "stream",

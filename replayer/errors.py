@@ -1,5 +1,19 @@
 """Errors raised while replaying a cassette (defined with the rest in ``ssetape.errors``)."""
 
-from ssetape.errors import NetworkBlockedError, ReplayError, ServerError, UnmatchedRequestError
+from ssetape.errors import (
+    MissingCassetteError,
+    NetworkBlockedError,
+    ReplayError,
+    ServerError,
+    UnmatchedRequestError,
+    UnusedInteractionsError,
+)
 
-__all__ = ["NetworkBlockedError", "ReplayError", "ServerError", "UnmatchedRequestError"]
+__all__ = [
+    "MissingCassetteError",
+    "NetworkBlockedError",
+    "ReplayError",
+    "ServerError",
+    "UnmatchedRequestError",
+    "UnusedInteractionsError",
+]

@@ -1,49 +1,129 @@
-"""Which recorded interaction answers a request: method, path and query, and body.
+"""Which recorded interaction answers a request, and how a request differs from a recording.
 
-Bodies compare by meaning, not bytes: JSON by value, ``multipart/form-data`` part by part
-(its boundary is random on every run), anything else byte for byte. The host is not
-compared, so a cassette recorded against one base URL replays against any.
+A request compares on the fields of :class:`Matching`'s ``match_on``: by default method, path, query and
+body. Bodies compare by meaning, not bytes: JSON by value, ``multipart/form-data`` part by part (its
+boundary is random on every run), anything else byte for byte. The host is not compared unless asked,
+so a cassette recorded against one base URL replays against any.
 
-A recorded JSON value ``"REDACTED"`` (what ``--redact-json-field`` leaves on disk) matches any
-value, and so does a recorded query value ``REDACTED`` (an API key sent as ``?key=``). Lists under
-the keys in ``UNORDERED_KEYS`` compare as sets: the SDK itself sends them in an order that changes
-from run to run (``file_batches.upload_and_poll`` uploads concurrently and lists the new file ids as
-the uploads finish).
+Every comparison yields :class:`FieldDiff` values named by path (``body.messages[1].content``,
+``query.limit``, ``headers.x-foo``): a match is a request with no differences, and an unmatched
+request's error explains itself with the differences from the closest recording.
+
+A recorded value ``"REDACTED"`` (what redaction leaves on disk) matches any value, in a JSON body, a
+header and the query string. Lists under the keys in ``UNORDERED_KEYS`` compare as sets: the SDK itself
+sends them in an order that changes from run to run (``file_batches.upload_and_poll`` uploads
+concurrently and lists the new file ids as the uploads finish).
 """
 
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
 from ssetape.recorder import REDACTED, Interaction
+
+#: The fields a request can be matched on.
+MATCH_FIELDS = ("method", "host", "path", "query", "body", "headers")
+DEFAULT_MATCH_ON = ("method", "path", "query", "body")
+#: Headers that say which client sent a request, not what it asked: never compared.
+CLIENT_HEADERS = ("content-length", "host", "user-agent", "accept-encoding", "connection", "x-stainless-*")
+UNORDERED_KEYS = frozenset({"file_ids"})
+
+
+class Matching(BaseModel):
+    """How requests are matched to recordings.
+
+    ``ignore_json_paths`` name body fields that may differ (``metadata.trace_id``; ``*`` is any one key
+    or list index, ``**`` any number of levels: ``**.user``); ``ignore_headers`` and ``ignore_query``
+    name headers and query parameters (``*`` wildcards allowed). Headers are compared only when
+    ``match_on`` lists ``"headers"``, and then never the client's own (:data:`CLIENT_HEADERS`).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    match_on: tuple[str, ...] = DEFAULT_MATCH_ON
+    ignore_json_paths: tuple[str, ...] = ()
+    ignore_headers: tuple[str, ...] = ()
+    ignore_query: tuple[str, ...] = ()
+
+    @field_validator("match_on")
+    @classmethod
+    def _known_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in value if name not in MATCH_FIELDS]
+        if unknown:
+            raise ValueError(f"cannot match on {', '.join(unknown)}: expected some of {', '.join(MATCH_FIELDS)}")
+        return value
+
+    @field_validator("ignore_json_paths")
+    @classmethod
+    def _paths(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for path in value:
+            if not path.strip() or any(not segment for segment in path.strip().split(".")):
+                raise ValueError(f"{path!r} is not a JSON field path: expected names separated by dots, like a.b")
+        return value
+
+    def json_path_ignored(self, path: tuple[str, ...]) -> bool:
+        return any(_path_matches(tuple(p.strip().split(".")), path) for p in self.ignore_json_paths)
+
+    def header_ignored(self, name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, p.lower()) for p in (*CLIENT_HEADERS, *self.ignore_headers))
+
+    def query_ignored(self, name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, p) for p in self.ignore_query)
+
+
+DEFAULT_MATCHING = Matching()
 
 
 @dataclass(frozen=True, slots=True)
 class RequestKey:
+    """A request as matching sees it. ``body`` is ``(kind, value)``: ``("json", parsed)``,
+    ``("multipart", parts)``, ``("bytes", raw)``, or None when there is no body."""
+
     method: str
+    host: str
     path: str
     query: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]
     body: Any
 
     def describe(self) -> str:
         query = "&".join(f"{k}={v}" for k, v in self.query)
         return f"{self.method} {self.path}{'?' + query if query else ''}"
 
+    @property
+    def json(self) -> Any:
+        """The JSON body, or None."""
+        return self.body[1] if self.body is not None and self.body[0] == "json" else None
 
-def request_key(method: str, url: str, content_type: str | None, body: bytes) -> RequestKey:
+
+def request_key(
+    method: str, url: str, content_type: str | None, body: bytes, headers: Iterable[tuple[str, str]] = ()
+) -> RequestKey:
     parts = urlsplit(url)
     query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return RequestKey(method.upper(), parts.path or "/", query, _body_key(content_type, body))
+    return RequestKey(
+        method.upper(),
+        parts.netloc,
+        parts.path or "/",
+        query,
+        tuple(sorted((name.lower(), value) for name, value in headers)),
+        _body_key(content_type, body),
+    )
 
 
 def interaction_key(interaction: Interaction) -> RequestKey:
     request = interaction.request
-    return request_key(request.method, request.uri, request.header("content-type"), request.body_bytes)
+    headers = [(name, value) for name, values in request.headers.items() for value in values]
+    return request_key(request.method, request.uri, request.header("content-type"), request.body_bytes, headers)
 
 
 def _body_key(content_type: str | None, body: bytes) -> Any:
@@ -55,7 +135,7 @@ def _body_key(content_type: str | None, body: bytes) -> Any:
         if parts is not None:
             return ("multipart", parts)
     try:
-        return ("json", _freeze(json.loads(body)))
+        return ("json", json.loads(body))
     except ValueError:
         return ("bytes", body)
 
@@ -77,78 +157,187 @@ def _multipart_parts(content_type: str, body: bytes) -> tuple[tuple[bytes, bytes
     return tuple(parts)
 
 
-UNORDERED_KEYS = frozenset({"file_ids"})
+class _Absent:
+    def __repr__(self) -> str:
+        return "nothing"
 
 
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(sorted((k, _freeze_field(k, v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return ("list", tuple(_freeze(v) for v in value))
+#: The recorded or sent side of a difference that has no such field.
+ABSENT: Any = _Absent()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDiff:
+    """One field that differs: ``body.messages[1].content: recorded "hi", sent "hello"``.
+
+    ``field`` is the part of the request (``method``, ``path``, ``query``, ``headers``, ``body``);
+    ``path`` the field inside it as :class:`Matching` names it (``("messages", "1", "content")``).
+    """
+
+    field: str
+    path: tuple[str, ...]
+    recorded: Any
+    sent: Any
+
+    @property
+    def name(self) -> str:
+        if self.field in ("query", "headers"):
+            return ".".join((self.field, *self.path))
+        name = self.field
+        for segment in self.path:
+            name += f"[{segment}]" if segment.isdigit() else f".{segment}"
+        return name
+
+    def __str__(self) -> str:
+        return f"{self.name}: recorded {_show(self.recorded)}, sent {_show(self.sent)}"
+
+    def remedy(self) -> str | None:
+        """The ``Matching`` argument that would ignore this difference, if one can."""
+        if self.field == "body" and self.path:
+            return f'ignore_json_paths=["{".".join(self.path)}"]'
+        if self.field == "query":
+            return f'ignore_query=["{self.path[0]}"]'
+        if self.field == "headers":
+            return f'ignore_headers=["{self.path[0]}"]'
+        return None
+
+
+def _show(value: Any, limit: int = 80) -> str:
+    if value is ABSENT:
+        return "nothing"
+    if isinstance(value, bytes):
+        text = repr(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError):
+            text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def differences(recorded: RequestKey, sent: RequestKey, matching: Matching = DEFAULT_MATCHING) -> Iterator[FieldDiff]:
+    """Every field of ``matching.match_on`` in which ``sent`` differs from ``recorded``, lazily."""
+    match_on = matching.match_on
+    for field in ("method", "host", "path"):
+        if field in match_on and getattr(recorded, field) != getattr(sent, field):
+            yield FieldDiff(field, (), getattr(recorded, field), getattr(sent, field))
+    if "query" in match_on:
+        yield from query_differences(recorded.query, sent.query, matching)
+    if "headers" in match_on:
+        yield from header_differences(recorded.headers, sent.headers, matching)
+    if "body" in match_on:
+        yield from body_differences(recorded.body, sent.body, matching)
+
+
+def matches(recorded: RequestKey, sent: RequestKey, matching: Matching = DEFAULT_MATCHING) -> bool:
+    """Whether a recorded request answers the one sent."""
+    return next(differences(recorded, sent, matching), None) is None
+
+
+def _grouped(items: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for name, value in items:
+        grouped.setdefault(name, []).append(value)
+    return grouped
+
+
+def _values_match(recorded: list[str], sent: list[str]) -> bool:
+    """A redacted recorded value (``REDACTED``) matches any value sent in its place."""
+    return len(recorded) == len(sent) and all(r in (REDACTED, s) for r, s in zip(recorded, sent, strict=True))
+
+
+def query_differences(
+    recorded: Iterable[tuple[str, str]], sent: Iterable[tuple[str, str]], matching: Matching = DEFAULT_MATCHING
+) -> Iterator[FieldDiff]:
+    yield from _named_differences("query", _grouped(recorded), _grouped(sent), matching.query_ignored)
+
+
+def header_differences(
+    recorded: Iterable[tuple[str, str]], sent: Iterable[tuple[str, str]], matching: Matching = DEFAULT_MATCHING
+) -> Iterator[FieldDiff]:
+    yield from _named_differences("headers", _grouped(recorded), _grouped(sent), matching.header_ignored)
+
+
+def _named_differences(
+    field: str, recorded: dict[str, list[str]], sent: dict[str, list[str]], ignored: Any
+) -> Iterator[FieldDiff]:
+    for name in sorted(recorded.keys() | sent.keys()):
+        if ignored(name):
+            continue
+        was, now = recorded.get(name, []), sent.get(name, [])
+        if not _values_match(was, now):
+            yield FieldDiff(field, (name,), _single(was), _single(now))
+
+
+def _single(values: list[str]) -> Any:
+    if not values:
+        return ABSENT
+    return values[0] if len(values) == 1 else values
+
+
+def body_differences(recorded: Any, sent: Any, matching: Matching = DEFAULT_MATCHING) -> Iterator[FieldDiff]:
+    """How two body keys (see :class:`RequestKey`) differ: JSON field by field, anything else whole."""
+    if recorded == sent:
+        return
+    if recorded is not None and sent is not None and recorded[0] == sent[0] == "json":
+        yield from json_differences(recorded[1], sent[1], matching)
+        return
+    yield FieldDiff("body", (), _body_shown(recorded), _body_shown(sent))
+
+
+def _body_shown(body: Any) -> Any:
+    if body is None:
+        return ABSENT
+    kind, value = body
+    if kind == "multipart":
+        return f"multipart form of {len(value)} parts"
     return value
 
 
-def _freeze_field(key: str, value: Any) -> Any:
-    if key in UNORDERED_KEYS and isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ("set", tuple(sorted(value)))
-    return _freeze(value)
+def json_differences(
+    recorded: Any, sent: Any, matching: Matching = DEFAULT_MATCHING, path: tuple[str, ...] = ()
+) -> Iterator[FieldDiff]:
+    if matching.json_path_ignored(path) or recorded == REDACTED:
+        return
+    if isinstance(recorded, dict) and isinstance(sent, dict):
+        for key in sorted(recorded.keys() | sent.keys(), key=str):
+            yield from json_differences(recorded.get(key, ABSENT), sent.get(key, ABSENT), matching, (*path, str(key)))
+        return
+    if isinstance(recorded, list) and isinstance(sent, list):
+        if path and path[-1] in UNORDERED_KEYS and all(isinstance(v, str) for v in recorded + sent):
+            if sorted(recorded) != sorted(sent):
+                yield FieldDiff("body", path, recorded, sent)
+            return
+        for index in range(max(len(recorded), len(sent))):
+            was = recorded[index] if index < len(recorded) else ABSENT
+            now = sent[index] if index < len(sent) else ABSENT
+            yield from json_differences(was, now, matching, (*path, str(index)))
+        return
+    if recorded != sent:
+        yield FieldDiff("body", path, recorded, sent)
 
 
-def matches(recorded: RequestKey, wanted: RequestKey) -> bool:
-    """Whether a recorded request answers the one asked for."""
-    if recorded == wanted:
-        return True
-    return (
-        recorded.method == wanted.method
-        and recorded.path == wanted.path
-        and _same_query(recorded.query, wanted.query)
-        and _same(recorded.body, wanted.body)
-    )
+def _path_matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    """Whether a JSON path pattern (``*`` one level, ``**`` any levels) names exactly ``path``."""
+    if not pattern:
+        return not path
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_path_matches(rest, path[skip:]) for skip in range(len(path) + 1))
+    return bool(path) and head in ("*", path[0]) and _path_matches(rest, path[1:])
 
 
-def _same_query(recorded: tuple[tuple[str, str], ...], wanted: tuple[tuple[str, str], ...]) -> bool:
-    if recorded == wanted:
-        return True
-    if len(recorded) != len(wanted):
-        return False
-    # A redacted value sorts apart from the value sent: compare names in order, values by name.
-    if [name for name, _ in recorded] != [name for name, _ in wanted]:
-        return False
-    remaining = list(wanted)
-    for name, value in recorded:
-        if value != REDACTED:
-            if (name, value) not in remaining:
-                return False
-            remaining.remove((name, value))
-    return all(any(name == n for n, _ in remaining) for name, value in recorded if value == REDACTED)
+def similarity(sent: RequestKey, recorded: RequestKey, matching: Matching = DEFAULT_MATCHING) -> float:
+    """How close a recorded request is to the one sent, to choose which one an error explains."""
+    score = 2.0 if sent.method == recorded.method else 0.0
+    score += 3.0 * difflib.SequenceMatcher(None, sent.path, recorded.path).ratio()
+    score += 1.0 if sent.query == recorded.query else 0.0
+    body = sum(1 for _ in _limited(body_differences(recorded.body, sent.body, matching), 100))
+    return score + 1.0 / (1 + body)
 
 
-def _same(recorded: Any, wanted: Any) -> bool:
-    if recorded == REDACTED:
-        return True
-    if isinstance(recorded, tuple) and isinstance(wanted, tuple) and len(recorded) == len(wanted):
-        return all(_same(r, w) for r, w in zip(recorded, wanted, strict=True))
-    return bool(recorded == wanted)
-
-
-def similarity(wanted: RequestKey, recorded: RequestKey) -> float:
-    """How close a recorded request is to the one asked for, for error messages."""
-    score = 2.0 if wanted.method == recorded.method else 0.0
-    score += 3.0 * difflib.SequenceMatcher(None, wanted.path, recorded.path).ratio()
-    score += 1.0 if _same_query(recorded.query, wanted.query) else 0.0
-    score += 1.0 if _same(recorded.body, wanted.body) else 0.0
-    return score
-
-
-def differences(wanted: RequestKey, recorded: RequestKey) -> str:
-    diffs = [
-        name
-        for name, same in (
-            ("method", wanted.method == recorded.method),
-            ("path", wanted.path == recorded.path),
-            ("query", _same_query(recorded.query, wanted.query)),
-            ("body", _same(recorded.body, wanted.body)),
-        )
-        if not same
-    ]
-    return "differs in " + ", ".join(diffs) if diffs else "same request, but every recording of it is used up"
+def _limited(items: Iterator[FieldDiff], limit: int) -> Iterator[FieldDiff]:
+    for count, item in enumerate(items):
+        if count >= limit:
+            return
+        yield item

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import types
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import anyio
 import httpx
@@ -17,7 +18,16 @@ from ssetape.recorder import Cassette, Chunk, Interaction, flavour_of, load
 
 from .clock import Clock
 from .errors import UnmatchedRequestError
-from .matching import RequestKey, differences, interaction_key, matches, request_key, similarity
+from .matching import (
+    DEFAULT_MATCHING,
+    Matching,
+    RequestKey,
+    differences,
+    interaction_key,
+    matches,
+    request_key,
+    similarity,
+)
 
 POLL_AFTER_HEADER = "openai-poll-after-ms"
 
@@ -25,35 +35,65 @@ POLL_AFTER_HEADER = "openai-poll-after-ms"
 class _Cursor:
     """Which recordings have been served: the same request recorded N times is answered N times, in order."""
 
-    def __init__(self, cassette: Cassette, allow_repeats: bool) -> None:
+    def __init__(self, cassette: Cassette, allow_repeats: bool, matching: Matching, hint: str | None) -> None:
         self.cassette = cassette
         self.allow_repeats = allow_repeats
+        self.matching = matching
+        self.hint = hint
         self._keys = [interaction_key(interaction) for interaction in cassette.interactions]
         self._used = [False] * len(self._keys)
         self._lock = threading.Lock()
 
-    def take(self, key: RequestKey) -> Interaction:
+    def find(self, key: RequestKey) -> Interaction | None:
+        """The next recording answering ``key`` (marked used), or None."""
         with self._lock:
             last = None
             for index, recorded in enumerate(self._keys):
-                if matches(recorded, key):
+                if matches(recorded, key, self.matching):
                     last = index
                     if not self._used[index]:
                         self._used[index] = True
                         return self.cassette.interactions[index]
             if last is not None and self.allow_repeats:
                 return self.cassette.interactions[last]
-        raise UnmatchedRequestError(key.describe(), self._name(), self._closest(key))
+        return None
+
+    def take(self, key: RequestKey) -> Interaction:
+        found = self.find(key)
+        if found is None:
+            raise self.unmatched(key)
+        return found
 
     def unused(self) -> list[Interaction]:
         return [i for i, used in zip(self.cassette.interactions, self._used, strict=True) if not used]
 
-    def _closest(self, key: RequestKey) -> list[str]:
-        ranked = sorted(range(len(self._keys)), key=lambda i: similarity(key, self._keys[i]), reverse=True)[:3]
-        return [f"#{i} {self._keys[i].describe()} ({differences(key, self._keys[i])})" for i in ranked]
+    def unused_indexes(self) -> list[int]:
+        return [index for index, used in enumerate(self._used) if not used]
 
-    def _name(self) -> str:
-        return str(self.cassette.path) if self.cassette.path else "cassette"
+    def unmatched(self, key: RequestKey) -> UnmatchedRequestError:
+        """The error for a request no recording answers, explained against the closest recording."""
+        name = str(self.cassette.path) if self.cassette.path else "cassette"
+        if not self._keys:
+            return UnmatchedRequestError(key.describe(), name, None, [], hint=self.hint)
+        ranked = sorted(
+            range(len(self._keys)), key=lambda i: similarity(key, self._keys[i], self.matching), reverse=True
+        )
+        best = self._keys[ranked[0]]
+        found = list(itertools.islice(differences(best, key, self.matching), _SHOWN_DIFFERENCES))
+        remedies = list(dict.fromkeys(r for r in (d.remedy() for d in found) if r is not None))
+        return UnmatchedRequestError(
+            key.describe(),
+            name,
+            f"#{ranked[0]} {best.describe()}",
+            [str(d) for d in found],
+            others=[f"#{i} {self._keys[i].describe()}" for i in ranked[1:3]],
+            remedies=remedies,
+            hint=self.hint,
+        )
+
+
+#: How many differing fields an unmatched request's error lists.
+_SHOWN_DIFFERENCES = 8
 
 
 def _error_for(flavour: types.ModuleType, interaction: Interaction) -> Exception | None:
@@ -112,24 +152,57 @@ class _AsyncReplayStream(httpx2.AsyncByteStream, httpx.AsyncByteStream):
 
 
 class _ReplayBase:
-    def __init__(self, cassette: Cassette | str | Path, speed: float = 0.0, *, allow_repeats: bool = False) -> None:
+    def __init__(
+        self,
+        cassette: Cassette | str | Path,
+        speed: float = 0.0,
+        *,
+        allow_repeats: bool = False,
+        matching: Matching | None = None,
+        hint: str | None = None,
+    ) -> None:
         if speed < 0:
             raise ValueError(f"speed must be 0 (no waiting) or positive, not {speed}")
         self.cassette = cassette if isinstance(cassette, Cassette) else load(cassette)
         self.speed = speed
-        self._cursor = _Cursor(self.cassette, allow_repeats)
+        self.matching = matching or DEFAULT_MATCHING
+        self._cursor = _Cursor(self.cassette, allow_repeats, self.matching, hint)
+        #: Every request asked of this transport, in order, whether a recording answered it or not.
+        self.sent: list[RequestKey] = []
+
+    @classmethod
+    def sharing(cls, other: _ReplayBase) -> Self:
+        """A transport of this class over ``other``'s cassette that shares which recordings are used
+        (and its log of requests): a sync and an async client replaying one cassette in one test."""
+        twin = cls(other.cassette, other.speed, matching=other.matching)
+        twin._cursor, twin.sent = other._cursor, other.sent
+        return twin
 
     def unused(self) -> list[Interaction]:
         """Recorded interactions no request has asked for yet."""
         return self._cursor.unused()
 
+    def unused_indexes(self) -> list[int]:
+        """Indexes of the recorded interactions no request has asked for yet."""
+        return self._cursor.unused_indexes()
+
     def _clock(self) -> Clock:
         return Clock(self.speed)
 
+    def _key(self, request: Any, body: bytes) -> RequestKey:
+        key = request_key(
+            request.method, str(request.url), request.headers.get("content-type"), body, request.headers.multi_items()
+        )
+        self.sent.append(key)
+        return key
+
     def _lookup(self, request: Any, body: bytes) -> tuple[Interaction, Clock]:
         clock = self._clock()
-        key = request_key(request.method, str(request.url), request.headers.get("content-type"), body)
-        return self._cursor.take(key), clock
+        return self._cursor.take(self._key(request, body)), clock
+
+    def find(self, request: Any, body: bytes) -> Interaction | None:
+        """The recording answering ``request``, or None (nothing raised)."""
+        return self._cursor.find(self._key(request, body))
 
     def _body(self, flavour: types.ModuleType, interaction: Interaction) -> tuple[list[Chunk], Exception | None]:
         """The chunks to serve and the exception that ends them, if the recording ended in one."""
@@ -150,13 +223,19 @@ class ReplayTransport(_ReplayBase, httpx2.BaseTransport, httpx.BaseTransport):
     """Serves a cassette's responses with their original chunk boundaries.
 
     ``speed`` 1.0 reproduces the recorded timing, 2.0 plays twice as fast, 0 never waits.
-    Requests are matched on method, path and body; a request with no recording raises
-    :class:`UnmatchedRequestError` listing the closest recorded requests.
+    Requests are matched as ``matching`` says (by default on method, path, query and body); a request
+    with no recording raises :class:`UnmatchedRequestError` naming the fields in which it differs from
+    the closest recording. ``hint`` replaces the error's default advice ("record the cassette again").
     """
 
     def handle_request(self, request: Any) -> Any:
-        flavour = flavour_of(request)
         interaction, clock = self._lookup(request, request.read())
+        return self.serve(request, interaction, clock)
+
+    def serve(self, request: Any, interaction: Interaction, clock: Clock | None = None) -> Any:
+        """``interaction``'s recorded response to ``request``, paced from now (or from ``clock``'s start)."""
+        flavour = flavour_of(request)
+        clock = clock or self._clock()
         wait = clock.delay(interaction.response_at)
         if wait > 0:
             time.sleep(wait)
@@ -168,8 +247,13 @@ class AsyncReplayTransport(_ReplayBase, httpx2.AsyncBaseTransport, httpx.AsyncBa
     """The async twin of :class:`ReplayTransport`."""
 
     async def handle_async_request(self, request: Any) -> Any:
-        flavour = flavour_of(request)
         interaction, clock = self._lookup(request, await request.aread())
+        return await self.serve(request, interaction, clock)
+
+    async def serve(self, request: Any, interaction: Interaction, clock: Clock | None = None) -> Any:
+        """The async twin of :meth:`ReplayTransport.serve`."""
+        flavour = flavour_of(request)
+        clock = clock or self._clock()
         wait = clock.delay(interaction.response_at)
         if wait > 0:
             await anyio.sleep(wait)

@@ -11,8 +11,11 @@ Each also derives from the builtin that fits, so ``except FileNotFoundError`` an
     │   ├── OutputExistsError          (FileExistsError) the cassette is there; overwrite or append
     │   └── UnrecoveredJournalError    a crashed recording's journal is waiting for --recover
     ├── ReplayError                    a cassette cannot answer what was asked of it
-    │   └── UnmatchedRequestError      (LookupError) no recording matches a request
+    │   ├── UnmatchedRequestError      (LookupError) no recording matches a request
+    │   ├── MissingCassetteError       (FileNotFoundError) a test replays a cassette that is not there
+    │   └── UnusedInteractionsError    (AssertionError) a strict test left recordings unused
     ├── NetworkBlockedError            (ConnectionRefusedError) a replaying test tried to reach the network
+    ├── CollectionError                ``ssetape check`` could not collect the tests it checks
     └── ServerError                    (OSError) the replay server could not start
 
 The command line turns any of them into one ``Error: …`` line and exit code 2.
@@ -27,6 +30,8 @@ __all__ = [
     "CassetteError",
     "CassetteNotFoundError",
     "CassetteVersionError",
+    "CollectionError",
+    "MissingCassetteError",
     "NetworkBlockedError",
     "OutputExistsError",
     "RecordError",
@@ -35,6 +40,7 @@ __all__ = [
     "SsetapeError",
     "UnmatchedRequestError",
     "UnrecoveredJournalError",
+    "UnusedInteractionsError",
 ]
 
 
@@ -88,23 +94,66 @@ class ReplayError(SsetapeError):
 
 
 class UnmatchedRequestError(ReplayError, LookupError):
-    """A request that no recorded interaction answers; the message lists the closest ones."""
+    """A request that no recorded interaction answers. The message explains it against the closest
+    recording: the fields that differ, by path, with the recorded and the sent value, and what to do."""
 
-    def __init__(self, request: str, cassette: str, closest: list[str]) -> None:
+    def __init__(
+        self,
+        request: str,
+        cassette: str,
+        closest: str | None,
+        differences: list[str],
+        *,
+        others: list[str] | None = None,
+        remedies: list[str] | None = None,
+        hint: str | None = None,
+    ) -> None:
         lines = [f"{cassette}: no recorded response matches {request}"]
-        if closest:
-            lines.append("closest recorded requests:")
-            lines.extend(f"  - {entry}" for entry in closest)
-        else:
+        if closest is None:
             lines.append("the cassette holds no interactions")
-        lines.append("re-record the cassette, or check that the code sends the request it sent when recording")
+        elif differences:
+            lines.append(f"closest recorded request: {closest}, which differs in:")
+            lines.extend(f"  {difference}" for difference in differences)
+        else:
+            lines.append(f"closest recorded request: {closest}, the same request, but every recording of it is used up")
+        if others:
+            lines.append("also recorded: " + "; ".join(others))
+        lines.append(f"to proceed: {hint or 'record the cassette again'}")
+        if remedies:
+            lines.append(f"  or, if that difference does not matter, match without it: {', '.join(remedies)}")
         super().__init__("\n".join(lines))
         self.request = request
+        self.cassette = cassette
         self.closest = closest
+        self.differences = differences
+
+
+class MissingCassetteError(ReplayError, FileNotFoundError):
+    """A test replays a cassette that is not there; the message says how to record it."""
+
+    def __init__(self, path: Path, hint: str) -> None:
+        super().__init__(f"{path}: no such cassette; to record it: {hint}")
+        self.path = path
+
+
+class UnusedInteractionsError(ReplayError, AssertionError):
+    """A strict test left recorded interactions unused; the message names them."""
+
+    def __init__(self, cassette: str, unused: list[str]) -> None:
+        lines = [f"{cassette}: {len(unused)} recorded interaction(s) were never requested (strict mode):"]
+        lines.extend(f"  {entry}" for entry in unused)
+        lines.append("to proceed: record the cassette again, or run without strict=True")
+        super().__init__("\n".join(lines))
+        self.cassette = cassette
+        self.unused = unused
 
 
 class NetworkBlockedError(SsetapeError, ConnectionRefusedError):
     """A test replaying a cassette tried to reach the network."""
+
+
+class CollectionError(SsetapeError):
+    """``ssetape check`` could not collect a tests directory with pytest."""
 
 
 class ServerError(SsetapeError, OSError):

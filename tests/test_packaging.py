@@ -242,7 +242,8 @@ def test_every_third_party_module_the_package_imports_is_a_declared_dependency()
             if name in sys.stdlib_module_names or name in ours or name == "__future__":
                 continue
             provided_by = distributions.get(name, set())
-            allowed = RUNTIME | (DEV if module in PLUGINS else set())
+            plugin = module in PLUGINS or any(module.startswith(f"{name}.") for name in PLUGINS)
+            allowed = RUNTIME | (DEV if plugin else set())
             if not provided_by & allowed:
                 found = ", ".join(sorted(provided_by)) or "no installed distribution"
                 where = "[project].dependencies" if not provided_by & DEV else "[project].dependencies (dev only)"

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .app import TapeApp, check, run, run_compare, run_picker
+    from .app import TapeApp, check, run, run_compare, run_follow, run_picker
     from .describe import event_call, value
     from .drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail, window, window_start
     from .outputs import Added
+    from .recording import proxy_in_background, run_recording
     from .source import open_cassette
 
 _EXPORTS = {
@@ -31,6 +32,9 @@ _EXPORTS = {
     "run": ".app",
     "run_picker": ".app",
     "run_compare": ".app",
+    "run_follow": ".app",
+    "run_recording": ".recording",
+    "proxy_in_background": ".recording",
 }
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
@@ -45,9 +49,12 @@ __all__ = [
     "event_call",
     "fired",
     "open_cassette",
+    "proxy_in_background",
     "run",
     "run_compare",
+    "run_follow",
     "run_picker",
+    "run_recording",
     "tail",
     "value",
     "window",

@@ -14,6 +14,7 @@ from ssetape.recorder import Cassette
 from ssetape.replayer import pick
 
 from .screens.compare import CompareScreen
+from .screens.follow import following
 from .screens.help import HelpScreen
 from .screens.picker import PickerScreen
 from .screens.timeline import TimelineScreen
@@ -59,7 +60,8 @@ class TapeApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return len(self.screen_stack) > 1  # only where there is somewhere to go back to
+            # only where there is somewhere to go back to
+            return len(self.screen_stack) > 1 and getattr(self.screen_stack[-2], "returnable", True)
         return True
 
     def action_help(self) -> None:
@@ -88,6 +90,15 @@ def run_compare(a: str | Path, b: str | Path) -> int:
     first, second = open_cassette(a), open_cassette(b)
     check(first), check(second)
     app = TapeApp(screen=lambda: CompareScreen(first, second, (Path(a).name, Path(b).name)))
+    app.run()
+    return app.return_code or 0
+
+
+def run_follow(out: str | Path, *, title: str = "") -> int:
+    """Follow the recording into ``out`` (``--follow``, ``record --tui``); the exit code."""
+    app = TapeApp(screen=lambda: following(Path(out)))
+    if title:
+        app.title = title
     app.run()
     return app.return_code or 0
 

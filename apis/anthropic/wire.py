@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-__all__ = ["MESSAGE_EVENTS", "ends_stream", "names_api", "owns_path", "run_of"]
+__all__ = ["MESSAGE_EVENTS", "ends_stream", "error_document", "names_api", "owns_path", "run_of"]
 
 #: The event types only this API sends (``ping`` and ``error`` it shares with others).
 MESSAGE_EVENTS = frozenset(
@@ -44,3 +44,9 @@ def run_of(document: dict[str, Any]) -> tuple[str | None, str | None] | None:
     if isinstance(message, dict) and message.get("type") == "message" and isinstance(message.get("id"), str):
         return None, message["id"] or None
     return None
+
+
+def error_document(status: int, message: str, code: str) -> dict[str, Any]:
+    """An error body as the API sends it (``{"type": "error", "error": {type, message}}``)."""
+    kind = "overloaded_error" if status == 529 else "api_error" if status >= 500 else "invalid_request_error"
+    return {"type": "error", "error": {"type": kind, "message": message}}

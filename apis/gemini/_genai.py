@@ -63,6 +63,18 @@ class ChunkReader(NamedTuple):
         response.sdk_http_response = types.HttpResponse(headers=self.headers)
         return response
 
+    def check(self, data: Any) -> None:
+        """Raises what :meth:`read` raises for ``data``, faster: a chunk whose converted form the SDK's model
+        takes with unknown fields forbidden is one its own pipeline (which drops unknown fields first, and
+        swallows a ``response_schema`` that does not parse) takes too; anything else goes the SDK's way."""
+        if type(data) is dict and next(iter(data), None) != "error":
+            try:
+                types.GenerateContentResponse.model_validate(_convert(data, self.vertex))
+                return
+            except Exception:  # read() says what the SDK says of it
+                pass
+        self.read(data)
+
 
 def _convert(data: Any, vertex: bool) -> dict[str, Any]:
     convert = models._GenerateContentResponse_from_vertex if vertex else models._GenerateContentResponse_from_mldev

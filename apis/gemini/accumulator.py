@@ -3,8 +3,9 @@ accumulated from the chunks so far, without copying any text at a checkpoint.
 
 The SDK yields one ``GenerateContentResponse`` per chunk and keeps nothing between them: what a reader
 accumulates (the text its ``.text`` gives chunk by chunk, the thoughts, the function calls) is each
-chunk's own. :class:`GeminiAccumulator` reads every chunk through the SDK's own pipeline (so that what
-makes the SDK raise raises here, at the same chunk) and keeps what the chunks are made of in append-only
+chunk's own. :class:`GeminiAccumulator` checks every chunk against the SDK's types the first time it sees
+it, and reads one the SDK's way when that check fails (so that what makes the SDK raise raises here, at the
+same chunk); the chunk the SDK yields is built when asked for and keeps what the chunks are made of in append-only
 lists: the chunks, their text and thought pieces, the chunks holding function calls, and which chunk
 last carried a finish reason, usage, grounding or prompt feedback. A :class:`GeminiState` is a view of
 those lists at one event (their lengths), and rebuilds the SDK's objects on demand.
@@ -17,6 +18,7 @@ named event (the SDK reads only ``data:`` lines).
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from google.genai import errors, types
@@ -31,7 +33,7 @@ __all__ = ["GeminiAccumulator", "GeminiState"]
 class GeminiState:
     """What a reader of ``generate_content_stream`` has after one chunk. Each accessor builds fresh objects."""
 
-    __slots__ = ("_calls", "_chunks", "_count", "_last", "_reader", "_stop", "_texts", "_thoughts")
+    __slots__ = ("_calls", "_chunks", "_count", "_known", "_last", "_reader", "_stop", "_texts", "_thoughts")
 
     def __init__(
         self,
@@ -49,6 +51,7 @@ class GeminiState:
         self._reader, self._chunks, self._texts, self._thoughts, self._calls = reader, chunks, texts, thoughts, calls
         self._count = counts
         self._last, self._stop = last, stop
+        self._known: dict[Any, Any] = {}
 
     @property
     def chunks(self) -> int:
@@ -75,11 +78,17 @@ class GeminiState:
         """The parts that call a function, in order: each ``.function_call`` (name, args, id) with its
         ``thought_signature``."""
         return [
-            part
-            for index in self._calls[: self._count[3]]
-            for part in self._candidate(index).content.parts  # type: ignore[union-attr]
-            if part.function_call is not None
+            part.model_copy(deep=True) for index in self._calls[: self._count[3]] for part in self._call_parts(index)
         ]
+
+    def _call_parts(self, index: int) -> list[types.Part]:
+        """Chunk ``index``'s function-call parts, read once for every state of the stream."""
+        key = ("calls", index)
+        found: list[types.Part] | None = self._known.get(key)
+        if found is None:
+            parts = self._candidate(index).content.parts  # type: ignore[union-attr]
+            found = self._known[key] = [part for part in parts or [] if part.function_call is not None]
+        return found
 
     @property
     def function_calls(self) -> list[types.FunctionCall]:
@@ -149,8 +158,12 @@ class GeminiState:
 class GeminiAccumulator:
     """``handle_event(name, data)`` returns the chunk ``generate_content_stream`` yields for an event."""
 
-    def __init__(self, reader: ChunkReader) -> None:
+    def __init__(self, reader: ChunkReader, known: dict[Any, Any] | None = None) -> None:
+        """``known``: the chunks already read without a fault, by id (each kept, so that its id stays its
+        own), shared by an accumulator and those restored from its states: stepping through a timeline again
+        reads no chunk through the SDK twice."""
         self._reader = reader
+        self._known: dict[Any, Any] = {} if known is None else known
         self._chunks: list[Any] = []
         self._texts: list[str] = []
         self._thoughts: list[str] = []
@@ -160,13 +173,15 @@ class GeminiAccumulator:
 
     def checkpoint(self) -> GeminiState:
         counts = (len(self._chunks), len(self._texts), len(self._thoughts), len(self._calls))
-        return GeminiState(
+        state = GeminiState(
             self._reader, self._chunks, counts, self._texts, self._thoughts, self._calls, dict(self._last), self.stop
         )
+        state._known = self._known
+        return state
 
     @classmethod
     def restore(cls, state: GeminiState) -> GeminiAccumulator:
-        out = cls(state._reader)
+        out = cls(state._reader, state._known)
         chunks, texts, thoughts, calls = state._count
         out._chunks, out._texts = state._chunks[:chunks], state._texts[:texts]
         out._thoughts, out._calls = state._thoughts[:thoughts], state._calls[:calls]
@@ -193,14 +208,16 @@ class GeminiAccumulator:
             return StreamEmitted()
         if name is not None:  # the SDK reads an ``event:`` line as (broken) JSON
             return self._halt(Stop("exception", not_json(f"event: {name}")))
-        try:
-            response = self._reader.read(data)
-        except errors.APIError as exc:
-            return self._halt(Stop("error_event", exc))
-        except Exception as exc:  # what the SDK's iterator raises to the reader
-            return self._halt(Stop("exception", exc))
+        if self._known.get(id(data)) is not data:
+            try:
+                self._reader.check(data)
+            except errors.APIError as exc:
+                return self._halt(Stop("error_event", exc))
+            except Exception as exc:  # what the SDK's iterator raises to the reader
+                return self._halt(Stop("exception", exc))
+            self._known[id(data)] = data
         self._take(data)
-        return StreamEmitted([StreamCallback("chunk", response)])
+        return StreamEmitted([StreamCallback("chunk", make=partial(self._reader.read, data))])
 
     def _take(self, data: Any) -> None:
         index = len(self._chunks)

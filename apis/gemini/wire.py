@@ -11,7 +11,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["CHUNK_KEYS", "ends_stream", "is_chunk", "is_vertex", "model_of", "names_api", "owns_path", "run_of"]
+__all__ = [
+    "CHUNK_KEYS",
+    "ends_stream",
+    "error_document",
+    "is_chunk",
+    "is_vertex",
+    "model_of",
+    "names_api",
+    "owns_path",
+    "run_of",
+]
 
 #: The fields of a ``GenerateContentResponse`` as the REST API (Gemini API and Vertex AI) sends them.
 CHUNK_KEYS = frozenset(
@@ -78,3 +88,15 @@ def run_of(document: dict[str, Any]) -> tuple[str | None, str | None] | None:
     if is_chunk(document) and isinstance(document.get("responseId"), str):
         return None, document["responseId"] or None
     return None
+
+
+def error_document(status: int, message: str, code: str) -> dict[str, Any]:
+    """An error body as the API sends it (``{"error": {code, message, status}}``, google.rpc.Status)."""
+    names = {
+        400: "INVALID_ARGUMENT",
+        403: "PERMISSION_DENIED",
+        404: "NOT_FOUND",
+        503: "UNAVAILABLE",
+        504: "DEADLINE_EXCEEDED",
+    }
+    return {"error": {"code": status, "message": message, "status": names.get(status, "INTERNAL")}}

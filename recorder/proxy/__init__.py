@@ -3,16 +3,20 @@ response through unbuffered and records each exchange into a cassette (or one ca
 
 from .app import ProxyApp
 from .journal import read_journal
+from .live import LiveRecording, read_live, revision
 from .recording import OutputExistsError, ProxyOutput, UnrecoveredJournalError, recover
 from .server import DEFAULT_PORT, RecordingProxy
 
 __all__ = [
     "DEFAULT_PORT",
+    "LiveRecording",
     "OutputExistsError",
     "ProxyApp",
     "ProxyOutput",
     "RecordingProxy",
     "UnrecoveredJournalError",
     "read_journal",
+    "read_live",
     "recover",
+    "revision",
 ]

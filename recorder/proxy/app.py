@@ -26,6 +26,8 @@ from typing import Any
 import aiohttp
 import yarl
 
+from ssetape.apis import error_document
+
 from ..capture import Capture, client_closed_error
 from ..cassette import CutOff
 from .headers import REQUEST_ONLY, end_to_end
@@ -126,7 +128,14 @@ class ProxyApp:
         sent = [("host", self._host), *headers]  # as the upstream receives them
         if body and not any(name == "content-length" for name, _ in headers):
             sent.append(("content-length", str(len(body))))
+        if self.recording.failure is not None:
+            await _unrecordable(send, url, self.recording.failure)
+            return
         key, capture = self.recording.begin(scope["method"], url, sent, body)
+        if self.recording.failure is not None:  # the journal could not take the request
+            self.recording.abandon(key)
+            await _unrecordable(send, url, self.recording.failure)
+            return
         exchange = _Exchange(self, key, capture, send)
         watcher = asyncio.ensure_future(exchange.watch(receive))
         try:
@@ -190,6 +199,11 @@ class _Exchange:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 capture.chunk(chunk, at)
                 received += len(chunk)
+                if self.app.recording.failure is not None:
+                    # Nothing more can be recorded: cut the stream here (returning without ending the body
+                    # drops the client's connection) rather than pass the rest on unrecorded.
+                    capture.finish(CutOff(type="RecordingFailed", message=self.app.recording.failure))
+                    return
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except asyncio.CancelledError:
             capture.finish(client_closed_error(capture) if self.client_gone else _stopped(capture))
@@ -251,6 +265,20 @@ async def _read_body(receive: Receive) -> bytes | None:
         body += message.get("body", b"")
         if not message.get("more_body", False):
             return bytes(body)
+
+
+async def _unrecordable(send: Send, url: str, reason: str) -> None:
+    """A 503 in the error shape of the API ``url`` is (so its SDK shows why), not sent upstream."""
+    message = f"ssetape record: {reason}; this request was not sent upstream"
+    body = json.dumps(error_document(url, 503, message, "ssetape_recording_failed")).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-ssetape-error", b"RecordingFailed"),
+        (b"x-should-retry", b"false"),  # the openai and anthropic SDKs would retry a 503 otherwise
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 async def _reply(send: Send, status: int, message: str) -> None:

@@ -30,9 +30,11 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import errno
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,9 +60,12 @@ def journal_path(out: Path) -> Path:
 class Journal:
     """Appends a session's interactions to ``path`` as they happen; safe to call from any thread."""
 
-    def __init__(self, path: Path, *, base: int = 0) -> None:
+    def __init__(self, path: Path, *, base: int = 0, on_failure: Callable[[OSError], None] = lambda exc: None) -> None:
         self.path = path
         self.lock = threading.Lock()
+        #: Why the journal stopped taking lines (the disk is full, say); what it took before stays.
+        self.failure: OSError | None = None
+        self._on_failure = on_failure
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
         self._redactors: dict[int, ResponseRedactor] = {}
@@ -68,10 +73,23 @@ class Journal:
         self._write({"journal": JOURNAL_FORMAT, "base": base})
 
     def _write(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        self._append(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+
+    def _append(self, line: bytes) -> None:
+        """One line, in one ``write()``; the first that fails (or is cut short) stops the journal."""
         with self.lock:
-            if self._fd >= 0:
-                os.write(self._fd, line)
+            if self._fd < 0:
+                return
+            try:
+                if os.write(self._fd, line) == len(line):
+                    return
+                failure = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # a short write: the disk filled up
+            except OSError as exc:
+                failure = exc
+            os.close(self._fd)
+            self._fd = -1
+            self.failure = failure
+        self._on_failure(failure)
 
     def request(self, key: int, capture: Capture) -> None:
         request = capture.request
@@ -107,10 +125,7 @@ class Journal:
             data = redactor.feed(data)
             self._last_at[key] = at
         if data:  # the hot path: one line per network chunk, formatted without the json module
-            line = b'{"data":%d,"at":%.6f,"b":"%s"}\n' % (key, at, base64.b64encode(data))
-            with self.lock:
-                if self._fd >= 0:
-                    os.write(self._fd, line)
+            self._append(b'{"data":%d,"at":%.6f,"b":"%s"}\n' % (key, at, base64.b64encode(data)))
 
     def end(self, key: int, interaction: Interaction) -> None:
         redactor = self._redactors.pop(key, None)
@@ -138,9 +153,19 @@ class Journal:
                 return
             # Written aside and renamed over (no fsync: the journal is for a crashed process, not the OS).
             fresh = self.path.with_name(self.path.name + ".new")
-            fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
-            os.write(fd, header)
-            os.replace(fresh, self.path)
+            try:
+                fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+                try:
+                    if os.write(fd, header) != len(header):
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    os.replace(fresh, self.path)
+                except OSError:
+                    os.close(fd)
+                    raise
+            except OSError:
+                with contextlib.suppress(OSError):
+                    fresh.unlink()
+                return  # the journal keeps its lines: the cassette has them too, recovering them is harmless
             os.close(self._fd)
             self._fd = fd
 

@@ -132,11 +132,16 @@ class ProxyOutput:
         save_interval: float = 0.2,
         serialize_in_subprocess: bool = True,
         on_finish: Callable[[int, Interaction, int], None] | None = None,
-        on_save_error: Callable[[BaseException], None] = lambda exc: None,
+        on_failure: Callable[[str], None] = lambda reason: None,
     ) -> None:
         if overwrite and append:
             raise ValueError("overwrite and append exclude each other")
         self.out = Path(out)
+        self._state = threading.Lock()
+        self._on_failure = on_failure
+        #: Why the recording cannot be written any more (the disk is full, the directory read-only), once
+        #: it cannot: the proxy then answers 503 rather than pass traffic on unrecorded.
+        self.failure: str | None = None
         self.split = is_directory_target(out)
         _check_target(self.out, self.split)
         self._redact_headers = tuple(redact_headers)
@@ -166,21 +171,35 @@ class ProxyOutput:
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         self.output: _CassetteOutput | SplitOutput
-        if self.split:
-            self.output = SplitOutput(
-                self.out, on_name=lambda key, name: self.journal.file(key, name), pool=self._pool
-            )
-            self.journal = Journal(journal_path(self.out))
-        else:
-            self.output = _CassetteOutput(self.out, append=append, pool=self._pool)
-            self.journal = Journal(journal_path(self.out), base=self.output.base)
+        try:
+            if self.split:
+                self.output = SplitOutput(
+                    self.out, on_name=lambda key, name: self.journal.file(key, name), pool=self._pool
+                )
+                self.journal = Journal(journal_path(self.out), on_failure=self._failed)
+            else:
+                self.output = _CassetteOutput(self.out, append=append, pool=self._pool)
+                self.journal = Journal(journal_path(self.out), base=self.output.base, on_failure=self._failed)
+        except OSError as exc:
+            if self._pool is not None:
+                self._pool.shutdown()
+            raise RecordError(f"{self.out}: cannot write the recording there ({exc.strerror or exc})") from None
         self._keys = itertools.count()
-        self._state = threading.Lock()
         self._open: dict[int, Capture] = {}
         self._on_finish = on_finish
         self._finished = self._streams = self._events = self._bytes = self._incomplete = 0
-        self._saver = Saver(self._save, busy=self._busy, min_interval=save_interval, on_error=on_save_error)
+        self._saver = Saver(self._save, busy=self._busy, min_interval=save_interval, on_error=self._failed)
         self.closed = False
+
+    def _failed(self, exc: BaseException) -> None:
+        with self._state:
+            if self.failure is not None:
+                return
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if isinstance(exc.__cause__, OSError) and exc.__cause__.strerror:
+                reason = exc.__cause__.strerror
+            self.failure = f"the recording into {self.out} cannot be written ({reason})"
+        self._on_failure(self.failure)
 
     def _settle_previous(self, *, overwrite: bool, append: bool) -> Recovered | None:
         journal = journal_path(self.out)
@@ -271,6 +290,8 @@ class ProxyOutput:
             return bool(self._open)
 
     def _save(self) -> None:
+        if self.failure is not None:
+            return  # nothing more is written; close() says what to do
         self.output.save()
         if isinstance(self.output, _CassetteOutput):
             with self._state:
@@ -278,10 +299,23 @@ class ProxyOutput:
                     self.journal.reset(self.output.saved)  # everything is in the cassette: start afresh
 
     def close(self, reason: str = "the recording was stopped") -> None:
-        """Record what is still in flight as incomplete, save everything and remove the journal."""
+        """Record what is still in flight as incomplete, save everything and remove the journal.
+
+        After a :attr:`failure` nothing more is written: the journal stays for ``--recover``, and a
+        :class:`RecordError` says so.
+        """
         if self.closed:
             return
         self.closed = True
+        if self.failure is not None:
+            self._saver.stop()
+            if self._pool is not None:
+                self._pool.shutdown()
+            self.journal.close(remove=False)
+            raise RecordError(
+                f"{self.failure}; what was recorded before is in {self.journal.path}: make room, then run "
+                f"`ssetape record --recover --out {self.out}`"
+            )
         with self._state:
             unfinished = [capture for capture in self._open.values() if not capture.finished]
         for capture in unfinished:

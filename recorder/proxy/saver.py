@@ -58,8 +58,12 @@ class Saver:
             if self._closing.wait(2 * (time.monotonic() - started)):
                 return
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        """Stop without a last save."""
         self._closing.set()
         self._wake.set()
         self._thread.join()
+
+    def close(self) -> None:
+        self.stop()
         self._save()

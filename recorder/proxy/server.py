@@ -107,7 +107,7 @@ class RecordingProxy:
                 redact_headers=redact_headers,
                 redact_json=redact_json,
                 on_finish=self._finished,
-                on_save_error=self._save_error,
+                on_failure=self._failure,
             )
         except BaseException:
             self._socket.close()
@@ -141,8 +141,15 @@ class RecordingProxy:
     def _finished(self, key: int, interaction: Interaction, events: int) -> None:
         self.status.finished(key, interaction, events)
 
-    def _save_error(self, exc: BaseException) -> None:
-        self.status.console.print(f"[red]could not save the cassette (the journal still has everything): {exc}")
+    def _failure(self, reason: str) -> None:
+        self.status.console.print(
+            f"ssetape record: {reason}: new requests get a 503, nothing passes unrecorded; stop it (Ctrl-C) "
+            "and recover what was recorded with --recover",
+            style="red",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
     def run(self, on_listening: Callable[[str], None] | None = None) -> None:
         """Serve until SIGINT/SIGTERM (or :meth:`stop`), then finish the recording."""

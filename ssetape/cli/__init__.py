@@ -45,6 +45,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "serve": LazyCommand("ssetape.cli.serve", "serve", "Serve a cassette over HTTP, paced as recorded."),
     "import": LazyCommand("ssetape.cli.imports", "import_command", "Make a cassette from curl output or a HAR file."),
     "export": LazyCommand("ssetape.cli.export", "export_command", "Write a cassette as raw SSE, JSON Lines or HAR."),
+    "check": LazyCommand(
+        "ssetape.cli.check", "check", "List cassettes no test uses, stale ones, and ones the tests no longer match."
+    ),
     "scan": LazyCommand(
         "ssetape.cli.scan",
         "scan",

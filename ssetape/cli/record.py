@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import aiohttp
 import click
@@ -37,6 +38,7 @@ from .errors import reports_errors
 @click.option("--connect-timeout", default=10.0, show_default=True, help="Seconds to wait to connect to the upstream.")
 @click.option("--grace", default=5.0, show_default=True, help="On Ctrl-C/SIGTERM, seconds streams get to finish.")
 @click.option("--quiet", is_flag=True, help="No line per interaction, only the status line.")
+@click.option("--tui", is_flag=True, help="Show the recording in the TUI as it happens (quit it to stop recording).")
 @reports_errors
 def record(
     upstream: str | None,
@@ -52,6 +54,7 @@ def record(
     connect_timeout: float,
     grace: float,
     quiet: bool,
+    tui: bool,
 ) -> None:
     """Record every request and streamed response between your app and the API.
 
@@ -62,6 +65,7 @@ def record(
     Example:
       ssetape record --upstream https://api.openai.com --out fixtures/session.yaml
       OPENAI_BASE_URL=http://127.0.0.1:8765/v1 python my_app.py
+      ssetape record --upstream https://api.openai.com --out session.yaml --tui
     """
     if recover_only:
         found = recover(out)
@@ -78,6 +82,10 @@ def record(
         raise click.UsageError("Missing option '--upstream' (or --recover).")
     if overwrite and append:
         raise click.UsageError("--overwrite and --append exclude each other.")
+    if tui and (out.endswith(("/", "\\")) or Path(out).is_dir()):
+        raise click.UsageError("--tui follows one cassette: give --out a file, not a directory.")
+    if tui and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError("--tui needs an interactive terminal (stdin and stdout are not both a tty).")
     try:
         proxy = RecordingProxy(
             upstream,
@@ -90,7 +98,8 @@ def record(
             redact_json=redact_json,
             timeout=aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=timeout),
             grace=grace,
-            quiet=quiet,
+            quiet=quiet or tui,
+            live=False if tui else None,  # the TUI shows the recording: no status line under it
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
@@ -111,4 +120,8 @@ def record(
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"Warning: listening on {host}: anyone who can reach it can use this proxy.", err=True)
 
+    if tui:
+        from ssetape.tui import run_recording  # Textual loads only with --tui
+
+        sys.exit(run_recording(proxy, out, grace=grace))
     proxy.run(on_listening=listening)

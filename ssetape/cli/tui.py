@@ -18,8 +18,9 @@ from .errors import reports_errors
     is_flag=True,
     help="List the streams of the files named, even of one or two (two: side by side otherwise).",
 )
+@click.option("--follow", is_flag=True, help="CASSETTE is being recorded (ssetape record): show it as it grows.")
 @reports_errors
-def tui(paths: tuple[Path, ...], interaction: int | None, pick: bool) -> None:
+def tui(paths: tuple[Path, ...], interaction: int | None, pick: bool, follow: bool) -> None:
     """Step through a recorded stream, seeing at each event what an event handler sees.
 
     CASSETTE is any cassette ssetape reads: its own, vcrpy, Ruby VCR, HAR, or a raw .sse dump. Two
@@ -33,10 +34,23 @@ def tui(paths: tuple[Path, ...], interaction: int | None, pick: bool) -> None:
       ssetape tui fixtures/
       ssetape tui before.yaml after.yaml
       ssetape tui fixtures/chat_text.yaml fixtures/anthropic_text.yaml
+      ssetape tui --follow session.yaml     # while ssetape record --out session.yaml runs
     """
     from ssetape.recorder import CassetteNotFoundError
-    from ssetape.tui import check, open_cassette, run, run_compare, run_picker  # Textual loads only for this command
+    from ssetape.tui import (
+        check,
+        open_cassette,
+        run,
+        run_compare,
+        run_follow,
+        run_picker,
+    )  # Textual loads only for this command
 
+    if follow:
+        if len(paths) != 1 or _is_directory(paths[0]):
+            raise click.UsageError("--follow takes one cassette file: the --out of ssetape record.")
+        _needs_a_terminal()
+        sys.exit(run_follow(paths[0]))
     picking = pick or len(paths) > 2 or any(_is_directory(path) for path in paths)
     if len(paths) == 2 and not picking:
         for path in paths:

@@ -50,7 +50,8 @@ def test_a_request_the_cassette_does_not_hold_reaches_the_user_as_our_error() ->
         client.beta.threads.runs.retrieve(thread_id="thread_nope", run_id="run_nope")
     except UnmatchedRequestError as exc:
         assert "GET /v1/threads/thread_nope/runs/run_nope" in str(exc)
-        assert "closest recorded requests" in str(exc)
+        assert "closest recorded request: #" in str(exc)
+        assert "path: recorded" in str(exc)
     else:
         raise AssertionError("an unrecorded request was answered")
 

@@ -10,6 +10,7 @@ import pytest
 from ssetape.fixtures.emulator import Upstream
 from ssetape.fixtures.sessions import PROMPT
 from tests.conftest import FIXTURES
+from tests.replayer.pytester_runs import run_inprocess
 
 pytest_plugins = ["pytester"]
 
@@ -61,7 +62,7 @@ def test_replay_mode_serves_the_cassette_and_nothing_else(pytester: pytest.Pytes
     shutil.copy(FIXTURES / "text.yaml", pytester.path / "text.yaml")
     pytester.makeini("[pytest]\nfilterwarnings =\n    ignore::DeprecationWarning\n")
     pytester.makepyfile(test_user=HANDLER_TEST.replace("PROMPT", repr(PROMPT)), test_off_script=OFF_SCRIPT_TEST)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_inprocess(pytester)
     result.assert_outcomes(passed=2, failed=2)
     result.stdout.fnmatch_lines(
         [
@@ -89,10 +90,10 @@ def test_run(ssetape_client):
     with Upstream(pace=0) as upstream:
         monkeypatch.setenv("OPENAI_BASE_URL", upstream.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-pytest-record-secret")
-        recorded = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--ssetape-record")
+        recorded = run_inprocess(pytester, "--ssetape-record")
     recorded.assert_outcomes(passed=1)
     cassette = Path(pytester.path / "cassettes" / "run.yaml")
     assert cassette.exists() and "sk-pytest-record-secret" not in cassette.read_text()
     monkeypatch.delenv("OPENAI_BASE_URL")
-    replayed = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    replayed = run_inprocess(pytester)
     replayed.assert_outcomes(passed=1)

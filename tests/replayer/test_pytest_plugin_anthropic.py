@@ -9,6 +9,7 @@ import pytest
 
 from ssetape.fixtures.emulator import Upstream
 from ssetape.recorder import cassette_from_sse, load
+from tests.replayer.pytester_runs import run_inprocess
 
 pytest_plugins = ["pytester"]
 
@@ -78,7 +79,7 @@ def test_replay_a_real_anthropic_stream(pytester: pytest.Pytester) -> None:
     cassette.save(pytester.path / "message.yaml")
     pytester.makeini(INI)
     pytester.makepyfile(test_user=replay_test("message.yaml", "- Captain\n- Scoop"))
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_inprocess(pytester)
     result.assert_outcomes(passed=3)
 
 
@@ -129,7 +130,7 @@ def test_record_then_replay_against_the_emulator(pytester: pytest.Pytester, monk
         # The anthropic SDK's base URL is the host: it adds /v1/messages itself.
         monkeypatch.setenv("ANTHROPIC_BASE_URL", upstream.base_url.removesuffix("/v1"))
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-pytest-record-secret")
-        recorded = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--ssetape-record")
+        recorded = run_inprocess(pytester, "--ssetape-record")
         requests = list(upstream.requests)
     recorded.assert_outcomes(passed=2)
     assert requests == [("POST", "/v1/messages")] * 2
@@ -146,5 +147,5 @@ def test_record_then_replay_against_the_emulator(pytester: pytest.Pytester, monk
     monkeypatch.delenv("ANTHROPIC_BASE_URL")
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     pytester.makepyfile(test_replay=replay_test("cassettes/text.yaml", "Server-sent events"))
-    replayed = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    replayed = run_inprocess(pytester)
     replayed.assert_outcomes(passed=5)

@@ -101,7 +101,10 @@ def test_unmatched_request_lists_the_closest_recordings(tmp_path: Path) -> None:
             client.post("http://up.test/v1/threads/t1/runs", json={"assistant_id": "asst_2"})
     message = str(info.value)
     assert "no recorded response matches POST /v1/threads/t1/runs" in message
-    assert message.index("#0 POST /v1/threads/t1/runs (differs in body)") < message.index("#1 POST /v1/files")
+    assert "closest recorded request: #0 POST /v1/threads/t1/runs, which differs in:" in message
+    assert '  body.assistant_id: recorded "asst_1", sent "asst_2"' in message
+    assert "also recorded: #1 POST /v1/files" in message
+    assert 'ignore_json_paths=["assistant_id"]' in message
 
 
 def test_json_bodies_match_whatever_the_key_order(tmp_path: Path) -> None:
@@ -199,5 +202,7 @@ def test_a_redacted_json_field_matches_any_value(tmp_path: Path) -> None:
     with httpx2.Client(transport=ReplayTransport(cassette)) as client:
         sent = {"metadata": {"user_email": "someone@example.com"}, "model": "gpt-4o"}
         assert client.post("http://up.test/v1/b", json=sent).content == b"ok"
-        with pytest.raises(UnmatchedRequestError, match="differs in body"):
+        with pytest.raises(UnmatchedRequestError) as info:
             client.post("http://up.test/v1/b", json={"metadata": {"user_email": "x"}, "model": "gpt-5"})
+    assert 'body.model: recorded "gpt-4o", sent "gpt-5"' in str(info.value)
+    assert "user_email" not in str(info.value)

@@ -15,8 +15,10 @@ from textual.pilot import Pilot
 
 from ssetape.recorder import load
 from ssetape.tui import TapeApp
-from ssetape.tui.screens import CompareScreen, PickerScreen
+from ssetape.tui.screens import CompareScreen, FollowScreen, PickerScreen, WaitScreen
+from ssetape.tui.screens.follow import following
 from tests.conftest import FIXTURES
+from tests.tui import journals
 from tests.tui.helpers import app_for, ready
 
 SMALL, LARGE = (80, 24), (160, 45)
@@ -146,3 +148,47 @@ class TestCompareScreen:
         """160x45: a Chat Completions recording beside its Anthropic twin: compared by answer, the words
         that differ highlighted on each side."""
         assert snap_compare(compare("chat_tool_call", "anthropic_tool_use"), terminal_size=LARGE, run_before=aligned())
+
+
+def follow(directory: Path, chunks: int | None) -> TapeApp:
+    """``ssetape tui --follow`` on a recording whose journal holds the first ``chunks`` chunks of the Chat
+    Completions text fixture, still arriving (``None``: nothing recorded yet)."""
+    out = directory / "session.yaml"
+    if chunks is None:
+        journals.empty(out)
+    else:
+        journals.in_flight(out, "chat_text", chunks)
+    return TapeApp(screen=lambda: following(out))
+
+
+def followed(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Before the screenshot: wait for the recording to be shown (or waited for), then press ``keys``."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for _ in range(1000):
+            screen = pilot.app.screen
+            if isinstance(screen, WaitScreen) or (isinstance(screen, FollowScreen) and screen.view is not None):
+                break
+            await pilot.pause(0.01)
+        await pilot.pause(0.3)
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
+
+
+class TestFollowScreen:
+    def test_in_flight_small(self, snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+        """80x24: a stream half arrived, the cursor on its last event so far, the header not calling it cut
+        off, the title saying what is followed."""
+        assert snap_compare(follow(tmp_path, 60), terminal_size=SMALL, run_before=followed())
+
+    def test_in_flight_large(self, snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+        """160x45: the same with every pane, the time axis shown (T) up to what has arrived."""
+        assert snap_compare(follow(tmp_path, 60), terminal_size=LARGE, run_before=followed("T"))
+
+
+class TestWaitScreen:
+    def test_nothing_recorded_yet(self, snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+        """80x24: the proxy has started, nothing streamed: what it is waiting for."""
+        assert snap_compare(follow(tmp_path, None), terminal_size=SMALL, run_before=followed())

@@ -1,0 +1,76 @@
+"""A recording in progress, read while the proxy writes it: what ``ssetape tui --follow`` shows.
+
+The proxy saves the cassette a few times a second and appends every chunk to its journal as it arrives
+(see :mod:`.journal`). The recording so far is the cassette's first ``base`` interactions (those the
+journal says are saved) followed by the journal's. The journal is read first: a journal reset after a
+save names a ``base`` the cassette, read after, already holds. Without a journal (the proxy has exited,
+or has nothing in flight and has just reset it to a header), the cassette is all there is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cassette import Cassette
+from ..errors import CassetteDecodeError, CassetteNotFoundError
+from ..reader import load
+from .journal import journal_path, read_journal
+
+__all__ = ["LiveRecording", "read_live", "revision"]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveRecording:
+    """The recording so far, and which of its interactions are still arriving."""
+
+    cassette: Cassette
+    #: Indexes of interactions whose response is still streaming (shown as they are so far, not as cut).
+    in_flight: frozenset[int]
+
+
+def revision(out: str | Path) -> tuple[tuple[int, int], ...]:
+    """Changes whenever the recording into ``out`` does (the journal's and the cassette's size and time),
+    so a follower reads it again only then."""
+    out = Path(out)
+    stamps = []
+    for path in (journal_path(out), out):
+        try:
+            stat = path.stat()
+        except OSError:
+            stamps.append((-1, -1))
+        else:
+            stamps.append((stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
+def read_live(out: str | Path) -> LiveRecording:
+    """The recording into the cassette file ``out`` so far (which may be nothing yet).
+
+    Raises :class:`CassetteNotFoundError` when there is neither a cassette nor a journal, and
+    :class:`CassetteDecodeError` when either cannot be read.
+    """
+    out = Path(out)
+    journal = journal_path(out)
+    found = None
+    try:
+        found = read_journal(journal) if journal.exists() else None
+    except CassetteDecodeError:
+        if journal.exists():
+            raise
+        # gone between the check and the read: the proxy has saved and exited
+    if found is None:
+        if not out.exists():
+            raise CassetteNotFoundError(out)
+        return LiveRecording(load(out), frozenset())
+    saved = load(out).interactions[: found.base] if out.exists() and found.base else []
+    ended = set(found.finish_order[: len(found.finish_order) - found.interrupted])
+    in_flight: set[int] = set()
+    interactions = list(saved)
+    for key, interaction in found.interactions:
+        recording = interaction.response.ssetape
+        if key not in ended and recording is not None:
+            recording.complete, recording.error = True, None  # still arriving: what has come so far
+            in_flight.add(len(interactions))
+        interactions.append(interaction)
+    return LiveRecording(Cassette(interactions=interactions), frozenset(in_flight))

@@ -1,0 +1,68 @@
+"""The tests of a directory as ``ssetape check`` needs them: each one's cassette and what it last sent."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ssetape.errors import CollectionError
+
+from .options import cassette_path, settings_for
+from .runs import run_record_key
+
+
+def collect(tests_dir: Path) -> Collector:
+    """Collect ``tests_dir`` with pytest in this process (nothing runs): each test's cassette and run record."""
+    collector = Collector()
+    imported = set(sys.modules)
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        code = pytest.main([str(tests_dir), "--collect-only", "-q", "-p", "ssetape"], plugins=[collector])
+    # The tests' own modules go again, so that checking leaves this process as it found it.
+    for name in set(sys.modules) - imported:
+        if _under(getattr(sys.modules[name], "__file__", None), Path(tests_dir)):
+            del sys.modules[name]
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        lines = [line for line in output.getvalue().splitlines() if line.strip()]
+        why = " / ".join(lines[-3:])
+        raise CollectionError(f"{tests_dir}: pytest could not collect the tests ({pytest.ExitCode(code).name}): {why}")
+    return collector
+
+
+def _under(file: str | None, directory: Path) -> bool:
+    return file is not None and Path(file).resolve().is_relative_to(directory.resolve())
+
+
+class Collector:
+    """A pytest plugin that notes each collected test's cassette, cassette directory and run record."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, Path] = {}
+        self.dirs: set[Path] = set()
+        self.sent: dict[str, dict[str, Any]] = {}
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        cache = getattr(session.config, "cache", None)
+        for item in session.items:
+            if item.get_closest_marker("ssetape") is None and not any(
+                name.startswith("ssetape_") for name in getattr(item, "fixturenames", ())
+            ):
+                continue
+            record = cache.get(run_record_key(item.nodeid), None) if cache is not None else None
+            try:
+                path = cassette_path(session.config, item, settings_for(session.config, item, {}))
+            except pytest.UsageError:  # a marker the run itself rejects: the run record may still know
+                path = None
+            if record is not None:
+                path = Path(record["cassette"])
+                self.sent[item.nodeid] = record
+            if path is None:
+                continue
+            self.used[item.nodeid] = path
+            self.dirs.add(path.parent)
+            self.dirs.add(Path(str(item.path)).parent / "cassettes")
