@@ -190,13 +190,20 @@ class ValueScrubber:
 
     def _partial(self, start: int) -> int:
         """How many bytes at the end of the buffer (after ``start``) could begin a secret: held back."""
-        tail = bytes(self._buffer[max(start, len(self._buffer) - self._hold) :])
-        earliest = len(tail)
-        for first in self._first:  # a few bytes.find calls, not a Python loop over every byte
-            position = tail.find(first)
-            while 0 <= position < earliest:
-                if any(value.startswith(tail[position:]) for value in self._values):
-                    earliest = position
+        buffer = self._buffer
+        end = len(buffer)
+        held = 0
+        for value in self._values:  # the longest first: a hold covering a shorter value's start covers it
+            window = min(len(value) - 1, end - start)
+            if window <= held:
+                continue
+            # Where a value's proper prefix could start: at its first two bytes (C searches, no byte loop).
+            position = buffer.find(value[:2], end - window, end) if window > 1 else -1
+            while position >= 0:
+                if value.startswith(buffer[position:end]):
+                    held = max(held, end - position)
                     break
-                position = tail.find(first, position + 1)
-        return len(tail) - earliest
+                position = buffer.find(value[:2], position + 1, end)
+            if held < 1 and buffer[end - 1 : end] == value[:1]:
+                held = 1
+        return held
