@@ -34,6 +34,7 @@ from ssetape.recorder import Cassette, Interaction
 
 from .client import base_url_of
 from .errors import ServerError, UnmatchedRequestError
+from .matching import Matching
 from .transport import AsyncReplayTransport
 
 __all__ = ["ReplayApp", "ReplayServer", "ServedRequest", "ServerError"]
@@ -89,8 +90,9 @@ class ReplayApp:
         allow_repeats: bool = True,
         on_request: Callable[[ServedRequest], None] | None = None,
         allowed_hosts: Collection[str] | None = None,
+        matching: Matching | None = None,
     ) -> None:
-        self.transport = _Transport(cassette, speed, allow_repeats=allow_repeats)
+        self.transport = _Transport(cassette, speed, allow_repeats=allow_repeats, matching=matching)
         self.cassette = self.transport.cassette
         self.on_request = on_request
         #: ``Host`` values answered (lowercase); None answers any (the app mounted behind something else).
@@ -256,8 +258,9 @@ class ReplayServer:
         allow_repeats: bool = True,
         on_request: Callable[[ServedRequest], None] | None = None,
         allow_hosts: Iterable[str] = (),
+        matching: Matching | None = None,
     ) -> None:
-        self.app = ReplayApp(cassette, speed, allow_repeats=allow_repeats, on_request=on_request)
+        self.app = ReplayApp(cassette, speed, allow_repeats=allow_repeats, on_request=on_request, matching=matching)
         self.host = host
         self._socket = _listen(host, port)
         self.port: int = self._socket.getsockname()[1]
