@@ -54,12 +54,20 @@ class Skimmed:
     error: tuple[str, str] | None
     #: The ``ssetape`` extension's format (0 without one).
     format: int
+    #: A stream's first events (up to :data:`HEAD_EVENTS`), which tell its API (``replayer.kind_of``).
+    head: bytes = b""
+
+
+#: How many events :attr:`Skimmed.head` keeps: every API names itself in its first event or two.
+HEAD_EVENTS = 3
 
 
 class _Unskimmable(Exception):
     """Not in the writer's layout: the cassette must be loaded."""
 
 
+#: First letters of header names other than ``content-*`` (any case), skipped without reading the line.
+_NOT_CONTENT_HEADERS = frozenset(chr(c) for c in range(0x21, 0x7F)) - {"c", "C"}
 #: The next top-level line after the list: a key at the start of a line.
 _TOP_LEVEL = re.compile(rb"\n[^ \n-]")
 
@@ -125,7 +133,8 @@ def _interaction(segment: str) -> Skimmed:
     response_at, last_at, complete, error, chunks, version = _recording(sections.get("ssetape"))
     if chunks and Chunks.from_text(chunks).total != len(body):
         raise _Unskimmable  # loading names the fault
-    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version)
+    head = b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n" if streamed else b""
+    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version, head)
 
 
 def _sections(lines: list[str], first: int) -> dict[str, list[str]]:
@@ -133,15 +142,15 @@ def _sections(lines: list[str], first: int) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in lines[first:]:
-        if line.startswith("    ") and line[4] != " ":
+        if line.startswith("      ") or not line:  # most lines: within a section
+            if current is None:
+                raise _Unskimmable
+            current.append(line)
+        elif line.startswith("    ") and line[4] != " ":
             name, colon, rest = line[4:].partition(":")
             if not colon or name in sections:
                 raise _Unskimmable
             current = sections[name] = [rest] if rest else []
-        elif line.startswith("      ") or not line:
-            if current is None:
-                raise _Unskimmable
-            current.append(line)
         else:
             raise _Unskimmable
     return sections
@@ -152,10 +161,12 @@ def _headers(lines: list[str] | None) -> dict[str, str]:
     if not lines or lines == [" {}"]:
         return {}
     found: dict[str, str] = {}
-    for line in lines:
-        if not line.startswith("      ") or line[6] == " ":
-            raise _Unskimmable
+    for line in lines:  # (each starts with six spaces or is empty: _sections saw to it)
+        if line[6:7] in _NOT_CONTENT_HEADERS:
+            continue  # a name that cannot be content-type or content-encoding
         name, colon, rest = line[6:].partition(": ")
+        if not colon:
+            raise _Unskimmable  # a value on lines of its own (``- text/event-stream``): not the writer's layout
         wanted = name.lower()
         if wanted in ("content-type", "content-encoding") and wanted not in found:
             values = scalar(rest)
@@ -171,6 +182,10 @@ def _body(lines: list[str] | None) -> bytes:
         return b""
     if not lines[0].startswith("      string:"):
         raise _Unskimmable
+    if len(lines) == 1 and lines[0].startswith("      string: '") and lines[0].endswith("'"):
+        quoted = lines[0][15:-1]  # one line in single quotes (a JSON answer): '' stands for '
+        if "'" not in quoted.replace("''", ""):
+            return quoted.replace("''", "'").encode("utf-8")
     text = "body:\n" + "\n".join(lines) + "\n"
     data = parse(text)
     if data is None:  # a body PyYAML wrote double-quoted over several lines (CRLF streams): PyYAML reads it

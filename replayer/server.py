@@ -34,13 +34,15 @@ from ssetape.recorder import Cassette, Interaction
 
 from .client import base_url_of
 from .errors import ServerError, UnmatchedRequestError
+from .matching import Matching
 from .transport import AsyncReplayTransport
 
 __all__ = ["ReplayApp", "ReplayServer", "ServedRequest", "ServerError"]
 
-# Not passed on: they describe the connection or a body encoding the cassette no longer has.
+# Not passed on: they describe the connection, not the recorded response.
 _HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "upgrade", "te", "trailer"}
+    # content-encoding is end to end: the body is served as recorded (compressed), so its header goes with it.
+    {"connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "te", "trailer"}
 )
 _CUT_MESSAGE = "ASGI callable returned without completing response."
 
@@ -89,8 +91,9 @@ class ReplayApp:
         allow_repeats: bool = True,
         on_request: Callable[[ServedRequest], None] | None = None,
         allowed_hosts: Collection[str] | None = None,
+        matching: Matching | None = None,
     ) -> None:
-        self.transport = _Transport(cassette, speed, allow_repeats=allow_repeats)
+        self.transport = _Transport(cassette, speed, allow_repeats=allow_repeats, matching=matching)
         self.cassette = self.transport.cassette
         self.on_request = on_request
         #: ``Host`` values answered (lowercase); None answers any (the app mounted behind something else).
@@ -256,8 +259,9 @@ class ReplayServer:
         allow_repeats: bool = True,
         on_request: Callable[[ServedRequest], None] | None = None,
         allow_hosts: Iterable[str] = (),
+        matching: Matching | None = None,
     ) -> None:
-        self.app = ReplayApp(cassette, speed, allow_repeats=allow_repeats, on_request=on_request)
+        self.app = ReplayApp(cassette, speed, allow_repeats=allow_repeats, on_request=on_request, matching=matching)
         self.host = host
         self._socket = _listen(host, port)
         self.port: int = self._socket.getsockname()[1]

@@ -7,8 +7,9 @@ import ipaddress
 from pathlib import Path
 
 import click
+import pydantic
 
-from ssetape.replayer import ReplayServer, ServedRequest
+from ssetape.replayer import Matching, ReplayServer, ServedRequest
 
 from .errors import reports_errors
 
@@ -29,14 +30,31 @@ from .errors import reports_errors
     metavar="NAME",
     help="Also answer requests whose Host is NAME (default: only the address listened on).",
 )
+@click.option(
+    "--ignore-json-path",
+    "ignore_json_paths",
+    multiple=True,
+    metavar="PATH",
+    help="A request body field that may differ from the recording (metadata.trace_id, **.user).",
+)
+@click.option("--ignore-query", multiple=True, metavar="NAME", help="A query parameter that may differ.")
 @reports_errors
 def serve(
-    cassette: Path, host: str, port: int, speed: float, once: bool, quiet: bool, allow_hosts: tuple[str, ...]
+    cassette: Path,
+    host: str,
+    port: int,
+    speed: float,
+    once: bool,
+    quiet: bool,
+    allow_hosts: tuple[str, ...],
+    ignore_json_paths: tuple[str, ...],
+    ignore_query: tuple[str, ...],
 ) -> None:
     """Serve CASSETTE over HTTP: each request gets its recorded response, streams paced as recorded
     and cut where the recording was cut, so any client (the openai Node SDK, curl) can replay it.
     Requests match on method, path, query and body, as in replay; one with no recording gets a 404
-    in the OpenAI API's error format, naming the closest recordings.
+    in the OpenAI API's error format, naming the fields in which it differs from the closest recording
+    (--ignore-json-path and --ignore-query leave fields out of matching).
 
     The base URL is printed first on stdout; requests are logged on stderr. Only requests whose Host
     names the address listened on (on loopback: 127.0.0.1, localhost, [::1], with the port) are
@@ -51,6 +69,11 @@ def serve(
     """
     if speed < 0:
         raise click.BadParameter("must be 0 or more", param_hint="--speed")
+    try:
+        matching = Matching(ignore_json_paths=ignore_json_paths, ignore_query=ignore_query)
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(error["msg"].removeprefix("Value error, ") for error in exc.errors())
+        raise click.BadParameter(problems, param_hint="--ignore-json-path") from None
     server = ReplayServer(
         cassette,
         host=host,
@@ -59,6 +82,7 @@ def serve(
         allow_repeats=not once,
         on_request=None if quiet else _log,
         allow_hosts=allow_hosts,
+        matching=matching,
     )
     click.echo(server.base_url)
     count = len(server.app.cassette.interactions)

@@ -36,13 +36,21 @@ TOKEN = "ya29.fake-vertex-access-token-0123456789"
 @pytest.mark.parametrize(
     ("url", "expected", "secrets"),
     [
-        (f"https://g/v1beta/m:streamGenerateContent?alt=sse&key={GOOGLE_KEY}",
-         "https://g/v1beta/m:streamGenerateContent?alt=sse&key=REDACTED", [GOOGLE_KEY]),
-        ("https://a/openai/deployments/d/chat/completions?api-version=2024-10-21&api-key=abc%2Fdef123",
-         "https://a/openai/deployments/d/chat/completions?api-version=2024-10-21&api-key=REDACTED", ["abc/def123"]),
-        ("http://h/v1/x?api_key=k1k1k1k1k1&access_token=t2t2t2t2t2&API_KEY=k3k3k3k3#frag",
-         "http://h/v1/x?api_key=REDACTED&access_token=REDACTED&API_KEY=REDACTED#frag",
-         ["k1k1k1k1k1", "t2t2t2t2t2", "k3k3k3k3"]),
+        (
+            f"https://g/v1beta/m:streamGenerateContent?alt=sse&key={GOOGLE_KEY}",
+            "https://g/v1beta/m:streamGenerateContent?alt=sse&key=REDACTED",
+            [GOOGLE_KEY],
+        ),
+        (
+            "https://a/openai/deployments/d/chat/completions?api-version=2024-10-21&api-key=abc%2Fdef123",
+            "https://a/openai/deployments/d/chat/completions?api-version=2024-10-21&api-key=REDACTED",
+            ["abc/def123"],
+        ),
+        (
+            "http://h/v1/x?api_key=k1k1k1k1k1&access_token=t2t2t2t2t2&API_KEY=k3k3k3k3#frag",
+            "http://h/v1/x?api_key=REDACTED&access_token=REDACTED&API_KEY=REDACTED#frag",
+            ["k1k1k1k1k1", "t2t2t2t2t2", "k3k3k3k3"],
+        ),
         ("https://user:hunter2hunter2@h/v1/x?limit=5", "https://user:REDACTED@h/v1/x?limit=5", ["hunter2hunter2"]),
         ("https://h/v1/x?limit=5&after=key", "https://h/v1/x?limit=5&after=key", []),
     ],
@@ -57,9 +65,16 @@ def test_secret_query_values_and_passwords_leave_the_url_and_the_rest_stays_byte
 
 def test_every_sdks_credential_header_and_cookies_are_redacted() -> None:
     sent = [
-        ("Authorization", f"Bearer {TOKEN}"), ("api-key", AZURE_KEY), ("X-Api-Key", ANTHROPIC_KEY),
-        ("x-goog-api-key", GOOGLE_KEY), ("OpenAI-Organization", "org-x"), ("OpenAI-Project", "proj_x"),
-        ("Cookie", "a=b"), ("Set-Cookie", "c=d"), ("x-amz-security-token", "tok"), ("Proxy-Authorization", "p"),
+        ("Authorization", f"Bearer {TOKEN}"),
+        ("api-key", AZURE_KEY),
+        ("X-Api-Key", ANTHROPIC_KEY),
+        ("x-goog-api-key", GOOGLE_KEY),
+        ("OpenAI-Organization", "org-x"),
+        ("OpenAI-Project", "proj_x"),
+        ("Cookie", "a=b"),
+        ("Set-Cookie", "c=d"),
+        ("x-amz-security-token", "tok"),
+        ("Proxy-Authorization", "p"),
         ("content-type", "application/json"),
     ]
     headers = redact_headers(sent)
@@ -120,14 +135,28 @@ async def echo_upstream(scope: dict[str, Any], receive: Callable[..., Any], send
     headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
     key = _key_of(headers, scope["query_string"].decode()).encode()
     if scope["path"].endswith("/messages"):
-        body = json.dumps({"type": "error", "error": {"type": "authentication_error",
-                                                      "message": f"invalid x-api-key: {key.decode()}"}}).encode()
-        await send({"type": "http.response.start", "status": 401,
-                    "headers": [(b"content-type", b"application/json"), (b"x-echo", key)]})
+        body = json.dumps(
+            {
+                "type": "error",
+                "error": {"type": "authentication_error", "message": f"invalid x-api-key: {key.decode()}"},
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [(b"content-type", b"application/json"), (b"x-echo", key)],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
         return
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/event-stream"), (b"x-echo", b"seen " + key)]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/event-stream"), (b"x-echo", b"seen " + key)],
+        }
+    )
     for piece in (b'data: {"text": "your key is ', key[:9], key[9:] + b'"}\n\n', b'data: {"text": "bye"}\n\n'):
         await send({"type": "http.response.body", "body": piece, "more_body": True})
     await send({"type": "http.response.body", "body": b""})
@@ -135,12 +164,16 @@ async def echo_upstream(scope: dict[str, Any], receive: Callable[..., Any], send
 
 def test_the_proxy_keeps_every_credential_and_its_echoes_off_disk(tmp_path: Path) -> None:
     out = tmp_path / "gemini.yaml"
-    with serve(echo_upstream) as upstream, proxy_process(tmp_path, upstream, out, "--grace", "1") as proxy:
+    with serve(echo_upstream) as upstream, proxy_process(tmp_path, upstream, out, "--grace", "1", quiet=False) as proxy:
         path = "/v1beta/models/gemini-2.0-flash:streamGenerateContent"
         with httpx2.Client(base_url=proxy.url, timeout=30) as client:
             gemini = client.post(f"{path}?alt=sse&key={GOOGLE_KEY}", json={"contents": []})
-            vertex = client.post(path, params={"alt": "sse"}, headers={"x-goog-api-key": GOOGLE_KEY,
-                                                                       "authorization": f"Bearer {TOKEN}"}, json={})
+            vertex = client.post(
+                path,
+                params={"alt": "sse"},
+                headers={"x-goog-api-key": GOOGLE_KEY, "authorization": f"Bearer {TOKEN}"},
+                json={},
+            )
         with (
             anthropic.Anthropic(api_key=ANTHROPIC_KEY, base_url=proxy.url, max_retries=0) as claude,
             pytest.raises(anthropic.AuthenticationError) as failed,
@@ -158,6 +191,7 @@ def test_the_proxy_keeps_every_credential_and_its_echoes_off_disk(tmp_path: Path
     assert GOOGLE_KEY in gemini.text and gemini.headers["x-echo"] == f"seen {GOOGLE_KEY}"
     assert GOOGLE_KEY in vertex.text and ANTHROPIC_KEY in str(failed.value)
     text = out.read_text() + proxy.stderr()
+    assert "?alt=sse&key=REDACTED" in proxy.stderr()  # its line per interaction
     for secret in (GOOGLE_KEY, ANTHROPIC_KEY, AZURE_KEY, TOKEN, GOOGLE_KEY[:9], GOOGLE_KEY[9:]):
         assert secret not in text, secret
     cassette = load(out)
@@ -175,8 +209,10 @@ def test_the_proxy_keeps_every_credential_and_its_echoes_off_disk(tmp_path: Path
 @pytest.mark.parametrize("flavour", [httpx, httpx2])
 def test_the_transport_takes_echoed_values_out_of_headers_and_events(tmp_path: Path, flavour: Any) -> None:
     key = GOOGLE_KEY.encode()
-    script = Scripted([b'data: {"a": "' + key[:20], key[20:] + b'"}\n\n', b"data: [DONE]\n\n"],
-                      headers={"content-type": "text/event-stream", "x-echo": GOOGLE_KEY})
+    script = Scripted(
+        [b'data: {"a": "' + key[:20], key[20:] + b'"}\n\n', b"data: [DONE]\n\n"],
+        headers={"content-type": "text/event-stream", "x-echo": GOOGLE_KEY},
+    )
     transport = RecordingTransport(tmp_path / "c.json", mock_transport(flavour, script))
     with flavour.Client(transport=transport) as client:
         response = client.get(f"https://generativelanguage.googleapis.com/v1beta/x?key={GOOGLE_KEY}&alt=sse")
@@ -195,12 +231,24 @@ def test_import_redacts_the_url_and_the_echoes(tmp_path: Path) -> None:
     (item,) = cassette.interactions
     assert item.request.uri == "https://g/v1beta/x?key=REDACTED"
     assert item.response.body_bytes == b'data: {"echo": "REDACTED"}\n\n'
-    har = {"log": {"entries": [{
-        "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages",
-                    "headers": [{"name": "x-api-key", "value": ANTHROPIC_KEY}]},
-        "response": {"status": 401, "headers": [{"name": "set-cookie", "value": "s=1"}],
-                     "content": {"text": f'{{"error": {{"message": "bad key {ANTHROPIC_KEY}"}}}}'}},
-    }]}}
+    har = {
+        "log": {
+            "entries": [
+                {
+                    "request": {
+                        "method": "POST",
+                        "url": "https://api.anthropic.com/v1/messages",
+                        "headers": [{"name": "x-api-key", "value": ANTHROPIC_KEY}],
+                    },
+                    "response": {
+                        "status": 401,
+                        "headers": [{"name": "set-cookie", "value": "s=1"}],
+                        "content": {"text": f'{{"error": {{"message": "bad key {ANTHROPIC_KEY}"}}}}'},
+                    },
+                }
+            ]
+        }
+    }
     (item,) = cassette_from_har(json.dumps(har).encode()).interactions
     assert ANTHROPIC_KEY not in item.model_dump_json()
     assert item.request.headers["x-api-key"] == [REDACTED] and item.response.headers["set-cookie"] == [REDACTED]
@@ -208,9 +256,14 @@ def test_import_redacts_the_url_and_the_echoes(tmp_path: Path) -> None:
 
 def test_the_journal_holds_no_echo_even_of_a_stream_cut_mid_key(tmp_path: Path) -> None:
     journal = Journal(tmp_path / ".c.yaml.journal")
-    capture = Capture(method="POST", url=f"https://g/v1beta/x?key={GOOGLE_KEY}", headers=[], body=b"{}",
-                      on_finish=lambda interaction: journal.end(0, interaction),
-                      on_chunk=lambda at, data: journal.chunk(0, at, data))
+    capture = Capture(
+        method="POST",
+        url=f"https://g/v1beta/x?key={GOOGLE_KEY}",
+        headers=[],
+        body=b"{}",
+        on_finish=lambda interaction: journal.end(0, interaction),
+        on_chunk=lambda at, data: journal.chunk(0, at, data),
+    )
     journal.request(0, capture)
     capture.response(200, "OK", [("content-type", "text/event-stream"), ("x-echo", GOOGLE_KEY)])
     journal.response(0, capture)

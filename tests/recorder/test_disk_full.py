@@ -63,7 +63,7 @@ async def streams(scope: dict[str, Any], receive: Callable[..., Any], send: Call
 
 def test_the_proxy_on_a_full_disk_refuses_new_requests_and_keeps_the_journal(tiny_disk: Path, tmp_path: Path) -> None:
     out = tiny_disk / "session.yaml"
-    with serve(streams) as upstream, proxy_process(tmp_path, upstream, out, "--grace", "1") as proxy:
+    with serve(streams) as upstream, proxy_process(tmp_path, upstream, out, "--grace", "1", quiet=False) as proxy:
         with httpx2.Client(base_url=proxy.url, timeout=30) as client:
             assert client.post("/v1/small", json={}).text.endswith("data: [DONE]\n\n")
             time.sleep(1)  # saved, and the journal reset
@@ -88,8 +88,9 @@ def test_the_proxy_on_a_full_disk_refuses_new_requests_and_keeps_the_journal(tin
         assert proxy.stop(signal.SIGTERM) == 2
     stderr = proxy.stderr()
     assert "Traceback" not in stderr
-    said = [line for line in stderr.splitlines() if "cannot be written" in line]
+    said = [line for line in stderr.splitlines() if line.startswith(("ssetape record:", "Error:"))]
     assert len(said) == 2, stderr  # once when it happened, once as the reason for the exit code
+    assert "incomplete: RecordingFailed: the recording into" in stderr  # the line of the stream it cut
     assert said[0].startswith(f"ssetape record: the recording into {out} cannot be written (No space left on device)")
     assert said[1].startswith("Error: ") and f"ssetape record --recover --out {out}" in said[1]
     assert journal_path(out).exists()

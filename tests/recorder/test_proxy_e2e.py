@@ -80,12 +80,12 @@ _logs = itertools.count()
 
 @contextlib.contextmanager
 def proxy_process(
-    tmp_path: Path, upstream: str, out: Path | str, *args: str, command: list[str] = RECORD
+    tmp_path: Path, upstream: str, out: Path | str, *args: str, command: list[str] = RECORD, quiet: bool = True
 ) -> Iterator[Proxy]:
     log = tmp_path / f"proxy-{next(_logs)}.log"
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            [*command, "--upstream", upstream, "--out", str(out), "--port", "0", "--quiet", *args],
+            [*command, "--upstream", upstream, "--out", str(out), "--port", "0", *(["--quiet"] * quiet), *args],
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,

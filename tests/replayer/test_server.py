@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import anthropic
 import httpx
@@ -17,7 +19,7 @@ from google.oauth2.credentials import Credentials
 
 from ssetape.fixtures.sessions import SESSIONS, Session
 from ssetape.recorder import load
-from ssetape.replayer import ReplayServer, ServedRequest, ServerError
+from ssetape.replayer import Matching, ReplayServer, ServedRequest, ServerError
 from ssetape.replayer.server import hosts_for
 from tests.conftest import FIXTURES
 from tests.fixtures.test_cassettes import assert_same, oracle, run_session
@@ -189,3 +191,21 @@ def test_a_foreign_host_gets_a_421_over_the_wire_and_allow_host_adds_one() -> No
             response = httpx2.get(server.url + "/v1/models", headers={"host": host})
             assert response.status_code == status, host
         assert "evil.example" in httpx2.get(server.url + "/v1/models", headers={"host": "evil.example"}).text
+
+
+def test_matching_rules_leave_fields_out_and_the_404_names_the_field() -> None:
+    cassette = load(FIXTURES / "text.yaml")
+    index, interaction = next(
+        (i, item) for i, item in enumerate(cassette.interactions) if item.request.body_bytes.startswith(b"{")
+    )
+    target = urlsplit(interaction.request.uri).path
+    sent = {**json.loads(interaction.request.body_bytes), "trace": "t-2"}
+    with ReplayServer(cassette, speed=0, allow_repeats=False) as server:
+        refused = httpx.request(interaction.request.method, server.url + target, json=sent)
+    assert refused.status_code == 404
+    assert 'body.trace: recorded nothing, sent "t-2"' in refused.json()["error"]["message"]
+    assert 'ignore_json_paths=["trace"]' in refused.json()["error"]["message"]
+    with ReplayServer(cassette, speed=0, allow_repeats=False, matching=Matching(ignore_json_paths=["trace"])) as server:
+        answered = httpx.request(interaction.request.method, server.url + target, json=sent)
+    assert answered.status_code == 200
+    assert answered.headers["x-ssetape-interaction"] == str(index)

@@ -95,3 +95,14 @@ def test_a_port_in_use_or_a_missing_cassette_exits_2(tmp_path: Path) -> None:
 def test_help_has_an_example() -> None:
     result = run("serve", "--help")
     assert "OPENAI_BASE_URL=http://127.0.0.1:8000/v1" in result.stdout and "loopback by default" in result.stdout
+
+
+def test_a_bad_ignored_path_is_a_one_line_error() -> None:
+    from click.testing import CliRunner
+
+    from ssetape.cli import main
+
+    result = CliRunner().invoke(main, ["serve", str(FIXTURES / "text.yaml"), "--ignore-json-path", "a..b"])
+    assert result.exit_code == 2
+    assert "'a..b' is not a JSON field path" in result.output
+    assert "Traceback" not in result.output
