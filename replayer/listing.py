@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ssetape.recorder import Cassette, Interaction, load
-from ssetape.recorder.skim import Skimmed, skim
+from ssetape.recorder import Cassette, Interaction, Skimmed, load, skim
 
 from .kinds import api_of_head, kind_of
 from .stream_events import events
