@@ -72,6 +72,10 @@ _NEEDS_STREAM = {
 }
 
 
+#: Panes drawn less than this many seconds ago wait for the keys already queued (a held key).
+_BURST = 0.05
+
+
 class _Cancelled(Exception):
     """Raised inside the indexing thread when its worker is cancelled."""
 
@@ -138,6 +142,7 @@ class TimelineScreen(TakeOut, Screen[None]):
         self._timer: Timer | None = None
         self._shown: tuple[int, int] | None = None
         self._draw_pending = False
+        self._drawn_at = 0.0
         self._stall = -1
 
     # -- layout -------------------------------------------------------------------------------------
@@ -268,18 +273,24 @@ class TimelineScreen(TakeOut, Screen[None]):
         self._draw_soon()
 
     def _draw_soon(self) -> None:
-        """Fill the panes for the selected event once the keys already queued are handled: stepping faster
-        than the panes draw moves the cursor at every key and draws the panes for where it stops, never for
-        an event it has left (the message of a move names the event selected then, not now)."""
-        if not self._draw_pending:
-            self._draw_pending = True
-            self.call_later(self._draw_selected)
+        """Fill the panes for the selected event: at once (in the frame that moves the cursor) unless they
+        were drawn moments ago; then once the keys already queued are handled. Stepping faster than the
+        panes draw moves the cursor at every key and draws the panes for where it stops, never for an event
+        it has left (the message of a move names the event selected then, not now)."""
+        if self._draw_pending:
+            return
+        if time.monotonic() - self._drawn_at > _BURST:
+            self._draw_selected()
+            return
+        self._draw_pending = True
+        self.call_later(self._draw_selected)
 
     def _draw_selected(self) -> None:
         self._draw_pending = False
         index = self.event_list.index
         if index is not None:
             self._show(index)
+        self._drawn_at = time.monotonic()
 
     def _show(self, index: int) -> None:
         """Fill the panes for event ``index`` (nothing to do if they already show it)."""
