@@ -26,7 +26,8 @@ __all__ = [
     "stream_ends",
 ]
 
-#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``, ``"gemini"``.
+#: An API's name in the registry: ``"assistants"``, ``"responses"``, ``"chat"``, ``"anthropic"``, ``"gemini"``,
+#: ``"sse"``.
 Kind = str
 
 
@@ -87,9 +88,11 @@ REGISTRY: tuple[Api, ...] = (
     Api("chat", "Chat Completions", "ssetape.apis.chat"),
     Api("anthropic", "Anthropic Messages", "ssetape.apis.anthropic"),
     Api("gemini", "Gemini", "ssetape.apis.gemini"),
+    Api("sse", "generic SSE", "ssetape.apis.sse"),
 )
-#: What a stream that names no API counts as: ssetape read only Assistants streams before it knew others.
-DEFAULT = REGISTRY[0]
+#: What a stream that names no API (and whose path is no API's) counts as: a generic SSE stream, shown as
+#: the events it holds and never read as some API's.
+DEFAULT = next(entry for entry in REGISTRY if entry.kind == "sse")
 
 
 def api(kind: Kind) -> Api:

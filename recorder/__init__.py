@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .reader import load, loads
     from .scan import Finding, files_to_scan, find_secrets
     from .session import CassetteRecorder
+    from .skimming import Skimmed, skim
     from .sse import ServerSentEvent, SSEDecoder, loads_or_text
     from .transport import AsyncRecordingTransport, RecordingTransport, flavour_of
     from .writer import write_atomically
@@ -75,6 +76,8 @@ _EXPORTS = {
     "cassette_to_har": ".har",
     "find_secrets": ".scan",
     "load": ".reader",
+    "Skimmed": ".skimming",
+    "skim": ".skimming",
     "loads": ".reader",
 }
 
@@ -105,6 +108,7 @@ __all__ = [
     "RecordingTransport",
     "SSEDecoder",
     "ServerSentEvent",
+    "Skimmed",
     "UnrecoveredJournalError",
     "cassette_from_capture",
     "cassette_from_har",
@@ -118,5 +122,6 @@ __all__ = [
     "load",
     "loads",
     "loads_or_text",
+    "skim",
     "write_atomically",
 ]

@@ -25,8 +25,16 @@ def kind_of(interaction: Interaction) -> Kind:
 
 def api_of(interaction: Interaction) -> Api:
     """The registry entry of the API whose stream ``interaction`` holds."""
-    uri = interaction.request.uri
-    return api_of_events(_decoded(interaction)) or (None if is_placeholder(uri) else by_path(uri)) or DEFAULT
+    return _decided(interaction.request.uri, _decoded(interaction))
+
+
+def api_of_head(uri: str, head: bytes) -> Api:
+    """:func:`api_of` for a request URI and the first events of its stream (a listing's skim)."""
+    return _decided(uri, ((event.event, event.parsed()) for event in SSEDecoder().feed(head)))
+
+
+def _decided(uri: str, pairs: Iterable[tuple[str, Any]]) -> Api:
+    return api_of_events(pairs) or (None if is_placeholder(uri) else by_path(uri)) or DEFAULT
 
 
 def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ssetape.recorder import Cassette, Interaction, load
-from ssetape.recorder.skim import Skimmed, skim
+from ssetape.recorder import Cassette, Interaction, Skimmed, load, skim
 
+from .kinds import api_of_head, kind_of
 from .stream_events import events
 
 __all__ = ["InteractionInfo", "list_interactions"]
@@ -25,6 +25,9 @@ class InteractionInfo:
     path: str
     status: int
     streamed: bool
+    #: Which API's stream it is (``replayer.kind_of``; ``sse`` when none recognises it), None for a body that
+    #: is not a stream.
+    kind: str | None
     #: Complete SSE events in the body (None for a body that is not a stream).
     events: int | None
     bytes: int
@@ -57,6 +60,7 @@ def _skimmed(index: int, item: Skimmed) -> InteractionInfo:
         path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
         status=item.status,
         streamed=item.streamed,
+        kind=api_of_head(item.uri, item.head).kind if item.streamed else None,
         events=item.events,
         bytes=item.size,
         duration=max(item.last_at or 0.0, item.response_at),
@@ -76,6 +80,7 @@ def _info(index: int, item: Interaction) -> InteractionInfo:
         path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
         status=item.response.status.code,
         streamed=item.streamed,
+        kind=kind_of(item) if item.streamed else None,
         events=len(events(item)) if item.streamed else None,
         bytes=len(item.response.body_bytes),
         duration=max(chunks[-1].at if chunks else 0.0, item.response_at),

@@ -39,9 +39,10 @@ from .transport import AsyncReplayTransport
 
 __all__ = ["ReplayApp", "ReplayServer", "ServedRequest", "ServerError"]
 
-# Not passed on: they describe the connection or a body encoding the cassette no longer has.
+# Not passed on: they describe the connection, not the recorded response.
 _HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "upgrade", "te", "trailer"}
+    # content-encoding is end to end: the body is served as recorded (compressed), so its header goes with it.
+    {"connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "te", "trailer"}
 )
 _CUT_MESSAGE = "ASGI callable returned without completing response."
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ssetape.apis import as_dict, error_line, quote, recognise
+from ssetape.apis import DEFAULT, as_dict, error_line, quote, recognise
 from ssetape.recorder import Interaction, SSEDecoder, loads_or_text
 
 from .clock import Clock
@@ -172,13 +172,14 @@ def summarize(event: StreamEvent, width: int = QUOTE_WIDTH) -> str:
 
 
 def _summarize(name: str, data: dict[str, Any], width: int) -> str:
-    if name != "error":
-        home = recognise(name, data)
-        line = home.events.summary(name, data, width) if home is not None else None
+    home = recognise(name, data) if name != "error" else None
+    if home is not None:
+        line = home.events.summary(name, data, width)
         if line is not None:
             return line
     if name == "error" or isinstance(data.get("error"), dict):
         return error_line(as_dict(data.get("error")) or data, width)
     if "status" in data:
         return f"status → {data['status']}"
-    return ""
+    # An event no API recognises is shown as what it is: its data (the generic SSE home's summary).
+    return (DEFAULT.events.summary(name, data, width) or "") if home is None else ""

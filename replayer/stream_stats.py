@@ -25,6 +25,10 @@ __all__ = ["Stats", "stats"]
 class Stats:
     """The summary of one streamed interaction. Times are seconds since the request was sent."""
 
+    #: Which API's stream it is (``replayer.kind_of``): ``assistants``, ``responses``, ``chat``, ``anthropic``,
+    #: ... or ``sse`` for a stream no API recognises.
+    kind: str
+
     #: How many complete events the body holds.
     events: int
     #: Body size in bytes, and how many network chunks it arrived in.
@@ -78,9 +82,11 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
     first_text = next((event.at for event, text in zip(found, texts, strict=True) if text), None)
     span = found[-1].at - found[0].at if found else 0.0
     error = _error_event(found)
-    home: Events = api_of(interaction).events
+    api = api_of(interaction)
+    home: Events = api.events
     pairs = [(event.name, event.data) for event in found]
     return Stats(
+        kind=api.kind,
         events=len(found),
         bytes=len(interaction.response.body_bytes),
         chunks=len(chunks),

@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ssetape.apis import Rules
+from ssetape.apis import DEFAULT, Rules
 from ssetape.recorder import Cassette, CassetteDecodeError, Interaction, load
 
-from .kinds import api_of_events
+from .kinds import api_of, api_of_events
 from .stream_events import StreamEvent, _decode
 
 __all__ = ["RULES", "Problem", "validate"]
@@ -156,7 +156,11 @@ def _interaction(item: Interaction, skip: frozenset[str]) -> Iterator[Problem]:
         )
     named = api_of_events((event.name, event.data) for event in found)
     rules: Rules | None = named.rules if named is not None else None
+    # An API sends JSON data; a generic SSE stream (no API named, no API's path) may send anything.
+    generic = named is None and api_of(item) is DEFAULT
     for event in found:
+        if generic:
+            continue
         if isinstance(event.data, str) and event.data == event.raw and event.raw != "[DONE]":
             yield Problem("sse", f"{event.name}: data is not JSON: {clip(event.raw)}", event=event.index)
             continue

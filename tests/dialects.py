@@ -26,7 +26,7 @@ from ssetape.recorder.writer import to_data
 from .conftest import FIXTURES
 
 #: The streams every dialect is tested on: one of each API.
-STREAMS = ("text", "responses_text", "chat_text", "anthropic_text")
+STREAMS = ("text", "responses_text", "chat_text", "anthropic_text", "gemini_text")
 
 COMPRESS: dict[str, Callable[[bytes], bytes]] = {
     "gzip": gzip.compress,
@@ -45,6 +45,7 @@ def fixture(name: str) -> Cassette:
 def _plain(cassette: Cassette) -> dict[str, Any]:
     """vcrpy's own layout: no ssetape key, bodies as text."""
     data = to_data(cassette, for_json=True)
+    data.pop("ssetape", None)  # ssetape's own top-level key
     for interaction in data["interactions"]:
         interaction["response"].pop("ssetape", None)
     return data

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 DRIFT = pytest.StashKey[list[Any]]()
+XDIST = pytest.StashKey[bool]()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -21,6 +22,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         max_age = parse_age(given) if given else None
     except ValueError as exc:
         raise pytest.UsageError(f"--ssetape-max-age: {exc}") from None
+    if config.pluginmanager.hasplugin("dsession"):  # pytest-xdist: the tests were collected by the workers
+        config.stash[DRIFT] = []
+        config.stash[XDIST] = True
+        return
     collector = Collector()
     collector.pytest_collection_finish(session)
     drift = find_drift(collector.used, collector.dirs, collector.sent, max_age=max_age)
@@ -34,6 +39,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if drift is None:
         return
     terminalreporter.section("ssetape check")
+    if config.stash.get(XDIST, False):
+        terminalreporter.write_line("not checked under pytest-xdist (-n): run `ssetape check` after this run")
+        return
     if not drift:
         terminalreporter.write_line("every cassette is used, fresh and recorded against what the tests send")
     for entry in drift:

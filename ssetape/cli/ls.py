@@ -12,7 +12,7 @@ from ssetape.replayer import InteractionInfo, list_interactions
 
 from .output import closes_quietly, json_line, seconds, table
 
-HEADERS = ("#", "method", "path", "status", "stream", "events", "duration", "state")
+HEADERS = ("#", "method", "path", "status", "stream", "kind", "events", "duration", "state")
 
 
 @click.command(short_help="List the interactions in cassettes.")
@@ -20,8 +20,9 @@ HEADERS = ("#", "method", "path", "status", "stream", "events", "duration", "sta
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per interaction (JSON Lines).")
 @closes_quietly
 def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
-    """List the interactions in each cassette: method, path, status, streamed or not, events,
-    duration, complete or cut off.
+    """List the interactions in each cassette: method, path, status, streamed or not, which API's
+    stream (kind: assistants, responses, chat, anthropic, ..., or sse when none), events, duration,
+    complete or cut off.
 
     Exits 2 if a cassette cannot be read (after listing the others).
 
@@ -47,7 +48,7 @@ def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
         if not infos:
             click.echo("(no interactions)")
             continue
-        for line in table(HEADERS, [_row(info) for info in infos], right=(0, 3, 5, 6), elastic=2, styles=_style):
+        for line in table(HEADERS, [_row(info) for info in infos], right=(0, 3, 6, 7), elastic=2, styles=_style):
             click.echo(line)
     if failed:
         sys.exit(2)
@@ -60,6 +61,7 @@ def _row(info: InteractionInfo) -> list[str]:
         info.path,
         str(info.status),
         "SSE" if info.streamed else "-",
+        info.kind or "-",
         str(info.events) if info.events is not None else "-",
         seconds(info.duration),
         "complete" if info.complete else "cut off",  # why: in --json and in `ssetape inspect`
@@ -69,6 +71,6 @@ def _row(info: InteractionInfo) -> list[str]:
 def _style(row: int, column: int, text: str) -> str | None:
     if column == 3 and text.strip().isdigit() and int(text) >= 400:
         return "red"
-    if column == 7 and text.startswith("cut off"):
+    if column == 8 and text.startswith("cut off"):
         return "red"
     return None

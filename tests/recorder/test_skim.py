@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, load
-from ssetape.recorder.skim import count_events, skim
+from ssetape.recorder.skimming import count_events, skim
 from ssetape.recorder.sse import decode
 from ssetape.replayer import list_interactions
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ssetape import replayer
+from ssetape.apis import REGISTRY
 from ssetape.recorder import cassette_from_sse, load
 from ssetape.replayer import kind_of
 from tests.conftest import FIXTURES, REAL_STREAMS
@@ -34,9 +35,11 @@ def kind(body: bytes, uri: str = "https://api.openai.com/v1/threads/runs") -> st
 @pytest.mark.parametrize("name", REAL)
 def test_real_streams_are_told_apart_by_their_events_under_the_import_placeholder_path(name: str) -> None:
     body = (REAL_STREAMS / name).read_bytes()
+    known = {entry.kind for entry in REGISTRY}
     prefixes = {"chat": "chat", "responses": "responses", "anthropic": "anthropic", "gemini": "gemini"}
     expected = next((kind for prefix, kind in prefixes.items() if name.startswith(prefix)), "assistants")
-    assert kind(body) == expected  # cassette_from_sse's default URI is an Assistants one
+    # A Gemini stream is generic SSE until the registry knows Gemini: never an Assistants one.
+    assert kind_of(cassette_from_sse(body).interactions[0]) == (expected if expected in known else "sse")
 
 
 @pytest.mark.parametrize(
@@ -54,7 +57,7 @@ def test_real_streams_are_told_apart_by_their_events_under_the_import_placeholde
             "anthropic",
         ),
         ("https://x.openai.azure.com/openai/deployments/gpt/chat/completions?api-version=2024-10-21", "chat"),
-        ("http://127.0.0.1:8080/somewhere/else", "assistants"),
+        ("http://127.0.0.1:8080/somewhere/else", "sse"),
     ],
 )
 def test_without_a_telling_event_the_path_decides(uri: str, expected: str) -> None:
@@ -70,6 +73,16 @@ def test_the_first_telling_event_wins_over_the_path() -> None:
     assert kind(sse(("error", {"message": "x"}), (None, "not json"), (None, [1]), (None, CHUNK))) == "chat"
     # an Azure content-filter chunk (object "") says nothing; the next one does
     assert kind(sse((None, {**CHUNK, "object": ""}), (None, CHUNK)), "http://h/x") == "chat"
+
+
+def test_a_stream_no_api_recognises_is_generic_sse_whatever_placeholder_path_it_sits_under() -> None:
+    unknown = sse((None, {"tick": 1}), ("progress", {"done": 0.5}))
+    assert kind_of(cassette_from_sse(unknown).interactions[0]) == "sse"
+    assert kind_of(cassette_from_sse(sse(("error", {"message": "boom"}))).interactions[0]) == "sse"
+    assert kind_of(cassette_from_sse(b"").interactions[0]) == "sse"
+    assert kind(sse(("tick", {"n": 1})), "https://example.com/events") == "sse"
+    # a real Assistants URL still decides a body that names no API
+    assert kind(sse(("error", {"message": "boom"}))) == "assistants"
 
 
 def test_only_as_much_of_the_body_as_needed_is_decoded() -> None:

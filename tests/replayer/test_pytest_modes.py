@@ -271,8 +271,10 @@ def test_pytest_xdist_runs_each_test_with_its_own_cassette(project: pytest.Pytes
         test_one=chat_test("one", marker='"cassettes/one.yaml"'),
         test_two=chat_test("two", marker='"cassettes/two.yaml"'),
     )
-    workers = project.runpytest_subprocess("-p", "no:cacheprovider", *QUICK, "-n", "2", "--ssetape-record-mode=once")
+    workers = project.runpytest_subprocess(
+        "-p", "no:cacheprovider", *QUICK, "-n", "2", "--ssetape-record-mode=once", "--ssetape-check"
+    )
     workers.assert_outcomes(passed=2)
-    workers.stdout.fnmatch_lines(["*2 workers*"])
+    workers.stdout.fnmatch_lines(["*2 workers*", "*not checked under pytest-xdist (-n): run `ssetape check`*"])
     assert '"one"' in contents(project, "one.yaml")[0] and '"two"' in contents(project, "two.yaml")[0]
     run(project, "--ssetape-strict").assert_outcomes(passed=2)

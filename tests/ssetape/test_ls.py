@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ssetape.apis import REGISTRY
 from ssetape.recorder import load
+from ssetape.replayer import kind_of
 from tests.conftest import FIXTURES
 from tests.ssetape.golden import assert_golden, run
 
@@ -36,6 +38,7 @@ def test_json_lines_one_per_interaction() -> None:
         "path": "/v1/threads/runs",
         "status": 200,
         "streamed": True,
+        "kind": "assistants",
         "events": 36,
         "bytes": len(load(FIXTURES / "function_calling.yaml").interactions[0].response.body_bytes),
         "duration": 3.125826,
@@ -45,6 +48,18 @@ def test_json_lines_one_per_interaction() -> None:
     cut = records[-1]
     assert cut["complete"] is False and cut["cut_off_by"].startswith("RemoteProtocolError: peer closed")
     assert [r["events"] for r in records[2:4]] == [None, None]
+    assert [r["kind"] for r in records[2:4]] == [None, None]
+
+
+def test_every_fixture_stream_is_listed_with_its_kind() -> None:
+    """The kind ls gives is the one replayer.kind_of decides, for every stream of every fixture."""
+    paths = sorted(FIXTURES.glob("*.yaml"))
+    result = run("ls", "--json", *map(str, paths))
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    streamed = [r for r in records if r["streamed"]]
+    assert {r["kind"] for r in streamed} == {entry.kind for entry in REGISTRY} - {"sse"}
+    for record in streamed:
+        assert record["kind"] == kind_of(load(record["cassette"]).interactions[record["index"]])
 
 
 def test_an_unreadable_cassette_is_one_line_and_the_others_are_still_listed(tmp_path: Path) -> None:

@@ -6,10 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ssetape.recorder import cassette_from_sse
 from ssetape.replayer import Timeline
 from tests.conftest import FIXTURES
+from tests.tui.helpers import SIZE, app_for, pane, ready
+from tests.tui.test_app import reversed_text
 from tests.tui.test_panes import render, words
+
+
+def timeline_text(screen: object) -> str:
+    """What the selected event added to the text, as the pane highlights it."""
+    return reversed_text(screen, "message")
 
 
 def test_thoughts_then_text_each_with_what_the_event_added() -> None:
@@ -49,3 +58,20 @@ def test_a_real_stream_renders(real_streams: Path) -> None:
     )
     run = render(timeline, len(timeline) - 1)["run"]
     assert "search: weather in San Francisco today" in run and "tool prompt" in run
+
+
+@pytest.mark.anyio
+async def test_stepping_through_a_gemini_stream_in_the_app() -> None:
+    """The real Textual app under Pilot: stepping through the thinking fixture, the text pane gains what each
+    chunk added, highlighted, and the response pane ends on the finish reason."""
+    async with app_for("gemini_thinking").run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert "GenerateContentResponse(thought=" in pane(screen, "callbacks")
+        assert "thoughts" in pane(screen, "message")
+        await pilot.press("G")
+        screen = await ready(pilot)
+        assert "finish_reason STOP" in pane(screen, "run")
+        await pilot.press("k")
+        screen = await ready(pilot)
+        before_last = Timeline(FIXTURES / "gemini_thinking.yaml").events[-2].data
+        assert words(timeline_text(screen)) == words(before_last["candidates"][0]["content"]["parts"][0]["text"])

@@ -111,7 +111,10 @@ class CompareScreen(Screen[None]):
             )
             for side, pane in enumerate(self._panes):
                 streams = len(self.cassettes[side].streams())
-                pane.show(answer_view(self.answers, side), f"{'AB'[side]} {self.names[side]} · {streams} streams")
+                pane.show(
+                    answer_view(self.answers, side),
+                    f"{'AB'[side]} {self.names[side]} · {streams} stream{'s' if streams != 1 else ''}",
+                )
             self.refresh_bindings()
             return
         changed = len(alignment.differences)

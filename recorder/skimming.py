@@ -54,6 +54,12 @@ class Skimmed:
     error: tuple[str, str] | None
     #: The ``ssetape`` extension's format (0 without one).
     format: int
+    #: A stream's first events (up to :data:`HEAD_EVENTS`), which tell its API (``replayer.kind_of``).
+    head: bytes = b""
+
+
+#: How many events :attr:`Skimmed.head` keeps: every API names itself in its first event or two.
+HEAD_EVENTS = 3
 
 
 class _Unskimmable(Exception):
@@ -127,7 +133,8 @@ def _interaction(segment: str) -> Skimmed:
     response_at, last_at, complete, error, chunks, version = _recording(sections.get("ssetape"))
     if chunks and Chunks.from_text(chunks).total != len(body):
         raise _Unskimmable  # loading names the fault
-    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version)
+    head = b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n" if streamed else b""
+    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version, head)
 
 
 def _sections(lines: list[str], first: int) -> dict[str, list[str]]:
@@ -158,6 +165,8 @@ def _headers(lines: list[str] | None) -> dict[str, str]:
         if line[6:7] in _NOT_CONTENT_HEADERS:
             continue  # a name that cannot be content-type or content-encoding
         name, colon, rest = line[6:].partition(": ")
+        if not colon:
+            raise _Unskimmable  # a value on lines of its own (``- text/event-stream``): not the writer's layout
         wanted = name.lower()
         if wanted in ("content-type", "content-encoding") and wanted not in found:
             values = scalar(rest)
