@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .answers import Answer, ToolCall, answer
     from .catalogue import StreamInfo, cassette_files, streams_of
     from .client import anthropic_client, async_anthropic_client, async_openai_client, gemini_client, openai_client
+    from .cutting import cut_at
     from .diffing import CassetteDiff, EventChange, FieldChange, InteractionDiff, diff
     from .drift import Drift, check, parse_age
     from .errors import (
@@ -59,6 +60,7 @@ _EXPORTS = {
     "ChatState": "ssetape.apis.chat.accumulator",
     "EventChange": ".diffing",
     "Fault": ".faults",
+    "cut_at": ".cutting",
     "FieldChange": ".diffing",
     "InteractionDiff": ".diffing",
     "InteractionInfo": ".listing",
@@ -165,6 +167,7 @@ __all__ = [
     "cassette_files",
     "check",
     "clip",
+    "cut_at",
     "diff",
     "events",
     "export",

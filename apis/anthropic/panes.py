@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ssetape.replayer import Moment, StreamEvent, Timeline
-from ssetape.tui import STATUS_STYLE, arguments, event_call, fired, window
+from ssetape.tui import HIGHLIGHT, STATUS_STYLE, arguments, event_call, fired, window
 
 from .events import TOOL_BLOCKS
 
@@ -125,9 +125,12 @@ def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
         lines.append(Text(_NONE, style="dim"))
         title = "message"
     else:
+        data = moment.event.data if isinstance(moment.event.data, dict) else {}
+        delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
         reason = str(message.stop_reason) if message.stop_reason else "none yet"
         line = Text("stop_reason ")
-        line.append(reason, style=STATUS_STYLE.get(_REASONS.get(reason, ""), "bold"))
+        style = STATUS_STYLE.get(_REASONS.get(reason, ""), "bold")
+        line.append(reason, style=f"{style} {HIGHLIGHT}" if (delta or {}).get("stop_reason") else style)
         if message.stop_sequence:
             line.append(f"  stop_sequence {message.stop_sequence!r}")
         line.append(f"  model {message.model}", style="dim")
@@ -140,7 +143,8 @@ def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
             )
         if usage.server_tool_use is not None:
             used += f", {usage.server_tool_use.web_search_requests} web searches"
-        lines.append(Text(used))
+        reports = data.get("usage") or (data.get("message") or {}).get("usage")  # message_delta, message_start
+        lines.append(Text(used, style=HIGHLIGHT if reports else ""))
         title = f"message {message.id}"
     stop = state.stop
     if stop is not None and stop.exception is not None:

@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ssetape.replayer import Moment, StreamEvent, Timeline
-from ssetape.tui import STATUS_STYLE, Added, arguments, event_call, fired, window
+from ssetape.tui import HIGHLIGHT, STATUS_STYLE, Added, arguments, event_call, fired, window
 
 __all__ = ["TITLES", "added", "callbacks", "content", "facts", "items", "outcome"]
 
@@ -118,16 +118,18 @@ def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
     completion = state.current_snapshot
     if completion is None:
         return "completion", "", Text("no chunk yet: current_snapshot is None", style="dim")
+    data = moment.event.data if isinstance(moment.event.data, dict) else {}
+    finishing = {c.get("index") for c in data.get("choices") or [] if isinstance(c, dict) and c.get("finish_reason")}
     line = Text("finish_reason ")
     for number, choice in enumerate(completion.choices):
         reason = str(choice.finish_reason) if choice.finish_reason else "none yet"
         line.append(", " if number else "")
-        line.append(reason, style=STATUS_STYLE.get(_REASONS.get(reason, ""), "bold"))
+        style = STATUS_STYLE.get(_REASONS.get(reason, ""), "bold")
+        line.append(reason, style=f"{style} {HIGHLIGHT}" if choice.index in finishing else style)  # set by this chunk
     line.append(f"  model {completion.model}", style="dim")
     lines: list[RenderableType] = [line]
     usage = completion.usage
     if usage is not None:
-        lines.append(
-            Text(f"usage {usage.prompt_tokens} in + {usage.completion_tokens} out = {usage.total_tokens} tokens")
-        )
+        used = f"usage {usage.prompt_tokens} in + {usage.completion_tokens} out = {usage.total_tokens} tokens"
+        lines.append(Text(used, style=HIGHLIGHT if data.get("usage") else ""))
     return f"completion {completion.id}", "", Group(*lines)

@@ -150,8 +150,11 @@ def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
     if snapshot is None and not latest:
         return "response", "", Text("no response yet: current_snapshot is None", style="dim")
     status = str(latest.get("status") or getattr(snapshot, "status", None))
+    data = moment.event.data if isinstance(moment.event.data, dict) else {}
+    carried: dict[str, Any] = data["response"] if isinstance(data.get("response"), dict) else {}  # lifecycle event
     line = Text("status ")
-    line.append(status, style=STATUS_STYLE.get(status, "bold"))
+    style = STATUS_STYLE.get(status, "bold")
+    line.append(status, style=f"{style} {HIGHLIGHT}" if carried.get("status") else style)
     line.append(f"  model {latest.get('model') or getattr(snapshot, 'model', '?')}", style="dim")
     lines: list[RenderableType] = [line]
     usage = latest.get("usage") or _dump(getattr(snapshot, "usage", None))
@@ -159,7 +162,12 @@ def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
         text = f"usage {usage.get('input_tokens')} in + {usage.get('output_tokens')} out"
         text += f" = {usage.get('total_tokens')} tokens"
         reasoning = (usage.get("output_tokens_details") or {}).get("reasoning_tokens")
-        lines.append(Text(text + (f" ({reasoning} reasoning)" if reasoning else "")))
+        lines.append(
+            Text(
+                text + (f" ({reasoning} reasoning)" if reasoning else ""),
+                style=HIGHLIGHT if carried.get("usage") else "",
+            )
+        )
     error = latest.get("error") or _dump(getattr(snapshot, "error", None))
     if error:
         lines.append(Text(f"error {error.get('code')}: {error.get('message')}", style="bold red"))

@@ -231,3 +231,42 @@ async def test_a_pane_scrolled_by_hand_stays_where_it_is_while_stepping() -> Non
         screen.query_one(EventList).focus()
         await pilot.press("j")
         assert raw.top == 0
+
+
+def _reversed(screen: TimelineScreen, name: str) -> str:
+    lines = screen.query_one(f"#{name}", Pane).lines
+    return "".join(part.text for line in lines for part in line if part.style and part.style.reverse)
+
+
+@pytest.mark.parametrize(("fixture", "changed"), [("chat_length", "length"), ("responses_text", "completed")])
+async def test_what_an_event_changes_in_the_response_as_a_whole_is_reversed(fixture: str, changed: str) -> None:
+    async with app_for(fixture).run_test(size=LARGE) as pilot:
+        screen = await ready(pilot)
+        assert screen.timeline is not None
+        last = max(e.index for e in screen.timeline.events if changed in e.raw)
+        await pilot.press("colon", *str(last), "enter")
+        assert changed in _reversed(screen, "run")
+        await pilot.press("colon", *str(last - 3), "enter")
+        assert changed not in _reversed(screen, "run")
+
+
+def _one_fixture_per_api() -> list[str]:
+    from ssetape.apis import REGISTRY
+    from ssetape.replayer import kind_of
+
+    found: dict[str, str] = {}
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        streamed = [item for item in load(path).interactions if item.streamed]
+        if streamed:
+            found.setdefault(kind_of(streamed[0]), path.stem)
+    return [found[entry.kind] for entry in REGISTRY if entry.kind in found]
+
+
+@pytest.mark.parametrize("fixture", _one_fixture_per_api())
+async def test_every_api_gets_its_panes_from_its_home(fixture: str) -> None:
+    async with app_for(fixture).run_test(size=LARGE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("G")
+        for widget in screen.panes:
+            assert visible(widget), widget.id
+            assert "cannot show this" not in widget.text, widget.text

@@ -18,6 +18,7 @@ PANES = (
     ("run step", "current_run_step_snapshot: tool calls, code, logs, images, function arguments"),
     ("run", "current_run: status, usage, required_action, last_error"),
     ("raw event", "the event as sent: type, JSON, arrival time, byte range, network chunk"),
+    ("request", "r: the request (URL, headers, body) and the response head, the search's matches reversed"),
     ("", "Responses and Chat streams use the same places for stream events, output"),
     ("", "text, output items or tool calls, and the response or completion"),
     ("", "in a small terminal the panes take turns: p shows the next one"),

@@ -33,6 +33,7 @@ from ..widgets.pane import Pane, panes_of
 from ..widgets.pane_tabs import PaneTabs
 from ..widgets.prompt import Prompt
 from ..widgets.raw_pane import RawPane
+from ..widgets.request_pane import RequestPane
 from ..widgets.run_pane import RunPane
 from ..widgets.step_pane import StepPane
 from ..widgets.tape_header import TapeHeader
@@ -40,6 +41,8 @@ from ..widgets.time_axis import TimeAxis
 from .filter import FilterScreen
 from .help import HelpScreen
 from .streams import StreamsScreen
+from .takeout_keys import BINDINGS as TAKEOUT_BINDINGS
+from .takeout_keys import TakeOut
 
 _STEP = Binding.Group("step", compact=True)
 _TYPE = Binding.Group("type", compact=True)
@@ -73,7 +76,7 @@ class _Cancelled(Exception):
     """Raised inside the indexing thread when its worker is cancelled."""
 
 
-class TimelineScreen(Screen[None]):
+class TimelineScreen(TakeOut, Screen[None]):
     """Step through one streamed interaction of a cassette (``t``: the next one)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual declares it)
@@ -107,6 +110,7 @@ class TimelineScreen(Screen[None]):
         Binding("T", "timing", "time axis", group=_TIMING, id="ssetape.timing"),
         Binding("s", "next_stall", "next longest stall", group=_TIMING, id="ssetape.next_stall"),
         Binding("z", "zoom", "zoom pane", show=False, id="ssetape.zoom"),
+        *TAKEOUT_BINDINGS,
     ]
 
     playing: reactive[bool] = reactive(False, init=False)
@@ -154,6 +158,7 @@ class TimelineScreen(Screen[None]):
                 yield StepPane(id="step")
                 yield RunPane(id="run")
                 yield RawPane(id="raw")
+                yield RequestPane(id="request")
         yield Footer()
 
     @property
@@ -162,7 +167,12 @@ class TimelineScreen(Screen[None]):
 
     @cached_property
     def panes(self) -> list[Pane]:
-        return list(self.query(Pane))
+        """The panes that follow the selected event."""
+        return [pane for pane in self.query(Pane) if pane.PER_EVENT]
+
+    @property
+    def selected(self) -> int | None:
+        return self.event_list.index
 
     @property
     def drawn(self) -> int | None:
@@ -399,6 +409,10 @@ class TimelineScreen(Screen[None]):
             return
         self.search = Search(self.view, self.search_indexes[self.interaction], query)
         self.event_list.highlight(self.search)
+        assert self.timeline is not None
+        found = self.query_one(RequestPane).show_request(self.timeline, query)
+        if found:
+            self.notify(f"{found} in the request or response head: r shows them.")
         self._update_titles()
         self.action_next_match(1)
 

@@ -10,6 +10,7 @@ from .pane import Pane
 from .pane_tabs import PaneTabs
 from .prompt import Prompt
 from .raw_pane import RawPane
+from .request_pane import RequestPane
 from .run_pane import RunPane
 from .side_pane import SidePane
 from .step_pane import StepPane
@@ -28,6 +29,7 @@ __all__ = [
     "PaneTabs",
     "Prompt",
     "RawPane",
+    "RequestPane",
     "RunPane",
     "SidePane",
     "StepPane",

@@ -59,6 +59,8 @@ class Pane(Widget, can_focus=True):
     FOLLOW_END = False
     #: Style that marks what the selected event changed; the pane scrolls to its first mark.
     MARK = "reverse"
+    #: Drawn again for each selected event (the request pane is not: it is the stream's).
+    PER_EVENT = True
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -1,0 +1,88 @@
+"""Taking things out of the TUI: copying the event, the snapshot, the text and the request (the clipboard
+and a file), writing the stream up to the cursor as a cassette, and the request pane (``r``, searchable)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ssetape import replayer
+from ssetape.recorder import load
+from ssetape.replayer import Fault, events
+from ssetape.tui import takeout
+from ssetape.tui.widgets import Pane, RequestPane
+from tests.conftest import FIXTURES
+from tests.replayer.test_cutting import sdk_replay as replay
+from tests.tui.helpers import Notes, app_for, ready
+
+pytestmark = pytest.mark.anyio
+
+LARGE = (160, 45)
+
+
+@pytest.fixture(autouse=True)
+def copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(takeout, "COPIES", tmp_path / "copies")
+    return tmp_path / "copies"
+
+
+async def test_each_copy_reaches_the_clipboard_and_a_file(copies: Path) -> None:
+    notes = Notes()
+    async with app_for("chat_text").run_test(size=LARGE, message_hook=notes) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("colon", "5", "enter", "y")
+        event = json.loads(pilot.app.clipboard)
+        assert event["event"] == "message" and event["data"]["object"] == "chat.completion.chunk"
+        assert json.loads((copies / "chat_text.event.5.json").read_text()) == event
+        assert f"written to {copies / 'chat_text.event.5.json'}" in notes
+
+        await pilot.press("c")
+        assert screen.timeline is not None
+        text = "".join(replayer.text_of(e) or "" for e in screen.timeline.events[:6])
+        assert pilot.app.clipboard == text and text.startswith("Server-")
+
+        await pilot.press("Y")
+        snapshot = json.loads(pilot.app.clipboard)
+        assert snapshot["current_snapshot"]["choices"][0]["message"]["content"] == text
+
+        await pilot.press("R")
+        head = json.loads(pilot.app.clipboard)
+        assert head["request"]["method"] == "POST" and head["request"]["body"]["model"]
+        assert head["response"]["x-request-id"] == "req_2f4ad5fbc7646f3c32b10b1656aeca17"
+
+
+async def test_w_writes_the_stream_up_to_the_cursor_as_a_cassette_the_sdk_replays(tmp_path: Path) -> None:
+    notes = Notes()
+    async with app_for("chat_text").run_test(size=LARGE, message_hook=notes) as pilot:
+        screen = await ready(pilot)
+        screen.cuts = tmp_path
+        await pilot.press("colon", "4", "0", "enter", "w")
+    path = tmp_path / "chat_text.cut40.yaml"
+    assert f"Wrote events 0-40 as a cassette: {path}" in notes
+    cut = load(path)
+    assert len(events(cut.interactions[0])) == 41
+    assert replay(cut) == replay(load(FIXTURES / "chat_text.yaml"), Fault.cut_after(40))
+
+
+async def test_the_request_pane_shows_the_request_and_response_head_and_the_search_reaches_it() -> None:
+    notes = Notes()
+    async with app_for("responses_function", 1).run_test(size=LARGE, message_hook=notes) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("r")
+        pane = screen.query_one(RequestPane)
+        assert screen.maximized is pane
+        text = pane.text
+        assert "POST https://api.openai.com/v1/responses" in text
+        assert '"previous_response_id": "resp_331e0b9a9e9e7b20f2828615256a23ae39a19c7cbecdb502"' in text
+        assert "function_call_output" in text and "→ 200" in text and "x-request-id req_" in text
+        await pilot.press("r")
+        assert screen.maximized is None and not pane.display
+        await pilot.press("slash", *"previous_response", "enter")
+        assert "in the request or response head: r shows them." in notes
+        await pilot.press("r")
+        marked = [s.text for line in pane.lines for s in line if s.style is not None and s.style.reverse]
+        assert "previous_response" in marked
+        assert all(p is not pane for p in screen.panes)  # not one of the panes that follow the cursor
+        assert isinstance(screen.query_one("#raw"), Pane)
