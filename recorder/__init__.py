@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .skimming import Skimmed, skim
     from .sse import ServerSentEvent, SSEDecoder, loads_or_text
     from .transport import AsyncRecordingTransport, RecordingTransport, flavour_of
+    from .uvicorn_server import ReturningServer
     from .writer import write_atomically
 
 _EXPORTS = {
@@ -66,6 +67,7 @@ _EXPORTS = {
     "RecordError": ".errors",
     "OutputExistsError": ".errors",
     "RecordingTransport": ".transport",
+    "ReturningServer": ".uvicorn_server",
     "SECRET_HEADERS": ".credentials",
     "SSEDecoder": ".sse",
     "ServerSentEvent": ".sse",
@@ -106,6 +108,7 @@ __all__ = [
     "RecordedResponse",
     "Recording",
     "RecordingTransport",
+    "ReturningServer",
     "SSEDecoder",
     "ServerSentEvent",
     "Skimmed",

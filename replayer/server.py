@@ -12,16 +12,14 @@ recorded bytes, without the terminating chunk, and the client sees the same inco
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import json
 import logging
-import signal
 import socket
 import threading
 import time
 import types
-from collections.abc import Callable, Collection, Generator, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -349,19 +347,6 @@ def _uvicorn_server(app: ReplayApp) -> Any:
         date_header=False,
         timeout_graceful_shutdown=1,
     )
+    from ssetape.recorder import ReturningServer
 
-    class _Server(uvicorn.Server):  # type: ignore[misc]
-        @contextlib.contextmanager
-        def capture_signals(self) -> Generator[None, None, None]:
-            # uvicorn re-raises a captured SIGTERM/SIGINT after shutting down (exit -15); return instead.
-            if threading.current_thread() is not threading.main_thread():
-                yield
-                return
-            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
-            try:
-                yield
-            finally:
-                for sig, handler in previous.items():
-                    signal.signal(sig, handler)
-
-    return _Server(config)
+    return ReturningServer(config)

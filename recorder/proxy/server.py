@@ -10,19 +10,17 @@ and :meth:`RecordingProxy.run` returns normally (the command exits 0).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
-import signal
 import socket
-import threading
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import aiohttp
 import uvicorn
 
 from ..cassette import Interaction
+from ..uvicorn_server import ReturningServer
 from .app import DEFAULT_TIMEOUT, ProxyApp, upstream_origin
 from .recording import ProxyOutput
 from .status import StatusLine
@@ -38,21 +36,6 @@ class _DeliberateCuts(logging.Filter):
         if record.getMessage() == "ASGI callable returned without completing response.":
             return False
         return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
-
-
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        # uvicorn re-raises a captured SIGTERM/SIGINT after shutting down; we exit normally instead.
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -130,7 +113,7 @@ class RecordingProxy:
             date_header=False,
             timeout_graceful_shutdown=max(0, round(grace)),
         )
-        self._server = _Server(config)
+        self._server = ReturningServer(config)
 
     @property
     def base_url(self) -> str:
