@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import weakref
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -30,7 +31,8 @@ __all__ = [
     "items",
     "message_additions",
     "outcome",
-    "step_additions",
+    "run_changes",
+    "step_changes",
 ]
 
 TITLES = {"callbacks": "callbacks", "content": "message", "items": "run step", "outcome": "run"}
@@ -159,38 +161,101 @@ def _target(note: Any) -> str:
 
 @dataclass
 class CallAdded:
-    """What one step delta adds to one tool call: characters appended to each field."""
+    """What one event changed of one tool call: whether the call is new, characters appended to each field."""
 
     input: int = 0
     arguments: int = 0
     outputs: dict[int, int] = field(default_factory=dict)  # output index -> characters of logs
     new_outputs: set[int] = field(default_factory=set)
+    new: bool = False
+    output: bool = False  # a function call's output was set
 
 
-def step_additions(event: StreamEvent, step_id: str) -> dict[int, CallAdded]:
-    """Tool call index -> what the step delta ``event`` adds to it (empty for any other event)."""
-    data = event.data
-    if event.name != "thread.run.step.delta" or not isinstance(data, dict) or data.get("id") != step_id:
+#: Per timeline: the states after the last two events drawn, so that stepping does not replay the stream
+#: to find the state before the event (``Timeline.state`` would start again from a checkpoint).
+_SEEN: weakref.WeakKeyDictionary[Timeline, dict[int, Any]] = weakref.WeakKeyDictionary()
+
+
+def before(timeline: Timeline, moment: Moment) -> Any:
+    """The timeline's state before ``moment``'s event (``None`` before the first)."""
+    if moment.index == 0:
+        return None
+    seen = _SEEN.setdefault(timeline, {})
+    state = seen.get(moment.index - 1)
+    if state is None:
+        state = timeline.state(moment.index - 1)
+    seen.clear()
+    seen[moment.index - 1], seen[moment.index] = state, moment.state
+    return state
+
+
+def _grown(old: str | None, new: str | None) -> int:
+    """Characters appended to ``old`` to make ``new`` (all of ``new`` when it is not an extension)."""
+    old, new = old or "", new or ""
+    if new == old:
+        return 0
+    return len(new) - len(old) if new.startswith(old) else len(new)
+
+
+def _call_index(call: Any, position: int) -> int:
+    index = getattr(call, "index", None)
+    return index if isinstance(index, int) else position
+
+
+def step_changes(old: Any, step: Any) -> dict[int, CallAdded]:
+    """Tool call index -> what changed of it from run step ``old`` (``None``: the step is new) to ``step``."""
+    details: Any = step.step_details
+    if details.type != "tool_calls":
         return {}
-    details = (data.get("delta") or {}).get("step_details") or {}
-    added: dict[int, CallAdded] = {}
-    for call in details.get("tool_calls") or []:
-        if not isinstance(call, dict) or not isinstance(call.get("index"), int):
-            continue
-        entry = added.setdefault(call["index"], CallAdded())
-        code = call.get("code_interpreter") or {}
-        entry.input += len(code.get("input") or "")
-        for output in code.get("outputs") or []:
-            if isinstance(output, dict) and isinstance(output.get("index"), int):
-                entry.outputs[output["index"]] = entry.outputs.get(output["index"], 0) + len(output.get("logs") or "")
-                entry.new_outputs.add(output["index"])
-        entry.arguments += len((call.get("function") or {}).get("arguments") or "")
-    return added
+    old_details: Any = getattr(old, "step_details", None)
+    old_calls = {
+        _call_index(call, position): call
+        for position, call in enumerate(getattr(old_details, "tool_calls", None) or [])
+    }
+    changes: dict[int, CallAdded] = {}
+    for position, call in enumerate(details.tool_calls or []):
+        index = _call_index(call, position)
+        previous = old_calls.get(index)
+        entry = CallAdded(new=previous is None)
+        if call.type == "code_interpreter":
+            code, was = call.code_interpreter, getattr(previous, "code_interpreter", None)
+            entry.input = _grown(getattr(was, "input", None), code.input)
+            outputs_before = {
+                getattr(output, "index", number): output
+                for number, output in enumerate(getattr(was, "outputs", None) or [])
+            }
+            for number, output in enumerate(code.outputs or []):
+                at = getattr(output, "index", number)
+                prior = outputs_before.get(at)
+                if prior is None:
+                    entry.new_outputs.add(at)
+                if output.type == "logs":
+                    chars = _grown(getattr(prior, "logs", None), output.logs)
+                    if chars:
+                        entry.outputs[at] = chars
+        elif call.type == "function":
+            function, was = call.function, getattr(previous, "function", None)
+            entry.arguments = _grown(getattr(was, "arguments", None), function.arguments)
+            entry.output = function.output is not None and function.output != getattr(was, "output", None)
+        if entry != CallAdded() or call != previous:
+            changes[index] = entry
+    return changes
+
+
+def _changed(old: Any, new: Any, name: str) -> bool:
+    """Whether field ``name`` differs between ``old`` (``None``: nothing before) and ``new``."""
+    value = getattr(new, name, None)
+    return value is not None and (old is None or getattr(old, name, None) != value)
+
+
+def _mark(style: str, changed: bool) -> str:
+    return f"{style} {HIGHLIGHT}".strip() if changed else style
 
 
 def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
-    """``current_run_step_snapshot`` after the event: its tool calls (code with syntax highlighting, logs,
-    images, function name and arguments, file search results), what the event added highlighted."""
+    """``current_run_step_snapshot`` after the event: its status, its tool calls (code with syntax
+    highlighting, logs, images, function name and arguments, file search results); what the event changed
+    of the step (from the state before it) highlighted."""
     state: Any = moment.state
     event = moment.event
     note = ""
@@ -204,29 +269,45 @@ def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]
         note = "current_run_step_snapshot is None; from run_step_snapshots"
     if step is None:
         return "run step", "", Text("no current run step: current_run_step_snapshot is None", style="dim")
+    prior = before(timeline, moment)
+    old = prior.run_step_snapshots.get(step.id) if prior is not None else None
     title = f"step {step.id} · {step.type} · {step.status}"
-    parts: list[RenderableType] = []
+    status = Text("status ")
+    status.append(
+        str(step.status), style=_mark(STATUS_STYLE.get(str(step.status), "bold"), _changed(old, step, "status"))
+    )
+    parts: list[RenderableType] = [status]
     details: Any = step.step_details
     if details.type == "message_creation":
-        parts.append(Text(f"message_creation → {details.message_creation.message_id}"))
+        line = Text(f"message_creation → {details.message_creation.message_id}")
+        if old is None:
+            line.stylize(HIGHLIGHT)
+        parts.append(line)
     else:
-        added = step_additions(event, step.id)
+        changes = step_changes(old, step)
         for position, call in enumerate(details.tool_calls or []):
-            index = getattr(call, "index", None)
-            parts.append(_call(call, added.get(index if isinstance(index, int) else position)))
+            parts.append(_call(call, changes.get(_call_index(call, position))))
+        if not details.tool_calls:
+            parts.append(Text("no tool calls yet", style="dim"))
     error = getattr(step, "last_error", None)
     if error is not None:
-        parts.append(Text(f"last_error: {error.code}: {error.message}", style="bold red"))
+        line = Text(
+            f"last_error: {error.code}: {error.message}", style=_mark("bold red", _changed(old, step, "last_error"))
+        )
+        parts.append(line)
     usage = getattr(step, "usage", None)
     if usage is not None:
-        parts.append(Text(f"usage: {usage.prompt_tokens} in + {usage.completion_tokens} out", style="dim"))
-    return title, note, Group(*parts) if parts else Text("no tool calls yet", style="dim")
+        used = f"usage: {usage.prompt_tokens} in + {usage.completion_tokens} out"
+        parts.append(Text(used, style=_mark("dim", _changed(old, step, "usage"))))
+    return title, note, Group(*parts)
 
 
 def _call(call: Any, added: CallAdded | None) -> RenderableType:
     touched = added is not None
     header = Text(("▶ " if touched else "  ") + f"{call.type} {call.id or ''}".rstrip(), style="bold")
     added = added or CallAdded()
+    if added.new:  # the event added the call itself
+        header.stylize(HIGHLIGHT, 2)
     out: list[RenderableType] = [header]
     if call.type == "code_interpreter":
         code = call.code_interpreter
@@ -246,7 +327,7 @@ def _call(call: Any, added: CallAdded | None) -> RenderableType:
         out.append(arguments(function.arguments or "", added.arguments))
         out.append(Text(")", style="bold cyan"))
         if function.output is not None:
-            out.append(Text(f"output: {function.output}", style="dim"))
+            out.append(Text(f"output: {function.output}", style=_mark("dim", added.output)))
     elif call.type == "file_search":
         results = getattr(call.file_search, "results", None) or []
         out.append(Text(f"{len(results)} results" if results else "no results yet", style="dim"))
@@ -270,26 +351,36 @@ def _code(source: str, chars: int) -> Syntax:
 # -- the run ----------------------------------------------------------------------------------------------------
 
 
+def run_changes(old: Any, run: Any) -> set[str]:
+    """The fields of run ``run`` that differ from run ``old`` (``None``, or another run: all it has set)."""
+    if old is not None and getattr(old, "id", None) != getattr(run, "id", None):
+        old = None
+    names = ("status", "usage", "required_action", "last_error", "incomplete_details")
+    return {name for name in names if _changed(old, run, name)}
+
+
 def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
-    """``current_run`` after the event: status, usage, the action it requires, its error."""
+    """``current_run`` after the event: status, usage, the action it requires, its error; the fields the
+    event changed (from the state before it) highlighted."""
     state: Any = moment.state
     run = state.current_run
     if run is None:
         return "run", "", Text("no run event yet: current_run is None", style="dim")
+    prior = before(timeline, moment)
+    changed = run_changes(prior.current_run if prior is not None else None, run)
     lines: list[RenderableType] = []
     status = Text("status ")
-    status.append(str(run.status), style=STATUS_STYLE.get(str(run.status), "bold"))
+    status.append(str(run.status), style=_mark(STATUS_STYLE.get(str(run.status), "bold"), "status" in changed))
     if getattr(run, "model", None):
         status.append(f"  model {run.model}", style="dim")
     lines.append(status)
     usage = getattr(run, "usage", None)
     if usage is not None:
-        lines.append(
-            Text(f"usage {usage.prompt_tokens} in + {usage.completion_tokens} out = {usage.total_tokens} tokens")
-        )
+        used = f"usage {usage.prompt_tokens} in + {usage.completion_tokens} out = {usage.total_tokens} tokens"
+        lines.append(Text(used, style=_mark("", "usage" in changed)))
     action = getattr(run, "required_action", None)
     if action is not None and getattr(action, "submit_tool_outputs", None) is not None:
-        lines.append(Text(f"required_action {action.type}", style="bold yellow"))
+        lines.append(Text(f"required_action {action.type}", style=_mark("bold yellow", "required_action" in changed)))
         for call in action.submit_tool_outputs.tool_calls:
             line = Text("  ")
             line.append(call.function.name, style="bold cyan")
@@ -298,10 +389,12 @@ def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
             lines.append(line)
     error = getattr(run, "last_error", None)
     if error is not None:
-        lines.append(Text(f"last_error {error.code}: {error.message}", style="bold red"))
+        text = f"last_error {error.code}: {error.message}"
+        lines.append(Text(text, style=_mark("bold red", "last_error" in changed)))
     incomplete = getattr(run, "incomplete_details", None)
     if incomplete is not None and getattr(incomplete, "reason", None):
-        lines.append(Text(f"incomplete_details {incomplete.reason}", style="yellow"))
+        text = f"incomplete_details {incomplete.reason}"
+        lines.append(Text(text, style=_mark("yellow", "incomplete_details" in changed)))
     return f"run {getattr(run, 'id', '?')}", "", Group(*lines)
 
 
