@@ -1,15 +1,16 @@
 """Timeline on every kind of stream, against the SDK itself reading the same bytes in the same run.
 
-    python -m bench.timeline [--kinds assistants responses chat anthropic] [--sizes 1000 10000 50000]
+    python -m bench.timeline [--kinds assistants responses chat anthropic gemini] [--sizes 1000 10000 50000]
                              [--repeat 3] [--samples 400]
 
-For each kind and size: (a) the SDK's own stream helper reading the body through ``httpx2.MockTransport``
-to its end (the baseline: ``AssistantEventHandler``, ``ResponseStream``, ``ChatCompletionStream``,
-``MessageStream``); (b) building a ``Timeline`` of the loaded cassette, decoding included. Rounds
-interleave (a) and (b); the figures are medians. Then, on that timeline, random access through the public
-API (``timeline[i]``, every callback's event built, the state's snapshot built) in milliseconds, and the
-memory the timeline retains (tracemalloc) against the body's size. Also ``replayer.events`` against its
-floor: the body split on blank lines and each ``data:`` parsed with ``json.loads``.
+For each kind and size: (a) the SDK's own stream helper reading the body through ``httpx2.MockTransport`` to
+its end (the baseline: ``AssistantEventHandler``, ``ResponseStream``, ``ChatCompletionStream``,
+``MessageStream``, google-genai's ``generate_content_stream`` with each chunk's ``.text`` read); (b) building
+a ``Timeline`` of the loaded cassette, decoding included. Rounds interleave (a) and (b); the figures are
+medians. Then, on that timeline, random access through the public API (``timeline[i]``, every callback's event
+built, the state's snapshot built) in milliseconds, and the memory the timeline retains (tracemalloc) against
+the body's size. Also ``replayer.events`` against its floor: the body split on blank lines and each ``data:``
+parsed with ``json.loads``.
 
 ``main(argv)`` prints the table and returns its rows (dicts), for ``python -m bench``.
 """
@@ -34,7 +35,7 @@ import anthropic
 import httpx2
 import openai
 
-from bench.streams import anthropic_stream, big_stream
+from bench.streams import anthropic_stream, big_stream, gemini_stream
 from ssetape.fixtures.emulator import render_chat_stream, render_response_stream
 from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer import Timeline
@@ -42,7 +43,9 @@ from ssetape.replayer.stream_events import events
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-KINDS = ("assistants", "responses", "chat", "anthropic")
+KINDS = ("assistants", "responses", "chat", "anthropic", "gemini")
+#: The kinds whose streams ``bench.streams`` builds (the others are rendered by the emulator).
+BUILT = {"assistants": big_stream, "anthropic": anthropic_stream, "gemini": gemini_stream}
 #: The accessors that build a state's snapshot, by the name a kind's state gives it.
 SNAPSHOTS = ("current_snapshot", "current_message_snapshot", "current_run")
 
@@ -70,39 +73,65 @@ def _openai(chunks: list[bytes]) -> openai.OpenAI:
     )
 
 
+def _anthropic_reads(chunks: list[bytes]) -> None:
+    client = anthropic.Anthropic(api_key="sk-ant-bench", http_client=httpx2.Client(transport=_transport(chunks)))
+    with client.messages.stream(model="claude-bench", max_tokens=64000, messages=[]) as stream:
+        stream.until_done()
+
+
+def _assistants_reads(chunks: list[bytes]) -> None:
+    manager: Any = _openai(chunks).beta.threads.create_and_run_stream(
+        assistant_id="asst_text", event_handler=openai.AssistantEventHandler()
+    )
+    with manager as stream:
+        stream.until_done()
+
+
+def _responses_reads(chunks: list[bytes]) -> None:
+    with _openai(chunks).responses.stream(model="gpt-4o", input="bench") as stream:
+        stream.until_done()
+
+
+def _chat_reads(chunks: list[bytes]) -> None:
+    with _openai(chunks).chat.completions.stream(model="gpt-4o", messages=[]) as stream:
+        stream.until_done()
+
+
+def _gemini_reads(chunks: list[bytes]) -> None:
+    """google-genai has no stream helper that accumulates: a reader takes each chunk's ``.text``."""
+    from google import genai
+    from google.genai import types
+
+    transport = _transport(chunks)
+    options = types.HttpOptions(
+        base_url="http://bench.test",
+        httpx_client=httpx2.Client(transport=transport),
+        httpx_async_client=httpx2.AsyncClient(transport=transport),
+    )
+    client = genai.Client(vertexai=False, api_key="bench", http_options=options)
+    for chunk in client.models.generate_content_stream(model="gemini-bench", contents="bench"):
+        chunk.text  # noqa: B018 - read as a reader would
+
+
+#: The SDK's own stream helper reading a body to its end, by kind: the baseline.
+SDK_READS: dict[str, Callable[[list[bytes]], None]] = {
+    "assistants": _assistants_reads,
+    "responses": _responses_reads,
+    "chat": _chat_reads,
+    "anthropic": _anthropic_reads,
+    "gemini": _gemini_reads,
+}
+
+
 def sdk_reads(kind: str, chunks: list[bytes]) -> Callable[[], None]:
     """The SDK's own stream helper reading ``chunks`` to the end."""
-
-    def run() -> None:
-        if kind == "anthropic":
-            client = anthropic.Anthropic(
-                api_key="sk-ant-bench", http_client=httpx2.Client(transport=_transport(chunks))
-            )
-            with client.messages.stream(model="claude-bench", max_tokens=64000, messages=[]) as stream:
-                stream.until_done()
-        elif kind == "assistants":
-            manager: Any = _openai(chunks).beta.threads.create_and_run_stream(
-                assistant_id="asst_text", event_handler=openai.AssistantEventHandler()
-            )
-            with manager as stream:
-                stream.until_done()
-        elif kind == "responses":
-            with _openai(chunks).responses.stream(model="gpt-4o", input="bench") as stream:
-                stream.until_done()
-        else:
-            with _openai(chunks).chat.completions.stream(model="gpt-4o", messages=[]) as stream:
-                stream.until_done()
-
-    return run
+    return lambda: SDK_READS[kind](chunks)
 
 
 def stream_of(kind: str, events_wanted: int, directory: Path) -> tuple[Cassette, list[bytes]]:
     """A saved and reloaded cassette of one ``kind`` stream of about ``events_wanted`` events, and its chunks."""
-    if kind == "assistants":
-        path, _, chunks = big_stream(events_wanted, directory)
-        return load(path), chunks
-    if kind == "anthropic":
-        path, _, chunks = anthropic_stream(events_wanted, directory)
+    if kind in BUILT:
+        path, _, chunks = BUILT[kind](events_wanted, directory)
         return load(path), chunks
     body = {"model": "gpt-4o", "metadata": {"scenario": "text", "deltas": str(events_wanted)}}
     if kind == "responses":
