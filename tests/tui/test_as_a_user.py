@@ -39,8 +39,19 @@ def rows_of(screen: TimelineScreen) -> tuple[int, int]:
 
 
 def visible(widget: Pane) -> str:
-    """The text a pane shows on screen now."""
+    """The text a pane would draw now (laid out afresh: :func:`on_screen` is what the terminal shows)."""
     return "\n".join(widget.render_line(y).text for y in range(widget.size.height)).strip()
+
+
+def on_screen(screen: TimelineScreen) -> dict[str, str]:
+    """Pane id -> the text the terminal shows inside it (from the compositor, as drawn: calling a pane's
+    ``render_line`` instead would lay it out afresh and miss lines Textual drew blank and kept)."""
+    rows = screen_text(screen.app)
+    out = {}
+    for widget in screen.panes:
+        region = widget.content_region
+        out[str(widget.id)] = "\n".join(row[region.x : region.right] for row in rows[region.y : region.bottom]).strip()
+    return out
 
 
 async def test_the_prompts_show_what_is_typed_at_80_columns() -> None:
@@ -80,18 +91,37 @@ async def test_refusals_still_are() -> None:
         assert "refusal: " in "".join(red)
 
 
+async def test_no_pane_is_blank_after_shrinking_the_terminal_and_growing_it_back() -> None:
+    """160x45 -> 80x24 -> 160x45 without a step: the four panes hidden at 80x24 are drawn again.
+    (Before the fix Textual drew them blank before they were laid out, and kept those lines.)"""
+    async with app_for("code_interpreter").run_test(size=LARGE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("colon", "1", "3", "0", "enter")
+        before = on_screen(screen)
+        assert all(before.values()), before
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        assert screen.one_pane
+        await pilot.resize_terminal(*LARGE)
+        await pilot.pause()
+        assert not screen.one_pane
+        assert on_screen(screen) == before
+
+
 async def test_no_pane_is_blank_after_shrinking_the_terminal_stepping_and_growing_it_back() -> None:
     async with app_for("code_interpreter").run_test(size=LARGE) as pilot:
         screen = await ready(pilot)
         await pilot.press("colon", "1", "3", "0", "enter")
-        assert all(visible(widget) for widget in screen.panes)
         await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
         await pilot.press("j")  # the hidden panes are given the new event while they have no size
-        assert screen.one_pane and visible(next(p for p in screen.panes if p.has_class("-current")))
+        current = next(widget for widget in screen.panes if widget.has_class("-current"))
+        assert screen.one_pane and on_screen(screen)[str(current.id)]
         await pilot.resize_terminal(*LARGE)
         await pilot.pause()
-        for widget in screen.panes:
-            assert visible(widget), widget.id
+        shown = on_screen(screen)
+        for name, text in shown.items():
+            assert text, name
         assert "#131 " in str(screen.query_one("#raw", Pane).border_subtitle)
 
 
