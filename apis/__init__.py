@@ -18,7 +18,7 @@ are imported on first use.
 """
 
 from ._data import as_dict
-from ._summary import error_line, quote
+from ._summary import error_line, quote, token_counts
 from .answer import Said, ToolCall
 from .contract import Events, Panes, Rules, Sdk, Wire
 from .emitted import Stop, StreamCallback, StreamEmitted
@@ -63,4 +63,5 @@ __all__ = [
     "recorded_body",
     "run_of",
     "stream_ends",
+    "token_counts",
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from ._data import as_dict
 
-__all__ = ["ToolCalls", "error_line", "is_failure", "last_usage", "outcome", "quote", "usage_line"]
+__all__ = ["ToolCalls", "error_line", "is_failure", "last_usage", "outcome", "quote", "token_counts", "usage_line"]
 
 
 def quote(text: str, width: int) -> str:
@@ -37,11 +37,18 @@ def error_line(error: dict[str, Any], width: int) -> str:
     return f"{code}: {message}" if message else str(code)
 
 
-def usage_line(usage: Any) -> str:
-    """A token usage as ``tokens X in + Y out`` (any API's names for them); empty when it says neither."""
+def token_counts(usage: Any) -> tuple[Any, Any, Any]:
+    """``(prompt, completion, total)`` tokens of a usage as sent, by OpenAI's names, Anthropic's, then
+    Gemini's ``usageMetadata``'s; None where it says none."""
     usage = as_dict(usage)
     prompt = usage.get("prompt_tokens", usage.get("input_tokens", usage.get("promptTokenCount")))
     completion = usage.get("completion_tokens", usage.get("output_tokens", usage.get("candidatesTokenCount")))
+    return prompt, completion, usage.get("total_tokens", usage.get("totalTokenCount"))
+
+
+def usage_line(usage: Any) -> str:
+    """A token usage as ``tokens X in + Y out`` (any API's names for them); empty when it says neither."""
+    prompt, completion, _ = token_counts(usage)
     if prompt is None and completion is None:
         return ""
     return f"tokens {prompt} in + {completion} out"

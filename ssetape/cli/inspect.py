@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ssetape.apis import token_counts
 from ssetape.recorder import load
 from ssetape.replayer import Stats, events, pick, stats
 
@@ -111,10 +112,7 @@ def _summary(s: Stats) -> list[tuple[str, str]]:
 def _usage(usage: dict[str, Any] | None) -> str:
     if not usage:
         return "-"
-    # OpenAI's names, Anthropic's, then Gemini's usageMetadata's.
-    prompt = usage.get("prompt_tokens", usage.get("input_tokens", usage.get("promptTokenCount")))
-    completion = usage.get("completion_tokens", usage.get("output_tokens", usage.get("candidatesTokenCount")))
-    total = usage.get("total_tokens", usage.get("totalTokenCount"))
+    prompt, completion, total = token_counts(usage)
     line = f"{prompt} prompt + {completion} completion"
     return line + (f" = {total} tokens" if total is not None else " tokens")
 
