@@ -104,7 +104,10 @@ def test_usage_by_geminis_names_where_a_count_of_zero_is_left_out(tmp_path: Path
 
     blocked = {"promptTokenCount": 3, "totalTokenCount": 3}
     thinking = {**USAGE, "thoughtsTokenCount": 7}
-    events = [chunk("Hi", usageMetadata=thinking), {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": blocked}]
+    events = [
+        chunk("Hi", usageMetadata=thinking),
+        {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": blocked},
+    ]
     path = saved(tmp_path, *events)
     body = load(path).interactions[0].response.body_bytes
     usage = [chunk.usage_metadata for chunk in gemini_oracle([body]).objects]
