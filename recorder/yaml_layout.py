@@ -94,7 +94,7 @@ _ONE_QUOTED = re.compile(r"\['([^'\n]*)'\]")
 
 
 class _Reader:
-    """Reads UTF-8 bytes (valid, and checked by :func:`_plain_characters`): the structure's lines are decoded one
+    """Reads UTF-8 bytes (valid, and checked by :func:`plain_characters`): the structure's lines are decoded one
     by one, a literal block's text in one piece, so a long body is copied once on its way to a ``str``."""
 
     def __init__(self, text: bytes) -> None:
@@ -381,7 +381,7 @@ def _closing_quote(line: str, start: int = 0) -> int:
         pos = found + 2
 
 
-def _plain_characters(raw: bytes) -> bool:
+def plain_characters(raw: bytes) -> bool:
     """Whether ``raw`` is UTF-8 holding only characters libyaml reads as text (no tab, no ``\\r``, no control)."""
     if raw.isascii():
         return not raw.translate(None, _PLAIN_ASCII)
@@ -417,7 +417,7 @@ def parse(text: str | bytes) -> Any | None:
             text = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate
             return None
-    if not text.endswith(b"\n") or not _plain_characters(text):
+    if not text.endswith(b"\n") or not plain_characters(text):
         return None
     try:
         return _Reader(text).document()
