@@ -37,12 +37,8 @@ from .json_prefix import START, Prefix, advance, sure
 
 __all__ = ["MessageAccumulator", "MessageState"]
 
-#: The deltas handled without the SDK's models, by what they grow and the block type that takes them.
-_HOT = {
-    "text_delta": ("text", "text"),
-    "thinking_delta": ("thinking", "thinking"),
-    "input_json_delta": ("partial_json", None),
-}
+#: The deltas handled without the SDK's models: the field holding the piece each adds.
+_HOT = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}
 #: What the stream yields for each of those, by delta type: the raw event, then a derived one.
 _NAMES = {
     "text_delta": ("content_block_delta", "text"),
@@ -51,6 +47,10 @@ _NAMES = {
 }
 #: What it yields for one the block does not take (a text delta into a thinking block).
 _RAW = ("content_block_delta",)
+#: What the stream yields for an event it skips.
+_SKIPPED = frozenset({None, "ping", "error"})
+#: In a block's ``takes``: a tool input delta, which goes through :meth:`MessageAccumulator._take_input`.
+_INPUT: Any = object()
 _UNSET: Any = object()
 
 
@@ -74,16 +74,24 @@ class _Config(NamedTuple):
 class _Block:
     """One content block: its start event, and what its deltas added so far (only ever appended to)."""
 
-    __slots__ = ("kind", "start", "text", "thinking", "tracks")
+    __slots__ = ("kind", "start", "takes", "text", "thinking", "tracks")
 
     def __init__(self, start: Any, kind: str, tracks: bool) -> None:
         self.start, self.kind, self.tracks = start, kind, tracks
         self.text: list[str] = []
         self.thinking: list[str] = []
+        #: The hot deltas it takes, by type: where each piece goes (a list's ``append``, or :data:`_INPUT`).
+        self.takes: dict[str, Any] = {}
+        if kind == "text":
+            self.takes["text_delta"] = self.text.append
+        elif kind == "thinking":
+            self.takes["thinking_delta"] = self.thinking.append
+        if tracks:
+            self.takes["input_json_delta"] = _INPUT
 
     def copy(self, view: _View) -> _Block:
         out = _Block(self.start, self.kind, self.tracks)
-        out.text, out.thinking = self.text[: view.text], self.thinking[: view.thinking]
+        out.text[:], out.thinking[:] = self.text[: view.text], self.thinking[: view.thinking]
         return out
 
 
@@ -297,11 +305,11 @@ class MessageAccumulator:
         """The names of the events ``MessageStream`` yields for one recorded event, building none of them
         for a delta of the usual shape (what ``Timeline`` keeps while indexing)."""
         if (
-            self._stop is None
-            and self._start is not None
-            and name not in (None, "ping", "error")
-            and type(data) is dict
+            type(data) is dict
             and data.get("type") == "content_block_delta"
+            and self._stop is None
+            and self._start is not None
+            and name not in _SKIPPED
         ):
             hot = self._hot(data)
             if hot is not None:
@@ -314,32 +322,35 @@ class MessageAccumulator:
         index, delta = data.get("index"), data.get("delta")
         if type(index) is not int or type(delta) is not dict:
             return None
-        kind: str = delta.get("type")  # type: ignore[assignment]
-        grows = _HOT.get(kind)
-        if grows is None or type(delta.get(grows[0])) is not str:
+        kind = delta.get("type")
+        field = _HOT.get(kind)  # type: ignore[arg-type]
+        if field is None:
             return None
-        if not -len(self._blocks) <= index < len(self._blocks):
+        piece = delta.get(field)
+        if type(piece) is not str:
+            return None
+        blocks = self._blocks
+        if not -len(blocks) <= index < len(blocks):
             self._stop = Stop("exception", IndexError("list index out of range"))
             return ()
-        position = index % len(self._blocks)
-        if not self._grow(position, index, kind, delta[grows[0]]):
+        take = blocks[index].takes.get(kind)  # type: ignore[arg-type]
+        if take is None:
             return _RAW
-        if self._stop is not None:
-            return ()
-        return _NAMES[kind]
+        if take is _INPUT:
+            self._take_input(index % len(blocks), index, piece)
+            if self._stop is not None:
+                return ()
+        else:
+            take(piece)  # counted at the next checkpoint
+        return _NAMES[kind]  # type: ignore[index]
 
-    def _grow(self, position: int, key: Any, kind: str, piece: str) -> bool:
-        """Adds a hot delta's piece to block ``position``; False when the block does not take it."""
-        block = self._blocks[position]
-        if kind == "input_json_delta":
-            if not block.tracks:
-                return False
+    def _grow(self, position: int, key: Any, kind: str, piece: str) -> None:
+        """Adds a hot delta's piece to block ``position``, if the block takes it."""
+        take = self._blocks[position].takes.get(kind)
+        if take is _INPUT:
             self._take_input(position, key, piece)
-            return True
-        if block.kind != _HOT[kind][1]:
-            return False
-        (block.text if kind == "text_delta" else block.thinking).append(piece)  # counted at the next checkpoint
-        return True
+        elif take is not None:
+            take(piece)
 
     def _take_input(self, position: int, key: Any, piece: str) -> None:
         """As the SDK does: bad JSON stops the stream at this delta. The whole buffer is parsed again, as
@@ -404,7 +415,7 @@ class MessageAccumulator:
         if position is not None and kind == "content_block_stop":
             self._parse(position)
         elif position is not None and event.delta.type in _HOT:  # an unusual shape the SDK took anyway
-            self._grow(position, event.index, event.delta.type, getattr(event.delta, _HOT[event.delta.type][0]))
+            self._grow(position, event.index, event.delta.type, getattr(event.delta, _HOT[event.delta.type]))
         elif kind in ("content_block_delta", "message_delta"):
             if position is not None and event.index != position:  # kept as the block it named then
                 event = event.model_copy(update={"index": position})
