@@ -265,7 +265,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--mitmdump", default=shutil.which("mitmdump"), help="mitmdump to compare with")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
-        "--normal-priority", action="store_true", help="do not run the bench's processes ahead of the machine's other work"
+        "--normal-priority", action="store_true", help="run the bench at normal priority, not ahead of other work"
     )
     parser.add_argument("serve", nargs="?", help=argparse.SUPPRESS)
     return parser
