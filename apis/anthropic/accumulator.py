@@ -14,9 +14,11 @@ the order between the two is free. The events yielded are made on first use by t
 over the snapshot as it was at their event.
 
 What would make the SDK's stream raise is found as each event is handled, as the SDK finds it: every event
-but the frequent deltas (text, thinking, tool input) is folded into a scratch message holding only the
-block it touches; a tool's partial input is parsed at every delta. The stream then stops there
-(:class:`~ssetape.apis.Stop`), and events after a stop are ignored, as the SDK never reads them.
+but the frequent deltas (text, thinking, tool input) is folded into one scratch message, the SDK's own but
+for the pieces those deltas add (a text or thinking block that did not start as a string takes its deltas
+that way too); a tool's partial input is parsed at every delta. The stream then stops there
+(:class:`~ssetape.apis.Stop`), with the message as the SDK left it (a ``message_delta`` may change some
+fields before it raises), and events after a stop are ignored, as the SDK never reads them.
 """
 
 from __future__ import annotations
@@ -47,10 +49,15 @@ _NAMES = {
 }
 #: What it yields for one the block does not take (a text delta into a thinking block).
 _RAW = ("content_block_delta",)
+#: The field that text and thinking deltas grow, by block type.
+_GROWN = {"text": "text", "thinking": "thinking"}
 #: What the stream yields for an event it skips.
 _SKIPPED = frozenset({None, "ping", "error"})
 #: In a block's ``takes``: a tool input delta, which goes through :meth:`MessageAccumulator._take_input`.
 _INPUT: Any = object()
+#: In a block's ``takes``: a delta folded by the SDK's own function, as any other event (a text delta into a
+#: text block that did not start with a string).
+_GENERAL: Any = object()
 _UNSET: Any = object()
 
 
@@ -74,23 +81,33 @@ class _Config(NamedTuple):
 class _Block:
     """One content block: its start event, and what its deltas added so far (only ever appended to)."""
 
-    __slots__ = ("kind", "start", "takes", "text", "thinking", "tracks")
+    __slots__ = ("grows", "kind", "start", "takes", "text", "thinking", "tracks")
 
-    def __init__(self, start: Any, kind: str, tracks: bool) -> None:
-        self.start, self.kind, self.tracks = start, kind, tracks
+    def __init__(self, start: Any, kind: str, tracks: bool, grows: bool) -> None:
+        """``tracks``: whether tool input deltas set its input; ``grows``: whether its text (or thinking)
+        started as a string, which pieces are appended to (else ``+=`` raises, or does what it does)."""
+        self.start, self.kind, self.tracks, self.grows = start, kind, tracks, grows
         self.text: list[str] = []
         self.thinking: list[str] = []
-        #: The hot deltas it takes, by type: where each piece goes (a list's ``append``, or :data:`_INPUT`).
+        #: The hot deltas it takes, by type: where each piece goes (a list's ``append``, :data:`_INPUT` or
+        #: :data:`_GENERAL`); the others leave the block as it is.
         self.takes: dict[str, Any] = {}
         if kind == "text":
-            self.takes["text_delta"] = self.text.append
+            self.takes["text_delta"] = self.text.append if grows else _GENERAL
         elif kind == "thinking":
-            self.takes["thinking_delta"] = self.thinking.append
+            self.takes["thinking_delta"] = self.thinking.append if grows else _GENERAL
         if tracks:
             self.takes["input_json_delta"] = _INPUT
 
+    @classmethod
+    def made(cls, start: Any, made: Any, tracks_input: tuple[type, ...]) -> _Block:
+        """The block a ``content_block_start`` event made (``made``: the SDK's content block for it)."""
+        kind = made.type
+        grows = kind not in _GROWN or type(getattr(made, _GROWN[kind], None)) is str
+        return cls(start, kind, isinstance(made, tracks_input), grows)
+
     def copy(self, view: _View) -> _Block:
-        out = _Block(self.start, self.kind, self.tracks)
+        out = _Block(self.start, self.kind, self.tracks, self.grows)
         out.text[:], out.thinking[:] = self.text[: view.text], self.thinking[: view.thinking]
         return out
 
@@ -147,8 +164,14 @@ class MessageState:
                 content.input = from_json(self._input(view.input_mark), partial_mode=self._config.mode)
             if view.parsed is not _UNSET:
                 content.parsed_output = view.parsed
-        for event in self._rare[: self._rares]:
-            fold(event, snapshot)
+        rare = self._rare[: self._rares]
+        for at, event in enumerate(rare):
+            try:
+                fold(event, snapshot)
+            except Exception:
+                # The event the stream stopped at, as the SDK left the message: changed up to where it raised.
+                if at != len(rare) - 1 or self._stop is None or self._stop.kind != "exception":
+                    raise
         return snapshot
 
     def get_final_message(self) -> Any:
@@ -234,6 +257,8 @@ class MessageAccumulator:
         self._checks: dict[Any, Prefix | None] = {}
         self._rare: list[Any] = []
         self._stop: Stop | None = None
+        #: The SDK's message as its fold makes it, but for the pieces the hot deltas add (made when needed).
+        self._scratch: Any = None
 
     @property
     def stop(self) -> Stop | None:
@@ -336,6 +361,8 @@ class MessageAccumulator:
         take = blocks[index].takes.get(kind)  # type: ignore[arg-type]
         if take is None:
             return _RAW
+        if take is _GENERAL:
+            return None
         if take is _INPUT:
             self._take_input(index % len(blocks), index, piece)
             if self._stop is not None:
@@ -349,7 +376,7 @@ class MessageAccumulator:
         take = self._blocks[position].takes.get(kind)
         if take is _INPUT:
             self._take_input(position, key, piece)
-        elif take is not None:
+        elif take is not None and take is not _GENERAL:
             take(piece)
 
     def _take_input(self, position: int, key: Any, piece: str) -> None:
@@ -387,58 +414,65 @@ class MessageAccumulator:
         return joined
 
     def _other(self, event: Any) -> StreamEmitted:
-        """Any other event, typed as the SDK's Stream types it, folded into a scratch message first so
-        that what makes the SDK raise raises here."""
+        """Any other event, typed as the SDK's Stream types it, folded into the scratch message first so that
+        what makes the SDK raise raises here."""
         config = self._config
         if self._start is None:
             if event.type != "message_start":
                 return self._emit_typed(None, event, [event.type])
-            config.fold(event, None)
+            self._scratch = config.fold(event, None)
             self._start = event
             return self._emit_typed(self.checkpoint(), event, ["message_start"])
-        scratch = config.fold(self._start, None)
+        scratch = self._scratch_message()
         kind = getattr(event, "type", None)
         if kind == "content_block_start":
             config.fold(event, scratch)
-            made = scratch.content[-1]
-            block = _Block(event, made.type, isinstance(made, config.flavour.tracks_input))
+            block = _Block.made(event, scratch.content[-1], config.flavour.tracks_input)
             self._blocks.append(block)
             self._views.append(_View(block))
             return self._emit_typed(self.checkpoint(), event, ["content_block_start"])
-        position = None
+        position, take, bufs = None, None, {}
         if kind in ("content_block_delta", "content_block_stop"):
             position = list(range(len(self._blocks)))[event.index]  # raises what the SDK's list does
-            scratch.content = [None] * len(self._blocks)
-            scratch.content[position] = self._fresh(position)
-        config.fold(event, scratch, {key: self._buffer(key) for key in self._bufs})
+        if kind == "content_block_delta":
+            kind_of_delta = event.delta.type  # raises where the SDK's fold does
+            take = self._blocks[position].takes.get(kind_of_delta) if kind_of_delta in _HOT else _GENERAL  # type: ignore[index]
+            if take is _INPUT:
+                bufs = {key: self._buffer(key) for key in self._bufs}
+        if take is _GENERAL or kind == "message_delta":
+            # Kept before folding: if the fold raises, the SDK's message stays as changed up to there.
+            kept = event
+            if kind == "content_block_delta" and event.index != position:  # kept as the block it named then
+                kept = event.model_copy(update={"index": position})
+            self._rare.append(kept)
+        config.fold(event, scratch, bufs)
         names = [built.type for built in config.flavour.build_events(event=event, message_snapshot=scratch)]
-        if position is not None and kind == "content_block_stop":
-            self._parse(position)
-        elif position is not None and event.delta.type in _HOT:  # an unusual shape the SDK took anyway
-            self._grow(position, event.index, event.delta.type, getattr(event.delta, _HOT[event.delta.type]))
-        elif kind in ("content_block_delta", "message_delta"):
-            if position is not None and event.index != position:  # kept as the block it named then
-                event = event.model_copy(update={"index": position})
-            self._rare.append(event)
+        if kind == "content_block_stop":
+            self._parse(position)  # type: ignore[arg-type]
+        elif take is not None and take is not _GENERAL:  # a hot delta of an unusual shape the SDK took anyway
+            self._grow(position, event.index, event.delta.type, getattr(event.delta, _HOT[event.delta.type]))  # type: ignore[arg-type]
         if self._stop is not None:
             return self._halt(self._stop)
         return self._emit_typed(self.checkpoint(), event, names)
 
-    def _fresh(self, position: int) -> Any:
-        """Block ``position`` as its start made it, text included: what a scratch message holds of it."""
-        holder = self._config.fold(self._start, None)
-        self._config.fold(self._blocks[position].start, holder)
-        block = holder.content[-1]
-        if self._blocks[position].text:
-            block.text += "".join(self._blocks[position].text)
-        return block
+    def _scratch_message(self) -> Any:
+        """The SDK's message as its fold makes it, without the pieces the hot deltas add: what decides what
+        any other event raises and yields (made again from the start events after a restore)."""
+        if self._scratch is None:
+            fold = self._config.fold
+            self._scratch = fold(self._start, None)
+            for block in self._blocks:
+                fold(block.start, self._scratch)
+            for event in self._rare:
+                fold(event, self._scratch)
+        return self._scratch
 
     def _parse(self, position: int) -> None:
         """What the SDK's ``content_block_stop`` does with ``output_format``: parse the text block."""
         output_format = self._config.output_format
         if self._blocks[position].kind == "text" and not isinstance(output_format, NotGiven):
-            parsed = parse_text(self._fresh(position).text, output_format)
-            self._views[position] = self._views[position]._replace(parsed=parsed)
+            text = self.checkpoint().current_message_snapshot.content[position].text
+            self._views[position] = self._views[position]._replace(parsed=parse_text(text, output_format))
 
     def _emit_typed(self, state: MessageState | None, event: Any, names: Sequence[str]) -> StreamEmitted:
         return _callbacks(_Yielded(state, event=event), names)

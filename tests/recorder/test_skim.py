@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, load
-from ssetape.recorder.skimming import count_events, skim
+from ssetape.recorder.skimming import _body, count_events, skim
 from ssetape.recorder.sse import decode
 from ssetape.replayer import list_interactions
 
@@ -66,3 +66,13 @@ def test_a_cassette_cut_short_is_loaded_and_refused(tmp_path: Path) -> None:
     assert skim(path) is None
     with pytest.raises(CassetteDecodeError, match="cut short"):
         list_interactions(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(st.sampled_from([*"ab :\n", "  ", "\n\n", "é", "\t", "data: x"]), max_size=30).map("".join))
+def test_a_body_is_read_as_the_yaml_reader_reads_it(tmp_path_factory: pytest.TempPathFactory, body: str) -> None:
+    """Literal blocks are read straight from their lines (with each chomping), the rest by the YAML reader."""
+    path = Cassette(interactions=[make_interaction(body)]).save(tmp_path_factory.mktemp("c") / "c.yaml")
+    text = path.read_text()
+    section = text[text.index("    body:\n") + len("    body:\n") : text.index("    ssetape:\n")]
+    assert _body(section.split("\n")[:-1]) == body.encode()
