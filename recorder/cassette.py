@@ -140,9 +140,10 @@ class RecordedResponse(BaseModel):
     def _chunks_cover_body(self) -> RecordedResponse:
         if self.ssetape is not None and self.ssetape.chunks:
             chunks = self.ssetape.chunks
-            total = chunks.total if isinstance(chunks, Chunks) else sum(size for _, size in chunks)
             size = _size(self.body.string)
-            if total != size:
+            if isinstance(chunks, Chunks):
+                chunks.cover(size)  # now, or when first read (see recorder.chunks)
+            elif (total := sum(pair[1] for pair in chunks)) != size:
                 raise ValueError(f"the recorded chunk sizes add up to {total} bytes but the body has {size} bytes")
         return self
 
