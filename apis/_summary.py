@@ -8,11 +8,39 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._data import as_dict
 
-__all__ = ["ToolCalls", "error_line", "is_failure", "last_usage", "outcome", "quote", "token_counts", "usage_line"]
+__all__ = [
+    "TOKENS",
+    "TokenNames",
+    "ToolCalls",
+    "error_line",
+    "is_failure",
+    "last_usage",
+    "outcome",
+    "quote",
+    "token_counts",
+    "usage_line",
+]
+
+
+class TokenNames(NamedTuple):
+    """What an API calls a usage's token counts (each tried in order); its home says, the code here formats."""
+
+    prompt: tuple[str, ...]
+    completion: tuple[str, ...]
+    total: tuple[str, ...]
+    #: The completion tokens spent thinking, shown beside the counts when there are some.
+    thinking: tuple[str, ...] = ()
+    #: What a count the usage leaves out amounts to (None: unknown).
+    absent: int | None = None
+
+
+#: OpenAI's names (``prompt_tokens``) then Anthropic's and the Responses API's (``input_tokens``): a home
+#: whose usage says them otherwise gives its own ``events.TOKENS``.
+TOKENS = TokenNames(("prompt_tokens", "input_tokens"), ("completion_tokens", "output_tokens"), ("total_tokens",))
 
 
 def quote(text: str, width: int) -> str:
@@ -37,21 +65,26 @@ def error_line(error: dict[str, Any], width: int) -> str:
     return f"{code}: {message}" if message else str(code)
 
 
-def token_counts(usage: Any) -> tuple[Any, Any, Any]:
-    """``(prompt, completion, total)`` tokens of a usage as sent, by OpenAI's names, Anthropic's, then
-    Gemini's ``usageMetadata``'s; None where it says none."""
+def _count(usage: dict[str, Any], names: tuple[str, ...], absent: Any = None) -> Any:
+    return next((usage[name] for name in names if name in usage), absent)
+
+
+def token_counts(usage: Any, names: TokenNames = TOKENS) -> tuple[Any, Any, Any]:
+    """``(prompt, completion, total)`` tokens of a usage as sent, by ``names`` (an API's ``events.TOKENS``);
+    ``names.absent`` where it says none."""
     usage = as_dict(usage)
-    prompt = usage.get("prompt_tokens", usage.get("input_tokens", usage.get("promptTokenCount")))
-    completion = usage.get("completion_tokens", usage.get("output_tokens", usage.get("candidatesTokenCount")))
-    return prompt, completion, usage.get("total_tokens", usage.get("totalTokenCount"))
+    return tuple(_count(usage, found, names.absent) for found in names[:3])  # type: ignore[return-value]
 
 
-def usage_line(usage: Any) -> str:
-    """A token usage as ``tokens X in + Y out`` (any API's names for them); empty when it says neither."""
-    prompt, completion, _ = token_counts(usage)
-    if prompt is None and completion is None:
+def usage_line(usage: Any, names: TokenNames = TOKENS) -> str:
+    """A token usage as ``tokens X in + Y out (Z thinking)``, by ``names``; empty when it gives neither
+    count."""
+    usage = as_dict(usage)
+    if _count(usage, names.prompt) is None and _count(usage, names.completion) is None:
         return ""
-    return f"tokens {prompt} in + {completion} out"
+    prompt, completion, _ = token_counts(usage, names)
+    thinking = _count(usage, names.thinking)
+    return f"tokens {prompt} in + {completion} out" + (f" ({thinking} thinking)" if thinking else "")
 
 
 def outcome(obj: dict[str, Any], error_key: str, width: int) -> str:

@@ -119,6 +119,8 @@ class Events(Protocol):
     # Optional: ``event_type(name, data) -> str``, what the event is when its SSE type does not say (every
     # Chat Completions chunk is a ``message``: ``role``, ``content``, ``tool_call``, ``finish`` ...). The TUI
     # lists, filters, steps (``J`` / ``K``) and finds boundaries by it; ``Api.event_types`` asks for it.
+    # Optional: ``TOKENS``, an ``apis._summary.TokenNames``: what its usage calls the token counts, when not
+    # OpenAI's or Anthropic's names (Gemini's ``promptTokenCount``); ``Api.tokens`` asks for it.
 
     def summary(self, name: str, data: dict[str, Any], width: int) -> str | None:
         """What the event says in one line, quotes cut to about ``width``; None to say what any event says

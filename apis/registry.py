@@ -9,6 +9,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
+from ._summary import TOKENS, TokenNames
+
 if TYPE_CHECKING:
     from .contract import Events, Panes, Rules, Sdk, Wire
 
@@ -73,6 +75,12 @@ class Api:
     @property
     def panes(self) -> Panes:
         return cast("Panes", self.module("panes"))
+
+    @property
+    def tokens(self) -> TokenNames:
+        """What its usage calls the token counts: the home's optional ``events.TOKENS``, else OpenAI's and
+        Anthropic's names."""
+        return cast("TokenNames", getattr(self.events, "TOKENS", TOKENS))
 
     def event_types(self, pairs: Iterable[tuple[str, Any]]) -> list[str] | None:
         """The type of each event ``(name, data)`` as lists show and group it, from the home's optional

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .scan import Finding, files_to_scan, find_secrets
     from .session import CassetteRecorder
     from .skimming import Skimmed, skim
-    from .sse import ServerSentEvent, SSEDecoder, loads_or_text
+    from .sse import ServerSentEvent, SSEDecoder, decode_fields, loads_or_text
     from .transport import AsyncRecordingTransport, RecordingTransport, flavour_of
     from .uvicorn_server import ReturningServer
     from .writer import write_atomically
@@ -72,6 +72,7 @@ _EXPORTS = {
     "SSEDecoder": ".sse",
     "ServerSentEvent": ".sse",
     "loads_or_text": ".sse",
+    "decode_fields": ".sse",
     "cassette_from_capture": ".imports",
     "cassette_from_har": ".har",
     "cassette_from_sse": ".imports",
@@ -117,6 +118,7 @@ __all__ = [
     "cassette_from_har",
     "cassette_from_sse",
     "cassette_to_har",
+    "decode_fields",
     "files_to_scan",
     "find_secrets",
     "flavour_of",

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import jiter
 
-__all__ = ["SSEDecoder", "ServerSentEvent", "decode", "iter_events", "loads_or_text"]
+__all__ = ["SSEDecoder", "ServerSentEvent", "decode", "decode_fields", "iter_events", "loads_or_text"]
 
 _BOM = b"\xef\xbb\xbf"
 _CR = 0x0D
@@ -28,6 +28,8 @@ _MAX_INT_DIGITS = 4300
 # The usual event, LF-terminated: an optional `event:` line, one `data:` line, a blank line. Matched, it
 # means what the general rules make of it (one optional space after the colon is not part of the value).
 _USUAL = re.compile(rb"(?:event: ?([^\n]*)\n)?data: ?([^\n]*)\n\n")
+#: What a decoder builds each event as: called with ``(event, data, id, retry, start, end, chunk)``.
+_E = TypeVar("_E")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +76,17 @@ def loads_or_text(text: str) -> Any:
         return text
 
 
-class SSEDecoder:
-    """Feed it chunks of an event stream; it returns the events each chunk completes."""
+class _Decoder(Generic[_E]):
+    """Feed it chunks of an event stream; it returns the events each chunk completes, each built by ``make``
+    from its fields (:class:`SSEDecoder` builds :class:`ServerSentEvent`)."""
 
     #: Whether whole LF-only events at an event boundary are read by :meth:`_whole` (the same events as the
     #: line-by-line rules give, several times faster); False reads every line by those rules.
     whole_events = True
 
-    def __init__(self) -> None:
+    def __init__(self, make: Callable[[str, str, str | None, int | None, int, int, int], _E]) -> None:
+        self._make = make
+        self._names: dict[bytes, str] = {}  # event types decoded so far: one str each, however many events
         self._chunks = 0  # chunks fed so far
         self._closed = False
         # The first bytes while they may still be (a prefix of) the BOM; None once that is settled.
@@ -105,7 +110,7 @@ class SSEDecoder:
         """
         return (self._head or b"") + b"".join(self._block) + b"".join(self._tail)
 
-    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+    def feed(self, chunk: bytes) -> list[_E]:
         if self._closed:
             raise RuntimeError("SSEDecoder.feed() called after flush()")
         index = self._chunks
@@ -121,7 +126,7 @@ class SSEDecoder:
                 self._pos = len(_BOM)
         if not chunk:
             return []
-        out: list[ServerSentEvent] = []
+        out: list[_E] = []
         if self._cr_chunk is not None:
             # A line ended in a CR that was the last byte received: only now do we know whether the
             # terminator is CR or CRLF. For a bare CR the line was complete in the CR's chunk, so that
@@ -160,12 +165,12 @@ class SSEDecoder:
         self._process(lines, index, out)
         return out
 
-    def flush(self) -> list[ServerSentEvent]:
+    def flush(self) -> list[_E]:
         """End of stream: settle a trailing CR. An unterminated last event is not dispatched (see pending)."""
         if self._closed:
             return []
         self._closed = True
-        out: list[ServerSentEvent] = []
+        out: list[_E] = []
         if self._cr_chunk is not None:
             line = b"".join(self._tail)
             self._tail = []
@@ -173,11 +178,11 @@ class SSEDecoder:
             self._cr_chunk = None
         return out
 
-    def _whole(self, chunk: bytes, index: int, out: list[ServerSentEvent]) -> int:
+    def _whole(self, chunk: bytes, index: int, out: list[_E]) -> int:
         """Reads the complete events at the start of ``chunk`` (an event boundary, no CR in it): the usual
         shape by one match each, any other by the general rules, one event at a time. Returns how many
         bytes it read: what is left holds no blank line."""
-        pos, usual, last = 0, _USUAL.match, len(chunk)
+        pos, usual, last, make = 0, _USUAL.match, len(chunk), self._make
         while pos < last:
             found = usual(chunk, pos)
             if found is None:
@@ -190,22 +195,29 @@ class SSEDecoder:
                 continue
             event, data = found.groups()
             end = found.end()
+            start = self._pos
+            self._pos = start + end - pos
             out.append(
-                ServerSentEvent(
-                    event=event.decode("utf-8", "replace") or "message" if event else "message",
-                    data=data.decode("utf-8", "replace"),
-                    id=self._last_id,
-                    retry=None,
-                    start=self._pos,
-                    end=self._pos + end - pos,
-                    chunk=index,
+                make(
+                    self._name(event) if event else "message",
+                    data.decode("utf-8", "replace"),
+                    self._last_id,
+                    None,
+                    start,
+                    self._pos,
+                    index,
                 )
             )
-            self._pos += end - pos
             pos = end
         return pos
 
-    def _process(self, lines: list[bytes], index: int, out: list[ServerSentEvent]) -> None:
+    def _name(self, event: bytes) -> str:
+        name = self._names.get(event)
+        if name is None:
+            name = self._names[event] = event.decode("utf-8", "replace") or "message"
+        return name
+
+    def _process(self, lines: list[bytes], index: int, out: list[_E]) -> None:
         """Interpret complete lines (each with its terminator), all attributed to chunk ``index``."""
         pos = base = self._pos
         start = self._start
@@ -237,14 +249,14 @@ class SSEDecoder:
             else:
                 if data:
                     out.append(
-                        ServerSentEvent(
-                            event=event.decode("utf-8", "replace") or "message",
-                            data=b"\n".join(data).decode("utf-8", "replace"),
-                            id=last_id,
-                            retry=retry,
-                            start=start,
-                            end=pos + len(raw),
-                            chunk=index,
+                        self._make(
+                            self._name(event),
+                            b"\n".join(data).decode("utf-8", "replace"),
+                            last_id,
+                            retry,
+                            start,
+                            pos + len(raw),
+                            index,
                         )
                     )
                     data = []
@@ -271,10 +283,32 @@ class SSEDecoder:
         self._last_id = last_id
 
 
+class SSEDecoder(_Decoder[ServerSentEvent]):
+    """Feed it chunks of an event stream; it returns the events each chunk completes."""
+
+    def __init__(self) -> None:
+        super().__init__(ServerSentEvent)
+
+
 def decode(body: bytes) -> list[ServerSentEvent]:
     """Decode a complete stream body (one chunk)."""
     decoder = SSEDecoder()
     return decoder.feed(body) + decoder.flush()
+
+
+#: An event's fields: ``(event, data, id, retry, start, end, chunk)``, as :class:`ServerSentEvent` has them.
+Fields = tuple[str, str, "str | None", "int | None", int, int, int]
+
+
+def _fields(*fields: Any) -> Any:
+    return fields
+
+
+def decode_fields(body: bytes) -> tuple[list[Fields], bytes]:
+    """Decode a complete stream body into each event's fields (no :class:`ServerSentEvent` built: the
+    caller builds its own), and the bytes after the last event (:attr:`SSEDecoder.pending`)."""
+    decoder: _Decoder[Fields] = _Decoder(_fields)
+    return decoder.feed(body) + decoder.flush(), decoder.pending
 
 
 def iter_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:

@@ -14,11 +14,10 @@ import gc
 import itertools
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from ssetape.apis import DEFAULT, as_dict, error_line, quote, recognise
-from ssetape.recorder import Interaction, SSEDecoder, loads_or_text
+from ssetape.recorder import Interaction, decode_fields, loads_or_text
 
 from .clock import Clock
 
@@ -28,18 +27,17 @@ __all__ = ["StreamEvent", "events", "follow", "summarize", "text_of", "untermina
 QUOTE_WIDTH = 60
 
 
-@dataclass(frozen=True, slots=True)
 class StreamEvent:
-    """One event of a recorded stream."""
+    """One event of a recorded stream. Read-only: it holds its text, and parses it when ``data`` is read."""
+
+    __slots__ = ("at", "chunk", "end", "gap", "id", "index", "name", "raw", "start")
 
     #: 0-based position in the stream.
     index: int
     #: The SSE event type (``"message"`` when the stream names none, as Chat Completions streams).
     name: str
-    #: The ``data:`` text parsed as JSON; the text itself when it is not JSON (``"[DONE]"``).
-    data: Any = field(repr=False)
     #: The ``data:`` text as sent.
-    raw: str = field(repr=False)
+    raw: str
     #: Seconds from sending the request to the arrival of the chunk that completed the event.
     at: float
     #: Seconds since the previous event arrived (for the first event: since the response headers).
@@ -50,7 +48,55 @@ class StreamEvent:
     #: Index of the network chunk that completed the event.
     chunk: int
     #: The SSE ``id:`` in force, if the stream sets one.
-    id: str | None = None
+    id: str | None
+
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        raw: str,
+        at: float,
+        gap: float,
+        start: int,
+        end: int,
+        chunk: int,
+        id: str | None = None,
+    ) -> None:
+        self.index = index
+        self.name = name
+        self.raw = raw
+        self.at = at
+        self.gap = gap
+        self.start = start
+        self.end = end
+        self.chunk = chunk
+        self.id = id
+
+    @property
+    def data(self) -> Any:
+        """The ``data:`` text parsed as JSON; the text itself when it is not JSON (``"[DONE]"``).
+
+        Parsed on each read, a fresh value every time: an event keeps only its text, so the events of a
+        long stream take little more memory than its body (read it once into a name where it is used twice).
+        """
+        return loads_or_text(self.raw)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.index, self.name, self.raw, self.at, self.gap, self.start, self.end, self.chunk, self.id)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not StreamEvent:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"StreamEvent(index={self.index!r}, name={self.name!r}, at={self.at!r}, gap={self.gap!r}, "
+            f"start={self.start!r}, end={self.end!r}, chunk={self.chunk!r}, id={self.id!r})"
+        )
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able record (one line of ``ssetape inspect --json``)."""
@@ -81,29 +127,17 @@ def _decode(interaction: Interaction) -> tuple[list[StreamEvent], bytes]:
         times = [chunk.at for chunk in chunks]
         ends = list(itertools.accumulate(len(chunk.data) for chunk in chunks))
         body = b"".join(chunk.data for chunk in chunks)
-    decoder = SSEDecoder()
-    decoded = decoder.feed(body) + decoder.flush()
+    decoded, pending = decode_fields(body)
     out: list[StreamEvent] = []
+    append, find, count = out.append, bisect.bisect_right, len(times)
     previous = interaction.response_at
-    for index, sse in enumerate(decoded):
-        chunk = bisect.bisect_right(ends, sse.end - 1)
-        at = times[chunk] if chunk < len(times) else previous
-        out.append(
-            StreamEvent(
-                index,
-                sse.event,
-                loads_or_text(sse.data),
-                sse.data,
-                at,
-                max(at - previous, 0.0),
-                sse.start,
-                sse.end,
-                chunk,
-                sse.id,
-            )
-        )
+    for index, (name, data, id_, _, start, end, _) in enumerate(decoded):
+        chunk = find(ends, end - 1)
+        at = times[chunk] if chunk < count else previous
+        gap = at - previous
+        append(StreamEvent(index, name, data, at, gap if gap > 0.0 else 0.0, start, end, chunk, id_))
         previous = at
-    return out, decoder.pending
+    return out, pending
 
 
 @contextlib.contextmanager

@@ -89,18 +89,20 @@ class Timeline:
     def _build(self, item: Interaction, progress: Progress | None) -> None:
         every = self.every
         self.events = events(item)
-        self._callbacks: list[Any] = []
+        # Only the names of what each event fires are kept: the callbacks themselves (and, for the SDK streams
+        # that yield events, those events) are rebuilt when asked for, from the nearest checkpoint (see _at).
+        self._callbacks: list[tuple[str, ...]] = []
         self._checkpoints: list[AnyState] = []
         acc = self._new()
-        lazy = self._yields_events
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         total = len(self.events)
         for event in self.events:
             if event.index % every == 0:
                 self._checkpoints.append(acc.checkpoint())
                 if progress is not None:
                     progress(event.index, total)
-            # What the stream yields is rebuilt when asked for (see _replay): only its names are kept.
-            self._callbacks.append(_names(acc, event) if lazy else _feed(acc, event))
+            names = _names(acc, event)
+            self._callbacks.append(shared.setdefault(names, names))
         self._final: AnyState = acc.checkpoint()
         # The working accumulator: the event it has handled last, itself, and what that event fired.
         self._cursor: tuple[int, Any, Any] = (-1, self._new(), None)
@@ -123,9 +125,9 @@ class Timeline:
 
     def __iter__(self) -> Iterator[Moment]:
         acc = self._new()
-        for event, emitted in zip(self.events, self._callbacks, strict=True):
+        for event in self.events:
             fired = _feed(acc, event)
-            callbacks: list[AnyCallback] = [*_frozen(fired)] if self._yields_events else [*emitted]
+            callbacks: list[AnyCallback] = [*_frozen(fired)] if self._yields_events else [*fired]
             yield Moment(event.index, event, callbacks, acc.checkpoint())
 
     def __getitem__(self, index: int) -> Moment:
@@ -141,7 +143,7 @@ class Timeline:
             return [
                 StreamCallback(name, make=partial(replay, index, at)) for at, name in enumerate(self._callbacks[index])
             ]
-        return [*self._callbacks[index]]
+        return [*self._fired(index)]
 
     def state(self, index: int) -> AnyState:
         """The SDK's accumulated state after event ``index``."""
@@ -165,15 +167,20 @@ class Timeline:
         self._cursor = (index, acc, fired)
         return acc
 
+    def _fired(self, index: int) -> Any:
+        """What the working accumulator fired for event ``index``, replayed from the nearest checkpoint unless
+        it has just handled that event (then nothing has changed it since)."""
+        at, acc, fired = self._cursor
+        if at != index or fired is None:
+            acc = self._at(index - 1)
+            fired = _feed(acc, self.events[index])
+            self._cursor = (index, acc, fired)
+        return fired
+
     def _replay(self, index: int, position: int) -> Any:
         """Event ``position`` of those the stream yields at event ``index``, as it was then."""
         if self._replayed is None or self._replayed[0] != index:
-            at, acc, fired = self._cursor
-            if at != index or fired is None:  # (when it is, nothing has mutated them since)
-                acc = self._at(index - 1)
-                fired = _feed(acc, self.events[index])
-                self._cursor = (index, acc, fired)
-            self._replayed = (index, [callback.event for callback in _frozen(fired)])
+            self._replayed = (index, [callback.event for callback in _frozen(self._fired(index))])
         return self._replayed[1][position]
 
     @cached_property
@@ -209,14 +216,19 @@ def _names(acc: Any, event: StreamEvent) -> tuple[str, ...]:
     """The names of what the SDK's stream yields for ``event``: the accumulator's ``names`` (which builds
     no event it can avoid) where it has one."""
     names = getattr(acc, "names", None)
-    if names is None or isinstance(event.data, str):
-        return tuple([callback.name for callback in _feed(acc, event)])
-    return names(None if event.name == "message" else event.name, event.data)  # type: ignore[no-any-return]
+    data = event.data
+    if names is None or isinstance(data, str):
+        return tuple([callback.name for callback in _handle(acc, event, data)])
+    return names(None if event.name == "message" else event.name, data)  # type: ignore[no-any-return]
 
 
 def _feed(acc: Any, event: StreamEvent) -> Any:
+    return _handle(acc, event, event.data)
+
+
+def _handle(acc: Any, event: StreamEvent, data: Any) -> Any:
     # The SDK's decoder reports a missing `event:` field as None where the WHATWG rules say "message".
     name = None if event.name == "message" else event.name
-    if isinstance(event.data, str):  # not JSON: [DONE], or something the SDK fails to parse
+    if isinstance(data, str):  # not JSON: [DONE], or something the SDK fails to parse
         return acc.handle_sse(name, event.raw)
-    return acc.handle_event(name, event.data)  # already parsed once, by events()
+    return acc.handle_event(name, data)

@@ -14,9 +14,11 @@ the order between the two is free. The events yielded are made on first use by t
 over the snapshot as it was at their event.
 
 What would make the SDK's stream raise is found as each event is handled, as the SDK finds it: every event
-but the frequent deltas (text, thinking, tool input) is folded into a scratch message holding only the
-block it touches; a tool's partial input is parsed at every delta. The stream then stops there
-(:class:`~ssetape.apis.Stop`), and events after a stop are ignored, as the SDK never reads them.
+but the frequent deltas (text, thinking, tool input) is folded into one scratch message, the SDK's own but
+for the pieces those deltas add (a text or thinking block that did not start as a string takes its deltas
+that way too); a tool's partial input is parsed at every delta. The stream then stops there
+(:class:`~ssetape.apis.Stop`), with the message as the SDK left it (a ``message_delta`` may change some
+fields before it raises), and events after a stop are ignored, as the SDK never reads them.
 """
 
 from __future__ import annotations
@@ -34,15 +36,12 @@ from jiter import from_json
 from ..emitted import Stop, StreamCallback, StreamEmitted
 from .flavours import MESSAGES, Flavour, status_error
 from .json_prefix import START, Prefix, advance, sure
+from .pieces import Pieces
 
 __all__ = ["MessageAccumulator", "MessageState"]
 
-#: The deltas handled without the SDK's models, by what they grow and the block type that takes them.
-_HOT = {
-    "text_delta": ("text", "text"),
-    "thinking_delta": ("thinking", "thinking"),
-    "input_json_delta": ("partial_json", None),
-}
+#: The deltas handled without the SDK's models: the field holding the piece each adds.
+_HOT = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}
 #: What the stream yields for each of those, by delta type: the raw event, then a derived one.
 _NAMES = {
     "text_delta": ("content_block_delta", "text"),
@@ -51,6 +50,15 @@ _NAMES = {
 }
 #: What it yields for one the block does not take (a text delta into a thinking block).
 _RAW = ("content_block_delta",)
+#: The field that text and thinking deltas grow, by block type.
+_GROWN = {"text": "text", "thinking": "thinking"}
+#: What the stream yields for an event it skips.
+_SKIPPED = frozenset({None, "ping", "error"})
+#: In a block's ``takes``: a tool input delta, which goes through :meth:`MessageAccumulator._take_input`.
+_INPUT: Any = object()
+#: In a block's ``takes``: a delta folded by the SDK's own function, as any other event (a text delta into a
+#: text block that did not start with a string).
+_GENERAL: Any = object()
 _UNSET: Any = object()
 
 
@@ -74,17 +82,42 @@ class _Config(NamedTuple):
 class _Block:
     """One content block: its start event, and what its deltas added so far (only ever appended to)."""
 
-    __slots__ = ("kind", "start", "text", "thinking", "tracks")
+    __slots__ = ("grows", "kind", "start", "takes", "text", "thinking", "tracks")
 
-    def __init__(self, start: Any, kind: str, tracks: bool) -> None:
-        self.start, self.kind, self.tracks = start, kind, tracks
-        self.text: list[str] = []
-        self.thinking: list[str] = []
+    def __init__(
+        self,
+        start: Any,
+        kind: str,
+        tracks: bool,
+        grows: bool,
+        text: Pieces | None = None,
+        thinking: Pieces | None = None,
+    ) -> None:
+        """``tracks``: whether tool input deltas set its input; ``grows``: whether its text (or thinking)
+        started as a string, which pieces are appended to (else ``+=`` raises, or does what it does)."""
+        self.start, self.kind, self.tracks, self.grows = start, kind, tracks, grows
+        self.text = text if text is not None else Pieces()
+        self.thinking = thinking if thinking is not None else Pieces()
+        #: The hot deltas it takes, by type: where each piece goes (a list's ``append``, :data:`_INPUT` or
+        #: :data:`_GENERAL`); the others leave the block as it is.
+        self.takes: dict[str, Any] = {}
+        if kind == "text":
+            self.takes["text_delta"] = self.text.append if grows else _GENERAL
+        elif kind == "thinking":
+            self.takes["thinking_delta"] = self.thinking.append if grows else _GENERAL
+        if tracks:
+            self.takes["input_json_delta"] = _INPUT
+
+    @classmethod
+    def made(cls, start: Any, made: Any, tracks_input: tuple[type, ...]) -> _Block:
+        """The block a ``content_block_start`` event made (``made``: the SDK's content block for it)."""
+        kind = made.type
+        grows = kind not in _GROWN or type(getattr(made, _GROWN[kind], None)) is str
+        return cls(start, kind, isinstance(made, tracks_input), grows)
 
     def copy(self, view: _View) -> _Block:
-        out = _Block(self.start, self.kind, self.tracks)
-        out.text, out.thinking = self.text[: view.text], self.thinking[: view.thinking]
-        return out
+        text, thinking = self.text.copy(view.text), self.thinking.copy(view.thinking)
+        return _Block(self.start, self.kind, self.tracks, self.grows, text, thinking)
 
 
 class _View(NamedTuple):
@@ -132,15 +165,21 @@ class MessageState:
             fold(view.block.start, snapshot)
             content = snapshot.content[-1]
             if view.text:
-                content.text += "".join(view.block.text[: view.text])
+                content.text += view.block.text.joined(view.text)
             if view.thinking:
-                content.thinking += "".join(view.block.thinking[: view.thinking])
+                content.thinking += view.block.thinking.joined(view.thinking)
             if view.input_mark is not None:
                 content.input = from_json(self._input(view.input_mark), partial_mode=self._config.mode)
             if view.parsed is not _UNSET:
                 content.parsed_output = view.parsed
-        for event in self._rare[: self._rares]:
-            fold(event, snapshot)
+        rare = self._rare[: self._rares]
+        for at, event in enumerate(rare):
+            try:
+                fold(event, snapshot)
+            except Exception:
+                # The event the stream stopped at, as the SDK left the message: changed up to where it raised.
+                if at != len(rare) - 1 or self._stop is None or self._stop.kind != "exception":
+                    raise
         return snapshot
 
     def get_final_message(self) -> Any:
@@ -224,8 +263,12 @@ class MessageAccumulator:
         #: Each tool input buffer joined, once asked for (dropped when it grows).
         self._joined: dict[Any, bytes] = {}
         self._checks: dict[Any, Prefix | None] = {}
+        #: Whether a checkpoint holds ``_checks`` (copied before it changes).
+        self._checks_shared = False
         self._rare: list[Any] = []
         self._stop: Stop | None = None
+        #: The SDK's message as its fold makes it, but for the pieces the hot deltas add (made when needed).
+        self._scratch: Any = None
 
     @property
     def stop(self) -> Stop | None:
@@ -235,10 +278,13 @@ class MessageAccumulator:
         """A view of the state after the events handled so far: list lengths, no text copied."""
         rare = self._rare
         views = tuple(
-            [view._replace(text=len(view.block.text), thinking=len(view.block.thinking)) for view in self._views]
+            [
+                _View(view.block, len(view.block.text), len(view.block.thinking), view.input_mark, view.parsed)
+                for view in self._views
+            ]
         )
-        checks = dict(self._checks)
-        return MessageState(self._config, self._start, views, self._bufs, rare, len(rare), self._stop, checks)
+        self._checks_shared = True
+        return MessageState(self._config, self._start, views, self._bufs, rare, len(rare), self._stop, self._checks)
 
     state = checkpoint
 
@@ -297,11 +343,11 @@ class MessageAccumulator:
         """The names of the events ``MessageStream`` yields for one recorded event, building none of them
         for a delta of the usual shape (what ``Timeline`` keeps while indexing)."""
         if (
-            self._stop is None
-            and self._start is not None
-            and name not in (None, "ping", "error")
-            and type(data) is dict
+            type(data) is dict
             and data.get("type") == "content_block_delta"
+            and self._stop is None
+            and self._start is not None
+            and name not in _SKIPPED
         ):
             hot = self._hot(data)
             if hot is not None:
@@ -314,32 +360,37 @@ class MessageAccumulator:
         index, delta = data.get("index"), data.get("delta")
         if type(index) is not int or type(delta) is not dict:
             return None
-        kind: str = delta.get("type")  # type: ignore[assignment]
-        grows = _HOT.get(kind)
-        if grows is None or type(delta.get(grows[0])) is not str:
+        kind = delta.get("type")
+        field = _HOT.get(kind)  # type: ignore[arg-type]
+        if field is None:
             return None
-        if not -len(self._blocks) <= index < len(self._blocks):
+        piece = delta.get(field)
+        if type(piece) is not str:
+            return None
+        blocks = self._blocks
+        if not -len(blocks) <= index < len(blocks):
             self._stop = Stop("exception", IndexError("list index out of range"))
             return ()
-        position = index % len(self._blocks)
-        if not self._grow(position, index, kind, delta[grows[0]]):
+        take = blocks[index].takes.get(kind)  # type: ignore[arg-type]
+        if take is None:
             return _RAW
-        if self._stop is not None:
-            return ()
-        return _NAMES[kind]
+        if take is _GENERAL:
+            return None
+        if take is _INPUT:
+            self._take_input(index % len(blocks), index, piece)
+            if self._stop is not None:
+                return ()
+        else:
+            take(piece)  # counted at the next checkpoint
+        return _NAMES[kind]  # type: ignore[index]
 
-    def _grow(self, position: int, key: Any, kind: str, piece: str) -> bool:
-        """Adds a hot delta's piece to block ``position``; False when the block does not take it."""
-        block = self._blocks[position]
-        if kind == "input_json_delta":
-            if not block.tracks:
-                return False
+    def _grow(self, position: int, key: Any, kind: str, piece: str) -> None:
+        """Adds a hot delta's piece to block ``position``, if the block takes it."""
+        take = self._blocks[position].takes.get(kind)
+        if take is _INPUT:
             self._take_input(position, key, piece)
-            return True
-        if block.kind != _HOT[kind][1]:
-            return False
-        (block.text if kind == "text_delta" else block.thinking).append(piece)  # counted at the next checkpoint
-        return True
+        elif take is not None and take is not _GENERAL:
+            take(piece)
 
     def _take_input(self, position: int, key: Any, piece: str) -> None:
         """As the SDK does: bad JSON stops the stream at this delta. The whole buffer is parsed again, as
@@ -361,13 +412,16 @@ class MessageAccumulator:
                 return
         pieces = self._bufs.setdefault(key, [])
         pieces.append(encoded)
+        if self._checks_shared:
+            self._checks, self._checks_shared = dict(self._checks), False
         self._checks[key] = check
         if joined is None:
             self._joined.pop(key, None)
         else:
             self._joined[key] = joined
         if joined is None or joined:
-            self._views[position] = self._views[position]._replace(input_mark=(key, len(pieces)))
+            view = self._views[position]
+            self._views[position] = _View(view.block, view.text, view.thinking, (key, len(pieces)), view.parsed)
 
     def _buffer(self, key: Any) -> bytes:
         joined = self._joined.get(key)
@@ -376,58 +430,65 @@ class MessageAccumulator:
         return joined
 
     def _other(self, event: Any) -> StreamEmitted:
-        """Any other event, typed as the SDK's Stream types it, folded into a scratch message first so
-        that what makes the SDK raise raises here."""
+        """Any other event, typed as the SDK's Stream types it, folded into the scratch message first so that
+        what makes the SDK raise raises here."""
         config = self._config
         if self._start is None:
             if event.type != "message_start":
                 return self._emit_typed(None, event, [event.type])
-            config.fold(event, None)
+            self._scratch = config.fold(event, None)
             self._start = event
             return self._emit_typed(self.checkpoint(), event, ["message_start"])
-        scratch = config.fold(self._start, None)
+        scratch = self._scratch_message()
         kind = getattr(event, "type", None)
         if kind == "content_block_start":
             config.fold(event, scratch)
-            made = scratch.content[-1]
-            block = _Block(event, made.type, isinstance(made, config.flavour.tracks_input))
+            block = _Block.made(event, scratch.content[-1], config.flavour.tracks_input)
             self._blocks.append(block)
             self._views.append(_View(block))
             return self._emit_typed(self.checkpoint(), event, ["content_block_start"])
-        position = None
+        position, take, bufs = None, None, {}
         if kind in ("content_block_delta", "content_block_stop"):
             position = list(range(len(self._blocks)))[event.index]  # raises what the SDK's list does
-            scratch.content = [None] * len(self._blocks)
-            scratch.content[position] = self._fresh(position)
-        config.fold(event, scratch, {key: self._buffer(key) for key in self._bufs})
+        if kind == "content_block_delta":
+            kind_of_delta = event.delta.type  # raises where the SDK's fold does
+            take = self._blocks[position].takes.get(kind_of_delta) if kind_of_delta in _HOT else _GENERAL  # type: ignore[index]
+            if take is _INPUT:
+                bufs = {key: self._buffer(key) for key in self._bufs}
+        if take is _GENERAL or kind == "message_delta":
+            # Kept before folding: if the fold raises, the SDK's message stays as changed up to there.
+            kept = event
+            if kind == "content_block_delta" and event.index != position:  # kept as the block it named then
+                kept = event.model_copy(update={"index": position})
+            self._rare.append(kept)
+        config.fold(event, scratch, bufs)
         names = [built.type for built in config.flavour.build_events(event=event, message_snapshot=scratch)]
-        if position is not None and kind == "content_block_stop":
-            self._parse(position)
-        elif position is not None and event.delta.type in _HOT:  # an unusual shape the SDK took anyway
-            self._grow(position, event.index, event.delta.type, getattr(event.delta, _HOT[event.delta.type][0]))
-        elif kind in ("content_block_delta", "message_delta"):
-            if position is not None and event.index != position:  # kept as the block it named then
-                event = event.model_copy(update={"index": position})
-            self._rare.append(event)
+        if kind == "content_block_stop":
+            self._parse(position)  # type: ignore[arg-type]
+        elif take is not None and take is not _GENERAL:  # a hot delta of an unusual shape the SDK took anyway
+            self._grow(position, event.index, event.delta.type, getattr(event.delta, _HOT[event.delta.type]))  # type: ignore[arg-type]
         if self._stop is not None:
             return self._halt(self._stop)
         return self._emit_typed(self.checkpoint(), event, names)
 
-    def _fresh(self, position: int) -> Any:
-        """Block ``position`` as its start made it, text included: what a scratch message holds of it."""
-        holder = self._config.fold(self._start, None)
-        self._config.fold(self._blocks[position].start, holder)
-        block = holder.content[-1]
-        if self._blocks[position].text:
-            block.text += "".join(self._blocks[position].text)
-        return block
+    def _scratch_message(self) -> Any:
+        """The SDK's message as its fold makes it, without the pieces the hot deltas add: what decides what
+        any other event raises and yields (made again from the start events after a restore)."""
+        if self._scratch is None:
+            fold = self._config.fold
+            self._scratch = fold(self._start, None)
+            for block in self._blocks:
+                fold(block.start, self._scratch)
+            for event in self._rare:
+                fold(event, self._scratch)
+        return self._scratch
 
     def _parse(self, position: int) -> None:
         """What the SDK's ``content_block_stop`` does with ``output_format``: parse the text block."""
         output_format = self._config.output_format
         if self._blocks[position].kind == "text" and not isinstance(output_format, NotGiven):
-            parsed = parse_text(self._fresh(position).text, output_format)
-            self._views[position] = self._views[position]._replace(parsed=parsed)
+            text = self.checkpoint().current_message_snapshot.content[position].text
+            self._views[position] = self._views[position]._replace(parsed=parse_text(text, output_format))
 
     def _emit_typed(self, state: MessageState | None, event: Any, names: Sequence[str]) -> StreamEmitted:
         return _callbacks(_Yielded(state, event=event), names)

@@ -43,7 +43,8 @@ def facts(timeline: Timeline) -> list[str]:
 
 def added(event: StreamEvent) -> tuple[int | None, str, int]:
     """``(block index, field, characters)`` the event appends: text, thinking or tool input."""
-    data = event.data if isinstance(event.data, dict) else {}
+    data = event.data
+    data = data if isinstance(data, dict) else {}
     delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
     index = data.get("index") if isinstance(data.get("index"), int) else None
     for kind, name in (("text_delta", "text"), ("thinking_delta", "thinking"), ("input_json_delta", "partial_json")):
@@ -125,7 +126,8 @@ def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
         lines.append(Text(_NONE, style="dim"))
         title = "message"
     else:
-        data = moment.event.data if isinstance(moment.event.data, dict) else {}
+        data = moment.event.data
+        data = data if isinstance(data, dict) else {}
         delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
         reason = str(message.stop_reason) if message.stop_reason else "none yet"
         line = Text("stop_reason ")

@@ -21,7 +21,8 @@ _OTHERS = frozenset({"ping", "error"})
 
 
 def sse(event: StreamEvent) -> Iterator[Problem]:
-    kind = event.data.get("type") if isinstance(event.data, dict) else None
+    data = event.data
+    kind = data.get("type") if isinstance(data, dict) else None
     if event.name == "message":
         yield Problem("sse", "an unnamed event: the SDK's stream skips every event without `event:`", event=event.index)
     elif kind != event.name:
@@ -31,14 +32,15 @@ def sse(event: StreamEvent) -> Iterator[Problem]:
 def schema(event: StreamEvent) -> Iterator[Problem]:
     if event.name == "ping":
         return
+    data = event.data
     if event.name == "error":
-        error = event.data.get("error")
+        error = data.get("error")
         if not isinstance(error, dict) or not isinstance(error.get("type"), str):
             yield Problem("schema", "error: .data.error: an error event carries {type, message}", event=event.index)
         return
-    model = _MODELS.get(event.data.get("type"))  # a mismatched or unknown type is an ``sse`` problem
+    model = _MODELS.get(data.get("type"))  # a mismatched or unknown type is an ``sse`` problem
     if model is not None:
-        yield from check(model, event.data, event, prefix=".data")
+        yield from check(model, data, event, prefix=".data")
 
 
 def order(found: list[StreamEvent], complete: bool) -> Iterator[Problem]:
@@ -48,7 +50,8 @@ def order(found: list[StreamEvent], complete: bool) -> Iterator[Problem]:
     started, open_blocks, stopped = False, set[object](), set[object]()
     ended: StreamEvent | None = None
     for event in found:
-        name, data = event.name, event.data if isinstance(event.data, dict) else {}
+        name, data = event.name, event.data
+        data = data if isinstance(data, dict) else {}
         if ended is not None:
             yield Problem("order", f"{name} after {ended.name} (event {ended.index})", event=event.index)
             return

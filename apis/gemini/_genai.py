@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import httpx2
 from google.genai import _common, errors, models, types
 
-__all__ = ["ChunkReader", "converted", "not_json", "response_headers"]
+__all__ = ["ChunkReader", "convert", "converted", "not_json", "response_headers"]
 
 
 def response_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -58,7 +58,7 @@ class ChunkReader(NamedTuple):
                 }
             }
         response = types.GenerateContentResponse._from_response(
-            response=_convert(json.loads(dumped), self.vertex), kwargs=kwargs
+            response=convert(json.loads(dumped), self.vertex), kwargs=kwargs
         )
         response.sdk_http_response = types.HttpResponse(headers=self.headers)
         return response
@@ -69,20 +69,21 @@ class ChunkReader(NamedTuple):
         swallows a ``response_schema`` that does not parse) takes too; anything else goes the SDK's way."""
         if type(data) is dict and next(iter(data), None) != "error":
             try:
-                types.GenerateContentResponse.model_validate(_convert(data, self.vertex))
+                types.GenerateContentResponse.model_validate(convert(data, self.vertex))
                 return
             except Exception:  # read() says what the SDK says of it
                 pass
         self.read(data)
 
 
-def _convert(data: Any, vertex: bool) -> dict[str, Any]:
-    convert = models._GenerateContentResponse_from_vertex if vertex else models._GenerateContentResponse_from_mldev
-    return convert(data, None, None)
+def convert(data: Any, vertex: bool) -> dict[str, Any]:
+    """A chunk as the SDK converts it for its types (by the Gemini API's or Vertex AI's converter)."""
+    converter = models._GenerateContentResponse_from_vertex if vertex else models._GenerateContentResponse_from_mldev
+    return converter(data, None, None)
 
 
 def converted(data: dict[str, Any]) -> dict[str, Any]:
     """A Gemini API chunk as the SDK validates it: converted, without the fields its types do not know."""
-    out = _convert(json.loads(json.dumps(data)), False)
+    out = convert(json.loads(json.dumps(data)), False)
     _common._remove_extra_fields(types.GenerateContentResponse, out)
     return out

@@ -3,12 +3,15 @@ accumulated from the chunks so far, without copying any text at a checkpoint.
 
 The SDK yields one ``GenerateContentResponse`` per chunk and keeps nothing between them: what a reader
 accumulates (the text its ``.text`` gives chunk by chunk, the thoughts, the function calls) is each
-chunk's own. :class:`GeminiAccumulator` checks every chunk against the SDK's types the first time it sees
-it, and reads one the SDK's way when that check fails (so that what makes the SDK raise raises here, at the
-same chunk); the chunk the SDK yields is built when asked for and keeps what the chunks are made of in append-only
-lists: the chunks, their text and thought pieces, the chunks holding function calls, and which chunk
-last carried a finish reason, usage, grounding or prompt feedback. A :class:`GeminiState` is a view of
-those lists at one event (their lengths), and rebuilds the SDK's objects on demand.
+chunk's own. :class:`GeminiAccumulator` checks every chunk against the SDK's types (once per shape, see
+:mod:`.verdicts`), reading one the SDK's way when that check fails (so that what makes the SDK raise
+raises here, at the same chunk); the chunk the SDK yields is built when asked for. What the chunks are
+made of is kept in one append-only log: each chunk flat (its shape, shared with the chunks of that shape,
+and its leaves: no JSON object per chunk), their text and thought pieces, and the positions of the chunks
+holding function calls or carrying a finish reason, usage, grounding or prompt feedback. A
+:class:`GeminiState` is the log and a chunk count (the log's first ``count`` chunks), and rebuilds the
+SDK's objects on demand; an accumulator restored from a state goes on along the same log while it is
+fed the chunks the log holds, and copies the log's prefix only if it is fed others.
 
 The stream has no closing event and keeps no state, so a stop is an exception only: an ``{"error": ...}``
 event (the SDK's ``APIError`` for its code), data that is not JSON, a chunk the SDK's types refuse, or a
@@ -18,6 +21,8 @@ named event (the SDK reads only ``data:`` lines).
 from __future__ import annotations
 
 import json
+from array import array
+from bisect import bisect_left
 from functools import partial
 from typing import Any
 
@@ -25,69 +30,161 @@ from google.genai import errors, types
 
 from ..emitted import Stop, StreamCallback, StreamEmitted
 from ._genai import ChunkReader, not_json
-from .events import parts_of, text_of, thought_of
+from .verdicts import Shape, Verdicts
 
 __all__ = ["GeminiAccumulator", "GeminiState"]
+
+
+#: What a chunk may carry that a later chunk replaces: the first candidate's (by the state's name for it) ...
+_CANDIDATE_FIELDS = (
+    ("finish", "finishReason"),
+    ("safety", "safetyRatings"),
+    ("grounding", "groundingMetadata"),
+    ("citations", "citationMetadata"),
+)
+#: ... and the response's.
+_RESPONSE_FIELDS = (("usage", "usageMetadata"), ("feedback", "promptFeedback"))
+
+
+class _Log:
+    """What the chunks read so far are made of, only ever appended to."""
+
+    __slots__ = (
+        "calls",
+        "carried",
+        "leaves",
+        "parts",
+        "reader",
+        "shapes",
+        "text_at",
+        "texts",
+        "thought_at",
+        "thoughts",
+        "verdicts",
+    )
+
+    def __init__(self, verdicts: Verdicts) -> None:
+        self.verdicts = verdicts
+        self.reader: ChunkReader = verdicts.reader
+        # chunk i is shapes[i].rebuilt(leaves[i]); a chunk that is no JSON object: shapes[i] None, leaves[i] it
+        self.shapes: list[Shape | None] = []
+        self.leaves: list[Any] = []
+        self.texts: list[str] = []
+        self.text_at = array("i")  # the chunk each piece of text came in
+        self.thoughts: list[str] = []
+        self.thought_at = array("i")
+        self.calls = array("i")  # the chunks holding function calls
+        # the chunks carrying each field of _CANDIDATE_FIELDS and _RESPONSE_FIELDS
+        self.carried = {field: array("i") for field, _ in (*_CANDIDATE_FIELDS, *_RESPONSE_FIELDS)}
+        self.parts: dict[int, list[types.Part]] = {}  # a chunk's function-call parts, once read
+
+    def prefix(self, count: int) -> _Log:
+        """A log of the first ``count`` chunks only."""
+        out = _Log(self.verdicts)
+        out.shapes, out.leaves = self.shapes[:count], self.leaves[:count]
+        out.texts = self.texts[: bisect_left(self.text_at, count)]
+        out.text_at = self.text_at[: len(out.texts)]
+        out.thoughts = self.thoughts[: bisect_left(self.thought_at, count)]
+        out.thought_at = self.thought_at[: len(out.thoughts)]
+        out.calls = self.calls[: bisect_left(self.calls, count)]
+        out.carried = {field: at[: bisect_left(at, count)] for field, at in self.carried.items()}
+        return out
+
+    def chunk(self, index: int) -> Any:
+        """Chunk ``index``'s data, rebuilt."""
+        shape = self.shapes[index]
+        return self.leaves[index] if shape is None else shape.rebuilt(self.leaves[index])
+
+    def take(self, data: Any, shape: Shape | None, leaves: Any) -> None:
+        """Records chunk ``data``, flat as ``shape`` and ``leaves`` (the SDK has taken it)."""
+        index = len(self.shapes)
+        self.shapes.append(shape)
+        self.leaves.append(leaves)
+        if type(data) is not dict:  # something the SDK's types took anyway: it says nothing
+            return
+        candidates = data.get("candidates")
+        first = candidates[0] if type(candidates) is list and candidates else None
+        if type(first) is dict:
+            content = first.get("content")
+            parts = content.get("parts") if type(content) is dict else None
+            if type(parts) is list:
+                self._take_parts(index, parts)
+            for field, key in _CANDIDATE_FIELDS:
+                if first.get(key) is not None:
+                    self.carried[field].append(index)
+        for field, key in _RESPONSE_FIELDS:
+            if data.get(key) is not None:
+                self.carried[field].append(index)
+
+    def _take_parts(self, index: int, parts: list[Any]) -> None:
+        texts: list[str] = []
+        thoughts: list[str] = []
+        call = False
+        for part in parts:
+            if type(part) is not dict:
+                continue
+            text = part.get("text")
+            if isinstance(text, str):
+                (thoughts if part.get("thought") is True else texts).append(text)
+            if part.get("functionCall") is not None:
+                call = True
+        if texts and (text := "".join(texts)):
+            self.texts.append(text)
+            self.text_at.append(index)
+        if thoughts and (thought := "".join(thoughts)):
+            self.thoughts.append(thought)
+            self.thought_at.append(index)
+        if call:
+            self.calls.append(index)
 
 
 class GeminiState:
     """What a reader of ``generate_content_stream`` has after one chunk. Each accessor builds fresh objects."""
 
-    __slots__ = ("_calls", "_chunks", "_count", "_known", "_last", "_reader", "_stop", "_texts", "_thoughts")
+    __slots__ = ("_count", "_log", "_stop")
 
-    def __init__(
-        self,
-        reader: ChunkReader,
-        chunks: list[Any],
-        counts: tuple[int, int, int, int],
-        texts: list[str],
-        thoughts: list[str],
-        calls: list[int],
-        last: dict[str, int],
-        stop: Stop | None,
-    ) -> None:
-        """``chunks``, ``texts``, ``thoughts`` and ``calls`` are the accumulator's lists (only ever appended
-        to), of which the first ``counts`` had come."""
-        self._reader, self._chunks, self._texts, self._thoughts, self._calls = reader, chunks, texts, thoughts, calls
-        self._count = counts
-        self._last, self._stop = last, stop
-        self._known: dict[Any, Any] = {}
+    def __init__(self, log: _Log, count: int, stop: Stop | None) -> None:
+        self._log, self._count, self._stop = log, count, stop
 
     @property
     def chunks(self) -> int:
         """How many chunks the SDK has yielded."""
-        return self._count[0]
+        return self._count
 
     @property
     def last_response(self) -> types.GenerateContentResponse | None:
         """The last chunk yielded, as the SDK's ``GenerateContentResponse`` (None before the first)."""
-        return self._reader.read(self._chunks[self._count[0] - 1]) if self._count[0] else None
+        return self._log.reader.read(self._log.chunk(self._count - 1)) if self._count else None
 
     @property
     def text(self) -> str:
         """Every chunk's ``.text`` so far, joined: the answer a reader prints (thoughts left out)."""
-        return "".join(self._texts[: self._count[1]])
+        log = self._log
+        return "".join(log.texts[: bisect_left(log.text_at, self._count)])
 
     @property
     def thoughts(self) -> str:
         """The thought summaries so far: the first candidate's ``thought: true`` parts, joined."""
-        return "".join(self._thoughts[: self._count[2]])
+        log = self._log
+        return "".join(log.thoughts[: bisect_left(log.thought_at, self._count)])
 
     @property
     def function_call_parts(self) -> list[types.Part]:
         """The parts that call a function, in order: each ``.function_call`` (name, args, id) with its
         ``thought_signature``."""
+        calls = self._log.calls
         return [
-            part.model_copy(deep=True) for index in self._calls[: self._count[3]] for part in self._call_parts(index)
+            part.model_copy(deep=True)
+            for index in calls[: bisect_left(calls, self._count)]
+            for part in self._call_parts(index)
         ]
 
     def _call_parts(self, index: int) -> list[types.Part]:
         """Chunk ``index``'s function-call parts, read once for every state of the stream."""
-        key = ("calls", index)
-        found: list[types.Part] | None = self._known.get(key)
+        found = self._log.parts.get(index)
         if found is None:
             parts = self._candidate(index).content.parts  # type: ignore[union-attr]
-            found = self._known[key] = [part for part in parts or [] if part.function_call is not None]
+            found = self._log.parts[index] = [part for part in parts or [] if part.function_call is not None]
         return found
 
     @property
@@ -121,13 +218,13 @@ class GeminiState:
     @property
     def usage_metadata(self) -> types.GenerateContentResponseUsageMetadata | None:
         """The usage the last chunk to carry one reported (a running total)."""
-        index = self._last.get("usage")
-        return None if index is None else self._reader.read(self._chunks[index]).usage_metadata
+        index = self._last("usage")
+        return None if index is None else self._log.reader.read(self._log.chunk(index)).usage_metadata
 
     @property
     def prompt_feedback(self) -> types.GenerateContentResponsePromptFeedback | None:
-        index = self._last.get("feedback")
-        return None if index is None else self._reader.read(self._chunks[index]).prompt_feedback
+        index = self._last("feedback")
+        return None if index is None else self._log.reader.read(self._log.chunk(index)).prompt_feedback
 
     @property
     def model_version(self) -> str | None:
@@ -144,49 +241,41 @@ class GeminiState:
         """Why the SDK's iterator raises at this event, if it does."""
         return self._stop
 
+    def _last(self, field: str) -> int | None:
+        """The last of the first ``count`` chunks to carry ``field``."""
+        at = self._log.carried[field]
+        found = bisect_left(at, self._count)
+        return at[found - 1] if found else None
+
     def _candidate(self, index: int) -> types.Candidate:
-        return self._reader.read(self._chunks[index]).candidates[0]  # type: ignore[index]
+        return self._log.reader.read(self._log.chunk(index)).candidates[0]  # type: ignore[index]
 
     def _from(self, field: str, get: Any) -> Any:
-        index = self._last.get(field)
+        index = self._last(field)
         return None if index is None else get(self._candidate(index))
 
     def __repr__(self) -> str:
-        return f"GeminiState(chunks={self._count[0]}, calls={self._count[3]}, stop={self._stop!r})"
+        return f"GeminiState(chunks={self._count}, stop={self._stop!r})"
 
 
 class GeminiAccumulator:
     """``handle_event(name, data)`` returns the chunk ``generate_content_stream`` yields for an event."""
 
-    def __init__(self, reader: ChunkReader, known: dict[Any, Any] | None = None) -> None:
-        """``known``: the chunks already read without a fault, by id (each kept, so that its id stays its
-        own), shared by an accumulator and those restored from its states: stepping through a timeline again
-        reads no chunk through the SDK twice."""
-        self._reader = reader
-        self._known: dict[Any, Any] = {} if known is None else known
-        self._chunks: list[Any] = []
-        self._texts: list[str] = []
-        self._thoughts: list[str] = []
-        self._calls: list[int] = []
-        self._last: dict[str, int] = {}
-        self.stop: Stop | None = None
+    __slots__ = ("_count", "_log", "stop")
+
+    def __init__(self, verdicts: Verdicts, log: _Log | None = None, count: int = 0, stop: Stop | None = None) -> None:
+        """``verdicts``: what the SDK took, shared by the accumulators of one stream; ``log`` and ``count``:
+        where a restored accumulator starts."""
+        self._log = _Log(verdicts) if log is None else log
+        self._count = count
+        self.stop = stop
 
     def checkpoint(self) -> GeminiState:
-        counts = (len(self._chunks), len(self._texts), len(self._thoughts), len(self._calls))
-        state = GeminiState(
-            self._reader, self._chunks, counts, self._texts, self._thoughts, self._calls, dict(self._last), self.stop
-        )
-        state._known = self._known
-        return state
+        return GeminiState(self._log, self._count, self.stop)
 
     @classmethod
     def restore(cls, state: GeminiState) -> GeminiAccumulator:
-        out = cls(state._reader, state._known)
-        chunks, texts, thoughts, calls = state._count
-        out._chunks, out._texts = state._chunks[:chunks], state._texts[:texts]
-        out._thoughts, out._calls = state._thoughts[:thoughts], state._calls[:calls]
-        out._last, out.stop = dict(state._last), state._stop
-        return out
+        return cls(state._log.verdicts, state._log, state._count, state._stop)
 
     def finish(self, exception: BaseException | None = None) -> list[StreamCallback]:
         """The stream has no closing events: a transport error is raised to the reader."""
@@ -204,48 +293,41 @@ class GeminiAccumulator:
 
     def handle_event(self, name: str | None, data: Any) -> StreamEmitted:
         """What the SDK yields for one recorded event (``data`` already JSON-decoded)."""
-        if self.stop is not None:
-            return StreamEmitted()
-        if name is not None:  # the SDK reads an ``event:`` line as (broken) JSON
-            return self._halt(Stop("exception", not_json(f"event: {name}")))
-        if self._known.get(id(data)) is not data:
-            try:
-                self._reader.check(data)
-            except errors.APIError as exc:
-                return self._halt(Stop("error_event", exc))
-            except Exception as exc:  # what the SDK's iterator raises to the reader
-                return self._halt(Stop("exception", exc))
-            self._known[id(data)] = data
-        self._take(data)
-        return StreamEmitted([StreamCallback("chunk", make=partial(self._reader.read, data))])
+        if not self._advance(name, data):
+            out = StreamEmitted()
+            out.stop = self.stop
+            return out
+        return StreamEmitted([StreamCallback("chunk", make=partial(self._log.reader.read, data))])
 
-    def _take(self, data: Any) -> None:
-        index = len(self._chunks)
-        self._chunks.append(data)
-        if not isinstance(data, dict):  # something the SDK's types took anyway: it says nothing
-            return
-        text, thought = text_of("message", data), thought_of(data)
-        if text:
-            self._texts.append(text)
-        if thought:
-            self._thoughts.append(thought)
-        if any(part.get("functionCall") is not None for part in parts_of(data)):
-            self._calls.append(index)
-        candidates = data.get("candidates")
-        first = candidates[0] if isinstance(candidates, list) and candidates else None
-        if isinstance(first, dict):
-            for field, key in (
-                ("finish", "finishReason"),
-                ("safety", "safetyRatings"),
-                ("grounding", "groundingMetadata"),
-                ("citations", "citationMetadata"),
-            ):
-                if first.get(key) is not None:
-                    self._last[field] = index
-        if data.get("usageMetadata") is not None:
-            self._last["usage"] = index
-        if data.get("promptFeedback") is not None:
-            self._last["feedback"] = index
+    def names(self, name: str | None, data: Any) -> tuple[str, ...]:
+        """What :meth:`handle_event` yields, by name, building nothing."""
+        return ("chunk",) if self._advance(name, data) else ()
+
+    def _advance(self, name: str | None, data: Any) -> bool:
+        """Takes one event; False when the SDK yields nothing for it (it has stopped, or stops there)."""
+        if self.stop is not None:
+            return False
+        if name is not None:  # the SDK reads an ``event:`` line as (broken) JSON
+            self.stop = Stop("exception", not_json(f"event: {name}"))
+            return False
+        log, count = self._log, self._count
+        shape, leaves = log.verdicts.flat(data)
+        if count < len(log.shapes):
+            if log.shapes[count] is shape and log.leaves[count] == leaves:  # read before, along this log
+                self._count = count + 1
+                return True
+            log = self._log = log.prefix(count)
+        try:
+            log.verdicts.check(data, shape, leaves)
+        except errors.APIError as exc:
+            self.stop = Stop("error_event", exc)
+            return False
+        except Exception as exc:  # what the SDK's iterator raises to the reader
+            self.stop = Stop("exception", exc)
+            return False
+        log.take(data, shape, leaves)
+        self._count = count + 1
+        return True
 
     def _halt(self, stop: Stop) -> StreamEmitted:
         out = StreamEmitted()

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._data import as_dict, as_list
-from .._summary import ToolCalls, error_line, is_failure, last_usage, quote
+from .._summary import TokenNames, ToolCalls, error_line, is_failure, last_usage, quote, usage_line
 from .wire import names_api
 
 __all__ = [
     "BOUNDARIES",
+    "TOKENS",
     "family",
     "finish_reason",
     "parts_of",
@@ -32,6 +33,11 @@ __all__ = [
 
 #: Gemini chunks have no message or tool-call boundaries of their own (the TUI's ``n`` / ``N`` find none).
 BOUNDARIES: frozenset[str] = frozenset()
+#: ``usageMetadata``'s token counts. The API writes its JSON as protobuf's mapping does, which leaves a
+#: count of 0 out (a prompt blocked before any output has no ``candidatesTokenCount``).
+TOKENS = TokenNames(
+    ("promptTokenCount",), ("candidatesTokenCount",), ("totalTokenCount",), ("thoughtsTokenCount",), absent=0
+)
 
 
 def parts_of(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -70,18 +76,10 @@ def summary(name: str, data: dict[str, Any], width: int) -> str | None:
     if candidates and as_dict(candidates[0].get("groundingMetadata")).get("groundingChunks"):
         found = len(as_list(as_dict(candidates[0]["groundingMetadata"]).get("groundingChunks")))
         pieces.append(f"grounding {found} sources")
-    used = _usage_line(data.get("usageMetadata"))
+    used = usage_line(data.get("usageMetadata"), TOKENS)
     if used:
         pieces.append(used)
     return " ".join(pieces)
-
-
-def _usage_line(usage: Any) -> str:
-    usage = as_dict(usage)
-    if not usage:
-        return ""
-    line = f"tokens {usage.get('promptTokenCount')} in + {usage.get('candidatesTokenCount', 0)} out"
-    return line + (f" ({usage['thoughtsTokenCount']} thinking)" if usage.get("thoughtsTokenCount") else "")
 
 
 def short_name(name: str) -> str:

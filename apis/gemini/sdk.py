@@ -20,6 +20,7 @@ from ..transcripts import print_stream
 from ._genai import ChunkReader, response_headers
 from .accumulator import GeminiAccumulator, GeminiState
 from .transcript import GeminiLines
+from .verdicts import Verdicts
 from .wire import is_vertex, model_of
 
 __all__ = [
@@ -147,8 +148,8 @@ def reader(item: Any, config: Any = None) -> ChunkReader:
 
 
 def accumulator(item: Any) -> tuple[Any, Any]:
-    read = reader(item)
-    return (lambda: GeminiAccumulator(read)), GeminiAccumulator.restore
+    verdicts = Verdicts(reader(item))  # shared: a chunk shape the SDK took once is not checked again
+    return (lambda: GeminiAccumulator(verdicts)), GeminiAccumulator.restore
 
 
 def answer(state: GeminiState, item: Any, index: int, said: Said) -> None:

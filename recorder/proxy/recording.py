@@ -102,6 +102,11 @@ def recover(out: str | Path) -> Recovered | None:
     return found
 
 
+def _counter(capture: Capture | None) -> Callable[[], int]:
+    """Counts the events of ``capture`` when called (decoding a long stream takes a while)."""
+    return (lambda: capture.events) if capture is not None else (lambda: 0)
+
+
 def _worker_init(parent: int) -> None:
     """In the serializing worker: leave Ctrl-C to the proxy, and go when the proxy is gone (even by kill -9)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -131,7 +136,7 @@ class ProxyOutput:
         redact_json: Iterable[str] = (),
         save_interval: float = 0.2,
         serialize_in_subprocess: bool = True,
-        on_finish: Callable[[int, Interaction, int], None] | None = None,
+        on_finish: Callable[[int, Interaction, Callable[[], int]], None] | None = None,
         on_failure: Callable[[str], None] = lambda reason: None,
     ) -> None:
         if overwrite and append:
@@ -188,6 +193,7 @@ class ProxyOutput:
         self._open: dict[int, Capture] = {}
         self._on_finish = on_finish
         self._finished = self._streams = self._events = self._bytes = self._incomplete = 0
+        self._uncounted: list[Capture] = []
         self._saver = Saver(self._save, busy=self._busy, min_interval=save_interval, on_error=self._failed)
         self.closed = False
 
@@ -251,20 +257,29 @@ class ProxyOutput:
     def _finish(self, key: int, interaction: Interaction) -> None:
         self.journal.end(key, interaction)
         self.output.add(interaction, key)
-        capture = self._open.get(key)
-        events = capture.events if capture is not None else 0
         with self._state:
-            self._open.pop(key, None)
+            capture = self._open.pop(key, None)
+            if capture is not None:
+                # Counting a stream's events decodes all of it (milliseconds for a long one): not here, on the
+                # event loop, where it would hold up every other stream; the status line or a save counts them.
+                self._uncounted.append(capture)
             self._finished += 1
             self._streams += interaction.streamed
-            self._events += events
             self._bytes += len(interaction.response.body_bytes)
             self._incomplete += not interaction.complete
         self._saver.request()
         if self._on_finish is not None:
-            self._on_finish(key, interaction, events)
+            self._on_finish(key, interaction, _counter(capture))
+
+    def _count_finished(self) -> None:
+        with self._state:
+            uncounted, self._uncounted = self._uncounted, []
+        events = sum(capture.events for capture in uncounted)
+        with self._state:
+            self._events += events
 
     def stats(self) -> ProxyStatus:
+        self._count_finished()
         with self._state:
             in_flight = list(self._open.values())
             finished, streams, events, size = self._finished, self._streams, self._events, self._bytes
@@ -290,6 +305,7 @@ class ProxyOutput:
             return bool(self._open)
 
     def _save(self) -> None:
+        self._count_finished()
         if self.failure is not None:
             return  # nothing more is written; close() says what to do
         self.output.save()

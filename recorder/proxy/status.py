@@ -68,7 +68,8 @@ class StatusLine:
             self._live.stop()
         self.console.print(self.__rich__())
 
-    def finished(self, key: int, interaction: Interaction, events: int) -> None:
+    def finished(self, key: int, interaction: Interaction, events: Callable[[], int]) -> None:
+        """Print a line for a finished interaction; ``events`` counts its events (only when printed)."""
         if self._quiet:
             return
         response = interaction.response
@@ -78,7 +79,7 @@ class StatusLine:
         code = response.status.code
         line.append(str(code), style="green" if code < 400 else "red")
         if interaction.streamed:
-            line.append(f"  {events} events", style="cyan")
+            line.append(f"  {events()} events", style="cyan")
         line.append(f"  {_size(len(response.body_bytes))}")
         recording = response.ssetape
         if recording is not None and recording.chunks:

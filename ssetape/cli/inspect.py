@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ssetape.apis import token_counts
+from ssetape.apis import api, token_counts
 from ssetape.recorder import load
 from ssetape.replayer import Stats, events, pick, stats
 
@@ -97,7 +96,7 @@ def _summary(s: Stats) -> list[tuple[str, str]]:
         ("text", f"{s.text_length} characters"),
         ("tool calls", ", ".join(s.tool_calls) if s.tool_calls else "-"),
         ("final status", s.status or "-"),
-        ("usage", _usage(s.usage)),
+        ("usage", _usage(s)),
     ]
     if s.cut_off_by:
         ended = click.style(f"cut off: {s.cut_off_by}", fg="red")
@@ -109,10 +108,10 @@ def _summary(s: Stats) -> list[tuple[str, str]]:
     return rows
 
 
-def _usage(usage: dict[str, Any] | None) -> str:
-    if not usage:
+def _usage(s: Stats) -> str:
+    if not s.usage:
         return "-"
-    prompt, completion, total = token_counts(usage)
+    prompt, completion, total = token_counts(s.usage, api(s.kind).tokens)
     line = f"{prompt} prompt + {completion} completion"
     return line + (f" = {total} tokens" if total is not None else " tokens")
 

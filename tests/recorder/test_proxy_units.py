@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,38 @@ def test_saves_serialize_each_interaction_once_and_match_the_writer(tmp_path: Pa
         session.serialize = original  # type: ignore[assignment]
     assert (tmp_path / f"c{suffix}").read_text() == serialize(cassette, tmp_path / f"c{suffix}")
     assert calls == [1] * len(cassette.interactions)
+
+
+def test_a_finished_streams_events_are_counted_off_the_event_loop_but_all_counted(tmp_path: Path) -> None:
+    """Finishing a stream must not decode it on the proxy's loop (a long one takes milliseconds, holding up
+    every other stream); the status line's counts come out the same all the same."""
+    from ssetape.recorder.capture import Capture as CaptureType
+
+    lines: list[tuple[int, Callable[[], int]]] = []
+    recording = ProxyOutput(
+        tmp_path / "c.yaml",
+        serialize_in_subprocess=False,
+        save_interval=60,
+        on_finish=lambda key, interaction, events: lines.append((key, events)),
+    )
+    decoded: list[int] = []
+    original = CaptureType._decode
+
+    def watched(capture: CaptureType) -> None:
+        decoded.append(1)
+        original(capture)
+
+    try:
+        key, capture = recording.begin("POST", "https://x/v1/threads/runs", [], b"{}")
+        capture.response(200, "OK", [("content-type", "text/event-stream")])
+        recording.responded(key)
+        for chunk in SSE:
+            capture.chunk(chunk)
+        CaptureType._decode = watched  # type: ignore[method-assign]
+        capture.finish()
+        assert decoded == []  # finishing decoded nothing
+        assert recording.stats().events == len(SSE)
+        assert [(finished, events()) for finished, events in lines] == [(key, len(SSE))]
+    finally:
+        CaptureType._decode = original  # type: ignore[method-assign]
+        recording.close()

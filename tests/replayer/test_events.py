@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import itertools
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -230,7 +231,7 @@ NAMES = [
 @settings(max_examples=300, deadline=None)
 @given(name=st.sampled_from(NAMES), data=JSON)
 def test_summarize_never_raises_and_is_one_line(name: str, data: Any) -> None:
-    e = StreamEvent(0, name, data, "raw", 0.0, 0.0, 0, 0, 0)
+    e = StreamEvent(0, name, json.dumps(data), 0.0, 0.0, 0, 0, 0)
     line = summarize(e)
     assert isinstance(line, str) and "\n" not in line and "\r" not in line
     assert text_of(e) is None or isinstance(text_of(e), str)

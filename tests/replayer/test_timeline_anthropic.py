@@ -186,6 +186,38 @@ EDGES: dict[str, list[Any]] = {
     "events after message_stop": [START, TEXT, text(0, "a"), STOP0, *END, text(0, "b"), *END],
     "a second message_start": [START, TEXT, text(0, "a"), START, text(0, "b"), *END],
     "a missing delta": [START, TEXT, ev("content_block_delta", index=0), *END],
+    "a text block started without text": [
+        START,
+        ev("content_block_start", index=0, content_block={"type": "text", "text": None}),
+        text(0, "x"),
+        *END,
+    ],
+    "a thinking block started without thinking": [
+        START,
+        ev("content_block_start", index=0, content_block={"type": "thinking", "thinking": None, "signature": ""}),
+        delta(0, type="thinking_delta", thinking="hm"),
+        *END,
+    ],
+    "a message without usage": [ev("message_start", message={**START[1]["message"], "usage": None}), TEXT, *END],
+    "a block restarted at its index": [START, TEXT, text(0, "a"), TEXT, text(0, "b"), STOP0, text(-1, "c"), *END],
+    "a signature and citations by negative index": [
+        START,
+        THINK,
+        delta(-1, type="signature_delta", signature="s1"),
+        ev("content_block_start", index=1, content_block={"type": "text", "text": ""}),
+        delta(-1, type="citations_delta", citation=CITE),
+        text(-1, "a"),
+        delta(True, type="citations_delta", citation=CITE),
+        *END,
+    ],
+    "a text block started with a list": [
+        START,
+        ev("content_block_start", index=0, content_block={"type": "text", "text": ["a"]}),
+        text(0, "xy"),
+        text(0, "z"),
+        *END,
+    ],
+    "a tool input after its block stopped": [START, TOOL, tool_input(0, '{"a": 1'), STOP1, tool_input(0, "}"), *END],
 }
 
 

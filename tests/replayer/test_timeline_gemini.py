@@ -128,8 +128,8 @@ def sse(*events: Any, tail: str = "") -> bytes:
     return ("".join(f"data: {json.dumps(event)}\r\n\r\n" for event in events) + tail).encode()
 
 
-def chunk(text: str | None = None, *, finish: str | None = None, **fields: Any) -> dict[str, Any]:
-    candidate: dict[str, Any] = {"index": 0}
+def chunk(text: str | None = None, *, finish: str | None = None, index: Any = 0, **fields: Any) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"index": index}
     if text is not None:
         candidate["content"] = {"role": "model", "parts": [{"text": text}]}
     if finish:
@@ -159,12 +159,26 @@ EDGES = {
     ),
     "blocked-prompt": sse({"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": USAGE}),
     "empty-object": sse(chunk("Hi"), {}),
+    # chunks of one shape, the last refused for a value: each checked, not taken for the first one's sake
+    "int-field-as-string": sse(*[chunk("Hi", index=str(n)) for n in range(3)], chunk("Hi", index="zero")),
+    "unknown-field-varies": sse(*[{**chunk("Hi"), "serviceTier": f"tier{n}"} for n in range(3)]),
+    "float-for-int": sse(
+        chunk("Hi", usageMetadata=USAGE), chunk("Hi", usageMetadata={**USAGE, "totalTokenCount": 5.5})
+    ),
 }
 
 
 @pytest.mark.parametrize("name", EDGES)
 def test_edge_cases(name: str) -> None:
     assert_parity(cassette_from_sse(EDGES[name], uri=GEMINI))
+
+
+def test_a_value_refused_in_a_shape_taken_before() -> None:
+    """Vertex AI's ``createTime`` is a datetime: the fourth chunk, shaped as the first three, is refused."""
+    times = ["2025-06-01T10:00:00.000Z", "2025-06-01T10:00:01.500Z", "2025-06-01T10:00:02Z", "yesterday"]
+    body = sse(*[chunk("Hi", createTime=at) for at in times])
+    timeline = assert_parity(cassette_from_sse(body, uri=VERTEX))
+    assert timeline.state(-1).chunks == 3 and raised(timeline) is not None
 
 
 def test_an_error_event_stops_the_stream_as_the_sdk_does() -> None:
@@ -189,5 +203,19 @@ def test_checkpoints_copy_no_text() -> None:
     pieces = [chunk("x" * 1000) for _ in range(200)]
     timeline = Timeline(cassette_from_sse(sse(*pieces), uri=GEMINI), every=1)
     states = [timeline.state(i) for i in range(len(timeline))]
-    assert len({id(state._texts) for state in states}) == 1  # one list of pieces, shared by every state
+    assert len({id(state._log.texts) for state in states}) == 1  # one list of pieces, shared by every state
     assert states[-1].text == "x" * 200_000 and states[9].text == "x" * 10_000
+
+
+def test_a_vcrpy_cassette_cut_mid_body_is_a_stream_recorded_as_incomplete(tmp_path: Path) -> None:
+    """A vcrpy file keeps no sign of how its body ended: cut inside an event, it is read as cut off there, so
+    the SDK meets the transport error at that byte, as a live client does, never the half event as JSON."""
+    from tests.dialects import _dump_yaml, _plain, fixture
+
+    data = _plain(fixture("gemini_text"))
+    body = data["interactions"][0]["response"]["body"]
+    body["string"] = body["string"][: len(body["string"]) // 2]
+    cassette = load(_dump_yaml(data, tmp_path / "vcrpy.yaml"))
+    assert not cassette.interactions[0].complete
+    timeline = assert_parity(cassette)
+    assert raised(timeline) is not None and raised(timeline).startswith("RemoteProtocolError")  # type: ignore[union-attr]

@@ -94,3 +94,25 @@ def test_export_and_ls(tmp_path: Path) -> None:
     assert lines[-1]["data"]["candidates"][0]["groundingMetadata"]["webSearchQueries"]
     listed = run("ls", str(FIXTURES / "gemini_function_call.yaml")).output
     assert listed.count(":streamGenerateContent?alt=sse") == 2
+
+
+def test_usage_by_geminis_names_where_a_count_of_zero_is_left_out(tmp_path: Path) -> None:
+    """The API leaves a zero count out of ``usageMetadata`` (a blocked prompt has no candidates tokens): the
+    summary's usage and each event's line give the counts the SDK's ``usage_metadata`` reads, 0 for one
+    left out, and the thinking tokens."""
+    from tests.oracle_gemini import gemini_oracle
+
+    blocked = {"promptTokenCount": 3, "totalTokenCount": 3}
+    thinking = {**USAGE, "thoughtsTokenCount": 7}
+    events = [
+        chunk("Hi", usageMetadata=thinking),
+        {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": blocked},
+    ]
+    path = saved(tmp_path, *events)
+    body = load(path).interactions[0].response.body_bytes
+    usage = [chunk.usage_metadata for chunk in gemini_oracle([body]).objects]
+    assert usage[1] is not None and usage[1].candidates_token_count is None  # the SDK: left out
+    summary = run("inspect", str(path), "--summary").output
+    assert f"usage         {usage[1].prompt_token_count} prompt + 0 completion = 3 tokens" in summary
+    lines = run("inspect", str(path)).output
+    assert "tokens 3 in + 2 out (7 thinking)" in lines and "tokens 3 in + 0 out" in lines
