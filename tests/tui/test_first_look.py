@@ -14,8 +14,8 @@ from ssetape.tui import TapeApp
 from ssetape.tui.indexing import FIRST_LOOK_BYTES, first_look
 from ssetape.tui.screens import TimelineScreen
 from ssetape.tui.screens import timeline as timeline_screen
-from tests.tui.helpers import SIZE, pane
 from tests.conftest import FIXTURES
+from tests.tui.helpers import SIZE, pane
 from tests.tui.test_panes import render
 
 pytestmark = pytest.mark.anyio
