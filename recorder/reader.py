@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 
 from . import dialects, yaml_layout
 from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
+from .chunks import Chunks
 from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
 from .integrity import check_whole
 from .writer import is_json_path
@@ -105,13 +107,42 @@ def _loads(source: _Source, path: Path | None, as_json: bool) -> Cassette:
     check_whole(data, path)
     _decode_bodies(data, path)
     try:
-        return Cassette.model_validate(data)
+        cassette = Cassette.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = first["loc"]
         where = ".".join(str(part) for part in loc)
         line = None if as_json else _yaml_line(source.text, loc)
         raise CassetteDecodeError(path, f"{where}: {first['msg']}", line=line) from None
+    _locate_chunks(cassette, source, path, as_json)
+    return cassette
+
+
+def _locate_chunks(cassette: Cassette, source: _Source, path: Path | None, as_json: bool) -> None:
+    """Chunk sizes not yet added up (``recorder.chunks``) report a mismatch, when first read, as loading would:
+    naming the file and the line. Text given without a file is checked now, while its text is at hand."""
+    for index, interaction in enumerate(cassette.interactions):
+        chunks = interaction.response.ssetape.chunks if interaction.response.ssetape is not None else None
+        if not isinstance(chunks, Chunks) or chunks.parsed:
+            continue
+        if path is not None:
+            chunks.locate(partial(_chunks_error, path, None, index, as_json))
+            continue
+        try:
+            _ = chunks.total  # adding the sizes up checks them
+        except CassetteDecodeError as exc:
+            raise _chunks_error(None, source.text, index, as_json, exc.problem) from None
+
+
+def _chunks_error(path: Path | None, text: str | None, index: int, as_json: bool, problem: str) -> CassetteDecodeError:
+    """Interaction ``index``'s chunk sizes do not add up to its body: the error loading gives, with the line."""
+    if text is None and path is not None and not as_json:
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):  # changed or gone since it was loaded: the file still says where
+            text = None
+    line = None if as_json or text is None else _yaml_line(text, ("interactions", index, "response"))
+    return CassetteDecodeError(path, f"interactions.{index}.response: {problem}", line=line)
 
 
 def _parse(source: _Source, path: Path | None, as_json: bool) -> Any:

@@ -132,10 +132,21 @@ def _interaction(segment: str) -> Skimmed:
     streamed = is_event_stream(headers.get("content-type"))
     events = count_events(body) if streamed else None
     response_at, last_at, complete, error, chunks, version = _recording(sections.get("ssetape"))
-    if chunks and Chunks.from_text(chunks).total != len(body):
+    if chunks and _chunks_total(chunks) != len(body):
         raise _Unskimmable  # loading names the fault
     head = b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n" if streamed else b""
     return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version, head)
+
+
+#: Chunk timings as the writer writes them (``recorder.chunks``), matched whole: the sizes then just add up.
+_WRITTEN_CHUNKS = re.compile(r"(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+):[0-9]+(?:[ \n]+(?!\Z)|\Z))*")
+
+
+def _chunks_total(text: str) -> int:
+    """The chunk sizes added up (a ValueError for text that is no chunk timings)."""
+    if _WRITTEN_CHUNKS.fullmatch(text):
+        return sum(map(int, text.replace(":", " ").split()[1::2]))
+    return Chunks.from_text(text).total
 
 
 def _sections(lines: list[str], first: int) -> dict[str, list[str]]:

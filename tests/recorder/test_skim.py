@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, load
-from ssetape.recorder.skimming import _body, count_events, skim
+from ssetape.recorder.chunks import Chunks
+from ssetape.recorder.skimming import _body, _chunks_total, count_events, skim
 from ssetape.recorder.sse import decode
 from ssetape.replayer import list_interactions
 
@@ -76,3 +77,17 @@ def test_a_body_is_read_as_the_yaml_reader_reads_it(tmp_path_factory: pytest.Tem
     text = path.read_text()
     section = text[text.index("    body:\n") + len("    body:\n") : text.index("    ssetape:\n")]
     assert _body(section.split("\n")[:-1]) == body.encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from(list("0123456789.: \n-x")), max_size=30))
+def test_chunk_sizes_add_up_as_the_chunks_add_them_up(text: str) -> None:
+    try:
+        expected: int | None = Chunks.from_text(text).total
+    except ValueError:
+        expected = None
+    try:
+        found: int | None = _chunks_total(text)
+    except ValueError:
+        found = None
+    assert found == expected
