@@ -6,8 +6,9 @@ accumulates (the text its ``.text`` gives chunk by chunk, the thoughts, the func
 chunk's own. :class:`GeminiAccumulator` checks every chunk against the SDK's types (once per shape, see
 :mod:`.verdicts`), reading one the SDK's way when that check fails (so that what makes the SDK raise
 raises here, at the same chunk); the chunk the SDK yields is built when asked for. What the chunks are
-made of is kept in one append-only log: the chunks, their text and thought pieces, and the positions of
-the chunks holding function calls or carrying a finish reason, usage, grounding or prompt feedback. A
+made of is kept in one append-only log: each chunk flat (its shape, shared with the chunks of that shape,
+and its leaves: no JSON object per chunk), their text and thought pieces, and the positions of the chunks
+holding function calls or carrying a finish reason, usage, grounding or prompt feedback. A
 :class:`GeminiState` is the log and a chunk count (the log's first ``count`` chunks), and rebuilds the
 SDK's objects on demand; an accumulator restored from a state goes on along the same log while it is
 fed the chunks the log holds, and copies the log's prefix only if it is fed others.
@@ -29,11 +30,14 @@ from google.genai import errors, types
 
 from ..emitted import Stop, StreamCallback, StreamEmitted
 from ._genai import ChunkReader, not_json
-from .verdicts import Verdicts
+from .verdicts import Shape, Verdicts
 
 __all__ = ["GeminiAccumulator", "GeminiState"]
 
 
+#: For a body google-genai reads otherwise than SSE does: the texts its reader takes as chunks, by the event
+#: that completes them.
+Reading = dict[int, list[str]]
 #: What a chunk may carry that a later chunk replaces: the first candidate's (by the state's name for it) ...
 _CANDIDATE_FIELDS = (
     ("finish", "finishReason"),
@@ -51,9 +55,11 @@ class _Log:
     __slots__ = (
         "calls",
         "carried",
-        "chunks",
+        "leaves",
         "parts",
         "reader",
+        "reading",
+        "shapes",
         "text_at",
         "texts",
         "thought_at",
@@ -61,10 +67,13 @@ class _Log:
         "verdicts",
     )
 
-    def __init__(self, verdicts: Verdicts) -> None:
+    def __init__(self, verdicts: Verdicts, reading: Reading | None) -> None:
         self.verdicts = verdicts
+        self.reading = reading
         self.reader: ChunkReader = verdicts.reader
-        self.chunks: list[Any] = []
+        # chunk i is shapes[i].rebuilt(leaves[i]); a chunk that is no JSON object: shapes[i] None, leaves[i] it
+        self.shapes: list[Shape | None] = []
+        self.leaves: list[Any] = []
         self.texts: list[str] = []
         self.text_at = array("i")  # the chunk each piece of text came in
         self.thoughts: list[str] = []
@@ -76,8 +85,8 @@ class _Log:
 
     def prefix(self, count: int) -> _Log:
         """A log of the first ``count`` chunks only."""
-        out = _Log(self.verdicts)
-        out.chunks = self.chunks[:count]
+        out = _Log(self.verdicts, self.reading)
+        out.shapes, out.leaves = self.shapes[:count], self.leaves[:count]
         out.texts = self.texts[: bisect_left(self.text_at, count)]
         out.text_at = self.text_at[: len(out.texts)]
         out.thoughts = self.thoughts[: bisect_left(self.thought_at, count)]
@@ -86,10 +95,16 @@ class _Log:
         out.carried = {field: at[: bisect_left(at, count)] for field, at in self.carried.items()}
         return out
 
-    def take(self, data: Any) -> None:
-        """Records chunk ``data`` (which the SDK has taken)."""
-        index = len(self.chunks)
-        self.chunks.append(data)
+    def chunk(self, index: int) -> Any:
+        """Chunk ``index``'s data, rebuilt."""
+        shape = self.shapes[index]
+        return self.leaves[index] if shape is None else shape.rebuilt(self.leaves[index])
+
+    def take(self, data: Any, shape: Shape | None, leaves: Any) -> None:
+        """Records chunk ``data``, flat as ``shape`` and ``leaves`` (the SDK has taken it)."""
+        index = len(self.shapes)
+        self.shapes.append(shape)
+        self.leaves.append(leaves)
         if type(data) is not dict:  # something the SDK's types took anyway: it says nothing
             return
         candidates = data.get("candidates")
@@ -131,10 +146,10 @@ class _Log:
 class GeminiState:
     """What a reader of ``generate_content_stream`` has after one chunk. Each accessor builds fresh objects."""
 
-    __slots__ = ("_count", "_log", "_stop")
+    __slots__ = ("_count", "_events", "_log", "_stop")
 
-    def __init__(self, log: _Log, count: int, stop: Stop | None) -> None:
-        self._log, self._count, self._stop = log, count, stop
+    def __init__(self, log: _Log, count: int, stop: Stop | None, events: int = 0) -> None:
+        self._log, self._count, self._stop, self._events = log, count, stop, events
 
     @property
     def chunks(self) -> int:
@@ -144,7 +159,7 @@ class GeminiState:
     @property
     def last_response(self) -> types.GenerateContentResponse | None:
         """The last chunk yielded, as the SDK's ``GenerateContentResponse`` (None before the first)."""
-        return self._log.reader.read(self._log.chunks[self._count - 1]) if self._count else None
+        return self._log.reader.read(self._log.chunk(self._count - 1)) if self._count else None
 
     @property
     def text(self) -> str:
@@ -209,12 +224,12 @@ class GeminiState:
     def usage_metadata(self) -> types.GenerateContentResponseUsageMetadata | None:
         """The usage the last chunk to carry one reported (a running total)."""
         index = self._last("usage")
-        return None if index is None else self._log.reader.read(self._log.chunks[index]).usage_metadata
+        return None if index is None else self._log.reader.read(self._log.chunk(index)).usage_metadata
 
     @property
     def prompt_feedback(self) -> types.GenerateContentResponsePromptFeedback | None:
         index = self._last("feedback")
-        return None if index is None else self._log.reader.read(self._log.chunks[index]).prompt_feedback
+        return None if index is None else self._log.reader.read(self._log.chunk(index)).prompt_feedback
 
     @property
     def model_version(self) -> str | None:
@@ -238,7 +253,7 @@ class GeminiState:
         return at[found - 1] if found else None
 
     def _candidate(self, index: int) -> types.Candidate:
-        return self._log.reader.read(self._log.chunks[index]).candidates[0]  # type: ignore[index]
+        return self._log.reader.read(self._log.chunk(index)).candidates[0]  # type: ignore[index]
 
     def _from(self, field: str, get: Any) -> Any:
         index = self._last(field)
@@ -249,23 +264,34 @@ class GeminiState:
 
 
 class GeminiAccumulator:
-    """``handle_event(name, data)`` returns the chunk ``generate_content_stream`` yields for an event."""
+    """``handle_event(name, data)`` returns the chunks ``generate_content_stream`` yields for an event: the
+    event's data, or, in a body the SDK reads otherwise than SSE does (see :func:`.sdk.reading`), what its
+    reader takes from the event's lines."""
 
-    __slots__ = ("_count", "_log", "stop")
+    __slots__ = ("_count", "_events", "_log", "stop")
 
-    def __init__(self, verdicts: Verdicts, log: _Log | None = None, count: int = 0, stop: Stop | None = None) -> None:
-        """``verdicts``: what the SDK took, shared by the accumulators of one stream; ``log`` and ``count``:
-        where a restored accumulator starts."""
-        self._log = _Log(verdicts) if log is None else log
-        self._count = count
+    def __init__(
+        self,
+        verdicts: Verdicts,
+        reading: Reading | None = None,
+        log: _Log | None = None,
+        counts: tuple[int, int] = (0, 0),
+        stop: Stop | None = None,
+    ) -> None:
+        """``verdicts``: what the SDK took, shared by the accumulators of one stream; ``reading``: the texts
+        the SDK reads at each event, for a body it reads otherwise; ``log``, ``counts`` (chunks, events) and
+        ``stop``: where a restored accumulator starts."""
+        self._log = _Log(verdicts, reading) if log is None else log
+        self._count, self._events = counts
         self.stop = stop
 
     def checkpoint(self) -> GeminiState:
-        return GeminiState(self._log, self._count, self.stop)
+        return GeminiState(self._log, self._count, self.stop, self._events)
 
     @classmethod
     def restore(cls, state: GeminiState) -> GeminiAccumulator:
-        return cls(state._log.verdicts, state._log, state._count, state._stop)
+        log = state._log
+        return cls(log.verdicts, log.reading, log, (state._count, state._events), state._stop)
 
     def finish(self, exception: BaseException | None = None) -> list[StreamCallback]:
         """The stream has no closing events: a transport error is raised to the reader."""
@@ -273,52 +299,65 @@ class GeminiAccumulator:
 
     def handle_sse(self, name: str | None, raw: str) -> StreamEmitted:
         """An event whose data is not JSON (or is a JSON string)."""
-        if self.stop is not None:
-            return StreamEmitted()
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            return self._halt(Stop("exception", not_json(raw)))
-        return self.handle_event(name, parsed)
+        return self._emitted(self._chunks(name, raw, parsed=False))
 
     def handle_event(self, name: str | None, data: Any) -> StreamEmitted:
         """What the SDK yields for one recorded event (``data`` already JSON-decoded)."""
-        if not self._advance(name, data):
-            out = StreamEmitted()
-            out.stop = self.stop
-            return out
-        return StreamEmitted([StreamCallback("chunk", make=partial(self._log.reader.read, data))])
+        return self._emitted(self._chunks(name, data, parsed=True))
 
     def names(self, name: str | None, data: Any) -> tuple[str, ...]:
         """What :meth:`handle_event` yields, by name, building nothing."""
-        return ("chunk",) if self._advance(name, data) else ()
+        return ("chunk",) * len(self._chunks(name, data, parsed=True))
 
-    def _advance(self, name: str | None, data: Any) -> bool:
-        """Takes one event; False when the SDK yields nothing for it (it has stopped, or stops there)."""
+    def _emitted(self, chunks: list[Any]) -> StreamEmitted:
+        read = self._log.reader.read
+        out = StreamEmitted([StreamCallback("chunk", make=partial(read, data)) for data in chunks])
+        out.stop = self.stop
+        return out
+
+    def _chunks(self, name: str | None, data: Any, *, parsed: bool) -> list[Any]:
+        """The data of each chunk the SDK yields for one event, in order."""
         if self.stop is not None:
-            return False
+            return []
+        reading, self._events = self._log.reading, self._events + 1
+        texts: list[str]
+        if reading is not None:
+            texts = reading.get(self._events - 1, [])
+        elif name is not None:  # the SDK reads an ``event:`` line as (broken) JSON
+            texts = [f"event: {name}"]
+        elif parsed:
+            return [data] if self._advance(data) else []
+        else:
+            texts = [data]
+        out = []
+        for text in texts:
+            try:
+                chunk = json.loads(text)
+            except ValueError:
+                self.stop = Stop("exception", not_json(text))
+                break
+            if not self._advance(chunk):
+                break
+            out.append(chunk)
+        return out
+
+    def _advance(self, data: Any) -> bool:
+        """Takes one chunk; False when the SDK raises there."""
         log, count = self._log, self._count
-        if count < len(log.chunks):
-            if log.chunks[count] is data and name is None:  # read before, along this log
+        shape, leaves = log.verdicts.flat(data)
+        if count < len(log.shapes):
+            if log.shapes[count] is shape and log.leaves[count] == leaves:  # read before, along this log
                 self._count = count + 1
                 return True
             log = self._log = log.prefix(count)
-        if name is not None:  # the SDK reads an ``event:`` line as (broken) JSON
-            self.stop = Stop("exception", not_json(f"event: {name}"))
-            return False
         try:
-            log.verdicts.check(data)
+            log.verdicts.check(data, shape, leaves)
         except errors.APIError as exc:
             self.stop = Stop("error_event", exc)
             return False
         except Exception as exc:  # what the SDK's iterator raises to the reader
             self.stop = Stop("exception", exc)
             return False
-        log.take(data)
+        log.take(data, shape, leaves)
         self._count = count + 1
         return True
-
-    def _halt(self, stop: Stop) -> StreamEmitted:
-        out = StreamEmitted()
-        self.stop = out.stop = stop
-        return out
