@@ -57,6 +57,12 @@ class CutOff(BaseModel):
     message: str
 
 
+#: Why a recording that does not say how its body ended (another tool's) is taken as cut off.
+CUT_INSIDE_AN_EVENT = CutOff(
+    type="RemoteProtocolError", message="the recorded body ends inside an event (the recording says no more)"
+)
+
+
 class Recording(BaseModel):
     """ssetape's own data about one response; vcrpy ignores it."""
 
@@ -123,12 +129,21 @@ class RecordedResponse(BaseModel):
         return b"".join(decode_encoding(self.header("content-encoding"), [self.body_bytes]))
 
     @model_validator(mode="after")
+    def _cut_inside_an_event(self) -> RecordedResponse:
+        # Another tool's recording says nothing of how the body ended: one that stops inside a line was
+        # cut off (a live client would have seen the connection fail there), and replays as such.
+        if self.ssetape is None and is_event_stream(self.header("content-type")) and _ends_inside_an_event(self):
+            self.ssetape = Recording(complete=False, error=CUT_INSIDE_AN_EVENT)
+        return self
+
+    @model_validator(mode="after")
     def _chunks_cover_body(self) -> RecordedResponse:
         if self.ssetape is not None and self.ssetape.chunks:
             chunks = self.ssetape.chunks
-            total = chunks.total if isinstance(chunks, Chunks) else sum(size for _, size in chunks)
             size = _size(self.body.string)
-            if total != size:
+            if isinstance(chunks, Chunks):
+                chunks.cover(size)  # now, or when first read (see recorder.chunks)
+            elif (total := sum(pair[1] for pair in chunks)) != size:
                 raise ValueError(f"the recorded chunk sizes add up to {total} bytes but the body has {size} bytes")
         return self
 
@@ -231,6 +246,17 @@ class Cassette(BaseModel):
     def streams(self) -> list[int]:
         """Indexes of the interactions whose response is an SSE stream."""
         return [i for i, interaction in enumerate(self.interactions) if interaction.streamed]
+
+
+def _ends_inside_an_event(response: RecordedResponse) -> bool:
+    """Whether an SSE body stops inside a line (a comment aside). A body whose last line is whole but lacks
+    its blank line is not taken as cut: dumps and hand-kept files often end so."""
+    body = response.body_bytes
+    if not body or (body.endswith((b"\n", b"\r")) and not response.header("content-encoding")):
+        return False
+    body = response.decoded_body
+    last = body[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1 :].removeprefix(b"\xef\xbb\xbf")
+    return bool(last) and not last.startswith(b":")
 
 
 def is_event_stream(content_type: str | None) -> bool:

@@ -1,18 +1,22 @@
 """A response's network chunks, ``(seconds since the request was sent, size in bytes)``, and their text.
 
 On disk they are text (``"0.413101:183 0.438722:92 ..."``, a few pairs to a line), since a YAML list of
-50k pairs takes seconds to load. Loading checks the text and adds up the sizes (the body must have
-that many bytes); the times are parsed when something first reads them, which a listing or a
-Timeline over the events never does.
+50k pairs takes seconds to load. Loading checks the text's shape (operations on the whole text, no
+per-pair work); the pairs are parsed, and their sizes checked against the body's (:meth:`Chunks.cover`),
+when something first reads them, which a listing or a Timeline over the events never does. A
+mismatch found then is the same :class:`~ssetape.errors.CassetteDecodeError`, naming the file and line,
+that loading would have raised.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from pydantic import ValidatorFunctionWrapHandler
+
+from .errors import CassetteDecodeError
 
 Pair = tuple[float, int]
 
@@ -30,8 +34,8 @@ def encode_chunks(chunks: Iterable[Pair]) -> str:
 
 def decode_chunks(text: str) -> list[Pair]:
     """The pairs ``text`` holds; a ValueError names the first that is not ``seconds:size``."""
-    parts = _written(text)
-    if parts is not None:
+    if _written(text) is not None:
+        parts = text.replace(":", " ").split()
         return list(zip(map(float, parts[0::2]), map(int, parts[1::2]), strict=True))
     chunks = []
     for number, pair in enumerate(text.split()):
@@ -45,10 +49,10 @@ def decode_chunks(text: str) -> list[Pair]:
     return chunks
 
 
-def _written(text: str) -> list[str] | None:
-    """``[at, size, at, size, ...]`` when ``text`` is as the writer writes it: words of digits, at most
-    one dot, a colon and digits, one space or line break apart (checked with operations on the whole
-    text, not word by word: this runs on every load)."""
+def _written(text: str) -> int | None:
+    """How many pairs ``text`` holds when it is as the writer writes it: words of digits, at most one dot,
+    a colon and digits, one space or line break apart (checked with operations on the whole text, not word
+    by word: this runs on every load)."""
     if not text.isascii():
         return None
     raw = text.encode()
@@ -59,45 +63,73 @@ def _written(text: str) -> list[str] | None:
     # separator apart: n colons in 2n - 1 characters, no two colons together.
     shapes = raw.translate(None, _DIGITS).replace(b".:", b":")
     if len(shapes) != 2 * pairs - 1 or b"::" in shapes or b"." in shapes:
-        return None if pairs or text.strip() else []
-    if raw.startswith(b".:") or b" .:" in raw or b"\n.:" in raw:
-        return None  # a time that is just "."
-    parts = text.replace(":", " ").split()
-    return parts if len(parts) == 2 * pairs else None  # else a side of a colon is empty
+        return None if pairs or text.strip() else 0
+    # A side of a colon is empty, or a time is just ".".
+    if raw.startswith((b":", b".:")) or raw.endswith(b":") or b" :" in raw or b"\n:" in raw or b": " in raw:
+        return None
+    if b":\n" in raw or b" .:" in raw or b"\n.:" in raw:
+        return None
+    return pairs
 
 
 class Chunks(Sequence[Pair]):
     """The recorded pairs, as a read-only sequence; from text, parsed on first use (see the module)."""
 
-    __slots__ = ("_count", "_pairs", "_text", "_total")
+    __slots__ = ("_body", "_count", "_pairs", "_text", "_total", "_where")
 
     def __init__(self, pairs: Iterable[Pair] = ()) -> None:
         self._pairs: list[Pair] | None = list(pairs)
         self._text: str | None = None
         self._count = len(self._pairs)
         self._total: int | None = None
+        #: The body's size the sizes must add up to, until they are parsed and found to.
+        self._body: int | None = None
+        self._where: Callable[[str], CassetteDecodeError] = _nowhere
 
     @classmethod
     def from_text(cls, text: str) -> Chunks:
-        """Check ``text`` now (a ValueError says what is wrong); parse the times later."""
-        parts = _written(text)
-        if parts is None:  # (the written form has only digits and dots: times that are finite and >= 0)
+        """Check ``text``'s shape now (a ValueError says what is wrong); parse the pairs later."""
+        count = _written(text)
+        if count is None:  # (the written form has only digits and dots: times that are finite and >= 0)
             return cls(check_times(decode_chunks(text)))
         chunks = cls()
-        chunks._pairs, chunks._text, chunks._count = None, text, len(parts) // 2
-        chunks._total = sum(map(int, parts[1::2]))
+        chunks._pairs, chunks._text, chunks._count = None, text, count
         return chunks
+
+    @property
+    def parsed(self) -> bool:
+        return self._pairs is not None
+
+    def cover(self, size: int) -> None:
+        """The sizes must add up to ``size`` (the body's): checked now when the pairs are parsed, else when
+        something first reads them (a ValueError now, the error :meth:`locate` gives then)."""
+        if self._pairs is None:
+            self._body = size
+        elif self.total != size:
+            raise ValueError(_mismatch(self.total, size))
+
+    def locate(self, where: Callable[[str], CassetteDecodeError]) -> None:
+        """How a mismatch found later is reported: ``where(problem)`` names the file and line."""
+        self._where = where
 
     @property
     def total(self) -> int:
         """The sizes added up: the body's length in bytes when the recording is whole."""
         if self._total is None:
-            self._total = sum(size for _, size in self._decoded())
+            if self._text is not None:  # as the writer writes it (checked): sizes are the words' second halves
+                self._total = sum(map(int, self._text.replace(":", " ").split()[1::2]))
+            else:
+                self._total = sum(size for _, size in self._decoded())
+        if self._body is not None:
+            if self._total != self._body:
+                raise self._where(_mismatch(self._total, self._body))
+            self._body = None
         return self._total
 
     def _decoded(self) -> list[Pair]:
         if self._pairs is None:
             assert self._text is not None
+            _ = self.total  # the sizes must add up to the body's first
             self._pairs, self._text = decode_chunks(self._text), None
         return self._pairs
 
@@ -123,6 +155,14 @@ class Chunks(Sequence[Pair]):
 
     def __repr__(self) -> str:
         return repr(self._decoded())
+
+
+def _mismatch(total: int, size: int) -> str:
+    return f"the recorded chunk sizes add up to {total} bytes but the body has {size} bytes"
+
+
+def _nowhere(problem: str) -> CassetteDecodeError:
+    return CassetteDecodeError(None, problem)
 
 
 def validate_chunks(value: Any, handler: ValidatorFunctionWrapHandler) -> Chunks:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 
 from . import dialects, yaml_layout
 from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
+from .chunks import Chunks
 from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
 from .integrity import check_whole
 from .writer import is_json_path
@@ -53,19 +55,50 @@ def load(path: str | Path) -> Cassette:
     if other is not None:
         other._path = path
         return other
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CassetteDecodeError(path, "is not UTF-8 text", line=line) from None
-    cassette = loads(text, path=path)
+    text = None
+    if not raw.isascii():
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise CassetteDecodeError(path, "is not UTF-8 text", line=line) from None
+    cassette = _loads(_Source(raw, text), path, is_json_path(path))
     cassette._path = path
     return cassette
 
 
 def loads(text: str, *, path: Path | None = None, json_format: bool | None = None) -> Cassette:
     as_json = json_format if json_format is not None else (path is not None and is_json_path(path))
-    data = _parse(text, path, as_json)
+    return _loads(_Source(None, text), path, as_json)
+
+
+class _Source:
+    """A cassette's text, as the bytes read from its file and as ``str``, each made from the other when first
+    asked for: the fast YAML reader reads the bytes, so a big file is not decoded whole."""
+
+    def __init__(self, raw: bytes | None, text: str | None) -> None:
+        self._raw, self._text = raw, text
+
+    @property
+    def raw(self) -> bytes | None:
+        """The UTF-8 bytes; None for text that has no UTF-8 form (a lone surrogate)."""
+        if self._raw is None:
+            try:
+                self._raw = self.text.encode("utf-8")
+            except UnicodeEncodeError:
+                return None
+        return self._raw
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self._raw is not None
+            self._text = self._raw.decode("utf-8")
+        return self._text
+
+
+def _loads(source: _Source, path: Path | None, as_json: bool) -> Cassette:
+    data = _parse(source, path, as_json)
     try:
         data = dialects.normalise(data, path)
     except (AttributeError, KeyError, TypeError, IndexError) as exc:  # wrong types where a dialect has its own
@@ -74,28 +107,59 @@ def loads(text: str, *, path: Path | None = None, json_format: bool | None = Non
     check_whole(data, path)
     _decode_bodies(data, path)
     try:
-        return Cassette.model_validate(data)
+        cassette = Cassette.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = first["loc"]
         where = ".".join(str(part) for part in loc)
-        line = None if as_json else _yaml_line(text, loc)
+        line = None if as_json else _yaml_line(source.text, loc)
         raise CassetteDecodeError(path, f"{where}: {first['msg']}", line=line) from None
+    _locate_chunks(cassette, source, path, as_json)
+    return cassette
 
 
-def _parse(text: str, path: Path | None, as_json: bool) -> Any:
+def _locate_chunks(cassette: Cassette, source: _Source, path: Path | None, as_json: bool) -> None:
+    """Chunk sizes not yet added up (``recorder.chunks``) report a mismatch, when first read, as loading would:
+    naming the file and the line. Text given without a file is checked now, while its text is at hand."""
+    for index, interaction in enumerate(cassette.interactions):
+        chunks = interaction.response.ssetape.chunks if interaction.response.ssetape is not None else None
+        if not isinstance(chunks, Chunks) or chunks.parsed:
+            continue
+        if path is not None:
+            chunks.locate(partial(_chunks_error, path, None, index, as_json))
+            continue
+        try:
+            _ = chunks.total  # adding the sizes up checks them
+        except CassetteDecodeError as exc:
+            raise _chunks_error(None, source.text, index, as_json, exc.problem) from None
+
+
+def _chunks_error(path: Path | None, text: str | None, index: int, as_json: bool, problem: str) -> CassetteDecodeError:
+    """Interaction ``index``'s chunk sizes do not add up to its body: the error loading gives, with the line."""
+    if text is None and path is not None and not as_json:
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):  # changed or gone since it was loaded: the file still says where
+            text = None
+    line = None if as_json or text is None else _yaml_line(text, ("interactions", index, "response"))
+    return CassetteDecodeError(path, f"interactions.{index}.response: {problem}", line=line)
+
+
+def _parse(source: _Source, path: Path | None, as_json: bool) -> Any:
     if as_json:
         try:
-            return json.loads(text)
+            return json.loads(source.text)
         except json.JSONDecodeError as exc:
             raise CassetteDecodeError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
         except RecursionError:
             raise CassetteDecodeError(path, "invalid JSON: nested too deeply to be a cassette") from None
-    data = yaml_layout.parse(text)  # the layout ssetape writes, read without PyYAML's per-node cost
+    raw = source.raw
+    # The layout ssetape writes, read without PyYAML's per-node cost.
+    data = yaml_layout.parse(raw) if raw is not None else None
     if data is not None:
         return data
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(source.text, Loader=_Loader)
     except RecursionError:
         raise CassetteDecodeError(path, "invalid YAML: nested too deeply to be a cassette") from None
     except yaml.MarkedYAMLError as exc:

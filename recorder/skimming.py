@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,7 +27,7 @@ from .chunks import Chunks
 from .errors import CassetteDecodeError
 from .integrity import check_whole
 from .sse import decode as decode_sse
-from .yaml_layout import parse, scalar
+from .yaml_layout import parse, plain_characters, scalar
 
 __all__ = ["Skimmed", "count_events", "skim"]
 
@@ -118,10 +119,10 @@ def _interaction(segment: str) -> Skimmed:
     lines.pop()  # after the segment's last line break
     if lines[0] != "- request:" or not lines[1].startswith("    method: ") or not lines[2].startswith("    uri: "):
         raise _Unskimmable
-    method, uri = scalar(lines[1][12:]), scalar(lines[2][9:])
+    method, uri = _scalar(lines[1][12:]), _scalar(lines[2][9:])
     sections = _sections(lines, lines.index("  response:", 3) + 1)
     status = sections.get("status", [])
-    code = scalar(status[0][12:]) if status and status[0].startswith("      code: ") else None
+    code = _scalar(status[0][12:]) if status and status[0].startswith("      code: ") else None
     if not isinstance(method, str) or not isinstance(uri, str) or type(code) is not int:
         raise _Unskimmable
     headers = _headers(sections.get("headers"))
@@ -131,10 +132,21 @@ def _interaction(segment: str) -> Skimmed:
     streamed = is_event_stream(headers.get("content-type"))
     events = count_events(body) if streamed else None
     response_at, last_at, complete, error, chunks, version = _recording(sections.get("ssetape"))
-    if chunks and Chunks.from_text(chunks).total != len(body):
+    if chunks and _chunks_total(chunks) != len(body):
         raise _Unskimmable  # loading names the fault
     head = b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n" if streamed else b""
     return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version, head)
+
+
+#: Chunk timings as the writer writes them (``recorder.chunks``), matched whole: the sizes then just add up.
+_WRITTEN_CHUNKS = re.compile(r"(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+):[0-9]+(?:[ \n]+(?!\Z)|\Z))*")
+
+
+def _chunks_total(text: str) -> int:
+    """The chunk sizes added up (a ValueError for text that is no chunk timings)."""
+    if _WRITTEN_CHUNKS.fullmatch(text):
+        return sum(map(int, text.replace(":", " ").split()[1::2]))
+    return Chunks.from_text(text).total
 
 
 def _sections(lines: list[str], first: int) -> dict[str, list[str]]:
@@ -156,6 +168,20 @@ def _sections(lines: list[str], first: int) -> dict[str, list[str]]:
     return sections
 
 
+_scalars: dict[str, Any] = {}
+
+
+def _scalar(text: str) -> Any:
+    """:func:`scalar`, remembered: a listing reads the same few values on every interaction."""
+    try:
+        return _scalars[text]
+    except KeyError:
+        value = _scalars[text] = scalar(text)
+        if isinstance(value, list) or len(_scalars) > 10_000:  # (a list could be changed by its reader)
+            del _scalars[text]
+        return value
+
+
 def _headers(lines: list[str] | None) -> dict[str, str]:
     """``content-type`` and ``content-encoding`` (the first of each, as ``header()`` finds them)."""
     if not lines or lines == [" {}"]:
@@ -169,7 +195,7 @@ def _headers(lines: list[str] | None) -> dict[str, str]:
             raise _Unskimmable  # a value on lines of its own (``- text/event-stream``): not the writer's layout
         wanted = name.lower()
         if wanted in ("content-type", "content-encoding") and wanted not in found:
-            values = scalar(rest)
+            values = _scalar(rest)
             if not colon or not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 raise _Unskimmable
             if values:
@@ -186,6 +212,9 @@ def _body(lines: list[str] | None) -> bytes:
         quoted = lines[0][15:-1]  # one line in single quotes (a JSON answer): '' stands for '
         if "'" not in quoted.replace("''", ""):
             return quoted.replace("''", "'").encode("utf-8")
+    literal = _literal_body(lines)
+    if literal is not None:
+        return literal
     text = "body:\n" + "\n".join(lines) + "\n"
     data = parse(text)
     if data is None:  # a body PyYAML wrote double-quoted over several lines (CRLF streams): PyYAML reads it
@@ -201,6 +230,31 @@ def _body(lines: list[str] | None) -> bytes:
     if not isinstance(string, str):
         raise _Unskimmable
     return string.encode("utf-8")
+
+
+#: The literal block headers the writer gives a body, and what each does with the block's last line breaks.
+_CHOMPING = {"      string: |+": "keep", "      string: |-": "strip", "      string: |": "clip"}
+_BLOCK_INDENT = " " * 8
+
+
+def _literal_body(lines: list[str]) -> bytes | None:
+    """A body the writer wrote as a literal block (most streams), read as YAML reads it; None for any other
+    (an indentation indicator, a line of spaces only, ...: :func:`parse` reads those)."""
+    chomping = _CHOMPING.get(lines[0])
+    if chomping is None or len(lines) < 2 or not lines[1].startswith(_BLOCK_INDENT) or not lines[1][8:].strip(" "):
+        return None
+    last = len(lines)
+    while not lines[last - 1]:
+        last -= 1
+    block = lines[1:last]
+    if not all(line.startswith(_BLOCK_INDENT) or not line for line in block) or not block[-1].strip(" "):
+        return None
+    if any(line[8:9] == " " and not line.strip(" ") for line in block):
+        return None  # spaces only, deeper than the block: YAML keeps them, but let parse() decide
+    text = "\n".join(line[8:] for line in block)
+    ending = {"keep": "\n" * (len(lines) - last + 1), "strip": "", "clip": "\n"}[chomping]
+    body = (text + ending).encode("utf-8")
+    return body if plain_characters(body) else None  # else YAML may refuse it: parse() and PyYAML say
 
 
 def _recording(lines: list[str] | None) -> tuple[float, float | None, bool, tuple[str, str] | None, str, int]:
@@ -223,9 +277,9 @@ def _recording(lines: list[str] | None) -> tuple[float, float | None, bool, tupl
             continue
         elif line:
             raise _Unskimmable
-    version = scalar(fields["format"]) if "format" in fields else 0
-    response_at = scalar(fields["response_at"]) if "response_at" in fields else 0.0
-    complete = scalar(fields["complete"]) if "complete" in fields else True
+    version = _scalar(fields["format"]) if "format" in fields else 0
+    response_at = _scalar(fields["response_at"]) if "response_at" in fields else 0.0
+    complete = _scalar(fields["complete"]) if "complete" in fields else True
     if type(version) is not int or version > FORMAT_VERSION or type(complete) is not bool:
         raise _Unskimmable  # a newer format: loading says so
     if type(response_at) not in (int, float):

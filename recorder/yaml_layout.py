@@ -26,8 +26,8 @@ _PLAIN_ASCII = b"\n" + bytes(range(0x20, 0x7F))
 _NOT_ASCII = bytes(range(0x80, 0x100))
 #: In UTF-8: C1 controls (with NEL, a line break to YAML).
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
-#: Line and paragraph separators, the BOM and the non-characters libyaml refuses.
-_SPECIAL = ("\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff")
+#: Line and paragraph separators, the BOM and the non-characters libyaml refuses, in UTF-8.
+_SPECIAL = tuple(char.encode() for char in ("\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff"))
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: |$)")
 _LITERAL = re.compile(r"\|(?:([1-9])?([+-])?|([+-])([1-9]))$")
 #: First characters a plain scalar cannot start with (``-``, ``?`` and ``:`` may, before a non-space).
@@ -79,36 +79,40 @@ def _check_plain(text: str, first: bool) -> None:
         raise _Unsupported
 
 
-def _indent(text: str, start: int, end: int) -> int:
+def _indent(text: bytes, start: int, end: int) -> int:
     match = _SPACES.match(text, start, end)
     return match.end() - start if match else 0
 
 
-_SPACES = re.compile(" *")
+_SPACES = re.compile(b" *")
+_NEWLINES = re.compile(b"\n*")
 #: A mapping entry from a line's start: empty lines before it, the indentation, ``key:`` and what follows.
-_ENTRY = re.compile(r"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?)?")
+_ENTRY = re.compile(rb"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?)?")
 #: Flow sequences of one plain or single-quoted item without quotes inside (most header values).
 _ONE_PLAIN = re.compile(r"\[([^'\"\[\]{},# ][^'\"\[\]{},#]*)\]")
 _ONE_QUOTED = re.compile(r"\['([^'\n]*)'\]")
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    """Reads UTF-8 bytes (valid, and checked by :func:`plain_characters`): the structure's lines are decoded one
+    by one, a literal block's text in one piece, so a long body is copied once on its way to a ``str``."""
+
+    def __init__(self, text: bytes) -> None:
         self.text = text
         self.pos = 0  # the start of the current line
 
     # -- lines --------------------------------------------------------------------------------------
     def _line(self) -> tuple[int, int]:
         """The current line's start and end (its ``\\n``); the text always ends with one."""
-        end = self.text.find("\n", self.pos)
+        end = self.text.find(b"\n", self.pos)
         if end < 0:  # past the last line: a file cut short (tests/ssetape/test_fuzz.py); PyYAML says where
             raise _Unsupported
         return self.pos, end
 
     def _skip_empty(self) -> None:
-        text = self.text
-        while self.pos < len(text) and text[self.pos] == "\n":
-            self.pos += 1
+        found = _NEWLINES.match(self.text, self.pos)
+        assert found is not None  # it may match nothing
+        self.pos = found.end()
 
     def _at_end(self) -> bool:
         return self.pos >= len(self.text)
@@ -119,7 +123,7 @@ class _Reader:
         if self._at_end():
             raise _Unsupported
         start, end = self._line()
-        if _indent(self.text, start, end) != 0 or self.text.startswith(("---", "...", "%"), start):
+        if _indent(self.text, start, end) != 0 or self.text.startswith((b"---", b"...", b"%"), start):
             raise _Unsupported
         value = self._collection(0, None)
         self._skip_empty()
@@ -131,7 +135,7 @@ class _Reader:
         """A block mapping or sequence at ``indent``; ``first`` stands for the current line's text from
         ``indent`` on when it follows a sequence entry's ``- ``."""
         start, end = self._line()
-        rest = first if first is not None else self.text[start + indent : end]
+        rest = first if first is not None else self.text[start + indent : end].decode()
         if rest == "-" or rest.startswith("- "):
             if first is not None:
                 raise _Unsupported  # "- - x"
@@ -145,7 +149,7 @@ class _Reader:
             match = _KEY.match(first)
             if match is None:
                 raise _Unsupported
-            self.pos = text.index("\n", self.pos) + 1
+            self.pos = text.index(b"\n", self.pos) + 1
             result[_plain(match.group(1))] = self._value(first[match.end() :], indent, in_mapping=True)
         while True:
             found = entry(text, self.pos)
@@ -159,10 +163,11 @@ class _Reader:
                 self.pos = start
                 return result
             key, end = found.group(2), found.end()
-            if spaces > indent or key is None or text[end] != "\n":
+            if spaces > indent or key is None or text[end : end + 1] != b"\n":
                 raise _Unsupported  # also "- " where a key belongs: YAML would refuse it
             self.pos = end + 1
-            result[_plain(key)] = self._value(found.group(3) or "", indent, in_mapping=True)
+            value = found.group(3)
+            result[_plain(key.decode())] = self._value(value.decode() if value else "", indent, in_mapping=True)
 
     def _sequence(self, indent: int) -> list[Any]:
         text = self.text
@@ -173,11 +178,11 @@ class _Reader:
                 return items
             start, end = self._line()
             found = _indent(text, start, end)
-            if found != indent or not text.startswith("- ", start + indent):
+            if found != indent or not text.startswith(b"- ", start + indent):
                 if found > indent:
                     raise _Unsupported
                 return items
-            rest = text[start + indent + 2 : end]
+            rest = text[start + indent + 2 : end].decode()
             if _KEY.match(rest):
                 items.append(self._collection(indent + 2, rest))
             else:
@@ -213,7 +218,7 @@ class _Reader:
             return None
         start, end = self._line()
         found = _indent(text, start, end)
-        if found > indent or (found == indent and text.startswith(("- ", "-\n"), start + indent)):
+        if found > indent or (found == indent and text.startswith((b"- ", b"-\n"), start + indent)):
             return self._collection(found, None)
         self.pos = before
         return None
@@ -221,7 +226,7 @@ class _Reader:
     def _plain_value(self, rest: str, indent: int) -> Any:
         rest = rest.rstrip(" ")
         text = self.text
-        if not text.startswith(" " * (indent + 1), self.pos):
+        if not text.startswith(b" " * (indent + 1), self.pos):
             return _plain(rest)  # no continuation line (the next is no deeper, or empty)
         _check_plain(rest, True)
         parts = [rest]
@@ -234,7 +239,7 @@ class _Reader:
                 continue
             if _indent(text, start, end) <= indent:
                 break
-            line = text[start:end].strip(" ")
+            line = text[start:end].strip(b" ").decode()
             _check_plain(line, False)
             parts.append("\n" * breaks if breaks else " ")
             parts.append(line)
@@ -269,7 +274,7 @@ class _Reader:
                 breaks += 1
             if _indent(text, start, end) <= indent:
                 raise _Unsupported
-            line = text[start:end].lstrip(" ")
+            line = text[start:end].lstrip(b" ").decode()
             if not line.strip(" "):
                 raise _Unsupported
 
@@ -328,25 +333,28 @@ class _Reader:
         block_indent = indent + int(digit) if digit else found
         if block_indent <= indent or found < block_indent:
             raise _Unsupported
-        prefix = " " * block_indent
-        stop = re.compile(rf"\n(?!{prefix}|\n)").search(text, start - 1)
+        prefix = b" " * block_indent
+        stop = re.compile(rb"\n(?!" + prefix + rb"|\n)").search(text, start - 1)
         block_end = stop.start() + 1 if stop is not None else len(text)
         body_end = block_end
-        while text[body_end - 1] == "\n":  # the last line's break and the empty lines after it
+        while text[body_end - 1 : body_end] == b"\n":  # the last line's break and the empty lines after it
             body_end -= 1
         # Lines of spaces only are "empty" to YAML when they come first, last or right after the block:
         # rare (PyYAML never writes them), so left to PyYAML. In between, the replace below reads them right.
-        last = text.rfind("\n", start, body_end) + 1 or start
+        last = text.rfind(b"\n", start, body_end) + 1 or start
+        after = block_end + _indent(text, block_end, len(text))
         if (
-            text[start + found] == "\n"
-            or not text[last:body_end].strip(" ")
-            or (block_end < len(text) and text[block_end + _indent(text, block_end, len(text))] == "\n")
+            text[start + found : start + found + 1] == b"\n"
+            or not text[last:body_end].strip(b" ")
+            or (block_end < len(text) and text[after : after + 1] == b"\n")
         ):
             raise _Unsupported
         self.pos = block_end
         keep = {"+": block_end - body_end, "-": 0}.get(chomp or "", 1)
-        # Every line of the block but the first starts after a "\n": one replace drops the indentation.
-        return text[start + block_indent : body_end + keep].replace("\n" + prefix, "\n")
+        # Decoded straight from the file's bytes (no copy of the block first); every line of the block but the
+        # first starts after a "\n": one replace drops the indentation.
+        block = str(memoryview(text)[start + block_indent : body_end + keep], "utf-8")
+        return block.replace("\n" + prefix.decode(), "\n")
 
 
 def _double_quoted(rest: str) -> str:
@@ -373,17 +381,17 @@ def _closing_quote(line: str, start: int = 0) -> int:
         pos = found + 2
 
 
-def _plain_characters(text: str) -> bool:
-    """Whether ``text`` holds only characters libyaml reads as text (no tab, no ``\\r``, no control)."""
-    try:
-        raw = text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    if text.isascii():
+def plain_characters(raw: bytes) -> bool:
+    """Whether ``raw`` is UTF-8 holding only characters libyaml reads as text (no tab, no ``\\r``, no control)."""
+    if raw.isascii():
         return not raw.translate(None, _PLAIN_ASCII)
     if raw.translate(None, _PLAIN_ASCII + _NOT_ASCII) or _C1.search(raw):
         return False
-    return not any(char in text for char in _SPECIAL)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not any(char in raw for char in _SPECIAL)
 
 
 def scalar(text: str) -> Any:
@@ -392,7 +400,7 @@ def scalar(text: str) -> Any:
         if text[:1] not in ("'", '"', "[", "{", "|", ">", "&", "*", "!", "") and not text.startswith(" "):
             return _plain(text.rstrip(" "))
         if text.startswith("["):
-            return _Reader(text + "\n")._flow_sequence(text)
+            return _Reader(b"")._flow_sequence(text)
     except _Unsupported:
         raise ValueError(f"not a scalar ssetape writes: {text!r}") from None
     value = parse(f"v: {text}\n")
@@ -401,10 +409,15 @@ def scalar(text: str) -> Any:
     return value["v"]
 
 
-def parse(text: str) -> Any | None:
-    """The data PyYAML's safe loader would give for ``text``, or None when ``text`` is not in the layout
-    this reader knows (PyYAML must then read it)."""
-    if not text.endswith("\n") or not _plain_characters(text):
+def parse(text: str | bytes) -> Any | None:
+    """The data PyYAML's safe loader would give for ``text`` (or these UTF-8 bytes), or None when it is not in
+    the layout this reader knows (PyYAML must then read it)."""
+    if isinstance(text, str):
+        try:
+            text = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate
+            return None
+    if not text.endswith(b"\n") or not plain_characters(text):
         return None
     try:
         return _Reader(text).document()

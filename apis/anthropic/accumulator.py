@@ -36,6 +36,7 @@ from jiter import from_json
 from ..emitted import Stop, StreamCallback, StreamEmitted
 from .flavours import MESSAGES, Flavour, status_error
 from .json_prefix import START, Prefix, advance, sure
+from .pieces import Pieces
 
 __all__ = ["MessageAccumulator", "MessageState"]
 
@@ -83,12 +84,20 @@ class _Block:
 
     __slots__ = ("grows", "kind", "start", "takes", "text", "thinking", "tracks")
 
-    def __init__(self, start: Any, kind: str, tracks: bool, grows: bool) -> None:
+    def __init__(
+        self,
+        start: Any,
+        kind: str,
+        tracks: bool,
+        grows: bool,
+        text: Pieces | None = None,
+        thinking: Pieces | None = None,
+    ) -> None:
         """``tracks``: whether tool input deltas set its input; ``grows``: whether its text (or thinking)
         started as a string, which pieces are appended to (else ``+=`` raises, or does what it does)."""
         self.start, self.kind, self.tracks, self.grows = start, kind, tracks, grows
-        self.text: list[str] = []
-        self.thinking: list[str] = []
+        self.text = text if text is not None else Pieces()
+        self.thinking = thinking if thinking is not None else Pieces()
         #: The hot deltas it takes, by type: where each piece goes (a list's ``append``, :data:`_INPUT` or
         #: :data:`_GENERAL`); the others leave the block as it is.
         self.takes: dict[str, Any] = {}
@@ -107,9 +116,8 @@ class _Block:
         return cls(start, kind, isinstance(made, tracks_input), grows)
 
     def copy(self, view: _View) -> _Block:
-        out = _Block(self.start, self.kind, self.tracks, self.grows)
-        out.text[:], out.thinking[:] = self.text[: view.text], self.thinking[: view.thinking]
-        return out
+        text, thinking = self.text.copy(view.text), self.thinking.copy(view.thinking)
+        return _Block(self.start, self.kind, self.tracks, self.grows, text, thinking)
 
 
 class _View(NamedTuple):
@@ -157,9 +165,9 @@ class MessageState:
             fold(view.block.start, snapshot)
             content = snapshot.content[-1]
             if view.text:
-                content.text += "".join(view.block.text[: view.text])
+                content.text += view.block.text.joined(view.text)
             if view.thinking:
-                content.thinking += "".join(view.block.thinking[: view.thinking])
+                content.thinking += view.block.thinking.joined(view.thinking)
             if view.input_mark is not None:
                 content.input = from_json(self._input(view.input_mark), partial_mode=self._config.mode)
             if view.parsed is not _UNSET:
@@ -255,6 +263,8 @@ class MessageAccumulator:
         #: Each tool input buffer joined, once asked for (dropped when it grows).
         self._joined: dict[Any, bytes] = {}
         self._checks: dict[Any, Prefix | None] = {}
+        #: Whether a checkpoint holds ``_checks`` (copied before it changes).
+        self._checks_shared = False
         self._rare: list[Any] = []
         self._stop: Stop | None = None
         #: The SDK's message as its fold makes it, but for the pieces the hot deltas add (made when needed).
@@ -268,10 +278,13 @@ class MessageAccumulator:
         """A view of the state after the events handled so far: list lengths, no text copied."""
         rare = self._rare
         views = tuple(
-            [view._replace(text=len(view.block.text), thinking=len(view.block.thinking)) for view in self._views]
+            [
+                _View(view.block, len(view.block.text), len(view.block.thinking), view.input_mark, view.parsed)
+                for view in self._views
+            ]
         )
-        checks = dict(self._checks)
-        return MessageState(self._config, self._start, views, self._bufs, rare, len(rare), self._stop, checks)
+        self._checks_shared = True
+        return MessageState(self._config, self._start, views, self._bufs, rare, len(rare), self._stop, self._checks)
 
     state = checkpoint
 
@@ -399,13 +412,16 @@ class MessageAccumulator:
                 return
         pieces = self._bufs.setdefault(key, [])
         pieces.append(encoded)
+        if self._checks_shared:
+            self._checks, self._checks_shared = dict(self._checks), False
         self._checks[key] = check
         if joined is None:
             self._joined.pop(key, None)
         else:
             self._joined[key] = joined
         if joined is None or joined:
-            self._views[position] = self._views[position]._replace(input_mark=(key, len(pieces)))
+            view = self._views[position]
+            self._views[position] = _View(view.block, view.text, view.thinking, (key, len(pieces)), view.parsed)
 
     def _buffer(self, key: Any) -> bytes:
         joined = self._joined.get(key)

@@ -6,8 +6,9 @@ accumulates (the text its ``.text`` gives chunk by chunk, the thoughts, the func
 chunk's own. :class:`GeminiAccumulator` checks every chunk against the SDK's types (once per shape, see
 :mod:`.verdicts`), reading one the SDK's way when that check fails (so that what makes the SDK raise
 raises here, at the same chunk); the chunk the SDK yields is built when asked for. What the chunks are
-made of is kept in one append-only log: the chunks, their text and thought pieces, and the positions of
-the chunks holding function calls or carrying a finish reason, usage, grounding or prompt feedback. A
+made of is kept in one append-only log: each chunk flat (its shape, shared with the chunks of that shape,
+and its leaves: no JSON object per chunk), their text and thought pieces, and the positions of the chunks
+holding function calls or carrying a finish reason, usage, grounding or prompt feedback. A
 :class:`GeminiState` is the log and a chunk count (the log's first ``count`` chunks), and rebuilds the
 SDK's objects on demand; an accumulator restored from a state goes on along the same log while it is
 fed the chunks the log holds, and copies the log's prefix only if it is fed others.
@@ -29,7 +30,7 @@ from google.genai import errors, types
 
 from ..emitted import Stop, StreamCallback, StreamEmitted
 from ._genai import ChunkReader, not_json
-from .verdicts import Verdicts
+from .verdicts import Shape, Verdicts
 
 __all__ = ["GeminiAccumulator", "GeminiState"]
 
@@ -51,9 +52,10 @@ class _Log:
     __slots__ = (
         "calls",
         "carried",
-        "chunks",
+        "leaves",
         "parts",
         "reader",
+        "shapes",
         "text_at",
         "texts",
         "thought_at",
@@ -64,7 +66,9 @@ class _Log:
     def __init__(self, verdicts: Verdicts) -> None:
         self.verdicts = verdicts
         self.reader: ChunkReader = verdicts.reader
-        self.chunks: list[Any] = []
+        # chunk i is shapes[i].rebuilt(leaves[i]); a chunk that is no JSON object: shapes[i] None, leaves[i] it
+        self.shapes: list[Shape | None] = []
+        self.leaves: list[Any] = []
         self.texts: list[str] = []
         self.text_at = array("i")  # the chunk each piece of text came in
         self.thoughts: list[str] = []
@@ -77,7 +81,7 @@ class _Log:
     def prefix(self, count: int) -> _Log:
         """A log of the first ``count`` chunks only."""
         out = _Log(self.verdicts)
-        out.chunks = self.chunks[:count]
+        out.shapes, out.leaves = self.shapes[:count], self.leaves[:count]
         out.texts = self.texts[: bisect_left(self.text_at, count)]
         out.text_at = self.text_at[: len(out.texts)]
         out.thoughts = self.thoughts[: bisect_left(self.thought_at, count)]
@@ -86,10 +90,16 @@ class _Log:
         out.carried = {field: at[: bisect_left(at, count)] for field, at in self.carried.items()}
         return out
 
-    def take(self, data: Any) -> None:
-        """Records chunk ``data`` (which the SDK has taken)."""
-        index = len(self.chunks)
-        self.chunks.append(data)
+    def chunk(self, index: int) -> Any:
+        """Chunk ``index``'s data, rebuilt."""
+        shape = self.shapes[index]
+        return self.leaves[index] if shape is None else shape.rebuilt(self.leaves[index])
+
+    def take(self, data: Any, shape: Shape | None, leaves: Any) -> None:
+        """Records chunk ``data``, flat as ``shape`` and ``leaves`` (the SDK has taken it)."""
+        index = len(self.shapes)
+        self.shapes.append(shape)
+        self.leaves.append(leaves)
         if type(data) is not dict:  # something the SDK's types took anyway: it says nothing
             return
         candidates = data.get("candidates")
@@ -144,7 +154,7 @@ class GeminiState:
     @property
     def last_response(self) -> types.GenerateContentResponse | None:
         """The last chunk yielded, as the SDK's ``GenerateContentResponse`` (None before the first)."""
-        return self._log.reader.read(self._log.chunks[self._count - 1]) if self._count else None
+        return self._log.reader.read(self._log.chunk(self._count - 1)) if self._count else None
 
     @property
     def text(self) -> str:
@@ -209,12 +219,12 @@ class GeminiState:
     def usage_metadata(self) -> types.GenerateContentResponseUsageMetadata | None:
         """The usage the last chunk to carry one reported (a running total)."""
         index = self._last("usage")
-        return None if index is None else self._log.reader.read(self._log.chunks[index]).usage_metadata
+        return None if index is None else self._log.reader.read(self._log.chunk(index)).usage_metadata
 
     @property
     def prompt_feedback(self) -> types.GenerateContentResponsePromptFeedback | None:
         index = self._last("feedback")
-        return None if index is None else self._log.reader.read(self._log.chunks[index]).prompt_feedback
+        return None if index is None else self._log.reader.read(self._log.chunk(index)).prompt_feedback
 
     @property
     def model_version(self) -> str | None:
@@ -238,7 +248,7 @@ class GeminiState:
         return at[found - 1] if found else None
 
     def _candidate(self, index: int) -> types.Candidate:
-        return self._log.reader.read(self._log.chunks[index]).candidates[0]  # type: ignore[index]
+        return self._log.reader.read(self._log.chunk(index)).candidates[0]  # type: ignore[index]
 
     def _from(self, field: str, get: Any) -> Any:
         index = self._last(field)
@@ -297,24 +307,25 @@ class GeminiAccumulator:
         """Takes one event; False when the SDK yields nothing for it (it has stopped, or stops there)."""
         if self.stop is not None:
             return False
-        log, count = self._log, self._count
-        if count < len(log.chunks):
-            if log.chunks[count] is data and name is None:  # read before, along this log
-                self._count = count + 1
-                return True
-            log = self._log = log.prefix(count)
         if name is not None:  # the SDK reads an ``event:`` line as (broken) JSON
             self.stop = Stop("exception", not_json(f"event: {name}"))
             return False
+        log, count = self._log, self._count
+        shape, leaves = log.verdicts.flat(data)
+        if count < len(log.shapes):
+            if log.shapes[count] is shape and log.leaves[count] == leaves:  # read before, along this log
+                self._count = count + 1
+                return True
+            log = self._log = log.prefix(count)
         try:
-            log.verdicts.check(data)
+            log.verdicts.check(data, shape, leaves)
         except errors.APIError as exc:
             self.stop = Stop("error_event", exc)
             return False
         except Exception as exc:  # what the SDK's iterator raises to the reader
             self.stop = Stop("exception", exc)
             return False
-        log.take(data)
+        log.take(data, shape, leaves)
         self._count = count + 1
         return True
 

@@ -23,9 +23,9 @@ from google.genai import types
 
 from ._genai import ChunkReader, convert
 
-__all__ = ["Verdicts"]
+__all__ = ["Shape", "Verdicts"]
 
-_END = object()  # closes a dict or a list in a shape
+_UNSET = object()  # a shape whose bound leaves are not worked out yet
 _FREE_TYPES = (str, int, float)
 _OWN_VALIDATOR = "_check_field_type_mismatches"  # google-genai's BaseModel's, which only logs about models
 
@@ -39,32 +39,61 @@ class _Leaf:
         self.index, self.kind = index, kind
 
 
+class Shape:
+    """What the chunks of one shape share: the shape (a flat tuple: ``dict``/``list`` and their sizes, keys,
+    leaf types), the positions of the leaves the SDK's verdict may depend on, and the last such chunk's
+    leaves (whose equal strings the next chunk's reuse)."""
+
+    __slots__ = ("bound", "last", "skeleton")
+
+    def __init__(self, skeleton: tuple[Any, ...]) -> None:
+        self.skeleton = skeleton
+        self.bound: tuple[int, ...] | object | None = _UNSET
+        self.last: tuple[Any, ...] | None = None
+
+    def rebuilt(self, leaves: tuple[Any, ...]) -> Any:
+        """The chunk of this shape whose leaves are ``leaves``: a fresh copy each time."""
+        shape, values = iter(self.skeleton), iter(leaves)
+        return _unflatten(shape, values)
+
+
 class Verdicts:
-    """``check(data)`` raises what the SDK raises for a chunk, checking each key of shape and bound values
-    once."""
+    """``flat(data)`` is a chunk as its :class:`Shape` and its leaves; ``check(data, shape, leaves)`` raises
+    what the SDK raises for it, checking each shape and bound values once."""
 
     def __init__(self, reader: ChunkReader) -> None:
         self.reader = reader
-        # shape -> positions of the leaves whose value counts (None: the shape is never remembered)
-        self._bound: dict[tuple[Any, ...], tuple[int, ...] | None] = {}
+        self._shapes: dict[tuple[Any, ...], Shape] = {}
         self._taken: set[tuple[Any, ...]] = set()
 
-    def check(self, data: Any) -> None:
+    def flat(self, data: Any) -> tuple[Shape | None, Any]:
+        """``(shape, leaves)``; ``(None, data)`` for data that is not a JSON object."""
         if type(data) is not dict:
+            return None, data
+        skeleton: list[Any] = []
+        leaves: list[Any] = []
+        _flatten(data, skeleton, leaves)
+        key = tuple(skeleton)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = Shape(key)
+        last = shape.last
+        if last is not None:  # a string equal to the last chunk's is kept once (a role, a model version)
+            leaves = [old if type(new) is str and old == new else new for old, new in zip(last, leaves, strict=True)]
+        kept = shape.last = tuple(leaves)
+        return shape, kept
+
+    def check(self, data: Any, shape: Shape | None, leaves: Any) -> None:
+        if shape is None:
             self.reader.check(data)
             return
-        shape: list[Any] = []
-        leaves: list[Any] = []
-        _flatten(data, shape, leaves)
-        skeleton = tuple(shape)
-        try:
-            bound = self._bound[skeleton]
-        except KeyError:
-            bound = self._bound[skeleton] = _bound_leaves(data, leaves, self.reader.vertex)
+        bound = shape.bound
+        if bound is _UNSET:
+            bound = shape.bound = _bound_leaves(data, len(leaves), self.reader.vertex)
         if bound is None:
             self.reader.check(data)
             return
-        key = (skeleton, *[leaves[index] for index in bound])
+        key = (shape.skeleton, *[leaves[index] for index in bound])  # type: ignore[attr-defined]
         if key not in self._taken:
             self.reader.check(data)
             self._taken.add(key)
@@ -74,18 +103,27 @@ def _flatten(value: Any, shape: list[Any], leaves: list[Any]) -> None:
     kind = type(value)
     if kind is dict:
         shape.append(dict)
+        shape.append(len(value))
         for key, item in value.items():
             shape.append(key)
             _flatten(item, shape, leaves)
-        shape.append(_END)
     elif kind is list:
         shape.append(list)
+        shape.append(len(value))
         for item in value:
             _flatten(item, shape, leaves)
-        shape.append(_END)
     else:
         shape.append(kind)
         leaves.append(value)
+
+
+def _unflatten(shape: Any, leaves: Any) -> Any:
+    kind = next(shape)
+    if kind is dict:
+        return {next(shape): _unflatten(shape, leaves) for _ in range(next(shape))}
+    if kind is list:
+        return [_unflatten(shape, leaves) for _ in range(next(shape))]
+    return next(leaves)
 
 
 def _marked(value: Any, counter: list[int]) -> Any:
@@ -100,7 +138,7 @@ def _marked(value: Any, counter: list[int]) -> Any:
     return _Leaf(index, kind) if kind in _FREE_TYPES else value
 
 
-def _bound_leaves(data: dict[str, Any], leaves: list[Any], vertex: bool) -> tuple[int, ...] | None:
+def _bound_leaves(data: dict[str, Any], leaves: int, vertex: bool) -> tuple[int, ...] | None:
     """The positions of the leaves whose value the SDK's verdict may depend on; None if the converter does
     not take the markers."""
     try:
@@ -110,7 +148,7 @@ def _bound_leaves(data: dict[str, Any], leaves: list[Any], vertex: bool) -> tupl
     free: set[int] = set()
     bound: set[int] = set()
     _place(converted, types.GenerateContentResponse, free, bound)
-    return tuple(index for index in range(len(leaves)) if index not in free or index in bound)
+    return tuple(index for index in range(leaves) if index not in free or index in bound)
 
 
 def _place(value: Any, annotation: Any, free: set[int], bound: set[int]) -> None:

@@ -6,14 +6,15 @@ target like ``GET http://elsewhere/``, ``CONNECT``) can point it anywhere else, 
 open relay. Hop-by-hop headers are dropped both ways (:mod:`.headers`); everything else,
 including the status and any ``Content-Encoding``, passes through untouched.
 
-Each upstream chunk is sent to the client the moment it is read (the exact bytes, still
-compressed if they were: nothing is decoded on the way), then handed to the :class:`~recorder.capture.Capture` with the
-time it arrived. When the upstream cannot be reached or does not answer in time, the client gets
-a 502 or 504 in the API's error shape, and that is what is recorded. When the upstream fails
-mid-body, the capture is finished as incomplete with the error and the client's connection is
-dropped, so the client sees the same cut. When the client goes away mid-stream, the upstream
-request is closed too and the interaction is recorded as incomplete (``ClientClosed``), unless
-the stream had already sent its last event.
+Each upstream chunk is handed to the :class:`~recorder.capture.Capture` with the time it arrived
+(its journal has it on disk at once), then sent to the client (the exact bytes, still compressed
+if they were: nothing is decoded on the way), so nothing reaches the client unrecorded. When the
+upstream cannot be reached or does not answer in time, the client gets a 502 or 504 in the API's
+error shape, and that is what is recorded. When the upstream fails mid-body, the capture is
+finished as incomplete with the error and the client's connection is dropped, so the client sees
+the same cut. When the client goes away mid-stream, the upstream request is closed too and the
+interaction is recorded as incomplete (``ClientClosed``), unless the stream had already sent its
+last event.
 """
 
 from __future__ import annotations
@@ -195,15 +196,14 @@ class _Exchange:
         try:
             await send({"type": "http.response.start", "status": response.status, "headers": end_to_end(raw)})
             async for chunk in response.content.iter_any():
-                at = capture.elapsed()
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                capture.chunk(chunk, at)
-                received += len(chunk)
+                capture.chunk(chunk, capture.elapsed())  # journaled before the client has it: a crash loses nothing
                 if self.app.recording.failure is not None:
-                    # Nothing more can be recorded: cut the stream here (returning without ending the body
-                    # drops the client's connection) rather than pass the rest on unrecorded.
+                    # Nothing more can be recorded, this chunk included: cut the stream here (returning without
+                    # ending the body drops the client's connection) rather than pass anything on unrecorded.
                     capture.finish(CutOff(type="RecordingFailed", message=self.app.recording.failure))
                     return
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                received += len(chunk)
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except asyncio.CancelledError:
             capture.finish(client_closed_error(capture) if self.client_gone else _stopped(capture))

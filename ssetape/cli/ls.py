@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 import click
@@ -12,6 +14,8 @@ from ssetape.replayer import InteractionInfo, list_interactions
 
 from .output import closes_quietly, json_line, seconds, table
 
+#: Table lines written at a time.
+_BATCH = 1000
 HEADERS = ("#", "method", "path", "status", "stream", "kind", "events", "duration", "state")
 
 
@@ -48,10 +52,15 @@ def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
         if not infos:
             click.echo("(no interactions)")
             continue
-        for line in table(HEADERS, [_row(info) for info in infos], right=(0, 3, 6, 7), elastic=2, styles=_style):
-            click.echo(line)
+        _echo_lines(table(HEADERS, [_row(info) for info in infos], right=(0, 3, 6, 7), elastic=2, styles=_style))
     if failed:
         sys.exit(2)
+
+
+def _echo_lines(lines: Iterator[str]) -> None:
+    """One write per batch of lines: a write a line was most of a 100k-interaction listing's output time."""
+    while batch := list(islice(lines, _BATCH)):
+        click.echo("\n".join(batch))
 
 
 def _row(info: InteractionInfo) -> list[str]:

@@ -49,16 +49,20 @@ def table(
         if excess > 0:
             widths[elastic] = max(len(headers[elastic]), widths[elastic] - excess)
 
+    pads = [str.rjust if i in right else str.ljust for i in range(len(widths))]
+
     def cells(row: Sequence[str], number: int | None) -> str:
         out = []
+        last = len(row) - 1
         for i, text in enumerate(row):
-            if len(text) > widths[i]:
+            width = widths[i]
+            if len(text) > width:
                 # The elastic column (a path) keeps its end, the most specific part.
-                text = "…" + text[1 - widths[i] :] if i == elastic else text[: widths[i] - 1] + "…"
-            last = i == len(row) - 1
-            padded = text.rjust(widths[i]) if i in right else text if last else text.ljust(widths[i])
-            colour = styles(number, i, text) if styles is not None and number is not None else None
-            out.append(click.style(padded, fg=colour) if colour else padded)
+                text = "…" + text[1 - width :] if i == elastic else text[: width - 1] + "…"
+            padded = text if i == last and i not in right else pads[i](text, width)
+            if styles is not None and number is not None and (colour := styles(number, i, text)):
+                padded = click.style(padded, fg=colour)
+            out.append(padded)
         return "  ".join(out).rstrip()
 
     yield click.style(cells(headers, None), bold=True)

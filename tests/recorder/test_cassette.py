@@ -20,6 +20,7 @@ from ssetape.recorder import (
     RecordedResponse,
     Recording,
     load,
+    loads,
 )
 from ssetape.recorder.cassette import Body, Status
 
@@ -161,10 +162,25 @@ def test_undecodable_cassettes_name_the_file_and_line(
 
 
 def test_chunk_sizes_must_add_up_to_the_body(tmp_path: Path) -> None:
-    path = Cassette(interactions=[make_interaction(SSE)]).save(tmp_path / "c.yaml")
-    path.write_text(path.read_text().replace(f"0.1:{len(SSE.encode())}", "0.1:3"))
-    with pytest.raises(CassetteDecodeError, match=r"chunk sizes add up to 3 bytes but the body has"):
-        load(path)
+    """Sizes as the writer writes them are added up when first read (a load does not parse them): the error
+    then names the file and the interaction's response line, as loading names any other fault."""
+    cassette = Cassette(interactions=[make_interaction(SSE), make_interaction(SSE)])
+    path = cassette.save(tmp_path / "c.yaml")
+    text = path.read_text()
+    path.write_text(text[::-1].replace(f"0.1:{len(SSE.encode())}"[::-1], "0.1:3"[::-1], 1)[::-1])  # the second
+    # The line the second response's mapping starts on (its first key), as for any other fault in it.
+    response_line = [number for number, line in enumerate(text.split("\n"), 1) if line == "  response:"][1] + 1
+    loaded = load(path)
+    assert loaded.interactions[0].chunks()
+    for read in (loaded.interactions[1].chunks, lambda: loaded.interactions[1].response.ssetape.chunks.total):
+        with pytest.raises(CassetteDecodeError) as info:
+            read()
+        assert str(info.value) == (
+            f"{path}:{response_line}: interactions.1.response: "
+            f"the recorded chunk sizes add up to 3 bytes but the body has {len(SSE.encode())} bytes"
+        )
+    with pytest.raises(CassetteDecodeError, match=rf"^<cassette>:{response_line}: interactions\.1\.response: the"):
+        loads(path.read_text())  # text without a file: checked while it is at hand
 
 
 def test_chunks_are_compact_text_on_disk_and_read_back_exactly(tmp_path: Path) -> None:

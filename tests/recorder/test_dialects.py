@@ -108,3 +108,25 @@ def test_a_malformed_dialect_file_names_the_file_and_the_place(
     message = str(caught.value)
     assert message.startswith(str(path)) and where in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("tail", "cut"),
+    [
+        (b'data: {"a"', True),
+        (b"event: pi", True),
+        (b"data: {}\n", False),  # a whole last line without its blank line: dumps often end so
+        (b": keep-al", False),  # a comment loses no event
+        (b"", False),
+    ],
+)
+def test_a_body_another_tool_recorded_ending_inside_an_event_is_cut_off(tmp_path: Path, tail: bytes, cut: bool) -> None:
+    """vcrpy records no sign of how a body ended: one that stops inside a line is read as cut off there."""
+    from ..dialects import _dump_yaml, _plain
+
+    data = _plain(fixture("chat_text"))
+    response = data["interactions"][-1]["response"]
+    response["body"]["string"] += tail.decode()
+    item = load(_dump_yaml(data, tmp_path / "vcrpy.yaml")).interactions[-1]
+    assert item.complete is not cut
+    assert (item.response.ssetape is not None and item.response.ssetape.error is not None) is cut

@@ -3,6 +3,7 @@ API's error shape for new requests, nothing passed on unrecorded, the journal ke
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -58,6 +59,7 @@ async def streams(scope: dict[str, Any], receive: Callable[..., Any], send: Call
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
     for event in events:
         await send({"type": "http.response.body", "body": event, "more_body": True})
+        await asyncio.sleep(0.001)  # the proxy reads the big stream in pieces, not all of it at once
     await send({"type": "http.response.body", "body": b""})
 
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, load
-from ssetape.recorder.skimming import count_events, skim
+from ssetape.recorder.chunks import Chunks
+from ssetape.recorder.skimming import _body, _chunks_total, count_events, skim
 from ssetape.recorder.sse import decode
 from ssetape.replayer import list_interactions
 
@@ -66,3 +67,27 @@ def test_a_cassette_cut_short_is_loaded_and_refused(tmp_path: Path) -> None:
     assert skim(path) is None
     with pytest.raises(CassetteDecodeError, match="cut short"):
         list_interactions(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(st.sampled_from([*"ab :\n", "  ", "\n\n", "é", "\t", "data: x"]), max_size=30).map("".join))
+def test_a_body_is_read_as_the_yaml_reader_reads_it(tmp_path_factory: pytest.TempPathFactory, body: str) -> None:
+    """Literal blocks are read straight from their lines (with each chomping), the rest by the YAML reader."""
+    path = Cassette(interactions=[make_interaction(body)]).save(tmp_path_factory.mktemp("c") / "c.yaml")
+    text = path.read_text()
+    section = text[text.index("    body:\n") + len("    body:\n") : text.index("    ssetape:\n")]
+    assert _body(section.split("\n")[:-1]) == body.encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from(list("0123456789.: \n-x")), max_size=30))
+def test_chunk_sizes_add_up_as_the_chunks_add_them_up(text: str) -> None:
+    try:
+        expected: int | None = Chunks.from_text(text).total
+    except ValueError:
+        expected = None
+    try:
+        found: int | None = _chunks_total(text)
+    except ValueError:
+        found = None
+    assert found == expected

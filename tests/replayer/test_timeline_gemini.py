@@ -205,3 +205,17 @@ def test_checkpoints_copy_no_text() -> None:
     states = [timeline.state(i) for i in range(len(timeline))]
     assert len({id(state._log.texts) for state in states}) == 1  # one list of pieces, shared by every state
     assert states[-1].text == "x" * 200_000 and states[9].text == "x" * 10_000
+
+
+def test_a_vcrpy_cassette_cut_mid_body_is_a_stream_recorded_as_incomplete(tmp_path: Path) -> None:
+    """A vcrpy file keeps no sign of how its body ended: cut inside an event, it is read as cut off there, so
+    the SDK meets the transport error at that byte, as a live client does, never the half event as JSON."""
+    from tests.dialects import _dump_yaml, _plain, fixture
+
+    data = _plain(fixture("gemini_text"))
+    body = data["interactions"][0]["response"]["body"]
+    body["string"] = body["string"][: len(body["string"]) // 2]
+    cassette = load(_dump_yaml(data, tmp_path / "vcrpy.yaml"))
+    assert not cassette.interactions[0].complete
+    timeline = assert_parity(cassette)
+    assert raised(timeline) is not None and raised(timeline).startswith("RemoteProtocolError")  # type: ignore[union-attr]
