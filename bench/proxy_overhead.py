@@ -15,9 +15,9 @@ latency p50/p99 (added over direct, and as ratios), and throughput (a second wor
 gaps, as fast as the path allows) as a ratio to direct.
 
 Repeatable on a shared machine: the upstream, ssetape and mitmdump run all the time in their own
-processes, all of them (and the clients) at a raised priority (nice -10 where allowed, the same for
-every path, so that other users' work on the machine gets in the way less; ``--normal-priority``
-leaves it), and every round measures each path in turn (the order rotating from round to round),
+processes, all of them (and the clients) at a raised priority while it runs (nice -10 where allowed,
+the same for every path, so that other users' work on the machine gets in the way less;
+``--normal-priority`` leaves it), and every round measures each path in turn (the order rotating from round to round),
 so that a change in the machine's load hits every path alike; each figure is the median of
 ``--rounds`` rounds and the report gives the spread of the rounds beside it. The clients run on
 uvloop, as the upstream and the proxy do, so that their own Python overhead disturbs the
@@ -282,31 +282,43 @@ def main() -> None:
         args.json.write_text(json.dumps(table, indent=2) + "\n")
 
 
-def raise_priority(nice: int = -10) -> bool:
+@contextlib.contextmanager
+def raised_priority(nice: int = -10) -> Iterator[bool]:
     """Run this process, and the upstream and proxies it starts (they inherit it), ahead of the machine's other
-    work: the same for every path, so that other users' load shifts the figures less. Needs the privilege to
-    lower a nice value; without it the figures are taken at normal priority (and say so).
-
-    Linux shares the CPU fairly between sessions first (autogroups) and only then by nice value within one,
-    so the bench gets a session of its own and gives that group the nice value too."""
+    work while the bench runs: the same for every path, so that other users' load shifts the figures less.
+    Linux shares the CPU between sessions first (autogroups) and by nice value only within one, so the
+    session's autogroup gets the nice value too. Both are put back afterwards. Needs the privilege to lower
+    a nice value; yields False (figures at normal priority) without it."""
+    autogroup = Path("/proc/self/autogroup")
+    before = os.nice(0)
     try:
-        if os.getsid(0) != os.getpid():
-            with contextlib.suppress(OSError):
-                os.setsid()
-        with contextlib.suppress(OSError):
-            Path("/proc/self/autogroup").write_text(f"{nice}\n")
-        os.nice(nice - os.nice(0))
+        group = int(autogroup.read_text().split("nice")[1])
+    except (OSError, IndexError, ValueError):
+        group = None
+    try:
+        os.nice(nice - before)
     except OSError:
-        return False
-    return True
+        yield False
+        return
+    try:
+        if group is not None:
+            with contextlib.suppress(OSError):
+                autogroup.write_text(f"{nice}\n")
+        yield True
+    finally:
+        with contextlib.suppress(OSError):
+            os.nice(before - os.nice(0))
+        if group is not None:
+            with contextlib.suppress(OSError):
+                autogroup.write_text(f"{group}\n")
 
 
 def run(args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
     """The figures of every path (direct, ssetape, mitmproxy when found), by number of clients."""
     python = sys.executable
-    if not args.normal_priority and not raise_priority():
-        print("(could not raise the bench's priority: figures at normal priority)", file=sys.stderr)
     with contextlib.ExitStack() as stack:
+        if not args.normal_priority and not stack.enter_context(raised_priority()):
+            print("(could not raise the bench's priority: figures at normal priority)", file=sys.stderr)
         upstream = stack.enter_context(process([python, __file__, "upstream"]))
         tmp = stack.enter_context(tempfile.TemporaryDirectory())
         paths = {"direct": upstream}

@@ -84,7 +84,7 @@ async def bench(path: Path, steps: int, size: tuple[int, int]) -> tuple[float, d
         while not shown_at or not frames or frames[-1] < shown_at[0]:
             await asyncio.sleep(0.002)  # not pilot.pause(): its idle checks would compete with the indexing
         opened = next(frame for frame in frames if frame >= shown_at[0]) - start
-        while screen.view is None:
+        while screen.timeline is None:  # indexed whole (a first look is shown before)
             await asyncio.sleep(0.01)
         await pilot.pause()
         events = len(screen.view)

@@ -166,6 +166,8 @@ class ValueScrubber:
     def __init__(self, values: Iterable[bytes]) -> None:
         values = sorted(set(values), key=lambda value: (-len(value), value))
         self._pattern = _pattern(tuple(values)) if values else None
+        # A value holding another (``Bearer KEY`` holds ``KEY``) cannot occur without it: look for the others.
+        self._needles = [value for value in values if not any(other != value and other in value for other in values)]
         self._values = values
         self._first = sorted({value[:1] for value in values})
         self._hold = max((len(value) for value in values), default=1) - 1
@@ -188,7 +190,7 @@ class ValueScrubber:
     def _release(self, *, final: bool) -> bytes:
         assert self._pattern is not None
         buffer = self._buffer
-        if not any(value in buffer for value in self._values):
+        if not any(needle in buffer for needle in self._needles):
             # The usual case, checked with C substring searches: the regex alone would cost tens of
             # microseconds a chunk, on the proxy's path of every chunk of every stream.
             release = len(buffer) if final else len(buffer) - self._partial(0)

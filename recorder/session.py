@@ -33,7 +33,7 @@ class CassetteRecorder:
         self._save_lock = threading.Lock()
         self._sequence = itertools.count()
         self._order: list[int] = []
-        self._texts: dict[int, tuple[Interaction, str]] = {}
+        self._texts: dict[int, tuple[Interaction, bytes]] = {}
         if append and self.path.exists():
             self.cassette = load(self.path)
             self._order = [-1] * len(self.cassette.interactions)
@@ -63,38 +63,45 @@ class CassetteRecorder:
             with self._lock:
                 interactions = list(self.cassette.interactions)
             try:
-                write_atomically(self.path, self._serialize(interactions).encode("utf-8"))
+                write_atomically(self.path, self._serialize(interactions))
             except OSError as exc:
                 raise CassetteError(f"{self.path}: could not save the cassette: {exc}") from exc
             return len(interactions)
 
-    def _serialize(self, interactions: list[Interaction]) -> str:
+    def _serialize(self, interactions: list[Interaction]) -> list[bytes]:
+        """The cassette's bytes, in pieces (an interaction's text each), for :func:`write_atomically`."""
         version = self.cassette.version
         snapshot = Cassette(version=version, interactions=interactions)
         if not interactions:
-            return serialize(snapshot, self.path)
+            return [serialize(snapshot, self.path).encode("utf-8")]
         # The cassette's text is a head, its interactions' texts and a tail: each interaction is
-        # serialized once, standing alone, and reused by every later save.
+        # serialized (and encoded) once, standing alone, and reused by every later save; the pieces are
+        # never joined (copying a large cassette in one call would hold the GIL, and the proxy, that long).
         head_format, separator, tail_format = _JSON_LAYOUT if is_json_path(self.path) else _YAML_LAYOUT
         # How each interaction's standalone text (a cassette of one) begins and ends.
         head, tail = head_format.format(version=version, count=1), tail_format.format(count=1)
         new = [i for i in interactions if self._texts.get(id(i), (None,))[0] is not i]
         fresh = dict(zip(map(id, new), self._standalone(version, new), strict=True))
-        texts = {}
+        texts: dict[int, tuple[Interaction, bytes]] = {}
         for interaction in interactions:
             cached = self._texts.get(id(interaction))
             if id(interaction) in fresh:
                 text = fresh[id(interaction)]
                 if not (text.startswith(head) and text.endswith(tail)):  # not the layout this relies on
-                    return serialize(snapshot, self.path)
-                cached = (interaction, text[len(head) : len(text) - len(tail)])
+                    return [serialize(snapshot, self.path).encode("utf-8")]
+                cached = (interaction, text[len(head) : len(text) - len(tail)].encode("utf-8"))
             assert cached is not None
             texts[id(interaction)] = cached
         self._texts = texts
         count = len(texts)
-        body = separator.join(text for _, text in texts.values())
-        return head_format.format(version=version, count=count) + body + tail_format.format(count=count)
-
+        pieces = [head_format.format(version=version, count=count).encode("utf-8")]
+        between = separator.encode("utf-8")
+        for position, (_, piece) in enumerate(texts.values()):
+            if position and between:
+                pieces.append(between)
+            pieces.append(piece)
+        pieces.append(tail_format.format(count=count).encode("utf-8"))
+        return pieces
 
     def _standalone(self, version: int, interactions: list[Interaction]) -> list[str]:
         if self._pool is not None and interactions:

@@ -76,10 +76,16 @@ class StreamEvent:
     def data(self) -> Any:
         """The ``data:`` text parsed as JSON; the text itself when it is not JSON (``"[DONE]"``).
 
-        Parsed on each read, a fresh value every time: an event keeps only its text, so the events of a
-        long stream take little more memory than its body (read it once into a name where it is used twice).
+        Parsed when read: an event keeps only its text, so the events of a long stream take little more
+        memory than its body. The event read last keeps its parse, so reading it again in a row is free.
         """
-        return loads_or_text(self.raw)
+        global _last_read
+        last = _last_read
+        if last[0] is self:
+            return last[1]
+        value = loads_or_text(self.raw)
+        _last_read = (self, value)
+        return value
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.index, self.name, self.raw, self.at, self.gap, self.start, self.end, self.chunk, self.id)
@@ -111,6 +117,10 @@ class StreamEvent:
             "summary": summarize(self),
             "data": self.data,
         }
+
+
+#: The event whose data was read last, and that data.
+_last_read: tuple[StreamEvent | None, Any] = (None, None)
 
 
 def _decode(interaction: Interaction) -> tuple[list[StreamEvent], bytes]:
@@ -183,11 +193,15 @@ def follow(interaction: Interaction, speed: float = 1.0) -> Iterator[StreamEvent
 
 def text_of(event: StreamEvent) -> str | None:
     """The assistant text an event adds (a text delta's value), or None for any other event."""
-    data = event.data
+    return text_in(event.name, event.data)
+
+
+def text_in(name: str, data: Any) -> str | None:
+    """:func:`text_of` an event given as its name and parsed data."""
     if not isinstance(data, dict):
         return None
-    home = recognise(event.name, data)
-    return home.events.text_of(event.name, data) if home is not None else None
+    home = recognise(name, data)
+    return home.events.text_of(name, data) if home is not None else None
 
 
 def summarize(event: StreamEvent, width: int = QUOTE_WIDTH) -> str:

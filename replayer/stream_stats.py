@@ -16,7 +16,7 @@ from ssetape.apis import Events, as_dict
 from ssetape.recorder import Interaction
 
 from .kinds import api_of
-from .stream_events import StreamEvent, events, text_of
+from .stream_events import StreamEvent, events, text_in
 
 __all__ = ["Stats", "stats"]
 
@@ -78,13 +78,13 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
     found = list(decoded) if decoded is not None else events(interaction)
     chunks = interaction.chunks()
     recording = interaction.response.ssetape
-    texts = [text_of(event) for event in found]
+    pairs = [(event.name, event.data) for event in found]  # each event's data parsed once
+    texts = [text_in(name, data) for name, data in pairs]
     first_text = next((event.at for event, text in zip(found, texts, strict=True) if text), None)
     span = found[-1].at - found[0].at if found else 0.0
     error = _error_event(found)
     api = api_of(interaction)
     home: Events = api.events
-    pairs = [(event.name, event.data) for event in found]
     return Stats(
         kind=api.kind,
         events=len(found),
@@ -96,7 +96,7 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
         first_text=first_text,
         duration=max(chunks[-1].at if chunks else 0.0, interaction.response_at),
         events_per_second=(len(found) - 1) / span if span > 0 else None,
-        text=_text(found, texts),
+        text=_text(pairs, texts),
         tool_calls=home.tool_calls(pairs),
         status=home.status(pairs),
         usage=home.usage(pairs),
@@ -110,11 +110,11 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
     )
 
 
-def _text(found: list[StreamEvent], texts: list[str | None]) -> str:
+def _text(pairs: list[tuple[str, Any]], texts: list[str | None]) -> str:
     messages: dict[Any, list[str]] = {}
-    for event, text in zip(found, texts, strict=True):
+    for (_, data), text in zip(pairs, texts, strict=True):
         if text:
-            key = event.data.get("id") or event.data.get("item_id")
+            key = data.get("id") or data.get("item_id")
             messages.setdefault(key, []).append(text)
     return "\n\n".join("".join(pieces) for pieces in messages.values())
 

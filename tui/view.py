@@ -75,9 +75,10 @@ def _types_of(timeline: Timeline) -> Sequence[str]:
 
 
 class EventView:
-    """The rows of one timeline under a filter (``types``: the event types shown; ``None``: all)."""
+    """The rows of one timeline under a filter (``types``: the event types shown; ``None``: all), of its
+    first ``upto`` events (``None``: all of them; a first look hides its last, see ``tui.indexing``)."""
 
-    def __init__(self, timeline: Timeline, types: frozenset[str] | None = None) -> None:
+    def __init__(self, timeline: Timeline, types: frozenset[str] | None = None, *, upto: int | None = None) -> None:
         self.timeline = timeline
         self.events: list[StreamEvent] = timeline.events
         #: Each event's type as the list shows it: its SSE type, or what its API's home says it is.
@@ -87,8 +88,9 @@ class EventView:
             types = None
         self.types = types
         names = self.names
+        events = self.events if upto is None else self.events[:upto]
         self.rows: Sequence[int] = (
-            range(len(self.events)) if types is None else [e.index for e in self.events if names[e.index] in types]
+            range(len(events)) if types is None else [e.index for e in events if names[e.index] in types]
         )
         self._times: list[float] | None = None
 

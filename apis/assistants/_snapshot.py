@@ -13,12 +13,15 @@ constructed) match the SDK's.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from openai._models import construct_type
 from openai.types.beta import AssistantStreamEvent
 from openai.types.beta.threads import Message, MessageContent
 from openai.types.beta.threads.runs import RunStep, ToolCall
+
+if TYPE_CHECKING:
+    from ._versioned import Versioned
 
 MISSING: Any = object()
 
@@ -326,8 +329,8 @@ class Accessors:
     _event: Event | None
     _run: Event | None
     _msg: MsgSnap | None
-    _messages: dict[Any, MsgSnap]
-    _steps: dict[Any, StepSnap]
+    _messages: Versioned[MsgSnap]
+    _steps: Versioned[StepSnap]
     _step_id: Any
 
     def view(self) -> View:

@@ -59,6 +59,7 @@ from ._snapshot import (
     merge,
     merge_content,
 )
+from ._versioned import Versioned
 from .wire import RUN_TERMINAL
 
 __all__ = ["AssistantAccumulator", "Callback", "Emitted", "State", "Stop", "View"]
@@ -125,9 +126,9 @@ class State(Accessors):
     def __init__(self, acc: AssistantAccumulator) -> None:
         for name in _FIELDS:
             object.__setattr__(self, name, getattr(acc, name))
-        # the top-level dicts are the only mutable parts of a live accumulator: copy them
-        object.__setattr__(self, "_messages", dict(acc._messages))
-        object.__setattr__(self, "_steps", dict(acc._steps))
+        # the snapshot maps are the only mutable parts of a live accumulator: copies sharing their blocks
+        object.__setattr__(self, "_messages", acc._messages.copy())
+        object.__setattr__(self, "_steps", acc._steps.copy())
         object.__setattr__(self, "_stop", acc._stop)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -147,8 +148,8 @@ class AssistantAccumulator(Accessors):
         self._event: Event | None = None
         self._run: Event | None = None
         self._msg: MsgSnap | None = None  # the current message snapshot (also in _messages)
-        self._messages: dict[Any, MsgSnap] = {}
-        self._steps: dict[Any, StepSnap] = {}
+        self._messages: Versioned[MsgSnap] = Versioned()
+        self._steps: Versioned[StepSnap] = Versioned()
         self._step_id: Any = None
         self._cidx: Any = None  # SDK: _current_message_content_index (per handler, not per message)
         self._cblock: Any = None  # SDK: _current_message_content, as it was when last assigned
@@ -167,8 +168,8 @@ class AssistantAccumulator(Accessors):
         acc = cls()
         for name in (*_FIELDS, "_stop"):
             setattr(acc, name, getattr(checkpoint, name))
-        acc._messages = dict(checkpoint._messages)
-        acc._steps = dict(checkpoint._steps)
+        acc._messages = checkpoint._messages.copy()
+        acc._steps = checkpoint._steps.copy()
         return acc
 
     @property

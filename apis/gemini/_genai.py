@@ -3,20 +3,21 @@
 The SDK keeps this pipeline inside ``Models._generate_content_stream`` and ``BaseApiClient.request_streamed``
 (no public function parses one chunk), so replaying it exactly means calling the private converters those
 use: ``models._GenerateContentResponse_from_mldev`` / ``_from_vertex`` and
-``GenerateContentResponse._from_response`` (and, for ``validate``, ``_common._remove_extra_fields``). They
-are imported here only, so that an SDK release moving them breaks one small module.
+``GenerateContentResponse._from_response`` (and, for ``validate``, ``_common._remove_extra_fields``); and,
+for a body that is not plain ``data: `` lines, the reader itself (``_api_client.HttpResponse``). They are
+imported here only, so that an SDK release moving them breaks one small module.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import httpx2
-from google.genai import _common, errors, models, types
+from google.genai import _api_client, _common, errors, models, types
 
-__all__ = ["ChunkReader", "convert", "converted", "not_json", "response_headers"]
+__all__ = ["ChunkReader", "convert", "converted", "not_json", "response_headers", "texts_read"]
 
 
 def response_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -87,3 +88,18 @@ def converted(data: dict[str, Any]) -> dict[str, Any]:
     out = convert(json.loads(json.dumps(data)), False)
     _common._remove_extra_fields(types.GenerateContentResponse, out)
     return out
+
+
+def texts_read(pieces: list[bytes]) -> list[tuple[int, str]]:
+    """What google-genai's own reader takes as each chunk's JSON text from a body given in ``pieces``, with
+    the piece that completed it (``len(pieces)``: read after the last one, when the body ended)."""
+    at = [0]
+
+    def body() -> Iterator[bytes]:
+        for index, piece in enumerate(pieces):
+            at[0] = index
+            yield piece
+        at[0] = len(pieces)
+
+    response = _api_client.HttpResponse({}, httpx2.Response(200, content=body()))
+    return [(at[0], text) for text in response._iter_response_stream()]

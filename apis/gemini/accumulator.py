@@ -35,6 +35,9 @@ from .verdicts import Shape, Verdicts
 __all__ = ["GeminiAccumulator", "GeminiState"]
 
 
+#: For a body google-genai reads otherwise than SSE does: the texts its reader takes as chunks, by the event
+#: that completes them.
+Reading = dict[int, list[str]]
 #: What a chunk may carry that a later chunk replaces: the first candidate's (by the state's name for it) ...
 _CANDIDATE_FIELDS = (
     ("finish", "finishReason"),
@@ -55,6 +58,7 @@ class _Log:
         "leaves",
         "parts",
         "reader",
+        "reading",
         "shapes",
         "text_at",
         "texts",
@@ -63,8 +67,9 @@ class _Log:
         "verdicts",
     )
 
-    def __init__(self, verdicts: Verdicts) -> None:
+    def __init__(self, verdicts: Verdicts, reading: Reading | None) -> None:
         self.verdicts = verdicts
+        self.reading = reading
         self.reader: ChunkReader = verdicts.reader
         # chunk i is shapes[i].rebuilt(leaves[i]); a chunk that is no JSON object: shapes[i] None, leaves[i] it
         self.shapes: list[Shape | None] = []
@@ -80,7 +85,7 @@ class _Log:
 
     def prefix(self, count: int) -> _Log:
         """A log of the first ``count`` chunks only."""
-        out = _Log(self.verdicts)
+        out = _Log(self.verdicts, self.reading)
         out.shapes, out.leaves = self.shapes[:count], self.leaves[:count]
         out.texts = self.texts[: bisect_left(self.text_at, count)]
         out.text_at = self.text_at[: len(out.texts)]
@@ -141,10 +146,10 @@ class _Log:
 class GeminiState:
     """What a reader of ``generate_content_stream`` has after one chunk. Each accessor builds fresh objects."""
 
-    __slots__ = ("_count", "_log", "_stop")
+    __slots__ = ("_count", "_events", "_log", "_stop")
 
-    def __init__(self, log: _Log, count: int, stop: Stop | None) -> None:
-        self._log, self._count, self._stop = log, count, stop
+    def __init__(self, log: _Log, count: int, stop: Stop | None, events: int = 0) -> None:
+        self._log, self._count, self._stop, self._events = log, count, stop, events
 
     @property
     def chunks(self) -> int:
@@ -259,23 +264,34 @@ class GeminiState:
 
 
 class GeminiAccumulator:
-    """``handle_event(name, data)`` returns the chunk ``generate_content_stream`` yields for an event."""
+    """``handle_event(name, data)`` returns the chunks ``generate_content_stream`` yields for an event: the
+    event's data, or, in a body the SDK reads otherwise than SSE does (see :func:`.sdk.reading`), what its
+    reader takes from the event's lines."""
 
-    __slots__ = ("_count", "_log", "stop")
+    __slots__ = ("_count", "_events", "_log", "stop")
 
-    def __init__(self, verdicts: Verdicts, log: _Log | None = None, count: int = 0, stop: Stop | None = None) -> None:
-        """``verdicts``: what the SDK took, shared by the accumulators of one stream; ``log`` and ``count``:
-        where a restored accumulator starts."""
-        self._log = _Log(verdicts) if log is None else log
-        self._count = count
+    def __init__(
+        self,
+        verdicts: Verdicts,
+        reading: Reading | None = None,
+        log: _Log | None = None,
+        counts: tuple[int, int] = (0, 0),
+        stop: Stop | None = None,
+    ) -> None:
+        """``verdicts``: what the SDK took, shared by the accumulators of one stream; ``reading``: the texts
+        the SDK reads at each event, for a body it reads otherwise; ``log``, ``counts`` (chunks, events) and
+        ``stop``: where a restored accumulator starts."""
+        self._log = _Log(verdicts, reading) if log is None else log
+        self._count, self._events = counts
         self.stop = stop
 
     def checkpoint(self) -> GeminiState:
-        return GeminiState(self._log, self._count, self.stop)
+        return GeminiState(self._log, self._count, self.stop, self._events)
 
     @classmethod
     def restore(cls, state: GeminiState) -> GeminiAccumulator:
-        return cls(state._log.verdicts, state._log, state._count, state._stop)
+        log = state._log
+        return cls(log.verdicts, log.reading, log, (state._count, state._events), state._stop)
 
     def finish(self, exception: BaseException | None = None) -> list[StreamCallback]:
         """The stream has no closing events: a transport error is raised to the reader."""
@@ -283,33 +299,50 @@ class GeminiAccumulator:
 
     def handle_sse(self, name: str | None, raw: str) -> StreamEmitted:
         """An event whose data is not JSON (or is a JSON string)."""
-        if self.stop is not None:
-            return StreamEmitted()
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            return self._halt(Stop("exception", not_json(raw)))
-        return self.handle_event(name, parsed)
+        return self._emitted(self._chunks(name, raw, parsed=False))
 
     def handle_event(self, name: str | None, data: Any) -> StreamEmitted:
         """What the SDK yields for one recorded event (``data`` already JSON-decoded)."""
-        if not self._advance(name, data):
-            out = StreamEmitted()
-            out.stop = self.stop
-            return out
-        return StreamEmitted([StreamCallback("chunk", make=partial(self._log.reader.read, data))])
+        return self._emitted(self._chunks(name, data, parsed=True))
 
     def names(self, name: str | None, data: Any) -> tuple[str, ...]:
         """What :meth:`handle_event` yields, by name, building nothing."""
-        return ("chunk",) if self._advance(name, data) else ()
+        return ("chunk",) * len(self._chunks(name, data, parsed=True))
 
-    def _advance(self, name: str | None, data: Any) -> bool:
-        """Takes one event; False when the SDK yields nothing for it (it has stopped, or stops there)."""
+    def _emitted(self, chunks: list[Any]) -> StreamEmitted:
+        read = self._log.reader.read
+        out = StreamEmitted([StreamCallback("chunk", make=partial(read, data)) for data in chunks])
+        out.stop = self.stop
+        return out
+
+    def _chunks(self, name: str | None, data: Any, *, parsed: bool) -> list[Any]:
+        """The data of each chunk the SDK yields for one event, in order."""
         if self.stop is not None:
-            return False
-        if name is not None:  # the SDK reads an ``event:`` line as (broken) JSON
-            self.stop = Stop("exception", not_json(f"event: {name}"))
-            return False
+            return []
+        reading, self._events = self._log.reading, self._events + 1
+        texts: list[str]
+        if reading is not None:
+            texts = reading.get(self._events - 1, [])
+        elif name is not None:  # the SDK reads an ``event:`` line as (broken) JSON
+            texts = [f"event: {name}"]
+        elif parsed:
+            return [data] if self._advance(data) else []
+        else:
+            texts = [data]
+        out = []
+        for text in texts:
+            try:
+                chunk = json.loads(text)
+            except ValueError:
+                self.stop = Stop("exception", not_json(text))
+                break
+            if not self._advance(chunk):
+                break
+            out.append(chunk)
+        return out
+
+    def _advance(self, data: Any) -> bool:
+        """Takes one chunk; False when the SDK raises there."""
         log, count = self._log, self._count
         shape, leaves = log.verdicts.flat(data)
         if count < len(log.shapes):
@@ -328,8 +361,3 @@ class GeminiAccumulator:
         log.take(data, shape, leaves)
         self._count = count + 1
         return True
-
-    def _halt(self, stop: Stop) -> StreamEmitted:
-        out = StreamEmitted()
-        self.stop = out.stop = stop
-        return out

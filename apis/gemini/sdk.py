@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
@@ -14,11 +15,13 @@ from google import genai
 from google.genai import types
 from google.oauth2.credentials import Credentials
 
+from ssetape.recorder import decode_fields
+
 from ..answer import Said, ToolCall
 from ..requests import recorded_body
 from ..transcripts import print_stream
-from ._genai import ChunkReader, response_headers
-from .accumulator import GeminiAccumulator, GeminiState
+from ._genai import ChunkReader, response_headers, texts_read
+from .accumulator import GeminiAccumulator, GeminiState, Reading
 from .transcript import GeminiLines
 from .verdicts import Verdicts
 from .wire import is_vertex, model_of
@@ -34,6 +37,7 @@ __all__ = [
     "manager",
     "options",
     "reader",
+    "reading",
     "replay_client",
     "transcribe",
     "vertex_place",
@@ -149,7 +153,30 @@ def reader(item: Any, config: Any = None) -> ChunkReader:
 
 def accumulator(item: Any) -> tuple[Any, Any]:
     verdicts = Verdicts(reader(item))  # shared: a chunk shape the SDK took once is not checked again
-    return (lambda: GeminiAccumulator(verdicts)), GeminiAccumulator.restore
+    read = reading(item.response.decoded_body) if item.streamed else None
+    return (lambda: GeminiAccumulator(verdicts, read)), GeminiAccumulator.restore
+
+
+#: A line google-genai's reader does not take as SSE does: neither blank nor ``data: `` (with its space).
+_OTHER_LINE = re.compile(rb"(?:\A|[\r\n])(?!data: |[\r\n]|\Z)")
+
+
+def reading(body: bytes) -> Reading | None:
+    """What google-genai's reader takes as each chunk's JSON, by the SSE event that completes it, for a body
+    with a line other than ``data: ...`` and blank ones; None when it has none (the SDK then reads the SSE
+    events' data). Its reader takes only ``data: `` lines as SSE: any other (``data:{...}`` without the
+    space, ``event:``, ``id:``, a comment, a byte-order mark) it reads as raw JSON, which fails to parse.
+    What it reads after the last complete event is not here (the Timeline has no event for it)."""
+    if _OTHER_LINE.search(body) is None:
+        return None
+    fields, _ = decode_fields(body)
+    ends = [end for *_, end, _ in fields]
+    pieces = [body[start:end] for start, end in zip([0, *ends], [*ends, len(body)], strict=True)]
+    out: Reading = {}
+    for event, text in texts_read(pieces):
+        if event < len(fields):
+            out.setdefault(event, []).append(text)
+    return out
 
 
 def answer(state: GeminiState, item: Any, index: int, said: Said) -> None:

@@ -142,3 +142,21 @@ def test_an_error_still_names_the_file_and_line(tmp_path: Path) -> None:
 
 def make_cassette(tmp_path: Path) -> Path:
     return Cassette(interactions=[make_interaction("data: 1\n\n")]).save(tmp_path / "c.yaml")
+
+
+@pytest.mark.parametrize("piece", [1, 7, 64, 1 << 16])
+def test_a_long_body_reads_whole_whatever_the_pieces_it_is_decoded_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    """A literal block is decoded a piece at a time, cut before line breaks: lines longer than a piece,
+    empty lines, indented lines and characters of several bytes come out as PyYAML reads them."""
+    from ssetape.recorder import yaml_layout
+
+    monkeypatch.setattr(yaml_layout, "_PIECE", piece)
+    lines = [f"data: {n}" + " é你" * (n % 7) + "x" * (n * 37 % 3000) for n in range(300)]
+    body = "\n".join(line if n % 5 != 1 else "" for n, line in enumerate(lines)) + "\n  indented\n\n"
+    path = Cassette(interactions=[make_interaction(body)]).save(tmp_path / "c.yaml")
+    text = path.read_text()
+    fast = parse(text)
+    assert fast is not None and fast == pyyaml(text)
+    assert fast["interactions"][0]["response"]["body"]["string"] == body

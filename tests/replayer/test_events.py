@@ -353,3 +353,16 @@ def test_the_generic_modules_know_no_api(path: Path) -> None:
                 if value.startswith(API_PREFIXES):
                     found.append(f"line {node.lineno}: .{node.func.attr}({value!r})")
     assert found == []
+
+
+def test_an_event_parses_its_text_when_its_data_is_read() -> None:
+    """Events hold their text; ``data`` is its parse (the text itself when not JSON), the same object when
+    the same event is read twice in a row, a fresh one once another event was read in between."""
+    found = events(load(FIXTURES / "chat_text.yaml").interactions[0])
+    for event in found:
+        want = json.loads(event.raw) if event.raw != "[DONE]" else "[DONE]"
+        assert event.data == want and event.data is event.data
+    first, second = found[0], found[1]
+    kept = first.data
+    second.data  # noqa: B018 - read in between
+    assert first.data == kept and first.data is not kept

@@ -15,7 +15,7 @@ from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer.stream_events import events
 from ssetape.replayer.timeline import Timeline
 from tests.conftest import FIXTURES, real_stream_names
-from tests.oracle import normalize, sdk_log
+from tests.oracle import log_entry, normalize, sdk_log
 from tests.oracle_kinds import fixture_streams
 
 # Assistants fixtures (Responses and Chat Completions ones: test_timeline_kinds.py).
@@ -104,6 +104,32 @@ def test_callbacks_per_event_are_the_sdks_callbacks_in_order(path: Path, index: 
     assert got == want
     first_delta = next(cb for i in range(len(timeline)) for cb in timeline.callbacks(i) if cb.name == "on_event")
     assert first_delta.args[0].event == timeline.events[0].name
+
+
+def check_callbacks_in_random_order(cassette: Cassette, interaction: int | None, every: int) -> None:
+    """Every callback (name, arguments, the accessors it reads) of every event, asked for in a random order
+    from a timeline that keeps only their names and rebuilds them from its checkpoints, against the SDK's
+    handler reading the same chunks."""
+    timeline = Timeline(cassette, interaction, every=every)
+    item = timeline.interaction_record
+    cut = httpx2.RemoteProtocolError(item.response.ssetape.error.message) if not item.complete else None  # type: ignore[union-attr]
+    want = sdk_log([c.data for c in item.chunks()], raise_at_end=cut).log
+    order = list(range(len(timeline)))
+    random.Random(len(timeline)).shuffle(order)
+    seen = {index: [log_entry(cb.name, cb.args, cb.state) for cb in timeline.callbacks(index)] for index in order}
+    got = [entry for index in range(len(timeline)) for entry in seen[index]]
+    got += [log_entry(cb.name, cb.args, cb.state) for cb in timeline.end_callbacks]
+    assert got == want
+
+
+@pytest.mark.parametrize(("path", "index"), FIXTURE_STREAMS, ids=[f"{p.stem}-{i}" for p, i in FIXTURE_STREAMS])
+def test_callbacks_in_random_order_are_the_sdks_on_fixtures(path: Path, index: int) -> None:
+    check_callbacks_in_random_order(load(path), index, every=6)
+
+
+@pytest.mark.parametrize("name", ASSISTANTS_STREAMS)
+def test_callbacks_in_random_order_are_the_sdks_on_real_streams(real_streams: Path, name: str) -> None:
+    check_callbacks_in_random_order(cassette_from_sse((real_streams / name).read_bytes()), None, every=5)
 
 
 def test_random_access_equals_stepping_through() -> None:

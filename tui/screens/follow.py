@@ -23,9 +23,9 @@ from textual.worker import get_current_worker
 
 from ssetape.recorder import CassetteNotFoundError
 from ssetape.recorder.proxy import LiveRecording, read_live, revision
-from ssetape.replayer import Timeline
 
 from ..formatting import request_path
+from ..indexing import Indexed, index_whole
 from ..widgets.event_list import EventList
 from .timeline import TimelineScreen
 
@@ -39,11 +39,11 @@ POLL = 0.2
 
 @dataclass
 class Reread(Message):
-    """The recording as read again; ``timeline``: the stream ``interaction`` indexed anew (None: gone)."""
+    """The recording as read again; ``indexed``: the stream ``interaction`` indexed anew (None: gone)."""
 
     live: LiveRecording
     interaction: int | None
-    timeline: Timeline | None
+    indexed: Indexed | None
 
 
 class _Watching:
@@ -73,12 +73,12 @@ class _Watching:
             live = read_live(self.out)
         except CassetteNotFoundError:
             return  # nothing recorded yet
-        timeline = None
+        indexed = None
         if interaction is not None and interaction in live.cassette.streams():
-            timeline = Timeline(live.cassette, interaction)
+            indexed = index_whole(live.cassette, interaction)
         if not worker.is_cancelled:
             assert isinstance(self, Screen)
-            self.post_message(Reread(live, interaction, timeline))
+            self.post_message(Reread(live, interaction, indexed))
 
 
 class FollowScreen(_Watching, TimelineScreen):
@@ -104,8 +104,7 @@ class FollowScreen(_Watching, TimelineScreen):
         """Whether the cursor is on the last event (or nothing is shown yet): the list follows new events."""
         return self.view is None or self.event_list.cursor >= len(self.view) - 1
 
-    def _install(self) -> None:
-        super()._install()
+    def on_timeline_screen_shown(self, message: TimelineScreen.Shown) -> None:
         self.call_after_refresh(self._reveal)
 
     def _reveal(self) -> None:
@@ -124,12 +123,12 @@ class FollowScreen(_Watching, TimelineScreen):
         before = set(self.streams)
         self.cassette, self.in_flight = message.live.cassette, message.live.in_flight
         self.streams = self.cassette.streams()
-        timeline = message.timeline
-        if timeline is not None and message.interaction == self.interaction:
-            self.timelines = {self.interaction: timeline}  # the others are indexed again when shown
+        indexed = message.indexed
+        if indexed is not None and message.interaction == self.interaction:
+            self.indexed = {self.interaction: indexed}  # the others are indexed again when shown
             self.search_indexes.pop(self.interaction, None)
             if following:
-                self.positions[self.interaction] = max(len(timeline) - 1, 0)
+                self.positions[self.interaction] = max(len(indexed.timeline) - 1, 0)
             focused = self.focused
             self._install()
             if focused is not None and focused is not self.event_list:

@@ -1,26 +1,32 @@
-"""The main screen: the event list on the left, what the handler sees on the right."""
+"""The main screen: the event list on the left, what the handler sees on the right.
+
+Its keys are in ``timeline_keys``; the moves they make in ``navigation``, playback in ``playing``, copying
+and cutting in ``takeout_keys``. This module shows a stream: indexes it (a first look at a long one at once,
+the whole in a thread) and fills the panes for the selected event.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssetape.recorder import Cassette
-from ssetape.replayer import Timeline, pick, streams_of, timing
+from ssetape.replayer import Timeline, pick, streams_of
 
 from ..heap import collector_paused
+from ..indexing import Indexed, first_look, index_whole
 from ..playback import Playback
 from ..search import Search, SearchIndex
 from ..view import EventView
@@ -38,39 +44,12 @@ from ..widgets.run_pane import RunPane
 from ..widgets.step_pane import StepPane
 from ..widgets.tape_header import TapeHeader
 from ..widgets.time_axis import TimeAxis
-from .filter import FilterScreen
 from .help import HelpScreen
+from .navigation import Navigation
+from .playing import Playing
 from .streams import StreamsScreen
-from .takeout_keys import BINDINGS as TAKEOUT_BINDINGS
 from .takeout_keys import TakeOut
-
-_STEP = Binding.Group("step", compact=True)
-_TYPE = Binding.Group("type", compact=True)
-_BOUNDARY = Binding.Group("boundary", compact=True)
-_ENDS = Binding.Group("ends", compact=True)
-_MATCH = Binding.Group("match", compact=True)
-_SPEED = Binding.Group("speed", compact=True)
-_TIMING = Binding.Group("timing", compact=True)
-
-#: Actions that need an indexed stream (disabled while indexing).
-_NEEDS_STREAM = {
-    "move",
-    "page",
-    "first",
-    "last",
-    "same_type",
-    "boundary",
-    "jump",
-    "search",
-    "next_match",
-    "filter",
-    "play",
-    "speed",
-    "next_stream",
-    "timing",
-    "next_stall",
-}
-
+from .timeline_keys import BINDINGS, NEEDS_STREAM
 
 #: Panes drawn less than this many seconds ago wait for the keys already queued (a held key).
 _BURST = 0.05
@@ -80,45 +59,22 @@ class _Cancelled(Exception):
     """Raised inside the indexing thread when its worker is cancelled."""
 
 
-class TimelineScreen(TakeOut, Screen[None]):
+class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
     """Step through one streamed interaction of a cassette (``t``: the next one)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual declares it)
     #: Under this many rows (or in a narrow terminal) the panes take turns (``p``) instead of stacking.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
 
-    #: In footer order: a narrow footer cuts from the end, so the keys to find one's way come first.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "app.help", "help", key_display="?", id="ssetape.help"),
-        Binding("j,down", "move(1)", "next", group=_STEP, id="ssetape.next"),
-        Binding("k,up", "move(-1)", "previous", group=_STEP, id="ssetape.previous"),
-        Binding("t", "next_stream", "streams", id="ssetape.next_stream"),
-        Binding("p", "next_pane", "pane", id="ssetape.next_pane"),
-        Binding("q", "app.quit", "quit", id="ssetape.timeline.quit"),
-        Binding("colon", "jump", "jump", key_display=":", id="ssetape.jump"),
-        Binding("slash", "search", "search", key_display="/", id="ssetape.search"),
-        Binding("f", "filter", "filter", id="ssetape.filter"),
-        Binding("space", "play", "play", id="ssetape.play"),
-        Binding("J", "same_type(1)", "next of this type", group=_TYPE, id="ssetape.next_same_type"),
-        Binding("K", "same_type(-1)", "previous of this type", group=_TYPE, id="ssetape.previous_same_type"),
-        Binding("n", "boundary(1)", "next message/step boundary", group=_BOUNDARY, id="ssetape.next_boundary"),
-        Binding("N", "boundary(-1)", "previous boundary", group=_BOUNDARY, id="ssetape.previous_boundary"),
-        Binding("g,home", "first", "first event", group=_ENDS, id="ssetape.first"),
-        Binding("G,end", "last", "last event", group=_ENDS, id="ssetape.last"),
-        Binding("pagedown", "page(1)", "page down", show=False, id="ssetape.page_down"),
-        Binding("pageup", "page(-1)", "page up", show=False, id="ssetape.page_up"),
-        Binding("right_square_bracket", "next_match(1)", "next match", group=_MATCH, id="ssetape.next_match"),
-        Binding("left_square_bracket", "next_match(-1)", "previous match", group=_MATCH, id="ssetape.previous_match"),
-        Binding("plus,equals_sign", "speed(1)", "faster", group=_SPEED, id="ssetape.faster"),
-        Binding("minus", "speed(-1)", "slower", group=_SPEED, id="ssetape.slower"),
-        Binding("T", "timing", "time axis", group=_TIMING, id="ssetape.timing"),
-        Binding("s", "next_stall", "next longest stall", group=_TIMING, id="ssetape.next_stall"),
-        Binding("z", "zoom", "zoom pane", show=False, id="ssetape.zoom"),
-        *TAKEOUT_BINDINGS,
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BINDINGS
+    #: What ``?`` describes besides the keys (see ``HelpScreen``).
+    HELP_TOPIC = "timeline"
 
-    playing: reactive[bool] = reactive(False, init=False)
-    speed: reactive[float] = reactive(1.0, init=False)
+    @dataclass
+    class Shown(Message):
+        """A stream's whole index is on screen (again after a filter, or when a recording followed grew)."""
+
+        interaction: int
 
     def __init__(
         self, cassette: Cassette, source: str, interaction: int | None = None, *, freeze_heap: bool = False
@@ -129,17 +85,17 @@ class TimelineScreen(TakeOut, Screen[None]):
         self.freeze_heap = freeze_heap
         self.streams = cassette.streams()
         self.interaction = pick(cassette, interaction)
-        self.timelines: dict[int, Timeline] = {}
+        #: The streams indexed whole, by interaction.
+        self.indexed: dict[int, Indexed] = {}
+        #: The first events of the stream being indexed, shown meanwhile (see ``tui.indexing``).
+        self.first_look: tuple[int, Timeline] | None = None
         self.positions: dict[int, int] = {}
         self.filters: dict[int, frozenset[str] | None] = {}
         self.search_indexes: dict[int, SearchIndex] = {}
         self.view: EventView | None = None
         self.search_query = ""
         self.search: Search | None = None
-        #: Where playback is (tests replace its clock).
         self.playback = Playback()
-        self._play_expected: int | None = None
-        self._timer: Timer | None = None
         self._shown: tuple[int, int] | None = None
         self._draw_pending = False
         self._drawn_at = 0.0
@@ -186,7 +142,16 @@ class TimelineScreen(TakeOut, Screen[None]):
 
     @property
     def timeline(self) -> Timeline | None:
-        return self.timelines.get(self.interaction)
+        """The stream shown, once indexed whole."""
+        indexed = self.indexed.get(self.interaction)
+        return indexed.timeline if indexed is not None else None
+
+    @property
+    def shown_timeline(self) -> Timeline | None:
+        """What the list and panes show: the stream indexed whole, or meanwhile its first look."""
+        if self.first_look is not None and self.first_look[0] == self.interaction:
+            return self.first_look[1]
+        return self.timeline
 
     def on_mount(self) -> None:
         self.load(self.interaction)
@@ -194,20 +159,35 @@ class TimelineScreen(TakeOut, Screen[None]):
     # -- indexing -----------------------------------------------------------------------------------
 
     def load(self, interaction: int) -> None:
-        """Show ``interaction``'s stream, indexing it first (in a thread) if it has not been yet."""
+        """Show ``interaction``'s stream, indexing it first (in a thread) if it has not been yet; a long
+        stream's first events are shown at once, meanwhile."""
         self.playing = False
         self.interaction = interaction
-        if interaction in self.timelines:
+        if interaction in self.indexed:
             self._install()
             return
         self.view = None
-        self.add_class("-indexing")
         self.query_one(IndexProgress).start(f"{self.source} #{interaction}")
+        look = first_look(self.cassette, interaction)
+        if look is None:
+            self.add_class("-indexing")
+            self.refresh_bindings()
+            self.index_stream(interaction)
+            return
+        self.first_look = (interaction, look)
+        self.add_class("-first-look")
+        self.view = EventView(look, upto=len(look) - 1)
+        self.query_one(TapeHeader).reading(self.source)
+        self._shown = None
+        self.event_list.show(self.view, self.positions.get(interaction, 0))
+        self.event_list.focus()
+        self._update_tabs()
         self.refresh_bindings()
-        self.index_stream(interaction)
+        # once the first look is on screen: the thread would slow its first frame down
+        self.call_after_refresh(self.index_stream, interaction)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def index_stream(self, interaction: int) -> tuple[int, Timeline]:
+    def index_stream(self, interaction: int) -> tuple[int, Indexed]:
         worker = get_current_worker()
         progress = self.query_one(IndexProgress)
         reported = [0.0]
@@ -221,30 +201,31 @@ class TimelineScreen(TakeOut, Screen[None]):
                 progress.post_message(IndexProgress.Advanced(done, total))
 
         with collector_paused(self.freeze_heap):
-            timeline = Timeline(self.cassette, interaction, progress=report)
-        return interaction, timeline
+            return interaction, index_whole(self.cassette, interaction, progress=report)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "index":
             return
         if event.state == WorkerState.SUCCESS and worker.result is not None:
-            interaction, timeline = worker.result
-            self.timelines[interaction] = timeline
+            interaction, indexed = worker.result
+            self.indexed[interaction] = indexed
             if interaction == self.interaction:
                 self._install()
         elif event.state == WorkerState.ERROR and not isinstance(worker.error, _Cancelled):
             self.app.exit(return_code=2, message=f"Error: {self.source}: cannot index the stream: {worker.error}")
 
     def _install(self) -> None:
-        timeline = self.timelines[self.interaction]
+        indexed = self.indexed[self.interaction]
+        timeline = indexed.timeline
+        self.first_look = None
         self.view = EventView(timeline, self.filters.get(self.interaction))
         index = self.search_indexes.setdefault(self.interaction, SearchIndex(timeline.events))
         self.search = Search(self.view, index, self.search_query) if self.search_query else None
         self.query_one(TapeHeader).show(self.source, timeline, self.streams)
-        self.query_one(TimeAxis).show(timing(timeline.interaction_record, timeline.events))
+        self.query_one(TimeAxis).show(indexed.timing)
         self._stall = -1
-        self.remove_class("-indexing")
+        self.remove_class("-indexing", "-first-look")
         self._shown = None
         self.event_list.show(self.view, self.positions.get(self.interaction, 0), self.search)
         self.event_list.focus()
@@ -256,6 +237,7 @@ class TimelineScreen(TakeOut, Screen[None]):
             drawn = panes_of(timeline)
             for pane in self.panes:
                 pane.show(Text(f"This stream holds no complete event{cut}.", style="yellow"), pane.title_for(drawn))
+        self.post_message(self.Shown(self.interaction))
 
     # -- what the panes show ----------------------------------------------------------------------------
 
@@ -265,11 +247,9 @@ class TimelineScreen(TakeOut, Screen[None]):
         self._draw_soon()
 
     def on_event_list_selected(self, message: EventList.Selected) -> None:
-        timeline = self.timeline
-        if timeline is None:
+        if self.shown_timeline is None:
             return
-        if self.playing and message.index != self._play_expected:
-            self.playback.start(timeline.events[message.index].at)  # moved by hand: play on from here
+        self.moved_by_hand(message.index)
         self._draw_soon()
 
     def _draw_soon(self) -> None:
@@ -294,7 +274,7 @@ class TimelineScreen(TakeOut, Screen[None]):
 
     def _show(self, index: int) -> None:
         """Fill the panes for event ``index`` (nothing to do if they already show it)."""
-        timeline = self.timeline
+        timeline = self.shown_timeline
         if timeline is None or self._shown == (self.interaction, index):
             return
         self._shown = (self.interaction, index)
@@ -311,7 +291,7 @@ class TimelineScreen(TakeOut, Screen[None]):
     def _update_titles(self) -> None:
         view = self.view
         events = self.query_one("#events")
-        if view is None:
+        if view is None or self.timeline is None:
             events.border_title = "events"
             return
         title = "events"
@@ -328,7 +308,7 @@ class TimelineScreen(TakeOut, Screen[None]):
             notes.append(f"/{self.search.query}: {len(self.search):,} matches")
         self.query_one(ListStatus).show(position, notes, ("▶ " if self.playing else "") + f"{self.speed:g}x")
 
-    # -- moving -------------------------------------------------------------------------------------------
+    # -- keys -----------------------------------------------------------------------------------------
 
     @property
     def one_pane(self) -> bool:
@@ -338,153 +318,13 @@ class TimelineScreen(TakeOut, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_pane":
             return self.one_pane  # hidden when every pane is on screen
-        if action in _NEEDS_STREAM and (self.view is None or not len(self.view)):
+        if action in NEEDS_STREAM and (self.timeline is None or self.view is None or not len(self.view)):
             return None  # shown disabled in the footer until the stream is indexed
         return True
 
     def on_resize(self) -> None:
         self.refresh_bindings()
         self._update_tabs()
-
-    def action_move(self, rows: int) -> None:
-        self._select(self.event_list.cursor + rows)
-
-    def action_page(self, pages: int) -> None:
-        self._select(self.event_list.cursor + pages * self.event_list.page)
-
-    def action_first(self) -> None:
-        self._select(0)
-
-    def action_last(self) -> None:
-        self._select(len(self.view or ()))
-
-    def action_same_type(self, step: int) -> None:
-        assert self.view is not None
-        row = self.view.same_type(self.event_list.cursor, step)
-        if row is None:
-            name = self.view.names[self.view.index(self.event_list.cursor)]
-            self.notify(f"No {'later' if step > 0 else 'earlier'} {name} event.", severity="warning")
-        else:
-            self._select(row)
-
-    def action_boundary(self, step: int) -> None:
-        assert self.view is not None
-        row = self.view.boundary(self.event_list.cursor, step)
-        if row is None:
-            self.notify(f"No {'later' if step > 0 else 'earlier'} message or step boundary.", severity="warning")
-        else:
-            self._select(row)
-
-    def action_jump(self) -> None:
-        self.query_one(Prompt).ask(":")
-
-    def action_search(self) -> None:
-        self.query_one(Prompt).ask("/", self.search_query)
-
-    def action_next_match(self, step: int) -> None:
-        if self.search is None:
-            self.notify("No search yet: press / to search.", severity="warning")
-            return
-        hit = self.search.next(self.event_list.cursor, step)
-        if hit is None:
-            self.notify(f"No event matches {self.search.query!r}.", severity="warning")
-            return
-        if hit.wrapped:
-            self.notify(f"Search wrapped to the {'top' if step > 0 else 'bottom'}.")
-        self._select(hit.row)
-
-    def on_prompt_answered(self, message: Prompt.Answered) -> None:
-        # After the closed prompt has given its line back to the list: where the list scrolls to depends on
-        # its height (the snapshot of a jump came out a row off whenever the refresh came late).
-        self.call_after_refresh(self._jump if message.kind == ":" else self._search, message.value)
-
-    def on_prompt_closed(self, message: Prompt.Closed) -> None:
-        self.event_list.focus()
-
-    def _jump(self, text: str) -> None:
-        if self.view is None or not text.strip():
-            return
-        jump = self.view.jump(text, self.event_list.cursor)
-        if jump.note:
-            self.notify(jump.note, severity=jump.severity)
-        if jump.row is not None:
-            self._select(jump.row)
-
-    def _search(self, query: str) -> None:
-        assert self.view is not None
-        self.search_query = query
-        if not query:
-            self.search = None
-            self.event_list.highlight(None)
-            self._update_titles()
-            return
-        self.search = Search(self.view, self.search_indexes[self.interaction], query)
-        self.event_list.highlight(self.search)
-        assert self.timeline is not None
-        found = self.query_one(RequestPane).show_request(self.timeline, query)
-        if found:
-            self.notify(f"{found} in the request or response head: r shows them.")
-        self._update_titles()
-        self.action_next_match(1)
-
-    # -- filtering ------------------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        assert self.view is not None
-        self.app.push_screen(FilterScreen(self.view.counts(), self.view.types, self.view.timeline.kind), self._filtered)
-
-    def _filtered(self, types: frozenset[str] | None) -> None:
-        if types is None or self.timeline is None:  # cancelled
-            return
-        index = self.event_list.index
-        self.filters[self.interaction] = types  # EventView shows all when every type is chosen
-        self._install()
-        if index is not None and self.view is not None and not self.view.shows(index):
-            self.notify(f"Event {index} is hidden by the filter: selected the nearest shown one.")
-
-    # -- playing ------------------------------------------------------------------------------------
-
-    def action_play(self) -> None:
-        if self.playing:
-            self.playing = False
-            return
-        if self.view is not None and self.event_list.cursor >= len(self.view) - 1:
-            self._select(0)  # at the end, play starts over
-        self.playing = True
-
-    def action_speed(self, step: int) -> None:
-        if not self.playback.change_speed(step):
-            self.notify(f"Already at the {'fastest' if step > 0 else 'slowest'} speed, {self.speed:g}x.")
-        self.speed = self.playback.speed
-
-    def watch_speed(self) -> None:
-        self._update_titles()
-
-    def watch_playing(self, playing: bool) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if playing:
-            timeline, index = self.timeline, self.event_list.index
-            self.playback.start(timeline.events[index].at if timeline is not None and index is not None else 0.0)
-            self._play_expected = index
-            self._tick()
-        self._update_titles()
-
-    def _tick(self) -> None:
-        self._timer = None
-        view = self.view
-        if not self.playing or view is None or not len(view):
-            return
-        row = max(view.row_at(self.playback.position()), self.event_list.cursor)
-        if row != self.event_list.cursor:
-            self._play_expected = view.index(row)
-            self._select(row)
-        if row >= len(view) - 1:
-            self.playing = False
-            self.notify("End of the stream: playback stopped.")
-            return
-        self._timer = self.set_timer(self.playback.wait(view.events[view.index(row + 1)].at), self._tick)
 
     # -- streams, panes, help ----------------------------------------------------------------------------
 
@@ -499,26 +339,6 @@ class TimelineScreen(TakeOut, Screen[None]):
         if interaction is not None and interaction != self.interaction:
             self.load(interaction)
 
-    def action_timing(self) -> None:
-        self.query_one(TimeAxis).toggle_class("-shown")
-
-    def action_next_stall(self) -> None:
-        """The longest stall, then the next longest ... (wrapping): selects the event that ended it."""
-        axis = self.query_one(TimeAxis)
-        stalls = axis.timing.stalls if axis.timing is not None else ()
-        if not stalls or self.view is None:
-            self.notify("No stall: every event arrived with the one before it.", severity="warning")
-            return
-        self._stall = (self._stall + 1) % len(stalls)
-        stall = stalls[self._stall]
-        axis.add_class("-shown")
-        self._select(self.view.row_of(stall.index))
-        self.notify(f"Stall {self._stall + 1} of {len(stalls)}: {stall.gap:.3f}s before event {stall.index}.")
-
-    def on_time_axis_seek(self, message: TimeAxis.Seek) -> None:
-        if self.view is not None:
-            self._select(self.view.row_of(message.index))
-
     def action_next_pane(self) -> None:
         panes = self.panes
         current = next((n for n, pane in enumerate(panes) if pane.has_class("-current")), 0)
@@ -529,7 +349,7 @@ class TimelineScreen(TakeOut, Screen[None]):
     def _update_tabs(self) -> None:
         panes = self.panes
         current = next((n for n, pane in enumerate(panes) if pane.has_class("-current")), 0)
-        drawn = panes_of(self.timeline)  # before the first stream is indexed: the default API's names
+        drawn = panes_of(self.shown_timeline)  # before the first stream is indexed: the default API's names
         self.query_one(PaneTabs).select([pane.title_for(drawn) for pane in panes], current)
 
     def action_zoom(self) -> None:
@@ -541,4 +361,4 @@ class TimelineScreen(TakeOut, Screen[None]):
             self.notify("Focus a pane first (tab), then z to zoom it.")
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen(self.BINDINGS, self.HELP_TOPIC))

@@ -64,6 +64,10 @@ class TapeHeader(Horizontal):
         yield Label("ssetape", markup=False)
         yield Sparkline([0.0], summary_function=max)
 
+    def reading(self, name: str) -> None:
+        """While only the stream's first events are indexed: what is known of the whole comes later."""
+        self.query_one(Label).update(f"{name} · indexing the whole stream…")
+
     def show(self, name: str, timeline: Timeline, streams: list[int]) -> None:
         self.query_one(Label).update(facts(name, timeline, streams))
         self.query_one(Sparkline).data = [event.gap for event in timeline.events] or [0.0]
