@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ssetape._gc import collector_paused
+
 from . import dialects, yaml_layout
 from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
 from .chunks import Chunks
@@ -98,6 +100,11 @@ class _Source:
 
 
 def _loads(source: _Source, path: Path | None, as_json: bool) -> Cassette:
+    with collector_paused():
+        return _read(source, path, as_json)
+
+
+def _read(source: _Source, path: Path | None, as_json: bool) -> Cassette:
     data = _parse(source, path, as_json)
     try:
         data = dialects.normalise(data, path)

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from ssetape._gc import collector_paused
+
 from .cassette import FORMAT_VERSION, is_event_stream
 from .chunks import Chunks
 from .errors import CassetteDecodeError
@@ -89,7 +91,8 @@ def skim(path: str | Path) -> list[Skimmed] | None:
     found = _TOP_LEVEL.search(raw, start)
     end = found.start() + 1 if found else len(raw)
     try:
-        skimmed = [_interaction(segment) for segment in _segments(raw, start, end)]
+        with collector_paused():
+            skimmed = [_interaction(segment) for segment in _segments(raw, start, end)]
         _check_whole(raw[:start] + raw[end:], skimmed, path)
     except (_Unskimmable, UnicodeDecodeError, ValueError, KeyError, IndexError, CassetteDecodeError):
         return None

@@ -69,7 +69,7 @@ class TapeApp(App[None]):
             own = list(getattr(self.screen, "BINDINGS", []))
             keys = {binding.key for binding in own if isinstance(binding, Binding)}
             shared = [b for b in self.BINDINGS if isinstance(b, Binding) and b.key not in keys]  # q: the screen's
-            self.push_screen(HelpScreen([*own, *shared]))
+            self.push_screen(HelpScreen([*own, *shared], getattr(self.screen, "HELP_TOPIC", None)))
 
 
 def check(cassette: Cassette, interaction: int | None = None) -> int:

@@ -48,6 +48,8 @@ _NAMES = {
     "thinking_delta": ("content_block_delta", "thinking"),
     "input_json_delta": ("content_block_delta", "input_json"),
 }
+#: Both, by delta type.
+_HOT_NAMES = {kind: (field, _NAMES[kind]) for kind, field in _HOT.items()}
 #: What it yields for one the block does not take (a text delta into a thinking block).
 _RAW = ("content_block_delta",)
 #: The field that text and thinking deltas grow, by block type.
@@ -361,17 +363,18 @@ class MessageAccumulator:
         if type(index) is not int or type(delta) is not dict:
             return None
         kind = delta.get("type")
-        field = _HOT.get(kind)  # type: ignore[arg-type]
-        if field is None:
+        hot = _HOT_NAMES.get(kind)  # type: ignore[arg-type]
+        if hot is None:
             return None
-        piece = delta.get(field)
+        piece = delta.get(hot[0])
         if type(piece) is not str:
             return None
         blocks = self._blocks
-        if not -len(blocks) <= index < len(blocks):
-            self._stop = Stop("exception", IndexError("list index out of range"))
+        try:
+            take = blocks[index].takes.get(kind)  # type: ignore[arg-type]
+        except IndexError as exc:  # (as the SDK's list raises it)
+            self._stop = Stop("exception", exc)
             return ()
-        take = blocks[index].takes.get(kind)  # type: ignore[arg-type]
         if take is None:
             return _RAW
         if take is _GENERAL:
@@ -382,7 +385,7 @@ class MessageAccumulator:
                 return ()
         else:
             take(piece)  # counted at the next checkpoint
-        return _NAMES[kind]  # type: ignore[index]
+        return hot[1]
 
     def _grow(self, position: int, key: Any, kind: str, piece: str) -> None:
         """Adds a hot delta's piece to block ``position``, if the block takes it."""

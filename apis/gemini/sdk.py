@@ -157,8 +157,17 @@ def accumulator(item: Any) -> tuple[Any, Any]:
     return (lambda: GeminiAccumulator(verdicts, read)), GeminiAccumulator.restore
 
 
-#: A line google-genai's reader does not take as SSE does: neither blank nor ``data: `` (with its space).
-_OTHER_LINE = re.compile(rb"(?:\A|[\r\n])(?!data: |[\r\n]|\Z)")
+#: The start of a line google-genai's reader does not take as SSE does (neither blank nor ``data: ``, with
+#: its space), after an LF and after a CR: two searches from a literal, much faster than one from a class.
+_OTHER_AFTER_LF = re.compile(rb"\n(?!data: |[\r\n]|\Z)")
+_OTHER_AFTER_CR = re.compile(rb"\r(?!data: |[\r\n]|\Z)")
+
+
+def _plain(body: bytes) -> bool:
+    """Whether every line of ``body`` is blank or a ``data: `` line."""
+    if body and not body.startswith((b"data: ", b"\n", b"\r")):
+        return False
+    return _OTHER_AFTER_LF.search(body) is None and (b"\r" not in body or _OTHER_AFTER_CR.search(body) is None)
 
 
 def reading(body: bytes) -> Reading | None:
@@ -167,7 +176,7 @@ def reading(body: bytes) -> Reading | None:
     events' data). Its reader takes only ``data: `` lines as SSE: any other (``data:{...}`` without the
     space, ``event:``, ``id:``, a comment, a byte-order mark) it reads as raw JSON, which fails to parse.
     What it reads after the last complete event is not here (the Timeline has no event for it)."""
-    if _OTHER_LINE.search(body) is None:
+    if _plain(body):
         return None
     fields, _ = decode_fields(body)
     ends = [end for *_, end, _ in fields]

@@ -108,6 +108,7 @@ class RecordingProxy:
             http=TargetKeepingProtocol,
             lifespan="off",
             ws="none",
+            proxy_headers=False,  # clients' X-Forwarded-* mean nothing here: forwarded as they are, never read
             log_config=None,
             log_level="warning",
             access_log=False,

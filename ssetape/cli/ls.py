@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ssetape._gc import collector_paused
 from ssetape.errors import SsetapeError
 from ssetape.replayer import InteractionInfo, list_interactions
 
@@ -38,7 +39,8 @@ def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
     failed = False
     for number, path in enumerate(cassettes):
         try:
-            infos = list_interactions(path)
+            with collector_paused():
+                infos = list_interactions(path)
         except SsetapeError as exc:
             click.echo(f"Error: {exc}", err=True)
             failed = True

@@ -14,10 +14,10 @@ from ssetape.recorder import load
 from ssetape.replayer import StreamInfo, cassette_files, streams_of
 from ssetape.tui import TapeApp
 from ssetape.tui.picking import arranged, matches
-from ssetape.tui.screens import PickerScreen, StreamsScreen, TimelineScreen
+from ssetape.tui.screens import HelpScreen, PickerScreen, StreamsScreen, TimelineScreen
 from ssetape.tui.widgets import StreamTable
 from tests.conftest import FIXTURES
-from tests.tui.helpers import app_for, ready
+from tests.tui.helpers import app_for, ready, screen_text
 
 pytestmark = pytest.mark.anyio
 
@@ -176,3 +176,22 @@ def test_the_command_names_a_missing_path_before_taking_the_terminal(directory: 
     assert (result.exit_code, result.output) == (2, f"Error: {directory / 'gone.yaml'}: no such cassette\n")
     result = CliRunner().invoke(main, ["tui", str(directory)])
     assert result.exit_code == 2 and "needs an interactive terminal" in result.output
+
+
+async def test_help_on_the_picker_describes_its_columns_not_the_timeline_panes(directory: Path) -> None:
+    async with TapeApp(screen=lambda: PickerScreen([directory])).run_test(size=(160, 45)) as pilot:
+        await picked(pilot)
+        await pilot.press("question_mark")
+        help_screen = pilot.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        said = "\n".join(screen_text(pilot.app))
+        assert "Columns, one row per streamed response" in said
+        assert "complete, or cut off" in said
+        assert "Panes (right)" not in said and "current_message_snapshot" not in said
+        await pilot.press("escape")
+        await pilot.press("enter")  # a stream's timeline: its help is about the panes
+        screen = await ready(pilot)
+        await pilot.press("question_mark")
+        said = "\n".join(screen_text(pilot.app))
+        assert "Panes (right)" in said and "Columns, one row" not in said
+        assert screen is not pilot.app.screen

@@ -1,4 +1,5 @@
-"""``?``: every key, what each pane shows, what the colours mean."""
+"""``?``: every key of the screen it is opened on, and what that screen shows: the timeline's panes and
+colours, or the picker's columns."""
 
 from __future__ import annotations
 
@@ -31,6 +32,18 @@ COLOURS = (
     ("error", "text-error", "error, *.failed, *.expired"),
 )
 EXTRA_KEYS = (("tab", "focus the next pane (the arrows then scroll it)"),)
+#: The picker's columns (see ``widgets.stream_table.COLUMNS``), what each says of a streamed response.
+COLUMNS = (
+    ("cassette", "the file, relative to the directory picked"),
+    ("#", "the interaction's index in the cassette"),
+    ("API", "which API's stream it is: Assistants, Responses, Chat, Anthropic, Gemini, or plain SSE"),
+    ("events", "how many events it holds"),
+    ("duration", "seconds from the request to its last byte"),
+    ("state", "complete, or cut off (the recording ended early)"),
+    ("model", "the model the request asked for"),
+    ("recorded", "when it was recorded"),
+    ("", "a file with no stream, or that cannot be read, gets a row saying why"),
+)
 
 
 def _key(binding: Binding) -> str:
@@ -51,7 +64,8 @@ def _key(binding: Binding) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    """The keys of the timeline screen (read from its bindings, so never out of date) and a legend."""
+    """The keys of a screen (read from its bindings, so never out of date) and what it shows: ``topic``
+    ``"timeline"`` (its panes and colours), ``"picker"`` (its columns) or ``None`` (the keys alone)."""
 
     DEFAULT_CSS = """
     HelpScreen {
@@ -74,9 +88,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "app.pop_screen", "close", id="ssetape.help.close")
     ]
 
-    def __init__(self, bindings: list[BindingType]) -> None:
+    def __init__(self, bindings: list[BindingType], topic: str | None = "timeline") -> None:
         super().__init__()
         self.bindings = [binding for binding in bindings if isinstance(binding, Binding)]
+        self.topic = topic
 
     def compose(self) -> ComposeResult:
         keys = Table.grid(padding=(0, 2))
@@ -86,16 +101,24 @@ class HelpScreen(ModalScreen[None]):
             keys.add_row(_key(binding), binding.description)
         for key, description in EXTRA_KEYS:
             keys.add_row(key, description)
-        panes = Table.grid(padding=(0, 2))
-        panes.add_column(style="bold", no_wrap=True)
-        panes.add_column()
-        for name, description in PANES:
-            panes.add_row(name, description)
         with VerticalScroll() as box:
             box.border_title = "ssetape tui: keys"
             yield Static(keys)
+            if self.topic == "picker":
+                yield Static(Text("\nColumns, one row per streamed response", style="bold"))
+                yield Static(_grid(COLUMNS))
+                yield Static(
+                    Text(
+                        "\n/ matches every word, in any case, in the file name, API, model, request and state. "
+                        "Enter opens the stream's timeline; Escape comes back here.",
+                        style="dim",
+                    )
+                )
+                return
+            if self.topic != "timeline":
+                return
             yield Static(Text("\nPanes (right), for the selected event, after it is handled", style="bold"))
-            yield Static(panes)
+            yield Static(_grid(PANES))
             yield Static(self._legend())
             yield Static(
                 Text(
@@ -113,3 +136,12 @@ class HelpScreen(ModalScreen[None]):
             text.append(f"{name:<8}", style=f"bold {variables.get(colour, 'default')}")
             text.append(f" {meaning}\n")
         return text
+
+
+def _grid(rows: tuple[tuple[str, str], ...]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for name, description in rows:
+        table.add_row(name, description)
+    return table

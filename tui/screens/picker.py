@@ -44,6 +44,9 @@ class PickerScreen(Screen[None]):
     }
     """
 
+    #: What ``?`` describes besides the keys (see ``HelpScreen``).
+    HELP_TOPIC = "picker"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "app.help", "help", key_display="?", id="ssetape.picker.help"),
         Binding("enter", "open", "open", show=True, id="ssetape.picker.open"),

@@ -67,6 +67,8 @@ class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
+    #: What ``?`` describes besides the keys (see ``HelpScreen``).
+    HELP_TOPIC = "timeline"
 
     @dataclass
     class Shown(Message):
@@ -359,4 +361,4 @@ class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
             self.notify("Focus a pane first (tab), then z to zoom it.")
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        self.app.push_screen(HelpScreen(self.BINDINGS, self.HELP_TOPIC))

@@ -13,6 +13,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
@@ -67,6 +68,8 @@ class Pane(Widget, can_focus=True):
         self.border_title = self.TITLE
         self._renderable: RenderableType = Text("")
         self._strips: list[Strip] | None = None
+        #: Lines as drawn (with the offsets selecting needs), by line number, made when first drawn.
+        self._drawn: dict[int, Strip] = {}
         self._subtitle = ""
         self._width = 0  # the width the lines were laid out at
         #: The first line shown.
@@ -89,8 +92,22 @@ class Pane(Widget, can_focus=True):
         self._layout()
         if not self.FOLLOW_END and not self.scrolled:
             self._show_mark()
-        if self._strips != before or self.top != top:  # most events leave most panes as they were
+        self._refresh_changed(before, top)
+
+    def _refresh_changed(self, before: list[Strip] | None, top: int) -> None:
+        """Repaint the lines on screen that differ from what was drawn (scrolled: all of them): most events
+        leave most panes as they were, and change a line or two of the others."""
+        after = self._strips
+        if before is None or after is None or self.top != top:
             self.refresh()
+            return
+        width = self.size.width
+        for y in range(self.size.height):
+            line = top + y
+            old = before[line] if line < len(before) else None
+            new = after[line] if line < len(after) else None
+            if old != new:
+                self.refresh(Region(0, y, width, 1))
 
     def title_for(self, panes: Panes) -> str:
         """The pane's name for a stream drawn by ``panes`` (see :func:`panes_of`)."""
@@ -117,12 +134,13 @@ class Pane(Widget, can_focus=True):
     def _layout(self) -> None:
         width = self.size.width
         if width <= 0:  # hidden, or not laid out yet: laid out when next drawn (render_line)
-            self._strips, self._width = None, 0
+            self._strips, self._width, self._drawn = None, 0, {}
             return
         console = self.app.console
         options = console.options.update(width=width, height=None, highlight=False)
         rendered = console.render_lines(self._renderable, options, style=self.rich_style, pad=True)
         self._strips = [Strip(line, width) for line in rendered]
+        self._drawn = {}
         self._width = width
         self._clamp()
 
@@ -196,7 +214,9 @@ class Pane(Widget, can_focus=True):
         index = self.top + y
         if not 0 <= index < len(lines):
             return Strip.blank(self.size.width, self.rich_style)
-        line = lines[index].apply_offsets(0, index)  # where each cell is, for selecting with the mouse
+        line = self._drawn.get(index)
+        if line is None:  # where each cell is, for selecting with the mouse
+            line = self._drawn[index] = lines[index].apply_offsets(0, index)
         selection = self.text_selection
         span = selection.get_span(index) if selection is not None else None
         if span is None:

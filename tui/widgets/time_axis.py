@@ -21,6 +21,7 @@ class Axis:
 
     counts: list[int]
     stalls: list[int]  # the slice each of the longest stalls starts in
+    bars: Text  # the first line: the counts as bars
 
 
 class TimeAxis(Widget, can_focus=False):
@@ -69,7 +70,11 @@ class TimeAxis(Widget, can_focus=False):
             assert self.timing is not None
             span = self.timing.span
             stalls = [self.timing.bucket(stall.start, width, span) for stall in self.timing.stalls]
-            self._axis = (width, Axis(self.timing.histogram(width), stalls))
+            counts = self.timing.histogram(width)
+            top = max(counts, default=0) or 1
+            bars = Text("".join(_BARS[0 if not n else max(1, round(n / top * (len(_BARS) - 1)))] for n in counts))
+            bars.stylize("cyan")
+            self._axis = (width, Axis(counts, stalls, bars))
         return self._axis[1]
 
     def render(self) -> Text:
@@ -78,9 +83,6 @@ class TimeAxis(Widget, can_focus=False):
             return Text("no events: nothing arrived to draw", style="dim")
         width = self._width
         axis = self._computed()
-        top = max(axis.counts) or 1
-        bars = Text("".join(_BARS[0 if not n else max(1, round(n / top * (len(_BARS) - 1)))] for n in axis.counts))
-        bars.stylize("cyan")
         line = [" "] * width
         for bucket in axis.stalls:
             line[bucket] = "◆"
@@ -90,7 +92,7 @@ class TimeAxis(Widget, can_focus=False):
         for bucket in axis.stalls:
             marks.stylize("yellow", bucket, bucket + 1)
         marks.stylize("bold reverse", here, here + 1)
-        return Text("\n").join([bars, marks, facts(timing, self.selected, width)])
+        return Text("\n").join([axis.bars, marks, facts(timing, self.selected, width)])
 
     def on_click(self, event: events.Click) -> None:
         if self.timing is None or not self.timing.times:
