@@ -227,3 +227,20 @@ def test_a_vcrpy_cassette_cut_mid_body_is_a_stream_recorded_as_incomplete(tmp_pa
     assert not cassette.interactions[0].complete
     timeline = assert_parity(cassette)
     assert raised(timeline) is not None and raised(timeline).startswith("RemoteProtocolError")  # type: ignore[union-attr]
+
+
+def test_an_accumulator_restored_and_fed_other_chunks_leaves_the_states_it_came_from_as_they_were() -> None:
+    """States share one log: an accumulator restored from one and fed other chunks copies the log's prefix,
+    and both sides stay what the SDK gives for their own chunks."""
+    from ssetape.apis.gemini.accumulator import GeminiAccumulator
+
+    first = [chunk("He"), chunk("llo", usageMetadata=USAGE), chunk(" there"), chunk("!", finish="STOP")]
+    other = [*first[:2], chunk(" you", finish="MAX_TOKENS", usageMetadata={**USAGE, "totalTokenCount": 9})]
+    timeline = Timeline(cassette_from_sse(sse(*first), uri=GEMINI), every=1)
+    restored = GeminiAccumulator.restore(timeline.state(1))
+    for data in other[2:]:
+        assert [callback.name for callback in restored.handle_event(None, json.loads(json.dumps(data)))] == ["chunk"]
+    assert state_view(restored.checkpoint()) == accumulated(gemini_oracle([sse(*other)]).objects)
+    want = gemini_oracle([sse(*first)]).objects
+    for i in range(len(first)):
+        assert state_view(timeline.state(i)) == accumulated(want[: i + 1]), i
