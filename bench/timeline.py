@@ -11,7 +11,7 @@ medians. Then, on that timeline, random access through the public API (``timelin
 built, the state's snapshot built) in milliseconds, and the memory the timeline retains (tracemalloc) against
 the body's size. Also ``replayer.events`` against its floor: the body split on blank lines and each ``data:``
 parsed with ``json.loads``; an event parses its data when it is read, so ``events`` is timed with every
-event's ``data`` read into a list, as the floor's are.
+event's ``data`` read into a list, as the floor's are, both with the cyclic collector paused.
 
 ``main(argv)`` prints the table and returns its rows (dicts), for ``python -m bench``.
 """
@@ -40,7 +40,7 @@ from bench.streams import anthropic_stream, big_stream, gemini_stream
 from ssetape.fixtures.emulator import render_chat_stream, render_response_stream
 from ssetape.recorder import Cassette, Interaction, cassette_from_sse, load
 from ssetape.replayer import Timeline
-from ssetape.replayer.stream_events import events
+from ssetape.replayer.stream_events import events, gc_paused
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -190,6 +190,14 @@ def retained(cassette: Cassette) -> int:
     return after - before
 
 
+def paused(run: Callable[[Any], list[Any]], given: Any) -> list[Any]:
+    """``run(given)`` with the cyclic collector paused: both sides of the events/floor ratio keep every parsed
+    value, and a full collection of this process's heap (half a second at 50k events on a busy machine)
+    would otherwise land in one side or the other by chance."""
+    with gc_paused():
+        return run(given)
+
+
 def parsed(item: Interaction) -> list[Any]:
     """``replayer.events`` with every event's data read: what the floor gives."""
     return [event.data for event in events(item)]
@@ -220,8 +228,8 @@ def measure(kind: str, size: int, repeat: int, samples: int, directory: Path) ->
         rounds["sdk"].append(timed(sdk))
         rounds["ours"].append(timed(ours))
         for _ in range(3):  # cheap next to the SDK's read: more pairs, for a steadier ratio on a busy machine
-            rounds["events"].append(timed(lambda: parsed(item)))
-            rounds["floor"].append(timed(lambda: floor(body)))
+            rounds["events"].append(timed(lambda: paused(parsed, item)))
+            rounds["floor"].append(timed(lambda: paused(floor, body)))
     median = {name: statistics.median(values) for name, values in rounds.items()}
     timeline = Timeline(cassette)
     latencies = access(timeline, samples)

@@ -1,11 +1,13 @@
 """How fast ``ssetape tui`` opens and steps on a 50k-delta stream, driven through Textual's Pilot.
 
-    python bench/tui_step.py [--deltas 50000] [--steps 200] [--size 160x50]
+    python bench/tui_step.py [--kind assistants|anthropic] [--deltas 50000] [--steps 200] [--size 160x50]
 
-Writes the cassette from the emulator (``ssetape.fixtures.emulator.render_stream``) to disk, then reports:
+Writes the cassette to disk (an Assistants run from the emulator, ``render_stream``, or an Anthropic Messages
+stream from ``bench.streams``), then reports:
 
 - open: as ``ssetape tui FILE`` opens it, from reading the file (``open_cassette``, ``check``) to the
-  first event selected and drawn on screen (the panes filled, the frame written);
+  first event selected and drawn on screen (the panes filled, the frame written), which for a long stream
+  is its first look (``tui.indexing``); the steps then wait for the whole index;
 - step: from one ``j`` (or ``k``) key press to the end of the last screen frame it causes (the
   event list, all five panes, the titles, composed and written to the headless driver), p50 / p99 /
   max, at the start, the middle and the end of the stream, where the message snapshot is longest;
@@ -28,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.measure import Row, load_average, percentile
+from bench.streams import anthropic_stream
 from ssetape.fixtures.emulator import render_stream
 from ssetape.recorder import Cassette, cassette_from_sse
 from ssetape.tui import TapeApp, check, open_cassette
@@ -118,22 +121,39 @@ async def bench(path: Path, steps: int, size: tuple[int, int]) -> tuple[float, d
         return opened, latency
 
 
-def measure(deltas: int, steps: int, size: tuple[int, int]) -> tuple[float, dict[str, list[float]]]:
+_timed = False
+
+
+def measure(
+    deltas: int, steps: int, size: tuple[int, int], kind: str = "assistants"
+) -> tuple[float, dict[str, list[float]]]:
+    global _timed
     with tempfile.TemporaryDirectory() as directory:
-        path = big_cassette(deltas).save(Path(directory) / f"bench-{deltas}.yaml")
-        time_the_panes()
+        if kind == "anthropic":
+            path = anthropic_stream(deltas, Path(directory))[0]
+        else:
+            path = big_cassette(deltas).save(Path(directory) / f"bench-{deltas}.yaml")
+        if not _timed:
+            time_the_panes()
+            _timed = True
+        handler.clear()
         return asyncio.run(bench(path, steps, size))
 
 
 def rows(full: bool = False) -> list[Row]:
-    """``python -m bench``: open and step p99 at 50k deltas (10k in quick mode)."""
+    """``python -m bench``: open and step p99 at 50k events (10k in quick mode), Assistants and Anthropic."""
+    return [row for kind in ("assistants", "anthropic") for row in _rows(kind, full)]
+
+
+def _rows(kind: str, full: bool) -> list[Row]:
     deltas = 50_000 if full else 10_000
-    opened, latency = measure(deltas, 100 if full else 30, (160, 50))
+    opened, latency = measure(deltas, 100 if full else 30, (160, 50), kind)
     steps = [value for values in latency.values() for value in values]
     p99 = percentile(steps, 0.99)
+    what = "deltas" if kind == "assistants" else "events"
     return [
         Row(
-            f"TUI open, {deltas // 1000}k deltas, to the first event on screen (load {load_average()})",
+            f"TUI open, {kind} {deltas // 1000}k {what}, to the first event on screen (load {load_average()})",
             f"{opened:.2f} s",
             "—",
             "—",
@@ -141,7 +161,7 @@ def rows(full: bool = False) -> list[Row]:
             opened < 1.0,
         ),
         Row(
-            f"TUI step p99, {deltas // 1000}k deltas, {len(steps)} steps at start/middle/end",
+            f"TUI step p99, {kind} {deltas // 1000}k {what}, {len(steps)} steps (load {load_average()})",
             f"{p99:.1f} ms",
             "—",
             "—",
@@ -153,12 +173,13 @@ def rows(full: bool = False) -> list[Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--deltas", type=int, default=50_000)
+    parser.add_argument("--kind", choices=("assistants", "anthropic"), default="assistants")
+    parser.add_argument("--deltas", type=int, default=50_000, help="events, for --kind anthropic")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--size", default="160x50")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
-    measure(args.deltas, args.steps, (width, height))
+    measure(args.deltas, args.steps, (width, height), args.kind)
 
 
 if __name__ == "__main__":

@@ -143,7 +143,7 @@ class Timeline:
             return [
                 StreamCallback(name, make=partial(replay, index, at)) for at, name in enumerate(self._callbacks[index])
             ]
-        return [*self._fired(index)]
+        return [*self._fired(index)] if self._callbacks[index] else []
 
     def state(self, index: int) -> AnyState:
         """The SDK's accumulated state after event ``index``."""
