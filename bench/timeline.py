@@ -37,11 +37,10 @@ import httpx2
 import openai
 
 from bench.streams import anthropic_stream, big_stream, gemini_stream
-from ssetape._gc import collector_paused
 from ssetape.fixtures.emulator import render_chat_stream, render_response_stream
 from ssetape.recorder import Cassette, Interaction, cassette_from_sse, load
 from ssetape.replayer import Timeline
-from ssetape.replayer.stream_events import events
+from ssetape.replayer.stream_events import events, gc_paused
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -195,7 +194,7 @@ def paused(run: Callable[[Any], list[Any]], given: Any) -> list[Any]:
     """``run(given)`` with the cyclic collector paused: both sides of the events/floor ratio keep every parsed
     value, and a full collection of this process's heap (half a second at 50k events on a busy machine)
     would otherwise land in one side or the other by chance."""
-    with collector_paused():
+    with gc_paused():
         return run(given)
 
 
