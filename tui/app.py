@@ -77,9 +77,10 @@ def check(cassette: Cassette, interaction: int | None = None) -> int:
     return pick(cassette, interaction)
 
 
-def run_picker(paths: list[Path]) -> int:
-    """The cassette picker on ``paths`` (directories and files); the exit code."""
-    app = TapeApp(screen=lambda: PickerScreen(paths))
+def run_picker(paths: list[Path], interaction: int | None = None) -> int:
+    """The cassette picker on ``paths`` (directories and files), listing only each cassette's stream at
+    ``interaction`` when given; the exit code."""
+    app = TapeApp(screen=lambda: PickerScreen(paths, interaction))
     app.run()
     return app.return_code or 0
 

@@ -64,7 +64,7 @@ def tui(paths: tuple[Path, ...], interaction: int | None, pick: bool, follow: bo
     else:
         check(open_cassette(paths[0]), interaction)  # a bad file or interaction: Error: …, before the screen changes
     _needs_a_terminal()
-    sys.exit(run_picker(list(paths)) if picking else run(paths[0], interaction))
+    sys.exit(run_picker(list(paths), interaction) if picking else run(paths[0], interaction))
 
 
 def _needs_a_terminal() -> None:

@@ -114,3 +114,31 @@ def test_the_command_checks_both_files_before_taking_the_terminal(tmp_path: Path
     assert result.exit_code == 2 and "holds no streamed (text/event-stream) response" in result.output
     result = CliRunner().invoke(main, ["tui", good, str(FIXTURES / "multibyte.yaml")])
     assert result.exit_code == 2 and "needs an interactive terminal" in result.output
+
+
+async def test_t_compares_the_next_pair_of_streams_not_only_the_first() -> None:
+    calls = load(FIXTURES / "function_calling.yaml")
+    streams = calls.streams()
+    assert len(streams) == 2
+    async with compare_app(calls, load(FIXTURES / "function_calling.yaml")).run_test(size=(160, 45)) as pilot:
+        screen = await compared(pilot)
+        assert screen.streams == (streams[0], streams[0])
+        first = screen.alignment
+        assert first is not None
+        await pilot.press("t")
+        for _ in range(500):
+            if screen.alignment is not None:
+                break
+            await pilot.pause(0.01)
+        assert screen.streams == (streams[1], streams[1])
+        second = screen.alignment
+        assert second is not None and second is not first
+        expected = align(calls.interactions[streams[1]], calls.interactions[streams[1]])
+        assert len(second.rows) == len(expected.rows) != len(first.rows)
+        assert f"#{streams[1]} vs b.yaml #{streams[1]} (t: pair 2/2)" in str(screen.query_one("#compare-head").render())
+        await pilot.press("t")
+        for _ in range(500):
+            if screen.alignment is not None:
+                break
+            await pilot.pause(0.01)
+        assert screen.streams == (streams[0], streams[0])

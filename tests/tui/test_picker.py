@@ -195,3 +195,24 @@ async def test_help_on_the_picker_describes_its_columns_not_the_timeline_panes(d
         said = "\n".join(screen_text(pilot.app))
         assert "Panes (right)" in said and "Columns, one row" not in said
         assert screen is not pilot.app.screen
+
+
+async def test_interaction_lists_only_that_stream_of_each_cassette(directory: Path) -> None:
+    """``ssetape tui DIR --interaction N``: the picker used to ignore N."""
+    streams = {name: load(directory / name).streams() for name in PICKED}
+    wanted = streams["function_calling.yaml"][-1]
+    async with TapeApp(screen=lambda: PickerScreen([directory], wanted)).run_test(size=(160, 45)) as pilot:
+        screen = await picked(pilot)
+        table = screen.query_one(StreamTable)
+        shown = [entry for entry in table.entries if isinstance(entry, StreamInfo)]
+        assert {entry.path.name for entry in shown} == {name for name, found in streams.items() if wanted in found}
+        assert all(entry.interaction == wanted for entry in shown)
+        problems = {path.name: why for path, why in (e for e in table.entries if not isinstance(e, StreamInfo))}
+        lacking = [name for name, found in streams.items() if found and wanted not in found]
+        assert lacking and all(problems[name] == f"interaction {wanted} is not a streamed response" for name in lacking)
+        assert f"interaction #{wanted} of each" in str(screen.query_one("#picker-status").render())
+        table.move_cursor(row=table.entries.index(shown[0]))
+        await pilot.pause()
+        await pilot.press("enter")
+        opened = await ready(pilot)
+        assert opened.interaction == wanted

@@ -48,13 +48,18 @@ class CompareScreen(Screen[None]):
         ),
         Binding("j", "move(1)", "next", show=False, id="ssetape.compare.next"),
         Binding("k", "move(-1)", "previous", show=False, id="ssetape.compare.previous"),
+        Binding("t", "next_pair", "next pair of streams", show=False, id="ssetape.compare.next_pair"),
     ]
 
     def __init__(self, a: Cassette, b: Cassette, names: tuple[str, str]) -> None:
         super().__init__()
         self.cassettes = (a, b)
         self.names = names
-        self.streams = (pick(a, None), pick(b, None))
+        #: The streams compared, in turn (``t``): each cassette's first, then second ... (the one with fewer
+        #: streams stays on its last).
+        self.pairs = _pairs(a.streams() or [pick(a, None)], b.streams() or [pick(b, None)])
+        self.pair = 0
+        self.streams = self.pairs[0]
         self.alignment: Alignment | None = None
         self.answers: tuple[Answer, Answer] | None = None
         self._titles = ("A", "B")
@@ -73,13 +78,14 @@ class CompareScreen(Screen[None]):
         self.compare()
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
-    def compare(self) -> tuple[Alignment, tuple[Answer, Answer] | None]:
-        a, b = (cassette.interactions[index] for cassette, index in zip(self.cassettes, self.streams, strict=True))
+    def compare(self) -> tuple[tuple[int, int], Alignment, tuple[Answer, Answer] | None]:
+        streams = self.streams
+        a, b = (cassette.interactions[index] for cassette, index in zip(self.cassettes, streams, strict=True))
         alignment = align(a, b)
         answers = None
         if not alignment.comparable:
             answers = (answer(self.cassettes[0]), answer(self.cassettes[1]))  # every stream: calls, then the answer
-        return alignment, answers
+        return streams, alignment, answers
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -89,8 +95,9 @@ class CompareScreen(Screen[None]):
             self.query_one("#compare-head", Static).update(f"Cannot compare: {worker.error}")
             return
         assert worker.result is not None
-        self.alignment, self.answers = worker.result
-        self._install()
+        result_streams, self.alignment, self.answers = worker.result
+        if result_streams == self.streams:  # (not a pair left since)
+            self._install()
 
     def _install(self) -> None:
         alignment = self.alignment
@@ -119,8 +126,14 @@ class CompareScreen(Screen[None]):
             return
         changed = len(alignment.differences)
         counts = {kind: sum(row.kind == kind for row in alignment.rows) for kind in ("changed", "removed", "added")}
+        which = f"{self.names[0]} vs {self.names[1]}"
+        if len(self.pairs) > 1:
+            which = (
+                f"{self.names[0]} #{self.streams[0]} vs {self.names[1]} #{self.streams[1]} "
+                f"(t: pair {self.pair + 1}/{len(self.pairs)})"
+            )
         head.update(
-            f"{self.names[0]} vs {self.names[1]} · {len(alignment.rows):,} rows · "
+            f"{which} · {len(alignment.rows):,} rows · "
             + (
                 f"{changed:,} differ: {counts['changed']} changed, "
                 f"{counts['removed']} only in A, {counts['added']} only in B"
@@ -169,6 +182,20 @@ class CompareScreen(Screen[None]):
         listing = self.query_one(AlignedList)
         listing.highlighted = min(max(self.row + step, 0), max(listing.option_count - 1, 0))
 
+    def action_next_pair(self) -> None:
+        if len(self.pairs) < 2:
+            self.notify("Each cassette holds one streamed response.")
+            return
+        if self.answers is not None:
+            self.notify("Streams of two APIs are compared by the answers of all their streams.")
+            return
+        self.pair = (self.pair + 1) % len(self.pairs)
+        self.streams = self.pairs[self.pair]
+        self.alignment, self._shown = None, None
+        self.query_one("#compare-head", Static).update("Aligning the two streams…")
+        self.refresh_bindings()
+        self.compare()
+
     def action_difference(self, step: int) -> None:
         assert self.alignment is not None
         rows = self.alignment.differences
@@ -177,3 +204,8 @@ class CompareScreen(Screen[None]):
             self.notify(f"No {'later' if step > 0 else 'earlier'} difference.", severity="warning")
             return
         self.query_one(AlignedList).highlighted = found[0]
+
+
+def _pairs(a: list[int], b: list[int]) -> list[tuple[int, int]]:
+    """The i-th stream of ``a`` with the i-th of ``b``; past the end of the shorter, its last."""
+    return [(a[min(i, len(a) - 1)], b[min(i, len(b) - 1)]) for i in range(max(len(a), len(b)))]

@@ -64,9 +64,11 @@ class PickerScreen(Screen[None]):
         done: int
         total: int
 
-    def __init__(self, paths: list[Path]) -> None:
+    def __init__(self, paths: list[Path], interaction: int | None = None) -> None:
+        """``interaction``: list only the streams at that index of each cassette (``--interaction``)."""
         super().__init__()
         self.paths = paths
+        self.interaction = interaction
         directories = [path for path in paths if path.is_dir()]
         self.root = directories[0] if len(directories) == 1 and len(paths) == 1 else None
         self.entries: list[Entry] = []
@@ -109,7 +111,7 @@ class PickerScreen(Screen[None]):
         for done, path in enumerate(files, 1):
             if worker.is_cancelled:
                 return
-            batch.extend(_entries(path))
+            batch.extend(_entries(path, self.interaction))
             now = time.monotonic()
             if now - reported >= 0.1 or done == len(files):  # a few redraws a second, not one per file
                 reported = now
@@ -139,6 +141,8 @@ class PickerScreen(Screen[None]):
             parts.append(f"indexing: {done:,} of {total:,} files" if total else "looking for cassettes…")
         else:
             parts.append(f"in {total:,} files" if total else f"no cassette in {', '.join(map(str, self.paths))}")
+        if self.interaction is not None:
+            parts.append(f"interaction #{self.interaction} of each")
         if self.query_text:
             parts.append(f"/{self.query_text}: {len(self.table.entries):,} shown")
         parts.append(f"sorted by {self.sort}{' ↓' if self.reverse else ''}")
@@ -197,14 +201,18 @@ class PickerScreen(Screen[None]):
         self._arrange()
 
 
-def _entries(path: Path) -> list[Entry]:
-    """The rows of one file: its streams, or one row saying why there are none."""
+def _entries(path: Path, interaction: int | None = None) -> list[Entry]:
+    """The rows of one file: its streams (only the one at ``interaction``, when given), or one row saying
+    why there are none."""
     try:
         found: list[Entry] = list(streams_of(open_cassette(path), path))
     except SsetapeError as exc:
         return [(path, _one_line(str(exc), path))]
     except OSError as exc:
         return [(path, f"cannot be read: {exc.strerror or exc}")]
+    if interaction is not None and found:
+        found = [entry for entry in found if isinstance(entry, StreamInfo) and entry.interaction == interaction]
+        return found or [(path, f"interaction {interaction} is not a streamed response")]
     return found or [(path, "no streamed response")]
 
 
