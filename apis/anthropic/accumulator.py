@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 import httpx2
 from anthropic import NotGiven, not_given
@@ -36,7 +36,7 @@ from jiter import from_json
 from ..emitted import Stop, StreamCallback, StreamEmitted
 from .flavours import MESSAGES, Flavour, status_error
 from .json_prefix import START, Prefix, advance, sure
-from .pieces import Pieces
+from .state import GENERAL, INPUT, Block, Config, MessageState, View
 
 __all__ = ["MessageAccumulator", "MessageState"]
 
@@ -52,172 +52,8 @@ _NAMES = {
 _HOT_NAMES = {kind: (field, _NAMES[kind]) for kind, field in _HOT.items()}
 #: What it yields for one the block does not take (a text delta into a thinking block).
 _RAW = ("content_block_delta",)
-#: The field that text and thinking deltas grow, by block type.
-_GROWN = {"text": "text", "thinking": "thinking"}
 #: What the stream yields for an event it skips.
 _SKIPPED = frozenset({None, "ping", "error"})
-#: In a block's ``takes``: a tool input delta, which goes through :meth:`MessageAccumulator._take_input`.
-_INPUT: Any = object()
-#: In a block's ``takes``: a delta folded by the SDK's own function, as any other event (a text delta into a
-#: text block that did not start with a string).
-_GENERAL: Any = object()
-_UNSET: Any = object()
-
-
-class _Config(NamedTuple):
-    """What stays the same through one stream: which helper reads it, and how it was called."""
-
-    flavour: Flavour
-    #: The request's headers (the beta helper reads ``anthropic-beta``).
-    headers: httpx2.Headers
-    #: How tool input JSON is parsed (see :meth:`Flavour.partial_mode`).
-    mode: Any
-    #: The helper's ``output_format``, which parses each text block as it stops.
-    output_format: Any
-    #: The response's status, which the SDK's error for an ``error`` event carries.
-    status: int
-
-    def fold(self, event: Any, snapshot: Any, json_bufs: dict[Any, bytes] | None = None) -> Any:
-        return self.flavour.fold(event, snapshot, {} if json_bufs is None else json_bufs, self.headers)
-
-
-class _Block:
-    """One content block: its start event, and what its deltas added so far (only ever appended to)."""
-
-    __slots__ = ("grows", "kind", "start", "takes", "text", "thinking", "tracks")
-
-    def __init__(
-        self,
-        start: Any,
-        kind: str,
-        tracks: bool,
-        grows: bool,
-        text: Pieces | None = None,
-        thinking: Pieces | None = None,
-    ) -> None:
-        """``tracks``: whether tool input deltas set its input; ``grows``: whether its text (or thinking)
-        started as a string, which pieces are appended to (else ``+=`` raises, or does what it does)."""
-        self.start, self.kind, self.tracks, self.grows = start, kind, tracks, grows
-        self.text = text if text is not None else Pieces()
-        self.thinking = thinking if thinking is not None else Pieces()
-        #: The hot deltas it takes, by type: where each piece goes (a list's ``append``, :data:`_INPUT` or
-        #: :data:`_GENERAL`); the others leave the block as it is.
-        self.takes: dict[str, Any] = {}
-        if kind == "text":
-            self.takes["text_delta"] = self.text.append if grows else _GENERAL
-        elif kind == "thinking":
-            self.takes["thinking_delta"] = self.thinking.append if grows else _GENERAL
-        if tracks:
-            self.takes["input_json_delta"] = _INPUT
-
-    @classmethod
-    def made(cls, start: Any, made: Any, tracks_input: tuple[type, ...]) -> _Block:
-        """The block a ``content_block_start`` event made (``made``: the SDK's content block for it)."""
-        kind = made.type
-        grows = kind not in _GROWN or type(getattr(made, _GROWN[kind], None)) is str
-        return cls(start, kind, isinstance(made, tracks_input), grows)
-
-    def copy(self, view: _View) -> _Block:
-        text, thinking = self.text.copy(view.text), self.thinking.copy(view.thinking)
-        return _Block(self.start, self.kind, self.tracks, self.grows, text, thinking)
-
-
-class _View(NamedTuple):
-    """A block as it was at one event: how many of its pieces it had (counted when a checkpoint is made; the
-    accumulator's own views leave them stale), the tool input buffer it was last parsed from
-    (``(json_bufs key, pieces)``), and its ``parsed_output``."""
-
-    block: _Block
-    text: int = 0
-    thinking: int = 0
-    input_mark: tuple[Any, int] | None = None
-    parsed: Any = _UNSET
-
-
-class MessageState:
-    """What a ``MessageStream`` holds after one event. Each accessor builds a fresh message."""
-
-    __slots__ = ("_bufs", "_checks", "_config", "_rare", "_rares", "_start", "_stop", "blocks")
-
-    def __init__(
-        self,
-        config: _Config,
-        start: Any,
-        blocks: tuple[_View, ...],
-        bufs: dict[Any, list[bytes]],
-        rare: list[Any],
-        rares: int,
-        stop: Stop | None,
-        checks: dict[Any, Prefix | None],
-    ) -> None:
-        """``rare``: the accumulator's other events (only ever appended to), of which the first ``rares``
-        had come; ``checks``: how far each tool input is known to parse (see :mod:`.json_prefix`)."""
-        self._config, self._start, self.blocks, self._bufs = config, start, blocks, bufs
-        self._rare, self._rares, self._stop, self._checks = rare, rares, stop, checks
-
-    @property
-    def current_message_snapshot(self) -> Any:
-        """The SDK's ``ParsedMessage`` (``ParsedBetaMessage`` for a beta stream) so far; ``None`` before
-        ``message_start``, where the SDK's own accessor fails an assertion."""
-        if self._start is None:
-            return None
-        fold = self._config.fold
-        snapshot = fold(self._start, None)
-        for view in self.blocks:
-            fold(view.block.start, snapshot)
-            content = snapshot.content[-1]
-            if view.text:
-                content.text += view.block.text.joined(view.text)
-            if view.thinking:
-                content.thinking += view.block.thinking.joined(view.thinking)
-            if view.input_mark is not None:
-                content.input = from_json(self._input(view.input_mark), partial_mode=self._config.mode)
-            if view.parsed is not _UNSET:
-                content.parsed_output = view.parsed
-        rare = self._rare[: self._rares]
-        for at, event in enumerate(rare):
-            try:
-                fold(event, snapshot)
-            except Exception:
-                # The event the stream stopped at, as the SDK left the message: changed up to where it raised.
-                if at != len(rare) - 1 or self._stop is None or self._stop.kind != "exception":
-                    raise
-        return snapshot
-
-    def get_final_message(self) -> Any:
-        """What the stream's ``get_final_message()`` returns if the stream ended here."""
-        snapshot = self.current_message_snapshot
-        assert snapshot is not None  # as the SDK asserts
-        return snapshot
-
-    def get_final_text(self) -> str:
-        """What the stream's ``get_final_text()`` returns if the stream ended here (its error included)."""
-        message = self.get_final_message()
-        texts = [block.text for block in message.content if block.type == "text"]
-        if not texts:
-            raise RuntimeError(
-                ".get_final_text() can only be called when the API returns a `text` content block.\n"
-                f"The API returned {','.join([b.type for b in message.content])} content block type(s) that you "
-                "can access by calling get_final_message().content"
-            )
-        return "".join(texts)
-
-    def input_json(self, position: int) -> str:
-        """The partial JSON block ``position``'s input was last parsed from, as sent (``""`` when none)."""
-        mark = self.blocks[position].input_mark
-        return self._input(mark).decode() if mark is not None else ""
-
-    def _input(self, mark: tuple[Any, int]) -> bytes:
-        return b"".join(self._bufs[mark[0]][: mark[1]])
-
-    @property
-    def stop(self) -> Stop | None:
-        """Why the SDK's stream stops at this event, if it does."""
-        return self._stop
-
-    def __repr__(self) -> str:
-        kinds = [view.block.kind for view in self.blocks]
-        return f"MessageState(started={self._start is not None}, blocks={kinds!r}, stop={self._stop!r})"
 
 
 class _Yielded:
@@ -255,12 +91,12 @@ class MessageAccumulator:
         status: int = 200,
     ) -> None:
         """``flavour``: which helper read the stream; ``headers``: the request's; ``output_format``: the
-        helper's; ``status``: the response's (see :class:`_Config`)."""
+        helper's; ``status``: the response's (see :class:`Config`)."""
         headers = headers if headers is not None else httpx2.Headers()
-        self._config = _Config(flavour, headers, flavour.partial_mode(headers), output_format, status)
+        self._config = Config(flavour, headers, flavour.partial_mode(headers), output_format, status)
         self._start: Any = None
-        self._blocks: list[_Block] = []
-        self._views: list[_View] = []
+        self._blocks: list[Block] = []
+        self._views: list[View] = []
         self._bufs: dict[Any, list[bytes]] = {}
         #: Each tool input buffer joined, once asked for (dropped when it grows).
         self._joined: dict[Any, bytes] = {}
@@ -281,7 +117,7 @@ class MessageAccumulator:
         rare = self._rare
         views = tuple(
             [
-                _View(view.block, len(view.block.text), len(view.block.thinking), view.input_mark, view.parsed)
+                View(view.block, len(view.block.text), len(view.block.thinking), view.input_mark, view.parsed)
                 for view in self._views
             ]
         )
@@ -377,9 +213,9 @@ class MessageAccumulator:
             return ()
         if take is None:
             return _RAW
-        if take is _GENERAL:
+        if take is GENERAL:
             return None
-        if take is _INPUT:
+        if take is INPUT:
             self._take_input(index % len(blocks), index, piece)
             if self._stop is not None:
                 return ()
@@ -390,9 +226,9 @@ class MessageAccumulator:
     def _grow(self, position: int, key: Any, kind: str, piece: str) -> None:
         """Adds a hot delta's piece to block ``position``, if the block takes it."""
         take = self._blocks[position].takes.get(kind)
-        if take is _INPUT:
+        if take is INPUT:
             self._take_input(position, key, piece)
-        elif take is not None and take is not _GENERAL:
+        elif take is not None and take is not GENERAL:
             take(piece)
 
     def _take_input(self, position: int, key: Any, piece: str) -> None:
@@ -424,7 +260,7 @@ class MessageAccumulator:
             self._joined[key] = joined
         if joined is None or joined:
             view = self._views[position]
-            self._views[position] = _View(view.block, view.text, view.thinking, (key, len(pieces)), view.parsed)
+            self._views[position] = View(view.block, view.text, view.thinking, (key, len(pieces)), view.parsed)
 
     def _buffer(self, key: Any) -> bytes:
         joined = self._joined.get(key)
@@ -446,19 +282,19 @@ class MessageAccumulator:
         kind = getattr(event, "type", None)
         if kind == "content_block_start":
             config.fold(event, scratch)
-            block = _Block.made(event, scratch.content[-1], config.flavour.tracks_input)
+            block = Block.made(event, scratch.content[-1], config.flavour.tracks_input)
             self._blocks.append(block)
-            self._views.append(_View(block))
+            self._views.append(View(block))
             return self._emit_typed(self.checkpoint(), event, ["content_block_start"])
         position, take, bufs = None, None, {}
         if kind in ("content_block_delta", "content_block_stop"):
             position = list(range(len(self._blocks)))[event.index]  # raises what the SDK's list does
         if kind == "content_block_delta":
             kind_of_delta = event.delta.type  # raises where the SDK's fold does
-            take = self._blocks[position].takes.get(kind_of_delta) if kind_of_delta in _HOT else _GENERAL  # type: ignore[index]
-            if take is _INPUT:
+            take = self._blocks[position].takes.get(kind_of_delta) if kind_of_delta in _HOT else GENERAL  # type: ignore[index]
+            if take is INPUT:
                 bufs = {key: self._buffer(key) for key in self._bufs}
-        if take is _GENERAL or kind == "message_delta":
+        if take is GENERAL or kind == "message_delta":
             # Kept before folding: if the fold raises, the SDK's message stays as changed up to there.
             kept = event
             if kind == "content_block_delta" and event.index != position:  # kept as the block it named then
@@ -468,7 +304,7 @@ class MessageAccumulator:
         names = [built.type for built in config.flavour.build_events(event=event, message_snapshot=scratch)]
         if kind == "content_block_stop":
             self._parse(position)  # type: ignore[arg-type]
-        elif take is not None and take is not _GENERAL:  # a hot delta of an unusual shape the SDK took anyway
+        elif take is not None and take is not GENERAL:  # a hot delta of an unusual shape the SDK took anyway
             self._grow(position, event.index, event.delta.type, getattr(event.delta, _HOT[event.delta.type]))  # type: ignore[arg-type]
         if self._stop is not None:
             return self._halt(self._stop)
