@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -20,6 +20,31 @@ from textual.widget import Widget
 
 from ssetape.apis import DEFAULT, Panes, api
 from ssetape.replayer import Moment, Timeline
+
+
+def _same(a: RenderableType, b: RenderableType) -> bool:
+    """Whether ``a`` lays out as ``b`` does, as far as a cheap look tells (texts and groups of them)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Text) and isinstance(b, Text):
+        return (a.plain, a.spans, a.style, a.justify, a.overflow, a.no_wrap, a.end) == (
+            b.plain,
+            b.spans,
+            b.style,
+            b.justify,
+            b.overflow,
+            b.no_wrap,
+            b.end,
+        )
+    if isinstance(a, Group) and isinstance(b, Group):
+        return (
+            a.fit == b.fit
+            and len(a.renderables) == len(b.renderables)
+            and all(_same(x, y) for x, y in zip(a.renderables, b.renderables, strict=True))
+        )
+    return False
 
 
 def panes_of(timeline: Timeline | None) -> Panes:
@@ -85,11 +110,15 @@ class Pane(Widget, can_focus=True):
         if (title or self.TITLE) != str(self.border_title or ""):
             self.border_title = title or self.TITLE
         self._subtitle = subtitle
+        same = self._strips is not None and self._width == self.size.width and _same(renderable, self._renderable)
         self._renderable = renderable
         before, top = self._strips, self.top
         if not self.scrolled:
             self.top = -1 if self.FOLLOW_END else 0  # -1: the end, once the lines are known
-        self._layout()
+        if same:  # laid out already (a long text takes long to wrap, and most events leave most panes alone)
+            self._clamp()
+        else:
+            self._layout()
         if not self.FOLLOW_END and not self.scrolled:
             self._show_mark()
         self._refresh_changed(before, top)
