@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -111,10 +112,17 @@ def api(kind: Kind) -> Api:
     raise KeyError(f"no streaming API named {kind!r}; known: {', '.join(entry.kind for entry in REGISTRY)}")
 
 
+@cache
+def _wires() -> tuple[tuple[Api, Wire], ...]:
+    """Each entry with its ``wire`` module, looked up once: the questions below are asked per event when a
+    listing of 100k interactions tells their kinds apart."""
+    return tuple((entry, entry.wire) for entry in REGISTRY)
+
+
 def recognise(name: str, data: Any) -> Api | None:
     """The API this event names, if it names one."""
-    for entry in REGISTRY:
-        if entry.wire.names_api(name, data):
+    for entry, wire in _wires():
+        if wire.names_api(name, data):
             return entry
     return None
 
@@ -129,8 +137,8 @@ def api_for(name: str, data: Any = None, kind: Kind | None = None) -> Api:
 def by_path(uri: str) -> Api | None:
     """The API whose streaming endpoint ``uri`` is, if any."""
     segments = [segment for segment in urlsplit(uri).path.split("/") if segment]
-    for entry in REGISTRY:
-        if entry.wire.owns_path(segments):
+    for entry, wire in _wires():
+        if wire.owns_path(segments):
             return entry
     return None
 
@@ -147,13 +155,13 @@ def error_document(uri: str, status: int, message: str, code: str) -> dict[str, 
 
 def stream_ends(name: str, data: Any) -> bool:
     """Whether some API sends nothing after this event (``[DONE]``, an error, a final response event)."""
-    return any(entry.wire.ends_stream(name, data) for entry in REGISTRY)
+    return any(wire.ends_stream(name, data) for _, wire in _wires())
 
 
 def run_of(document: dict[str, Any]) -> tuple[str | None, str | None] | None:
     """``(thread id, run id)`` the first API that reads one from ``document`` gives (see ``Wire.run_of``)."""
-    for entry in REGISTRY:
-        named = entry.wire.run_of(document)
+    for _, wire in _wires():
+        named = wire.run_of(document)
         if named is not None:
             return named
     return None

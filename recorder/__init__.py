@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         RecordedResponse,
         Recording,
     )
+    from .collector import collector_paused
     from .credentials import REDACTED, SECRET_HEADERS, SECRET_QUERY_PARAMETERS
     from .errors import (
         CassetteDecodeError,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from .writer import write_atomically
 
 _EXPORTS = {
+    "collector_paused": ".collector",
     "write_atomically": ".writer",
     "is_har": ".har",
     "is_placeholder": ".imports",
@@ -118,6 +120,7 @@ __all__ = [
     "cassette_from_har",
     "cassette_from_sse",
     "cassette_to_har",
+    "collector_paused",
     "decode_fields",
     "files_to_scan",
     "find_secrets",

@@ -25,6 +25,7 @@ def is_placeholder(uri: str) -> bool:
     host = urlsplit(uri).hostname or ""
     return host == "invalid" or host.endswith(".invalid")
 
+
 _STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)? (\d{3})(?: ([^\r\n]*))?\r?\n")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 

@@ -12,11 +12,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ssetape._gc import collector_paused
-
 from . import dialects, yaml_layout
 from .cassette import FORMAT_VERSION, VCR_FORMAT_VERSION, Cassette
 from .chunks import Chunks
+from .collector import collector_paused
 from .errors import CassetteDecodeError, CassetteNotFoundError, CassetteVersionError
 from .integrity import check_whole
 from .writer import is_json_path

@@ -22,10 +22,9 @@ from typing import Any
 
 import yaml
 
-from ssetape._gc import collector_paused
-
 from .cassette import FORMAT_VERSION, is_event_stream
 from .chunks import Chunks
+from .collector import collector_paused
 from .errors import CassetteDecodeError
 from .integrity import check_whole
 from .sse import decode as decode_sse

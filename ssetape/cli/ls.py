@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from ssetape._gc import collector_paused
 from ssetape.errors import SsetapeError
+from ssetape.recorder import collector_paused
 from ssetape.replayer import InteractionInfo, list_interactions
 
 from .output import closes_quietly, json_line, seconds, table

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ssetape._gc import collector_paused
-from ssetape.recorder import Cassette, load
+from ssetape.recorder import Cassette, collector_paused, load
 
-from ..recorder.test_cassette import make_interaction
+from .test_cassette import make_interaction
 
 
 def test_the_collector_is_paused_inside_and_restored_after() -> None:
