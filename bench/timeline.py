@@ -38,9 +38,9 @@ import openai
 
 from bench.streams import anthropic_stream, big_stream, gemini_stream
 from ssetape.fixtures.emulator import render_chat_stream, render_response_stream
-from ssetape.recorder import Cassette, Interaction, cassette_from_sse, load
+from ssetape.recorder import Cassette, Interaction, cassette_from_sse, collector_paused, load
 from ssetape.replayer import Timeline
-from ssetape.replayer.stream_events import events, gc_paused
+from ssetape.replayer.stream_events import events
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -194,7 +194,7 @@ def paused(run: Callable[[Any], list[Any]], given: Any) -> list[Any]:
     """``run(given)`` with the cyclic collector paused: both sides of the events/floor ratio keep every parsed
     value, and a full collection of this process's heap (half a second at 50k events on a busy machine)
     would otherwise land in one side or the other by chance."""
-    with gc_paused():
+    with collector_paused():
         return run(given)
 
 

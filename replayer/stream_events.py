@@ -9,15 +9,13 @@ Works on any SSE stream the OpenAI API sends: Assistants (``thread.*``), Chat Co
 from __future__ import annotations
 
 import bisect
-import contextlib
-import gc
 import itertools
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from ssetape.apis import DEFAULT, as_dict, error_line, quote, recognise
-from ssetape.recorder import Interaction, decode_fields, loads_or_text
+from ssetape.recorder import Interaction, collector_paused, decode_fields, loads_or_text
 
 from .clock import Clock
 
@@ -150,24 +148,11 @@ def _decode(interaction: Interaction) -> tuple[list[StreamEvent], bytes]:
     return out, pending
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Decoding and indexing allocate a few small objects per event and keeps them all: the cyclic collector would
-    rescan the growing heap again and again (half the time on 50k events) and find nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def events(interaction: Interaction) -> list[StreamEvent]:
     """Every complete event of ``interaction``'s body, in order (empty for a body that is not SSE)."""
     if not interaction.streamed:
         return []
-    with gc_paused():
+    with collector_paused():
         return _decode(interaction)[0]
 
 

@@ -30,10 +30,10 @@ from typing import Any, TypeAlias
 import httpx2
 
 from ssetape.apis import Stop, StreamCallback
-from ssetape.recorder import Cassette, Interaction, load
+from ssetape.recorder import Cassette, Interaction, collector_paused, load
 
 from .kinds import Kind, api_of
-from .stream_events import StreamEvent, events, gc_paused
+from .stream_events import StreamEvent, events
 from .streaming import pick
 from .transport import _error_for
 
@@ -83,7 +83,7 @@ class Timeline:
         self._new, self._restore = api.sdk.accumulator(item)
         #: Whether the SDK's stream yields events, which are rebuilt on first use as they were at their moment.
         self._yields_events: bool = api.sdk.YIELDS_EVENTS
-        with gc_paused():
+        with collector_paused():
             self._build(item, progress)
 
     def _build(self, item: Interaction, progress: Progress | None) -> None:

@@ -42,8 +42,10 @@ class Versioned(Generic[V]):
         return -1 if position is None or position >= self._len else position
 
     def get(self, key: Any, default: Any = None) -> Any:
-        position = self._position(key)
-        return default if position < 0 else self._blocks[position // BLOCK][position % BLOCK][1]
+        position = self._index.get(key)
+        if position is None or position >= self._len:
+            return default
+        return self._blocks[position // BLOCK][position % BLOCK][1]
 
     def __getitem__(self, key: Any) -> V:
         position = self._position(key)
@@ -52,6 +54,13 @@ class Versioned(Generic[V]):
         return self._blocks[position // BLOCK][position % BLOCK][1]
 
     def __setitem__(self, key: Any, value: V) -> None:
+        position = self._index.get(key)
+        if position is not None and position < self._len and position // BLOCK in self._owned:
+            self._blocks[position // BLOCK][position % BLOCK] = (key, value)  # the usual write: nothing shared
+            return
+        self._write(key, value)
+
+    def _write(self, key: Any, value: V) -> None:
         position = self._position(key)
         if position < 0:
             position = self._len

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ssetape.errors import SsetapeError
 from ssetape.recorder import load
 from ssetape.replayer import events, follow, pick, transcribe
 
@@ -42,6 +43,8 @@ def replay(cassette: Path, speed: float, interaction: int | None, show_events: b
     pick(loaded, interaction)  # a wrong cassette or interaction is reported, not printed as a stream ending
     try:
         ended_well = transcribe(loaded, interaction, speed=speed)
+    except SsetapeError:
+        raise  # the cassette itself is wrong (e.g. chunk sizes first read here): reported in one line
     except Exception:
         sys.exit(1)  # transcribe already printed how the stream ended
     if not ended_well:

@@ -59,11 +59,12 @@ def validate_command(cassettes: tuple[Path, ...], as_json: bool, strict: bool, i
     warnings = len(problems) - errors
     if not as_json:
         checked = _count(len(cassettes) - unreadable, "cassette")
-        click.echo(
+        summary = (
             f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {checked}"
             if problems
             else f"{checked}: no problems"
         )
+        click.echo(f"{summary}; {_count(unreadable, 'cassette')} could not be read" if unreadable else summary)
     if unreadable:
         sys.exit(2)
     sys.exit(1 if errors or (strict and warnings) else 0)

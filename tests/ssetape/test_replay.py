@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,19 @@ def test_replay_prints_responses_and_chat_streams_too(fixture: str, code: int) -
         assert found.text in result.stdout
     for call in found.tool_calls:
         assert f"assistant > {call.name}\n{call.arguments}" in result.stdout
+
+
+@pytest.mark.parametrize("options", [["--speed", "0"], ["--events", "--speed", "0"]])
+def test_chunk_sizes_that_do_not_add_up_are_reported_in_one_line(tmp_path: Path, options: list[str]) -> None:
+    """Chunk sizes are first added up when the replay paces the stream: the error still names file and line
+    instead of the replay ending quietly with exit 1."""
+    text = (FIXTURES / "chat_refusal.yaml").read_text()
+    chunks = text.index("chunks: |-")
+    first = text.index(":", chunks + len("chunks: |-")) + 1
+    size = text[first : text.index(" ", first)]
+    path = tmp_path / "sizes.yaml"
+    path.write_text(text[:first] + str(int(size) + 1) + text[first + len(size) :])
+    result = run("replay", str(path), *options)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {path}:") and "chunk sizes add up to" in result.stderr

@@ -51,7 +51,7 @@ def test_a_corrupt_file_is_a_format_problem_and_a_missing_one_exits_2(tmp_path: 
     result = run("validate", str(tmp_path / "nope.yaml"), "fixtures/text.yaml")
     assert result.exit_code == 2
     assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: no such cassette\n"
-    assert result.stdout == "1 cassette: no problems\n"
+    assert result.stdout == "1 cassette: no problems; 1 cassette could not be read\n"
 
 
 def test_unknown_rule_is_bad_usage() -> None:
