@@ -4,13 +4,21 @@ stop_reason and usage (reversed when the event sets them), and the error the str
 
 from __future__ import annotations
 
+import io
+import json
+import re
 from typing import Any
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 
+from ssetape.apis.anthropic.panes import items
+from ssetape.recorder import cassette_from_sse
+from ssetape.replayer import Timeline
 from ssetape.tui.screens import TimelineScreen
 from tests.tui.helpers import app_for, pane, ready
+from tests.tui.test_panes import render
 
 pytestmark = pytest.mark.anyio
 
@@ -91,3 +99,46 @@ async def test_max_tokens_and_the_error_the_stream_stopped_on() -> None:
         assert "stream stopped: APIStatusError: Overloaded" in pane(screen, "run")
         assert "stop_reason none yet" in pane(screen, "run")
         assert "raises here, before the handler sees the event" in pane(screen, "callbacks")
+
+
+def long_tool_input(pieces: int) -> Timeline:
+    """A message whose one tool call's input arrives in ``pieces`` deltas, some 8 characters each."""
+
+    def event(kind: str, **fields: object) -> bytes:
+        return f"event: {kind}\ndata: {json.dumps({'type': kind, **fields})}\n\n".encode()
+
+    usage = {"input_tokens": 5, "output_tokens": 1}
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "model": "m", "content": []}
+    sent = ['{"items": ['] + [f'"item{n}", ' for n in range(pieces - 2)] + ['"end"]}']
+    body = [
+        event("message_start", message={**message, "stop_reason": None, "stop_sequence": None, "usage": usage}),
+        event("content_block_start", index=0, content_block={"type": "tool_use", "id": "t", "name": "f", "input": {}}),
+        *(event("content_block_delta", index=0, delta={"type": "input_json_delta", "partial_json": p}) for p in sent),
+        event("content_block_stop", index=0),
+        event("message_delta", delta={"stop_reason": "tool_use", "stop_sequence": None}, usage={"output_tokens": 9}),
+        event("message_stop"),
+    ]
+    return Timeline(cassette_from_sse(b"".join(body)), 0)
+
+
+def test_a_long_tool_input_shows_its_end_and_how_much_is_above() -> None:
+    # a pane lays out again what changed: the whole of a 20 kB input at every delta took 100 ms and more
+    timeline = long_tool_input(2000)
+    last_delta = len(timeline) - 4
+    shown = render(timeline, last_delta)["step"]
+    added = timeline.events[last_delta].data["delta"]["partial_json"]
+    assert len(shown.splitlines()) < 60 and shown.rstrip().endswith(added + "\n)")
+    assert re.search(r"… [\d,]+ earlier characters not shown", shown)
+    assert '"item1997", "end"]}' in shown.replace("\n", "") and '"item0"' not in shown
+    highlighted = Console(width=100, file=io.StringIO(), color_system=None)
+    assert "".join(
+        segment.text
+        for segment in highlighted.render(items(timeline, timeline[last_delta])[2])
+        if segment.style is not None and segment.style.reverse
+    ) == added
+    done = render(timeline, len(timeline) - 1)["step"]  # complete: its indented JSON's last lines
+    lines = done.splitlines()
+    assert len(lines) < 300 and lines[-4:] == ['    "end"', "  ]", "}", ")"]
+    above = re.fullmatch(r"… ([\d,]+) earlier lines not shown", lines[4])
+    assert above is not None  # line 0 is "{", line 1 '"items": [', then an item a line
+    assert lines[5].strip() == f'"item{int(above.group(1).replace(",", "")) - 2}",'
