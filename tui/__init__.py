@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from .app import TapeApp, check, run, run_compare, run_follow, run_picker
     from .describe import event_call, value
     from .drawing import HIGHLIGHT, STATUS_STYLE, arguments, fired, tail, window, window_start
+    from .indexing import is_first_look
     from .outputs import Added
     from .recording import proxy_in_background, run_recording
     from .source import open_cassette
@@ -23,6 +24,7 @@ _EXPORTS = {
     "check": ".app",
     "value": ".describe",
     "window_start": ".drawing",
+    "is_first_look": ".indexing",
     "arguments": ".drawing",
     "STATUS_STYLE": ".drawing",
     "HIGHLIGHT": ".drawing",
@@ -48,6 +50,7 @@ __all__ = [
     "check",
     "event_call",
     "fired",
+    "is_first_look",
     "open_cassette",
     "proxy_in_background",
     "run",

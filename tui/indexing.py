@@ -8,6 +8,7 @@ its last event is not shown: there the shorter body ends, and the whole does not
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,13 +17,15 @@ from ssetape.replayer import Timeline, Timing, timing
 
 from .view import EventView
 
-__all__ = ["FIRST_LOOK_BYTES", "Indexed", "first_look", "index_whole"]
+__all__ = ["FIRST_LOOK_BYTES", "Indexed", "first_look", "index_whole", "is_first_look"]
 
 #: Bodies longer than this get a first look while the whole is indexed (shorter ones index in well under
 #: a second: the screen waits for them).
 FIRST_LOOK_BYTES = 512 * 1024
 #: How many events the first look aims for: more than a tall terminal's list shows.
 _FIRST_EVENTS = 200
+#: The Timelines :func:`first_look` made (nothing in a Timeline says its body was cut).
+_LOOKS: weakref.WeakSet[Timeline] = weakref.WeakSet()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,16 @@ def first_look(cassette: Cassette, interaction: int) -> Timeline | None:
         except Exception:
             return None
         if len(timeline) > _FIRST_EVENTS or size * 4 >= FIRST_LOOK_BYTES:
-            return timeline if len(timeline) > 1 else None
+            if len(timeline) <= 1:
+                return None
+            _LOOKS.add(timeline)
+            return timeline
         size *= 4
+
+
+def is_first_look(timeline: Timeline) -> bool:
+    """Whether ``timeline`` is a stream's first look: its events are exact, its length is not the stream's."""
+    return timeline in _LOOKS
 
 
 def _first_bytes(item: Interaction, head: bytes) -> Interaction:

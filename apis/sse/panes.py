@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ssetape.replayer import Moment, Timeline
-from ssetape.tui import fired
+from ssetape.tui import fired, is_first_look
 
 __all__ = ["TITLES", "callbacks", "content", "facts", "items", "outcome"]
 
@@ -53,11 +53,16 @@ def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]
 
 
 def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
-    """Events read so far out of the whole stream, and the last event id sent (what a client reconnects with)."""
+    """Events read so far out of the whole stream (its total once it is indexed whole: a first look's is not
+    the stream's), and the last event id sent (what a client reconnects with)."""
     state: Any = moment.state
     last_id = next((e.id for e in reversed(timeline.events[: moment.index + 1]) if e.id is not None), None)
+    if is_first_look(timeline):
+        read = Text(f"{state.count} events read so far (the whole stream is still being indexed)")
+    else:
+        read = Text(f"{state.count} of {len(timeline)} events read")
     lines = [
-        Text(f"{state.count} of {len(timeline)} events read"),
+        read,
         Text(f"last event id {last_id}" if last_id is not None else "no event id sent yet", style="dim"),
     ]
     return "stream", "", Group(*lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ssetape.fixtures.emulator import render_stream
 from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer import Timeline
 from ssetape.tui import TapeApp
-from ssetape.tui.indexing import FIRST_LOOK_BYTES, first_look
+from ssetape.tui.indexing import FIRST_LOOK_BYTES, first_look, is_first_look
 from ssetape.tui.screens import TimelineScreen
 from ssetape.tui.screens import timeline as timeline_screen
 from tests.conftest import FIXTURES
@@ -42,6 +43,19 @@ def test_the_first_look_shows_what_the_whole_shows_for_its_events(tmp_path: Path
     # its last event is where its shorter body ends: never shown (the deltas are alike: every 25th is laid out)
     for index in [*range(0, len(look) - 1, 25), len(look) - 2]:
         assert render(look, index) == render(whole, index)
+
+
+def test_a_first_look_at_a_generic_stream_claims_no_total() -> None:
+    # the generic SSE home counts the events read out of the whole: a first look's length is not the whole's
+    body = b"".join(b"event: tick\ndata: %b\n\n" % json.dumps({"n": n, "pad": "x" * 100}).encode() for n in range(6000))
+    cassette = cassette_from_sse(body)
+    assert len(body) > FIRST_LOOK_BYTES
+    look, whole = first_look(cassette, 0), Timeline(cassette, 0)
+    assert look is not None and is_first_look(look) and not is_first_look(whole)
+    assert whole.kind == look.kind == "sse"
+    shown, known = render(look, 9)["run"], render(whole, 9)["run"]
+    assert "10 events read so far (the whole stream is still being indexed)" in shown and " of " not in shown
+    assert "10 of 6000 events read" in known
 
 
 def test_a_short_stream_gets_no_first_look() -> None:
