@@ -8,6 +8,7 @@ the tool calls and their results, the message as a whole (a :class:`~ssetape.api
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -119,24 +120,27 @@ def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]
     return f"tool calls · {count}", "", Group(*parts)
 
 
-def _tool_input(written: str, chars: int) -> list[RenderableType]:
+@lru_cache(maxsize=32)
+def _tool_input(written: str, chars: int) -> tuple[RenderableType, ...]:
     """A tool call's input as :func:`~ssetape.tui.arguments` draws it, but of a long one only the end (a
-    pane lays out again whatever changes, and wrapping a 40 kB input at every delta takes 100 ms and more)."""
+    pane lays out again whatever changes, and wrapping a 40 kB input at every delta takes 100 ms and more).
+    Kept: the same objects again are what a pane knows it need not lay out again (a ``Syntax`` it cannot
+    compare), at every event after the input is complete."""
     if not window_start(written):
-        return [arguments(written, chars)]
+        return (arguments(written, chars),)
     if chars:
-        return window(written, chars)
+        return tuple(window(written, chars))
     try:
         dumped = json.dumps(json.loads(written), indent=2, ensure_ascii=False)
     except ValueError:
-        return window(written, 0)  # not (yet) JSON: as sent
+        return tuple(window(written, 0))  # not (yet) JSON: as sent
     start = window_start(dumped)
     start = dumped.find("\n", start) + 1 if start else 0  # from a line's start
     syntax = Syntax(dumped[start:], "json", theme="ansi_dark", word_wrap=True, background_color="default")
     if not start:
-        return [syntax]
+        return (syntax,)
     above = dumped.count("\n", 0, start)
-    return [Text(f"… {above:,} earlier lines not shown", style="dim italic"), syntax]
+    return Text(f"… {above:,} earlier lines not shown", style="dim italic"), syntax
 
 
 def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
