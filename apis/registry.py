@@ -113,10 +113,14 @@ def api(kind: Kind) -> Api:
 
 
 @cache
+def _wired(entries: tuple[Api, ...]) -> tuple[tuple[Api, Wire], ...]:
+    return tuple((entry, entry.wire) for entry in entries)
+
+
 def _wires() -> tuple[tuple[Api, Wire], ...]:
-    """Each entry with its ``wire`` module, looked up once: the questions below are asked per event when a
-    listing of 100k interactions tells their kinds apart."""
-    return tuple((entry, entry.wire) for entry in REGISTRY)
+    """Each entry of the registry as it is now with its ``wire`` module, looked up once: the questions below
+    are asked per event when a listing of 100k interactions tells their kinds apart."""
+    return _wired(REGISTRY)
 
 
 def recognise(name: str, data: Any) -> Api | None:
