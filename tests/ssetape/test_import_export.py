@@ -105,4 +105,9 @@ def test_real_streams_import_and_validate(real_streams: Path, tmp_path: Path, na
     (item,) = load(out).interactions
     assert item.response.body_bytes == (real_streams / name).read_bytes()
     assert events(item)
-    assert all(p.rule in ("sse", "schema", "status") for p in validate(out))
+    problems = validate(out)
+    if item.response.body_bytes.endswith((b"\n", b"\r")):
+        assert all(p.rule in ("sse", "schema", "status") for p in problems)
+    else:  # a dump that stops inside its last line is read as cut off there, as a live connection would be
+        assert all(p.rule in ("sse", "schema", "status", "cut-off") for p in problems)
+        assert any(p.rule == "cut-off" for p in problems)
