@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from ssetape.recorder import load
@@ -216,3 +217,31 @@ async def test_interaction_lists_only_that_stream_of_each_cassette(directory: Pa
         await pilot.press("enter")
         opened = await ready(pilot)
         assert opened.interaction == wanted
+
+
+def listed(name: str) -> list[StreamInfo]:
+    return streams_of(load(FIXTURES / name), FIXTURES / name)
+
+
+class _Tables(App[None]):
+    def compose(self) -> ComposeResult:
+        yield StreamTable(root=FIXTURES, id="batches")
+        yield StreamTable(root=FIXTURES, id="at-once")
+
+
+async def test_rows_drawn_before_a_wider_batch_are_redrawn_at_the_new_widths() -> None:
+    """The picker adds rows in batches; a row drawn before the next batch widened the columns (the cursor's)
+    must not keep the old widths."""
+    short = listed("text.yaml")
+    wide = listed("responses_reasoning.yaml") + listed("anthropic_tool_use.yaml")
+    app = _Tables()
+    async with app.run_test(size=(160, 20)) as pilot:
+        batches, at_once = app.query_one("#batches", StreamTable), app.query_one("#at-once", StreamTable)
+        batches.add(short)
+        await pilot.pause()
+        at_once.add(short + wide)
+        batches.add(wide)
+        batches.render_line(1)  # a frame drawn before the table is idle again
+        await pilot.pause()
+        drawn = range(len(short + wide) + 1)
+        assert [batches.render_line(y).text for y in drawn] == [at_once.render_line(y).text for y in drawn]

@@ -31,6 +31,7 @@ class StreamTable(DataTable[Text]):
         self.root = root
         self.names = columns
         self.entries: list[Entry] = []
+        self._widths: tuple[int, ...] = ()
 
     def on_mount(self) -> None:
         for column in self.names:
@@ -54,6 +55,15 @@ class StreamTable(DataTable[Text]):
         for entry in entries:
             self.add_row(*self._row(entry), key=str(len(self.entries)))
             self.entries.append(entry)
+
+    def on_idle(self) -> None:
+        # DataTable widens its columns for new rows only when idle, and its cache of drawn rows is not keyed
+        # by width: a row drawn in between (the cursor's, as the picker adds a batch) stayed narrow.
+        widths = tuple(column.content_width for column in self.columns.values())
+        if widths != self._widths:
+            self._widths = widths
+            self._clear_caches()
+            self.refresh()
 
     @property
     def selected(self) -> Entry | None:
