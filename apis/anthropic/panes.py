@@ -7,16 +7,13 @@ the tool calls and their results, the message as a whole (a :class:`~ssetape.api
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.text import Text
 
 from ssetape.replayer import Moment, StreamEvent, Timeline
-from ssetape.tui import HIGHLIGHT, STATUS_STYLE, arguments, event_call, fired, window, window_start
+from ssetape.tui import HIGHLIGHT, STATUS_STYLE, arguments, event_call, fired, window
 
 from .events import TOOL_BLOCKS
 
@@ -106,7 +103,7 @@ def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]
             parts.append(Text(("▶ " if touched else "  ") + f"#{position} {block.type} {block.id}", style="bold"))
             parts.append(Text(f"{block.name}(", style="bold cyan"))
             written = state.input_json(position) or "{}"
-            parts.extend(_tool_input(written, chars if touched else 0))
+            parts.append(arguments(written, chars if touched else 0))
             parts.append(Text(")", style="bold cyan"))
         elif block.type.endswith("_tool_result"):
             parts.append(Text(f"  #{position} {block.type} for {block.tool_use_id}", style="bold"))
@@ -118,29 +115,6 @@ def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]
     if not parts:
         parts.append(Text("no tool calls", style="dim"))
     return f"tool calls · {count}", "", Group(*parts)
-
-
-@lru_cache(maxsize=32)
-def _tool_input(written: str, chars: int) -> tuple[RenderableType, ...]:
-    """A tool call's input as :func:`~ssetape.tui.arguments` draws it, but of a long one only the end (a
-    pane lays out again whatever changes, and wrapping a 40 kB input at every delta takes 100 ms and more).
-    Kept: the same objects again are what a pane knows it need not lay out again (a ``Syntax`` it cannot
-    compare), at every event after the input is complete."""
-    if not window_start(written):
-        return (arguments(written, chars),)
-    if chars:
-        return tuple(window(written, chars))
-    try:
-        dumped = json.dumps(json.loads(written), indent=2, ensure_ascii=False)
-    except ValueError:
-        return tuple(window(written, 0))  # not (yet) JSON: as sent
-    start = window_start(dumped)
-    start = dumped.find("\n", start) + 1 if start else 0  # from a line's start
-    syntax = Syntax(dumped[start:], "json", theme="ansi_dark", word_wrap=True, background_color="default")
-    if not start:
-        return (syntax,)
-    above = dumped.count("\n", 0, start)
-    return Text(f"… {above:,} earlier lines not shown", style="dim italic"), syntax
 
 
 def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
