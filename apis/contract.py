@@ -35,6 +35,12 @@ class Wire(Protocol):
         the proxy's ``--out DIR/`` puts each run in a cassette of its own, named after it."""
         ...
 
+    # Optional: ``error_document(status, message, code) -> dict``, its error body's shape (OpenAI's
+    # otherwise); ``registry.error_document`` asks for it.
+    # Optional: ``EVENT_AT_END = True`` when its SDK's reader takes the whole lines left after the last blank
+    # line of a complete body as one more event (google-genai's does; SSE, and the OpenAI and Anthropic
+    # SDKs, drop them); ``Api.event_at_end`` asks for it.
+
 
 class Sdk(Protocol):
     """An API's SDK side: its stream helper over a recording, its accumulator, its answer and transcript."""

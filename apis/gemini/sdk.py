@@ -153,7 +153,7 @@ def reader(item: Any, config: Any = None) -> ChunkReader:
 
 def accumulator(item: Any) -> tuple[Any, Any]:
     verdicts = Verdicts(reader(item))  # shared: a chunk shape the SDK took once is not checked again
-    read = reading(item.response.decoded_body) if item.streamed else None
+    read = reading(item.response.decoded_body, item.complete) if item.streamed else None
     return (lambda: GeminiAccumulator(verdicts, read)), GeminiAccumulator.restore
 
 
@@ -170,19 +170,27 @@ def _plain(body: bytes) -> bool:
     return _OTHER_AFTER_LF.search(body) is None and (b"\r" not in body or _OTHER_AFTER_CR.search(body) is None)
 
 
-def reading(body: bytes) -> Reading | None:
+def reading(body: bytes, complete: bool = True) -> Reading | None:
     """What google-genai's reader takes as each chunk's JSON, by the SSE event that completes it, for a body
     with a line other than ``data: ...`` and blank ones; None when it has none (the SDK then reads the SSE
     events' data). Its reader takes only ``data: `` lines as SSE: any other (``data:{...}`` without the
     space, ``event:``, ``id:``, a comment, a byte-order mark) it reads as raw JSON, which fails to parse.
-    What it reads after the last complete event is not here (the Timeline has no event for it)."""
+    What it reads at the end of a ``complete`` body belongs to the last event when that event lacks only its
+    blank line (see ``wire.EVENT_AT_END``); anything else it reads after the last complete event is not here
+    (the Timeline has no event for it)."""
     if _plain(body):
         return None
-    fields, _ = decode_fields(body)
+    fields, pending = decode_fields(body)
+    at_end = False
+    if pending and complete:
+        fields, pending = decode_fields(body, dispatch_last=True)
+        at_end = not pending
     ends = [end for *_, end, _ in fields]
     pieces = [body[start:end] for start, end in zip([0, *ends], [*ends, len(body)], strict=True)]
     out: Reading = {}
     for event, text in texts_read(pieces):
+        if at_end and event == len(pieces):  # read when the body ended: the last event's
+            event = len(fields) - 1
         if event < len(fields):
             out.setdefault(event, []).append(text)
     return out
