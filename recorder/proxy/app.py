@@ -90,6 +90,9 @@ class ProxyApp:
                 timeout=self._timeout,
                 auto_decompress=False,  # pass the upstream's bytes on as they are
                 trust_env=False,  # straight to the upstream (and no proxy/netrc lookups on every request)
+                # Cookies are the client's: never kept from one response to be sent on another's request
+                # (the upstream's Set-Cookie passes through to the client, which sends it back if it wants).
+                cookie_jar=aiohttp.DummyCookieJar(),
                 # Send only what the client sent (aiohttp would add these when missing).
                 skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
             )

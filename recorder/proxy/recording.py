@@ -9,6 +9,7 @@ recording that crashed is folded in by :func:`recover`, which ``append`` runs fi
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -107,9 +108,16 @@ def _counter(capture: Capture | None) -> Callable[[], int]:
     return (lambda: capture.events) if capture is not None else (lambda: 0)
 
 
+#: How much lower the serializing worker's priority is than the proxy's: a save can wait, streams cannot.
+WORKER_NICENESS = 10
+
+
 def _worker_init(parent: int) -> None:
-    """In the serializing worker: leave Ctrl-C to the proxy, and go when the proxy is gone (even by kill -9)."""
+    """In the serializing worker: leave Ctrl-C to the proxy, go when the proxy is gone (even by kill -9), and
+    let the streams have the CPU first (serializing a long stream takes a few hundred milliseconds)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from ssetape.recorder.proxy import OutputExistsError, ProxyOutput, UnrecoveredJo
 from ssetape.recorder.proxy.collection import Collections
 from ssetape.recorder.proxy.headers import REQUEST_ONLY, end_to_end
 from ssetape.recorder.proxy.journal import Journal, journal_path
+from ssetape.recorder.proxy.recording import WORKER_NICENESS
 from ssetape.recorder.proxy.saver import Saver
 from ssetape.recorder.proxy.split import identify
 
@@ -305,3 +307,14 @@ def test_no_full_collection_runs_by_itself_while_recording_and_tidying_runs_one(
         gc.callbacks.remove(watch)
         collections.stop()
     assert gc.get_threshold() == before
+
+
+def test_the_serializing_worker_yields_the_cpu_to_the_streams(tmp_path: Path) -> None:
+    """Serializing a long stream takes a few hundred milliseconds of CPU: the worker runs at a lower priority
+    than the proxy, so that saves never slow the streams on a busy machine."""
+    recording = ProxyOutput(tmp_path / "c.yaml")
+    try:
+        assert recording._pool is not None
+        assert recording._pool.submit(os.nice, 0).result(timeout=60) == min(19, os.nice(0) + WORKER_NICENESS)
+    finally:
+        recording.close()
