@@ -82,6 +82,12 @@ class Api:
         Anthropic's names."""
         return cast("TokenNames", getattr(self.events, "TOKENS", TOKENS))
 
+    @property
+    def event_at_end(self) -> bool:
+        """Whether its SDK takes the whole lines after a complete body's last blank line as one more event:
+        the home's optional ``wire.EVENT_AT_END`` (False: they are dropped, as SSE says)."""
+        return bool(getattr(self.wire, "EVENT_AT_END", False))
+
     def event_types(self, pairs: Iterable[tuple[str, Any]]) -> list[str] | None:
         """The type of each event ``(name, data)`` as lists show and group it, from the home's optional
         ``events.event_type``; None when the home has none (its SSE types already say what each event is)."""

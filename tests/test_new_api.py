@@ -72,3 +72,20 @@ def test_the_proxy_names_its_cassette_after_the_run_the_home_reads(echo: Api) ->
 
     cassette = cassette_from_sse(_body("Hi"), uri="https://example.invalid/v1/echo")
     assert identify(cassette.interactions[0]) == (None, "echo_7")
+
+
+def test_the_fixture_sessions_ask_their_homes_for_client_url_and_observer() -> None:
+    """Recording a session needs, from its API's home, the SDK client of the emulator, the real API's URL and
+    the default observer: every API with sessions has them, and ``fixtures/`` names no API to get them."""
+    from pathlib import Path
+
+    from ssetape.fixtures.sessions import SESSIONS
+
+    for kind in {session.kind for session in SESSIONS}:
+        sdk = api(kind).module("sdk")
+        assert sdk.public_base().startswith("https://") and callable(sdk.OBSERVER), kind
+        assert callable(sdk.session_client), kind
+    root = Path(__file__).resolve().parents[1] / "fixtures"
+    for name in ("regenerate.py", "sessions.py"):
+        text = (root / name).read_text()
+        assert "kind ==" not in text and "kind !=" not in text, name
