@@ -73,6 +73,12 @@ class Sdk(Protocol):
         """Prints the stream ``open_stream(event_handler)`` opens; False when it ended in an error."""
         ...
 
+    # For an API with recording sessions (``ssetape.fixtures``): ``session_client(root, transport, **options)``,
+    # its SDK's client of an emulated upstream at ``root`` with fake credentials; ``public_base(**options)``,
+    # the real API's base URL recordings are rewritten to; ``OBSERVER``, what a session watches each stream
+    # with by default (a stream reader, or Assistants' handler factory). ``options``: a session's
+    # ``client_options`` (Gemini's ``vertex``).
+
 
 class Panes(Protocol):
     """What the TUI's panes show for an API's stream: ``ssetape.tui``'s widgets draw, the home says what.

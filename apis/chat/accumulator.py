@@ -126,9 +126,7 @@ class ChatAccumulator(LaggingAccumulator):
             return hot
         return _hot_logprobs(index, logprobs, held, hot)
 
-    def _hot_arguments(
-        self, index: int, calls: Any, message: Any, events: ChoiceEventState
-    ) -> Hot | None:
+    def _hot_arguments(self, index: int, calls: Any, message: Any, events: ChoiceEventState) -> Hot | None:
         """A piece of the arguments of the tool call the choice is on, unless the SDK parses them."""
         if (
             type(calls) is not list

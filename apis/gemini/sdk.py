@@ -27,6 +27,7 @@ from .verdicts import Verdicts
 from .wire import is_vertex, model_of
 
 __all__ = [
+    "OBSERVER",
     "OPTIONS",
     "REPLAY_KEY",
     "YIELDS_EVENTS",
@@ -36,9 +37,11 @@ __all__ = [
     "http_options",
     "manager",
     "options",
+    "public_base",
     "reader",
     "reading",
     "replay_client",
+    "session_client",
     "transcribe",
     "vertex_place",
 ]
@@ -59,6 +62,42 @@ def http_options(sync: Any = None, asynchronous: Any = None, *, base_url: str, a
         httpx_client=httpx2.Client(transport=sync) if sync is not None else None,
         httpx_async_client=httpx2.AsyncClient(transport=asynchronous) if asynchronous is not None else None,
     )
+
+
+#: What a recording session's client authenticates with: fake, and redacted before anything reaches disk.
+SESSION_KEY = "AIza-emulated-not-a-real-key"
+
+
+def session_client(root: str, transport: Any, *, vertex: bool = False, **options: Any) -> genai.Client:
+    """A ``genai.Client`` of the API at ``root`` (an emulated upstream: the SDK adds the API version) sending
+    through ``transport``, with fake credentials; Vertex AI's (project ``ssetape-fixtures``) for ``vertex``."""
+    http = types.HttpOptions(base_url=root, httpx_client=httpx2.Client(transport=transport))
+    if vertex:
+        credentials = Credentials(token=SESSION_KEY)  # type: ignore[no-untyped-call]
+        return genai.Client(
+            vertexai=True,
+            project="ssetape-fixtures",
+            location="us-central1",
+            credentials=credentials,
+            http_options=http,
+        )
+    return genai.Client(vertexai=False, api_key=SESSION_KEY, http_options=http)
+
+
+def public_base(*, vertex: bool = False, **options: Any) -> str:
+    """The real API's base URL (Vertex AI's for ``vertex``), which a recording against an emulated upstream
+    is rewritten to."""
+    return "https://us-central1-aiplatform.googleapis.com" if vertex else "https://generativelanguage.googleapis.com"
+
+
+def _drain(chunks: Any) -> None:
+    for _ in chunks:
+        pass
+
+
+#: What a recording session watches each stream with by default (``ssetape.fixtures.sessions``): it reads the
+#: SDK's iterator of chunks to its end.
+OBSERVER: Any = _drain
 
 
 def vertex_place(uri: str) -> tuple[str, str]:
