@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ssetape.apis import Api, api, recognise, registry, stream_ends
+from ssetape.apis import Api, api, by_path, recognise, registry, stream_ends
 from ssetape.recorder import cassette_from_sse
 from ssetape.replayer import events, kind_of, stats, summarize, validate
 from ssetape.tui.formatting import short_name
@@ -55,6 +55,16 @@ def test_without_its_registry_entry_the_stream_is_not_taken_for_one() -> None:
     assert kind_of(cassette.interactions[0]) != "echo"
     with pytest.raises(KeyError, match="no streaming API named 'echo'"):
         api("echo")
+
+
+def test_a_path_asked_before_the_home_was_registered_is_asked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registry remembers each path's API (a listing asks per stream), for the registry it was asked of."""
+    uri = "https://example.invalid/v1/echo"
+    assert by_path(uri) is None
+    with monkeypatch.context() as patched:
+        patched.setattr(registry, "REGISTRY", (*registry.REGISTRY, ECHO))
+        assert by_path(uri) is ECHO and by_path(uri) is ECHO
+    assert by_path(uri) is None
 
 
 def test_the_proxy_names_its_cassette_after_the_run_the_home_reads(echo: Api) -> None:
