@@ -26,10 +26,13 @@ from typing import Any
 from ._openai import SDKAccumulator, read
 from .emitted import Stop, StreamCallback, StreamEmitted
 
-__all__ = ["LaggingAccumulator", "LaggingState", "Pieces"]
+__all__ = ["Hot", "LaggingAccumulator", "LaggingState", "Pieces"]
 
-#: A field's pending pieces, by slot (which field of the snapshot they grow, see ``_apply``).
-Pieces = dict[Hashable, list[str]]
+#: A field's pending pieces, by slot (which field of the snapshot they grow, see ``_apply``): strings, or
+#: what else a subclass's ``_join`` joins (Chat's logprobs: lists of token entries).
+Pieces = dict[Hashable, list[Any]]
+#: What a hot event does: the names of what the SDK yields for it, and the piece it adds to each slot.
+Hot = tuple[tuple[str, ...], tuple[tuple[Hashable, Any], ...]]
 
 
 class LaggingState:
@@ -42,7 +45,7 @@ class LaggingState:
         self,
         owner: type[LaggingAccumulator],
         base: Any,
-        pieces: dict[Hashable, tuple[list[str], int]],
+        pieces: dict[Hashable, tuple[list[Any], int]],
         stop: Stop | None,
     ) -> None:
         self._owner, self._base, self._pieces, self._stop = owner, base, pieces, stop
@@ -50,9 +53,10 @@ class LaggingState:
     def sdk(self) -> Any:
         """A fresh copy of the SDK's state object as it was at this event: the caller's to change."""
         sdk = copy.deepcopy(self._base)
-        joined = {slot: "".join(pieces[:count]) for slot, (pieces, count) in self._pieces.items() if count}
+        owner = self._owner
+        joined = {slot: owner._join(slot, pieces[:count]) for slot, (pieces, count) in self._pieces.items() if count}
         if joined:
-            self._owner._apply(sdk, joined)
+            owner._apply(sdk, joined)
         return sdk
 
     @property
@@ -91,9 +95,11 @@ class LaggingAccumulator(SDKAccumulator):
             hot = self._hot(name, data)
             if hot is not None:
                 yielded = _Yielded(self.checkpoint(), name, data)
-                self._pending.setdefault(hot[0], []).append(hot[1])
+                named, pieces = hot
+                for slot, piece in pieces:
+                    self._pending.setdefault(slot, []).append(piece)
                 return StreamEmitted(
-                    StreamCallback(event_name, make=partial(yielded.event, at)) for at, event_name in enumerate(hot[2])
+                    StreamCallback(event_name, make=partial(yielded.event, at)) for at, event_name in enumerate(named)
                 )
             self._settle()
         return super().handle_event(name, data)
@@ -103,8 +109,10 @@ class LaggingAccumulator(SDKAccumulator):
         if self._stop is None:
             hot = self._hot(name, data)
             if hot is not None:
-                self._pending.setdefault(hot[0], []).append(hot[1])
-                return hot[2]
+                named, pieces = hot
+                for slot, piece in pieces:
+                    self._pending.setdefault(slot, []).append(piece)
+                return named
         return tuple([callback.name for callback in self.handle_event(name, data)])
 
     def _settle(self) -> None:
@@ -113,16 +121,21 @@ class LaggingAccumulator(SDKAccumulator):
             self._sdk, self._shared = copy.deepcopy(self._sdk), False
         if not self._pending:
             return
-        self._apply(self._sdk, {slot: "".join(pieces) for slot, pieces in self._pending.items()})
+        self._apply(self._sdk, {slot: self._join(slot, pieces) for slot, pieces in self._pending.items()})
         self._pending = {}
 
-    def _hot(self, name: str | None, data: Any) -> tuple[Hashable, str, tuple[str, ...]] | None:
-        """``(slot, piece, names)`` when the SDK would only append ``piece`` to one field and yield events
-        named ``names``, without raising; None for anything else."""
+    def _hot(self, name: str | None, data: Any) -> Hot | None:
+        """``(names, ((slot, piece), ...))`` when the SDK would only append each piece to its slot's field and
+        yield events named ``names``, without raising; None for anything else."""
         raise NotImplementedError
 
     @classmethod
-    def _apply(cls, sdk: Any, joined: dict[Hashable, str]) -> None:
+    def _join(cls, slot: Hashable, pieces: list[Any]) -> Any:
+        """A slot's pieces as one (text pieces: the text)."""
+        return "".join(pieces)
+
+    @classmethod
+    def _apply(cls, sdk: Any, joined: dict[Hashable, Any]) -> None:
         """Appends each slot's pieces (joined) to its field of ``sdk``, as the SDK's appends would have."""
         raise NotImplementedError
 

@@ -39,8 +39,13 @@ __all__ = [
     "mangled",
     "read",
     "replay_client",
+    "session_client",
     "tools_option",
+    "until_done",
 ]
+
+#: Where the OpenAI API is: recorded URLs are rewritten to it (``ssetape.fixtures.regenerate``).
+PUBLIC_BASE = "https://api.openai.com"
 
 _PLACEHOLDER_REQUEST = httpx2.Request("POST", "http://ssetape.invalid/v1/threads/runs")
 
@@ -161,6 +166,27 @@ def replay_client(transport: Any, *, asynchronous: bool) -> Any:
     if asynchronous:
         return openai.AsyncOpenAI(http_client=httpx2.AsyncClient(transport=transport), **options)
     return openai.OpenAI(http_client=httpx2.Client(transport=transport), **options)
+
+
+def session_client(root: str, transport: Any, **options: Any) -> openai.OpenAI:
+    """An ``openai`` client of the API at ``root`` (an emulated upstream, without ``/v1``) sending through
+    ``transport``, with a fake key; ``options`` (another API's) do not apply."""
+    return openai.OpenAI(
+        api_key="sk-emulated-not-a-real-key",
+        base_url=f"{root}/v1",
+        max_retries=0,
+        http_client=httpx2.Client(transport=transport),
+    )
+
+
+def public_base(**options: Any) -> str:
+    """The real API's base URL, which a recording against an emulated upstream is rewritten to."""
+    return PUBLIC_BASE
+
+
+def until_done(stream: Any) -> None:
+    """Reads one of the SDK's stream helpers to its end (what a session does by default)."""
+    stream.until_done()
 
 
 def tools_option(body: dict[str, Any], tools: Any) -> Any:

@@ -35,6 +35,12 @@ class Wire(Protocol):
         the proxy's ``--out DIR/`` puts each run in a cassette of its own, named after it."""
         ...
 
+    # Optional: ``error_document(status, message, code) -> dict``, its error body's shape (OpenAI's
+    # otherwise); ``registry.error_document`` asks for it.
+    # Optional: ``EVENT_AT_END = True`` when its SDK's reader takes the whole lines left after the last blank
+    # line of a complete body as one more event (google-genai's does; SSE, and the OpenAI and Anthropic
+    # SDKs, drop them); ``Api.event_at_end`` asks for it.
+
 
 class Sdk(Protocol):
     """An API's SDK side: its stream helper over a recording, its accumulator, its answer and transcript."""
@@ -66,6 +72,12 @@ class Sdk(Protocol):
     def transcribe(self, open_stream: Any, out: Any) -> bool:
         """Prints the stream ``open_stream(event_handler)`` opens; False when it ended in an error."""
         ...
+
+    # For an API with recording sessions (``ssetape.fixtures``): ``session_client(root, transport, **options)``,
+    # its SDK's client of an emulated upstream at ``root`` with fake credentials; ``public_base(**options)``,
+    # the real API's base URL recordings are rewritten to; ``OBSERVER``, what a session watches each stream
+    # with by default (a stream reader, or Assistants' handler factory). ``options``: a session's
+    # ``client_options`` (Gemini's ``vertex``).
 
 
 class Panes(Protocol):

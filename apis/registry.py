@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -83,6 +82,12 @@ class Api:
         Anthropic's names."""
         return cast("TokenNames", getattr(self.events, "TOKENS", TOKENS))
 
+    @property
+    def event_at_end(self) -> bool:
+        """Whether its SDK takes the whole lines after a complete body's last blank line as one more event:
+        the home's optional ``wire.EVENT_AT_END`` (False: they are dropped, as SSE says)."""
+        return bool(getattr(self.wire, "EVENT_AT_END", False))
+
     def event_types(self, pairs: Iterable[tuple[str, Any]]) -> list[str] | None:
         """The type of each event ``(name, data)`` as lists show and group it, from the home's optional
         ``events.event_type``; None when the home has none (its SSE types already say what each event is)."""
@@ -112,15 +117,24 @@ def api(kind: Kind) -> Api:
     raise KeyError(f"no streaming API named {kind!r}; known: {', '.join(entry.kind for entry in REGISTRY)}")
 
 
-@cache
-def _wired(entries: tuple[Api, ...]) -> tuple[tuple[Api, Wire], ...]:
-    return tuple((entry, entry.wire) for entry in entries)
+#: The registry the two caches below were made for, its entries with their ``wire`` modules, and the API of each
+#: request path asked so far. Keyed by the tuple's identity: tests/test_new_api.py patches ``REGISTRY``.
+_cached_for: tuple[Api, ...] | None = None
+_cached_wires: tuple[tuple[Api, Wire], ...] = ()
+_paths: dict[str, Api | None] = {}
+#: Paths remembered at most: a listing's interactions share a few endpoints, each asked per stream.
+_PATHS = 4096
 
 
 def _wires() -> tuple[tuple[Api, Wire], ...]:
     """Each entry of the registry as it is now with its ``wire`` module, looked up once: the questions below
     are asked per event when a listing of 100k interactions tells their kinds apart."""
-    return _wired(REGISTRY)
+    global _cached_for, _cached_wires
+    if REGISTRY is not _cached_for:
+        _cached_wires = tuple((entry, entry.wire) for entry in REGISTRY)
+        _paths.clear()
+        _cached_for = REGISTRY
+    return _cached_wires
 
 
 def recognise(name: str, data: Any) -> Api | None:
@@ -140,11 +154,17 @@ def api_for(name: str, data: Any = None, kind: Kind | None = None) -> Api:
 
 def by_path(uri: str) -> Api | None:
     """The API whose streaming endpoint ``uri`` is, if any."""
+    wires = _wires()
+    try:
+        return _paths[uri]
+    except KeyError:
+        pass
     segments = [segment for segment in urlsplit(uri).path.split("/") if segment]
-    for entry, wire in _wires():
-        if wire.owns_path(segments):
-            return entry
-    return None
+    found = next((entry for entry, wire in wires if wire.owns_path(segments)), None)
+    if len(_paths) >= _PATHS:
+        _paths.clear()
+    _paths[uri] = found
+    return found
 
 
 def error_document(uri: str, status: int, message: str, code: str) -> dict[str, Any]:

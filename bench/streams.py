@@ -114,3 +114,48 @@ def gemini_stream(events: int, directory: Path) -> tuple[Path, Cassette, list[by
     )
     path = cassette.save(directory / f"gemini_{events}.yaml")
     return path, cassette, chunks
+
+
+def chat_logprobs_stream(events: int, directory: Path, *, top: int = 0) -> tuple[Path, Cassette, list[bytes]]:
+    """A cassette holding one Chat Completions stream of ``events`` chunks asked with ``logprobs: true`` and
+    ``top_logprobs: top``, as the live API writes them: a role chunk with empty logprobs, one token per chunk
+    with its logprob, bytes and ``top`` alternatives, a finish chunk without, ``[DONE]``; one network chunk
+    per event."""
+    import json
+
+    words = [" stream", " of", " events", " replayed", " offline", ",", " byte", " for", " byte", "."]
+    head = {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion.chunk",
+        "created": 1765000000,
+        "model": "gpt-4o-2024-08-06",
+        "service_tier": "default",
+        "system_fingerprint": "fp_bench",
+    }
+
+    def chunk(delta: dict[str, object], logprobs: object, finish: str | None = None) -> bytes:
+        choice = {"index": 0, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
+        data = {**head, "choices": [choice], "obfuscation": "x" * (8 - len(str(delta.get("content") or "")) % 8)}
+        return f"data: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+    def logprob(token: str, n: int) -> dict[str, object]:
+        return {"token": token, "logprob": -round(0.001 * (n % 997), 6), "bytes": list(token.encode())}
+
+    chunks = [chunk({"role": "assistant", "content": "", "refusal": None}, {"content": [], "refusal": []})]
+    for n in range(max(events - 3, 1)):
+        token = words[n % len(words)]
+        alternatives = [logprob(words[(n + k) % len(words)], n + k) for k in range(1, top + 1)]
+        item = {**logprob(token, n), "top_logprobs": alternatives}
+        chunks.append(chunk({"content": token}, {"content": [item], "refusal": None}))
+    chunks.append(chunk({}, None, "stop"))
+    chunks.append(b"data: [DONE]\n\n")
+    times = [0.4 + 0.002 * n for n in range(len(chunks))]
+    request = {"model": "gpt-4o", "messages": [], "stream": True, "logprobs": True, "top_logprobs": top}
+    cassette = cassette_from_sse(
+        b"".join(chunks),
+        uri="https://api.openai.com/v1/chat/completions",
+        request_body=json.dumps(request),
+        chunks=[(at, len(chunk)) for at, chunk in zip(times, chunks, strict=True)],
+    )
+    path = cassette.save(directory / f"chat_logprobs_{events}.yaml")
+    return path, cassette, chunks

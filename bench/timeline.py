@@ -1,7 +1,7 @@
 """Timeline on every kind of stream, against the SDK itself reading the same bytes in the same run.
 
-    python -m bench.timeline [--kinds assistants responses chat anthropic gemini] [--sizes 1000 10000 50000]
-                             [--repeat 3] [--samples 400]
+    python -m bench.timeline [--kinds assistants responses chat anthropic gemini chat-logprobs]
+                             [--sizes 1000 10000 50000] [--repeat 3] [--samples 400] [--sdk-max N]
 
 For each kind and size: (a) the SDK's own stream helper reading the body through ``httpx2.MockTransport`` to
 its end (the baseline: ``AssistantEventHandler``, ``ResponseStream``, ``ChatCompletionStream``,
@@ -12,6 +12,11 @@ built, the state's snapshot built) in milliseconds, and the memory the timeline 
 the body's size. Also ``replayer.events`` against its floor: the body split on blank lines and each ``data:``
 parsed with ``json.loads``; an event parses its data when it is read, so ``events`` is timed with every
 event's ``data`` read into a list, as the floor's are, both with the cyclic collector paused.
+
+``chat-logprobs`` (not run by default) is a Chat Completions stream asked with ``logprobs``: the SDK's
+helper takes time quadratic in its events there (each chunk's ``logprobs.content.delta`` event is built with
+every entry so far: 5 s at 1k events, hours at 50k), so ``--sdk-max N`` skips the SDK above N events (its
+time and the speed-up then print as nan).
 
 ``main(argv)`` prints the table and returns its rows (dicts), for ``python -m bench``.
 """
@@ -36,7 +41,7 @@ import anthropic
 import httpx2
 import openai
 
-from bench.streams import anthropic_stream, big_stream, gemini_stream
+from bench.streams import anthropic_stream, big_stream, chat_logprobs_stream, gemini_stream
 from ssetape.fixtures.emulator import render_chat_stream, render_response_stream
 from ssetape.recorder import Cassette, Interaction, cassette_from_sse, collector_paused, load
 from ssetape.replayer import Timeline
@@ -45,8 +50,15 @@ from ssetape.replayer.stream_events import events
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 KINDS = ("assistants", "responses", "chat", "anthropic", "gemini")
+#: Run when asked for only (see the module docstring).
+EXTRA_KINDS = ("chat-logprobs",)
 #: The kinds whose streams ``bench.streams`` builds (the others are rendered by the emulator).
-BUILT = {"assistants": big_stream, "anthropic": anthropic_stream, "gemini": gemini_stream}
+BUILT = {
+    "assistants": big_stream,
+    "anthropic": anthropic_stream,
+    "gemini": gemini_stream,
+    "chat-logprobs": chat_logprobs_stream,
+}
 #: The accessors that build a state's snapshot, by the name a kind's state gives it.
 SNAPSHOTS = ("current_snapshot", "current_message_snapshot", "current_run")
 
@@ -121,6 +133,7 @@ SDK_READS: dict[str, Callable[[list[bytes]], None]] = {
     "chat": _chat_reads,
     "anthropic": _anthropic_reads,
     "gemini": _gemini_reads,
+    "chat-logprobs": _chat_reads,
 }
 
 
@@ -216,16 +229,20 @@ def floor(body: bytes) -> list[Any]:
     return out
 
 
-def measure(kind: str, size: int, repeat: int, samples: int, directory: Path) -> dict[str, Any]:
+def measure(
+    kind: str, size: int, repeat: int, samples: int, directory: Path, sdk_max: int | None = None
+) -> dict[str, Any]:
     cassette, chunks = stream_of(kind, size, directory)
     item = cassette.interactions[0]
+    with_sdk = sdk_max is None or size <= sdk_max
     sdk, ours = sdk_reads(kind, chunks), (lambda: Timeline(cassette))
     body = item.response.body_bytes
     rounds: dict[str, list[float]] = {"sdk": [], "ours": [], "events": [], "floor": []}
-    sdk()  # warm-up: imports and first-use caches, on both sides
+    if with_sdk:
+        sdk()  # warm-up: imports and first-use caches, on both sides
     ours()
     for _ in range(repeat):
-        rounds["sdk"].append(timed(sdk))
+        rounds["sdk"].append(timed(sdk) if with_sdk else float("nan"))
         rounds["ours"].append(timed(ours))
         for _ in range(3):  # cheap next to the SDK's read: more pairs, for a steadier ratio on a busy machine
             rounds["events"].append(timed(lambda: paused(parsed, item)))
@@ -255,10 +272,11 @@ def measure(kind: str, size: int, repeat: int, samples: int, directory: Path) ->
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
+    parser.add_argument("--kinds", nargs="+", choices=KINDS + EXTRA_KINDS, default=list(KINDS))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument("--sdk-max", type=int, default=None, help="skip the SDK on streams of more events")
     args = parser.parse_args(argv)
     print(
         f"{'kind':>10} {'events':>7} {'SDK':>8} {'Timeline':>9} {'speed-up':>8} {'p50 ms':>7} {'p99 ms':>7} "
@@ -268,7 +286,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as directory:
         for kind in args.kinds:
             for size in args.sizes:
-                row = measure(kind, size, args.repeat, args.samples, Path(directory))
+                row = measure(kind, size, args.repeat, args.samples, Path(directory), args.sdk_max)
                 rows.append(row)
                 print(
                     f"{row['kind']:>10} {row['events']:>7} {row['sdk_s']:>7.3f}s {row['timeline_s']:>8.3f}s "

@@ -66,7 +66,9 @@ class Capture:
     wherever the response repeats them. ``redact`` names extra secret headers; ``redact_json`` paths
     (see :func:`~recorder.redact.parse_json_path`) are
     redacted in the request body and, at :meth:`finish`, in the response body. ``on_chunk`` sees
-    each decoded chunk as it is recorded (a journal keeps in-flight bodies on disk with it).
+    each decoded chunk as it is recorded (a journal keeps in-flight bodies on disk with it). ``defer``, when
+    given, is handed the building of the interaction (the proxy runs it in another thread, off its event
+    loop); :meth:`finish` then returns None.
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class Capture:
         redact: Iterable[str] = (),
         redact_json: Iterable[str | JsonPath] = (),
         on_chunk: Callable[[float, bytes], None] | None = None,
+        defer: Callable[[Callable[[], object]], None] | None = None,
     ) -> None:
         self._redact = tuple(redact)
         self.json_paths = tuple(parse_json_path(p) if isinstance(p, str) else p for p in redact_json)
@@ -99,6 +102,7 @@ class Capture:
         )
         self._on_finish = on_finish
         self._on_chunk = on_chunk
+        self._defer = defer
         self._started = time.perf_counter()
         self._recorded_at = datetime.now(UTC)
         self._response_at = 0.0
@@ -222,6 +226,13 @@ class Capture:
                     self._on_chunk(at, tail)
         if isinstance(error, BaseException):
             error = CutOff(type=type(error).__name__, message=str(error))
+        if self._defer is not None:
+            cut: CutOff | None = error
+            self._defer(lambda: self._build(cut))
+            return None
+        return self._build(error)
+
+    def _build(self, error: CutOff | None) -> Interaction:
         body, chunks = bytes(self._body), self._chunks
         redactor = self.body_redactor()
         if redactor:

@@ -256,7 +256,7 @@ def _literal_body(lines: list[str]) -> bytes | None:
     text = "\n".join(line[8:] for line in block)
     ending = {"keep": "\n" * (len(lines) - last + 1), "strip": "", "clip": "\n"}[chomping]
     body = (text + ending).encode("utf-8")
-    return body if plain_characters(body) else None  # else YAML may refuse it: parse() and PyYAML say
+    return body if plain_characters(body, encoded=True) else None  # else YAML may refuse it: parse() and PyYAML say
 
 
 def _recording(lines: list[str] | None) -> tuple[float, float | None, bool, tuple[str, str] | None, str, int]:

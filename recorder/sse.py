@@ -95,6 +95,7 @@ class _Decoder(Generic[_E]):
         self._tail: list[bytes] = []  # unprocessed bytes: a partial line, possibly ending in a held CR
         self._cr_chunk: int | None = None  # chunk index of the held CR ending self._tail, if any
         self._block: list[bytes] = []  # raw lines processed since the last blank line
+        self._block_chunk = 0  # chunk index of the last line processed
         self._start = -1  # stream offset of self._block's first line, -1 when empty
         self._data: list[bytes] = []
         self._event = b""
@@ -165,8 +166,11 @@ class _Decoder(Generic[_E]):
         self._process(lines, index, out)
         return out
 
-    def flush(self) -> list[_E]:
-        """End of stream: settle a trailing CR. An unterminated last event is not dispatched (see pending)."""
+    def flush(self, *, dispatch_last: bool = False) -> list[_E]:
+        """End of stream: settle a trailing CR. An unterminated last event is not dispatched (see pending),
+        unless ``dispatch_last`` and it lacks only its blank line: its lines are whole, and it ends where the
+        stream does (a reader that takes what is left at the end of a complete body as one more event, as
+        google-genai's does). A last line cut inside (no line end) is never dispatched."""
         if self._closed:
             return []
         self._closed = True
@@ -176,6 +180,8 @@ class _Decoder(Generic[_E]):
             self._tail = []
             self._process([line], self._cr_chunk, out)
             self._cr_chunk = None
+        if dispatch_last and self._data and not self._tail:
+            self._process([b""], self._block_chunk, out)  # an empty blank line: the event ends at the last byte
         return out
 
     def _whole(self, chunk: bytes, index: int, out: list[_E]) -> int:
@@ -277,6 +283,7 @@ class _Decoder(Generic[_E]):
             self._block = lines[k:]
         self._pos = pos
         self._start = start
+        self._block_chunk = index
         self._data = data
         self._event = event
         self._retry = retry
@@ -304,11 +311,12 @@ def _fields(*fields: Any) -> Any:
     return fields
 
 
-def decode_fields(body: bytes) -> tuple[list[Fields], bytes]:
+def decode_fields(body: bytes, *, dispatch_last: bool = False) -> tuple[list[Fields], bytes]:
     """Decode a complete stream body into each event's fields (no :class:`ServerSentEvent` built: the
-    caller builds its own), and the bytes after the last event (:attr:`SSEDecoder.pending`)."""
+    caller builds its own), and the bytes after the last event (:attr:`SSEDecoder.pending`);
+    ``dispatch_last``: see :meth:`SSEDecoder.flush`."""
     decoder: _Decoder[Fields] = _Decoder(_fields)
-    return decoder.feed(body) + decoder.flush(), decoder.pending
+    return decoder.feed(body) + decoder.flush(dispatch_last=dispatch_last), decoder.pending
 
 
 def iter_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:

@@ -401,16 +401,18 @@ def _closing_quote(line: str, start: int = 0) -> int:
         pos = found + 2
 
 
-def plain_characters(raw: bytes) -> bool:
-    """Whether ``raw`` is UTF-8 holding only characters libyaml reads as text (no tab, no ``\\r``, no control)."""
+def plain_characters(raw: bytes, *, encoded: bool = False) -> bool:
+    """Whether ``raw`` is UTF-8 holding only characters libyaml reads as text (no tab, no ``\\r``, no control);
+    ``encoded``: ``raw`` was encoded from a ``str``, so it is UTF-8 and is not decoded again to check it."""
     if raw.isascii():
         return not raw.translate(None, _PLAIN_ASCII)
     if raw.translate(None, _PLAIN_ASCII + _NOT_ASCII) or _C1.search(raw):
         return False
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
+    if not encoded:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
     return not any(char in raw for char in _SPECIAL)
 
 

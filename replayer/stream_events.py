@@ -19,6 +19,7 @@ from ssetape.apis import DEFAULT, as_dict, error_line, quote, recognise
 from ssetape.recorder import Interaction, collector_paused, decode_fields, loads_or_text
 
 from .clock import Clock
+from .kinds import api_of
 
 __all__ = ["StreamEvent", "events", "follow", "summarize", "text_of", "unterminated"]
 
@@ -98,6 +99,8 @@ def _decode(interaction: Interaction) -> tuple[list[StreamEvent], bytes]:
         ends = list(itertools.accumulate(len(chunk.data) for chunk in chunks))
         body = b"".join(chunk.data for chunk in chunks)
     decoded, pending = decode_fields(body)
+    if pending and interaction.complete and api_of(interaction).event_at_end:
+        decoded, pending = decode_fields(body, dispatch_last=True)  # its SDK reads what is left as an event
     out: list[StreamEvent] = []
     append, find, count = out.append, bisect.bisect_right, len(times)
     previous = interaction.response_at

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ssetape.apis import Api, api, recognise, registry, stream_ends
+from ssetape.apis import Api, api, by_path, recognise, registry, stream_ends
 from ssetape.recorder import cassette_from_sse
 from ssetape.replayer import events, kind_of, stats, summarize, validate
 from ssetape.tui.formatting import short_name
@@ -57,8 +57,35 @@ def test_without_its_registry_entry_the_stream_is_not_taken_for_one() -> None:
         api("echo")
 
 
+def test_a_path_asked_before_the_home_was_registered_is_asked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registry remembers each path's API (a listing asks per stream), for the registry it was asked of."""
+    uri = "https://example.invalid/v1/echo"
+    assert by_path(uri) is None
+    with monkeypatch.context() as patched:
+        patched.setattr(registry, "REGISTRY", (*registry.REGISTRY, ECHO))
+        assert by_path(uri) is ECHO and by_path(uri) is ECHO
+    assert by_path(uri) is None
+
+
 def test_the_proxy_names_its_cassette_after_the_run_the_home_reads(echo: Api) -> None:
     from ssetape.recorder.proxy.split import identify
 
     cassette = cassette_from_sse(_body("Hi"), uri="https://example.invalid/v1/echo")
     assert identify(cassette.interactions[0]) == (None, "echo_7")
+
+
+def test_the_fixture_sessions_ask_their_homes_for_client_url_and_observer() -> None:
+    """Recording a session needs, from its API's home, the SDK client of the emulator, the real API's URL and
+    the default observer: every API with sessions has them, and ``fixtures/`` names no API to get them."""
+    from pathlib import Path
+
+    from ssetape.fixtures.sessions import SESSIONS
+
+    for kind in {session.kind for session in SESSIONS}:
+        sdk = api(kind).module("sdk")
+        assert sdk.public_base().startswith("https://") and callable(sdk.OBSERVER), kind
+        assert callable(sdk.session_client), kind
+    root = Path(__file__).resolve().parents[1] / "fixtures"
+    for name in ("regenerate.py", "sessions.py"):
+        text = (root / name).read_text()
+        assert "kind ==" not in text and "kind !=" not in text, name

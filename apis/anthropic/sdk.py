@@ -18,7 +18,18 @@ from .events import TOOL_BLOCKS
 from .flavours import BETA, flavour_of, headers_of
 from .transcript import MessageLines
 
-__all__ = ["OPTIONS", "YIELDS_EVENTS", "accumulator", "answer", "client", "manager", "transcribe"]
+__all__ = [
+    "OBSERVER",
+    "OPTIONS",
+    "YIELDS_EVENTS",
+    "accumulator",
+    "answer",
+    "client",
+    "manager",
+    "public_base",
+    "session_client",
+    "transcribe",
+]
 
 OPTIONS: tuple[str, ...] = ("output_format",)
 YIELDS_EVENTS = True
@@ -36,6 +47,28 @@ def client(transport: Any, *, asynchronous: bool) -> Any:
     if asynchronous:
         return anthropic.AsyncAnthropic(http_client=httpx2.AsyncClient(transport=transport), **options)
     return anthropic.Anthropic(http_client=httpx2.Client(transport=transport), **options)
+
+
+def session_client(root: str, transport: Any, **options: Any) -> anthropic.Anthropic:
+    """An ``anthropic`` client of the API at ``root`` (an emulated upstream: the SDK's paths start with ``/v1``)
+    sending through ``transport``, with a fake key; ``options`` (another API's) do not apply."""
+    key = "sk-ant-emulated-not-a-real-key"
+    return anthropic.Anthropic(
+        api_key=key, base_url=root, max_retries=0, http_client=httpx2.Client(transport=transport)
+    )
+
+
+def public_base(**options: Any) -> str:
+    """The real API's base URL, which a recording against an emulated upstream is rewritten to."""
+    return "https://api.anthropic.com"
+
+
+def _until_done(stream: Any) -> None:
+    stream.until_done()
+
+
+#: What a recording session watches each stream with by default (``ssetape.fixtures.sessions``).
+OBSERVER: Any = _until_done
 
 
 def manager(client: Any, item: Any, event_handler: Any, *, asynchronous: bool, given: dict[str, Any]) -> Any:

@@ -8,14 +8,28 @@ from typing import Any, TextIO
 
 from openai.lib.streaming import AssistantEventHandler, AsyncAssistantEventHandler
 
+from .._openai import public_base, session_client
 from .._openai import replay_client as client
 from ..answer import Said, ToolCall
 from .accumulator import AssistantAccumulator, State
 from .transcript import TranscriptHandler
 
-__all__ = ["OPTIONS", "YIELDS_EVENTS", "accumulator", "answer", "client", "manager", "transcribe"]
+__all__ = [
+    "OBSERVER",
+    "OPTIONS",
+    "YIELDS_EVENTS",
+    "accumulator",
+    "answer",
+    "client",
+    "manager",
+    "public_base",
+    "session_client",
+    "transcribe",
+]
 
 OPTIONS: tuple[str, ...] = ()
+#: What a recording session watches each stream with by default (``ssetape.fixtures.sessions``).
+OBSERVER: Any = AssistantEventHandler
 YIELDS_EVENTS = False
 _THREAD_ID = re.compile(r"/threads/([^/]+)/")
 

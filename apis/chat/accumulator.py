@@ -18,14 +18,17 @@ from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.lib.streaming.chat._completions import ChoiceEventState
 from openai.types.chat import ChatCompletionChunk, ParsedChatCompletion
 
-from .._lagging import LaggingAccumulator, LaggingState
+from .._lagging import Hot, LaggingAccumulator, LaggingState
 from .._openai import is_chat_chunk, mangled, read
 from ..emitted import Stop
 
 __all__ = ["ChatAccumulator", "ChatState"]
 
 _CONTENT = ("chunk", "content.delta")
+_REFUSAL = ("chunk", "refusal.delta")
 _ARGUMENTS = ("chunk", "tool_calls.function.arguments.delta")
+#: The logprobs fields a chunk extends, and the event the SDK yields when it does.
+_LOGPROBS = (("content", "logprobs.content.delta"), ("refusal", "logprobs.refusal.delta"))
 
 
 class ChatState(LaggingState):
@@ -74,14 +77,36 @@ class ChatAccumulator(LaggingAccumulator):
             sdk_state = ChatCompletionStreamState(response_format=response_format, input_tools=tools)
         super().__init__(sdk_state, stop)
 
+    def names(self, name: str | None, data: Any) -> tuple[str, ...]:
+        # While indexing, the token entries the SDK's state took from the pieces for another chunk are taken
+        # back out (a checkpoint then holds them as pieces only, not as the SDK's objects: a fifth of the
+        # memory), unless that chunk added entries of its own or stopped the stream. What the SDK yields for
+        # the chunk does not depend on them: only whether the lists exist.
+        lagging = [slot for slot in self._pending if slot[0] == "logprobs"]  # type: ignore[index]
+        if not lagging or self._stop is not None:
+            return super().names(name, data)
+        pending = self._pending
+        before = {slot: len(held) if type(held := _entries(self._sdk, slot)) is list else None for slot in lagging}
+        named = super().names(name, data)
+        if self._pending is pending or self._stop is not None:  # a hot chunk: nothing was applied
+            return named
+        for slot in lagging:
+            held, count = _entries(self._sdk, slot), before[slot]
+            if type(held) is not list or count is None or len(held) != count + sum(map(len, pending[slot])):
+                continue
+            del held[count:]
+            self._pending[slot] = pending[slot]
+        return named
+
     def _fire(self, raw: Any) -> list[Any]:
         if not is_chat_chunk(raw):  # the stream skips it without a word
             return []
         return list(self._sdk.handle_chunk(raw))
 
-    def _hot(self, name: str | None, data: Any) -> tuple[Hashable, str, tuple[str, ...]] | None:
-        # A chunk of one choice whose delta is only a content or one tool call's arguments piece, with
-        # nothing else the SDK would record (usage, a fingerprint change, logprobs, a finish reason).
+    def _hot(self, name: str | None, data: Any) -> Hot | None:
+        # A chunk of one choice whose delta is only a content, refusal or one tool call's arguments piece,
+        # perhaps with token logprobs, and nothing else the SDK would record (usage, a fingerprint change, a
+        # finish reason).
         if type(data) is not dict or (name is not None and name.startswith("thread.")) or data.get("error"):
             return None
         if data.get("object") != "chat.completion.chunk" or data.get("usage") is not None:
@@ -92,7 +117,7 @@ class ChatAccumulator(LaggingAccumulator):
         if data.get("moderation") is not None or data.get("system_fingerprint") != snapshot.system_fingerprint:
             return None
         choice = choices[0]
-        if type(choice) is not dict or choice.get("finish_reason") is not None or choice.get("logprobs") is not None:
+        if type(choice) is not dict or choice.get("finish_reason") is not None:
             return None
         index, delta = choice.get("index"), choice.get("delta")
         states = mangled(self._sdk, ChatCompletionStreamState, "choice_event_states")
@@ -105,20 +130,24 @@ class ChatAccumulator(LaggingAccumulator):
         held = snapshot.choices[index]
         if held.finish_reason:
             return None
-        if delta.keys() == {"content"}:
-            piece = delta["content"]
-            if type(piece) is not str or type(held.message.content) is not str:
+        hot: Hot | None = None
+        keys = delta.keys()
+        if keys == {"content"} or keys == {"refusal"}:
+            field = "content" if keys == {"content"} else "refusal"
+            piece = delta[field]
+            if type(piece) is not str or type(getattr(held.message, field)) is not str:
                 return None
             if not isinstance(self._sdk._rich_response_format, Omit):  # parsed again at every chunk
                 return None
-            return ("content", index), piece, _CONTENT
-        if delta.keys() == {"tool_calls"}:
-            return self._hot_arguments(index, delta["tool_calls"], held.message, states[index])
-        return None
+            hot = (_CONTENT if field == "content" else _REFUSAL), (((field, index), piece),)
+        elif keys == {"tool_calls"}:
+            hot = self._hot_arguments(index, delta["tool_calls"], held.message, states[index])
+        logprobs = choice.get("logprobs")
+        if hot is None or logprobs is None:
+            return hot
+        return _hot_logprobs(index, logprobs, held, hot)
 
-    def _hot_arguments(
-        self, index: int, calls: Any, message: Any, events: ChoiceEventState
-    ) -> tuple[Hashable, str, tuple[str, ...]] | None:
+    def _hot_arguments(self, index: int, calls: Any, message: Any, events: ChoiceEventState) -> Hot | None:
         """A piece of the arguments of the tool call the choice is on, unless the SDK parses them."""
         if (
             type(calls) is not list
@@ -148,20 +177,30 @@ class ChatAccumulator(LaggingAccumulator):
             return None
         if tool and tool.get("function", {}).get("strict"):  # parsed again at every chunk
             return None
-        return ("arguments", index, position), function["arguments"], _ARGUMENTS
+        return _ARGUMENTS, ((("arguments", index, position), function["arguments"]),)
 
     @classmethod
-    def _apply(cls, sdk: Any, joined: dict[Hashable, str]) -> None:
-        # One chunk per choice with all its pieces: what the SDK's own accumulation makes of them.
+    def _join(cls, slot: Hashable, pieces: list[Any]) -> Any:
+        if slot[0] == "logprobs":  # type: ignore[index]
+            return [entry for piece in pieces for entry in piece]
+        return "".join(pieces)
+
+    @classmethod
+    def _apply(cls, sdk: Any, joined: dict[Hashable, Any]) -> None:
+        # One chunk per choice with all its pieces: what the SDK's own accumulation makes of them (its
+        # logprobs lists extended by every entry, in order, as chunk by chunk).
         snapshot = _snapshot(sdk)
         deltas: dict[int, dict[str, Any]] = {}
-        for slot, text in joined.items():
+        logprobs: dict[int, dict[str, Any]] = {}
+        for slot, value in joined.items():
             parts: tuple[Any, ...] = slot  # type: ignore[assignment]
             delta = deltas.setdefault(parts[1], {})
-            if parts[0] == "content":
-                delta["content"] = text
+            if parts[0] in ("content", "refusal"):
+                delta[parts[0]] = value
+            elif parts[0] == "logprobs":
+                logprobs.setdefault(parts[1], {"content": None, "refusal": None})[parts[2]] = value
             else:
-                delta.setdefault("tool_calls", []).append({"index": parts[2], "function": {"arguments": text}})
+                delta.setdefault("tool_calls", []).append({"index": parts[2], "function": {"arguments": value}})
         for index, delta in deltas.items():
             chunk = {
                 "id": snapshot.id,
@@ -169,9 +208,62 @@ class ChatAccumulator(LaggingAccumulator):
                 "created": snapshot.created,
                 "model": snapshot.model,
                 "system_fingerprint": snapshot.system_fingerprint,
-                "choices": [{"index": index, "delta": delta, "finish_reason": None, "logprobs": None}],
+                "choices": [{"index": index, "delta": delta, "finish_reason": None, "logprobs": logprobs.get(index)}],
             }
             sdk._accumulate_chunk(read(None, chunk, ChatCompletionChunk))
+
+
+#: The fields of a token's logprob entry (``ChatCompletionTokenLogprob``) and of its alternatives.
+_ENTRY = frozenset({"token", "logprob", "bytes", "top_logprobs"})
+_ALTERNATIVE = frozenset({"token", "logprob", "bytes"})
+_FLOAT_EXACT = 2**53
+
+
+def _valid(entry: Any, fields: frozenset[str]) -> bool:
+    """Whether the SDK's types take ``entry`` as it is (nothing coerced but an int logprob, no field unknown):
+    then its validation of many chunks' entries at once gives what it gives chunk by chunk, where a chunk
+    it refuses would be built another way (construct), so such a chunk goes to the SDK."""
+    if type(entry) is not dict or not entry.keys() <= fields or type(entry.get("token")) is not str:
+        return False
+    logprob = entry.get("logprob")
+    if type(logprob) is not float and not (type(logprob) is int and -_FLOAT_EXACT <= logprob <= _FLOAT_EXACT):
+        return False
+    raw = entry.get("bytes")
+    if raw is not None and (type(raw) is not list or any(type(byte) is not int for byte in raw)):
+        return False
+    if fields is _ALTERNATIVE:
+        return True
+    alternatives = entry.get("top_logprobs")
+    return type(alternatives) is list and all(_valid(other, _ALTERNATIVE) for other in alternatives)
+
+
+def _entries(sdk: Any, slot: Any) -> Any:
+    """The SDK state's list of token entries ``slot`` (``("logprobs", choice, field)``) grows, or None."""
+    snapshot = _snapshot(sdk)
+    choices = snapshot.choices if snapshot is not None else []
+    logprobs = choices[slot[1]].logprobs if slot[1] < len(choices) else None
+    return getattr(logprobs, slot[2], None) if logprobs is not None else None
+
+
+def _hot_logprobs(index: int, logprobs: Any, held: Any, hot: Hot) -> Hot | None:
+    """``hot`` with the chunk's token logprobs, which the SDK appends to the choice's lists (once it has
+    them: the first logprobs a choice gets are the chunk's own lists, which the SDK keeps)."""
+    kept = held.logprobs
+    if type(logprobs) is not dict or kept is None:
+        return None
+    named, pieces = hot
+    for field, event in _LOGPROBS:
+        entries = logprobs.get(field)
+        if entries is None or entries == []:
+            continue  # nothing to append (the SDK's ``if choice.logprobs.content``)
+        if type(entries) is not list or not all(_valid(entry, _ENTRY) for entry in entries):
+            return None
+        held_entries = getattr(kept, field)
+        if held_entries is not None and type(held_entries) is not list:
+            return None
+        named += (event,)
+        pieces += ((("logprobs", index, field), entries),)
+    return named, pieces
 
 
 def _snapshot(sdk: ChatCompletionStreamState[Any]) -> Any:

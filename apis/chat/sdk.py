@@ -7,17 +7,31 @@ from typing import Any, TextIO
 
 from openai import Omit, omit
 
+from .._openai import public_base, session_client, tools_option, until_done
 from .._openai import replay_client as client
-from .._openai import tools_option
 from ..answer import Said, ToolCall
 from ..requests import recorded_body, recorded_model
 from ..transcripts import print_stream
 from .accumulator import ChatAccumulator, ChatState
 from .transcript import ChatLines
 
-__all__ = ["OPTIONS", "YIELDS_EVENTS", "accumulator", "answer", "client", "manager", "options", "transcribe"]
+__all__ = [
+    "OBSERVER",
+    "OPTIONS",
+    "YIELDS_EVENTS",
+    "accumulator",
+    "answer",
+    "client",
+    "manager",
+    "options",
+    "public_base",
+    "session_client",
+    "transcribe",
+]
 
 OPTIONS: tuple[str, ...] = ("response_format", "tools")
+#: What a recording session watches each stream with by default (``ssetape.fixtures.sessions``).
+OBSERVER: Any = until_done
 YIELDS_EVENTS = True
 
 

@@ -27,6 +27,7 @@ from .verdicts import Verdicts
 from .wire import is_vertex, model_of
 
 __all__ = [
+    "OBSERVER",
     "OPTIONS",
     "REPLAY_KEY",
     "YIELDS_EVENTS",
@@ -36,9 +37,11 @@ __all__ = [
     "http_options",
     "manager",
     "options",
+    "public_base",
     "reader",
     "reading",
     "replay_client",
+    "session_client",
     "transcribe",
     "vertex_place",
 ]
@@ -59,6 +62,42 @@ def http_options(sync: Any = None, asynchronous: Any = None, *, base_url: str, a
         httpx_client=httpx2.Client(transport=sync) if sync is not None else None,
         httpx_async_client=httpx2.AsyncClient(transport=asynchronous) if asynchronous is not None else None,
     )
+
+
+#: What a recording session's client authenticates with: fake, and redacted before anything reaches disk.
+SESSION_KEY = "AIza-emulated-not-a-real-key"
+
+
+def session_client(root: str, transport: Any, *, vertex: bool = False, **options: Any) -> genai.Client:
+    """A ``genai.Client`` of the API at ``root`` (an emulated upstream: the SDK adds the API version) sending
+    through ``transport``, with fake credentials; Vertex AI's (project ``ssetape-fixtures``) for ``vertex``."""
+    http = types.HttpOptions(base_url=root, httpx_client=httpx2.Client(transport=transport))
+    if vertex:
+        credentials = Credentials(token=SESSION_KEY)  # type: ignore[no-untyped-call]
+        return genai.Client(
+            vertexai=True,
+            project="ssetape-fixtures",
+            location="us-central1",
+            credentials=credentials,
+            http_options=http,
+        )
+    return genai.Client(vertexai=False, api_key=SESSION_KEY, http_options=http)
+
+
+def public_base(*, vertex: bool = False, **options: Any) -> str:
+    """The real API's base URL (Vertex AI's for ``vertex``), which a recording against an emulated upstream
+    is rewritten to."""
+    return "https://us-central1-aiplatform.googleapis.com" if vertex else "https://generativelanguage.googleapis.com"
+
+
+def _drain(chunks: Any) -> None:
+    for _ in chunks:
+        pass
+
+
+#: What a recording session watches each stream with by default (``ssetape.fixtures.sessions``): it reads the
+#: SDK's iterator of chunks to its end.
+OBSERVER: Any = _drain
 
 
 def vertex_place(uri: str) -> tuple[str, str]:
@@ -153,7 +192,7 @@ def reader(item: Any, config: Any = None) -> ChunkReader:
 
 def accumulator(item: Any) -> tuple[Any, Any]:
     verdicts = Verdicts(reader(item))  # shared: a chunk shape the SDK took once is not checked again
-    read = reading(item.response.decoded_body) if item.streamed else None
+    read = reading(item.response.decoded_body, item.complete) if item.streamed else None
     return (lambda: GeminiAccumulator(verdicts, read)), GeminiAccumulator.restore
 
 
@@ -170,19 +209,27 @@ def _plain(body: bytes) -> bool:
     return _OTHER_AFTER_LF.search(body) is None and (b"\r" not in body or _OTHER_AFTER_CR.search(body) is None)
 
 
-def reading(body: bytes) -> Reading | None:
+def reading(body: bytes, complete: bool = True) -> Reading | None:
     """What google-genai's reader takes as each chunk's JSON, by the SSE event that completes it, for a body
     with a line other than ``data: ...`` and blank ones; None when it has none (the SDK then reads the SSE
     events' data). Its reader takes only ``data: `` lines as SSE: any other (``data:{...}`` without the
     space, ``event:``, ``id:``, a comment, a byte-order mark) it reads as raw JSON, which fails to parse.
-    What it reads after the last complete event is not here (the Timeline has no event for it)."""
+    What it reads at the end of a ``complete`` body belongs to the last event when that event lacks only its
+    blank line (see ``wire.EVENT_AT_END``); anything else it reads after the last complete event is not here
+    (the Timeline has no event for it)."""
     if _plain(body):
         return None
-    fields, _ = decode_fields(body)
+    fields, pending = decode_fields(body)
+    at_end = False
+    if pending and complete:
+        fields, pending = decode_fields(body, dispatch_last=True)
+        at_end = not pending
     ends = [end for *_, end, _ in fields]
     pieces = [body[start:end] for start, end in zip([0, *ends], [*ends, len(body)], strict=True)]
     out: Reading = {}
     for event, text in texts_read(pieces):
+        if at_end and event == len(pieces):  # read when the body ended: the last event's
+            event = len(fields) - 1
         if event < len(fields):
             out.setdefault(event, []).append(text)
     return out

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "CHUNK_KEYS",
+    "EVENT_AT_END",
     "ends_stream",
     "error_document",
     "is_chunk",
@@ -23,6 +24,9 @@ __all__ = [
     "run_of",
 ]
 
+#: google-genai's reader yields the data lines left at the end of a body: a whole last line lacking only its
+#: blank line is a chunk (a last line with no line end is not: the body stopped inside it).
+EVENT_AT_END = True
 #: The fields of a ``GenerateContentResponse`` as the REST API (Gemini API and Vertex AI) sends them.
 CHUNK_KEYS = frozenset(
     {"candidates", "usageMetadata", "modelVersion", "responseId", "promptFeedback", "createTime", "modelStatus"}

@@ -16,7 +16,7 @@ from openai import Omit, omit
 from openai.lib.streaming.responses import ResponseStreamState
 from openai.types.responses import ParsedResponse, ResponseStreamEvent
 
-from .._lagging import LaggingAccumulator, LaggingState
+from .._lagging import Hot, LaggingAccumulator, LaggingState
 from .._openai import mangled
 from ..emitted import Stop
 
@@ -71,7 +71,7 @@ class ResponsesAccumulator(LaggingAccumulator):
     def _fire(self, raw: Any) -> list[Any]:
         return self._sdk.handle_event(raw)  # type: ignore[no-any-return]
 
-    def _hot(self, name: str | None, data: Any) -> tuple[Hashable, str, tuple[str, ...]] | None:
+    def _hot(self, name: str | None, data: Any) -> Hot | None:
         # What ``Stream`` and ``ResponseStreamState.handle_event`` check, in the order they check it.
         if type(data) is not dict or (name is not None and name.startswith("thread.")) or data.get("error"):
             return None
@@ -84,7 +84,7 @@ class ResponsesAccumulator(LaggingAccumulator):
         if kind == _ARGUMENTS:
             if getattr(output, "type", None) != "function_call" or type(getattr(output, "arguments", None)) is not str:
                 return None
-            return ("arguments", position), delta, _NAMES[kind]
+            return _NAMES[kind], ((("arguments", position), delta),)
         part, content = data.get("content_index"), getattr(output, "content", None)
         if getattr(output, "type", None) != "message" or type(content) is not list or type(part) is not int:
             return None
@@ -92,7 +92,7 @@ class ResponsesAccumulator(LaggingAccumulator):
             return None
         if type(getattr(content[part], "text", None)) is not str:
             return None
-        return ("text", position, part), delta, _NAMES[kind]
+        return _NAMES[kind], ((("text", position, part), delta),)
 
     @classmethod
     def _apply(cls, sdk: Any, joined: dict[Hashable, str]) -> None:

@@ -90,6 +90,9 @@ class ProxyApp:
                 timeout=self._timeout,
                 auto_decompress=False,  # pass the upstream's bytes on as they are
                 trust_env=False,  # straight to the upstream (and no proxy/netrc lookups on every request)
+                # Cookies are the client's: never kept from one response to be sent on another's request
+                # (the upstream's Set-Cookie passes through to the client, which sends it back if it wants).
+                cookie_jar=aiohttp.DummyCookieJar(),
                 # Send only what the client sent (aiohttp would add these when missing).
                 skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
             )
@@ -151,13 +154,15 @@ class _Exchange:
     def __init__(self, app: ProxyApp, key: int, capture: Capture, send: Send) -> None:
         self.app, self.key, self.capture, self.send = app, key, capture, send
         self.client_gone = False
+        self.body_done = False  # the upstream's whole body has been passed on
         self._task = asyncio.current_task()
 
     async def watch(self, receive: Receive) -> None:
         """Notice the client leaving: stop forwarding, unless all that is left is the end of the body."""
         while (await receive())["type"] != "http.disconnect":
             pass
-        if self.capture.finished or self.capture.saw_end:
+        # saw_end decodes the body so far: asked only when the answer is not known without it.
+        if self.capture.finished or self.body_done or self.capture.saw_end:
             return  # the response is complete (or only its tail is left to read and record)
         self.client_gone = True
         if self._task is not None:
@@ -204,6 +209,7 @@ class _Exchange:
                     return
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 received += len(chunk)
+            self.body_done = True
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except asyncio.CancelledError:
             capture.finish(client_closed_error(capture) if self.client_gone else _stopped(capture))

@@ -9,6 +9,7 @@ recording that crashed is folded in by :func:`recover`, which ``append`` runs fi
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -16,7 +17,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -107,9 +108,16 @@ def _counter(capture: Capture | None) -> Callable[[], int]:
     return (lambda: capture.events) if capture is not None else (lambda: 0)
 
 
+#: How much lower the serializing worker's priority is than the proxy's: a save can wait, streams cannot.
+WORKER_NICENESS = 10
+
+
 def _worker_init(parent: int) -> None:
-    """In the serializing worker: leave Ctrl-C to the proxy, and go when the proxy is gone (even by kill -9)."""
+    """In the serializing worker: leave Ctrl-C to the proxy, go when the proxy is gone (even by kill -9), and
+    let the streams have the CPU first (serializing a long stream takes a few hundred milliseconds)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -138,6 +146,7 @@ class ProxyOutput:
         serialize_in_subprocess: bool = True,
         on_finish: Callable[[int, Interaction, Callable[[], int]], None] | None = None,
         on_failure: Callable[[str], None] = lambda reason: None,
+        after_save: Callable[[bool], None] = lambda idle: None,
     ) -> None:
         if overwrite and append:
             raise ValueError("overwrite and append exclude each other")
@@ -194,6 +203,10 @@ class ProxyOutput:
         self._on_finish = on_finish
         self._finished = self._streams = self._events = self._bytes = self._incomplete = 0
         self._uncounted: list[Capture] = []
+        self._after_save = after_save
+        # Building a finished interaction (its models, the redacted body, the journal's end line) takes
+        # a fraction of a millisecond, many of them when streams end together: not on the event loop.
+        self._finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssetape-finish")
         self._saver = Saver(self._save, busy=self._busy, min_interval=save_interval, on_error=self._failed)
         self.closed = False
 
@@ -240,10 +253,24 @@ class ProxyOutput:
                 redact=self._redact_headers,
                 redact_json=self._redact_json,
                 on_chunk=lambda at, data: self.journal.chunk(key, at, data),
+                defer=self._defer,
             )
             self._open[key] = capture
             self.journal.request(key, capture)
         return key, capture
+
+    def _defer(self, build: Callable[[], object]) -> None:
+        self._finisher.submit(self._guarded, build)
+
+    def _guarded(self, build: Callable[[], object]) -> None:
+        try:
+            build()
+        except Exception as exc:  # never lost in a future: nothing more passes unrecorded after it
+            self._failed(exc)
+
+    def settle(self) -> None:
+        """Wait until every capture finished so far has its interaction built and added."""
+        self._finisher.submit(int).result()
 
     def responded(self, key: int) -> None:
         """The capture's response headers are in: journal them."""
@@ -305,7 +332,11 @@ class ProxyOutput:
             return bool(self._open)
 
     def _save(self) -> None:
-        self._count_finished()
+        idle = not self._busy()
+        if idle:
+            # Counting decodes every finished stream (milliseconds for a long one), in this thread but under
+            # the GIL the event loop needs: only while nothing streams. The status line counts when it shows.
+            self._count_finished()
         if self.failure is not None:
             return  # nothing more is written; close() says what to do
         self.output.save()
@@ -313,6 +344,7 @@ class ProxyOutput:
             with self._state:
                 if not self._open and self.output.saved == len(self.output.recorder):
                     self.journal.reset(self.output.saved)  # everything is in the cassette: start afresh
+        self._after_save(idle and not self._busy())
 
     def close(self, reason: str = "the recording was stopped") -> None:
         """Record what is still in flight as incomplete, save everything and remove the journal.
@@ -324,6 +356,7 @@ class ProxyOutput:
             return
         self.closed = True
         if self.failure is not None:
+            self._finisher.shutdown()
             self._saver.stop()
             if self._pool is not None:
                 self._pool.shutdown()
@@ -339,6 +372,7 @@ class ProxyOutput:
                 capture.finish(
                     CutOff(type="RecordingStopped", message=f"{reason} after {capture.size} bytes of the body")
                 )
+        self._finisher.shutdown()  # every interaction built and added
         if isinstance(self.output, SplitOutput):
             self.output.close()
         try:

@@ -10,7 +10,6 @@ and :meth:`RecordingProxy.run` returns normally (the command exits 0).
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import socket
 import sys
@@ -23,6 +22,7 @@ import uvicorn
 from ..cassette import Interaction
 from ..uvicorn_server import ReturningServer
 from .app import DEFAULT_TIMEOUT, ProxyApp, upstream_origin
+from .collection import Collections
 from .protocol import TargetKeepingProtocol
 from .recording import ProxyOutput
 from .status import StatusLine
@@ -85,6 +85,7 @@ class RecordingProxy:
             self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._socket.bind((host, port))
             self._socket.listen(2048)
+            self._collections = Collections()
             self.recording = ProxyOutput(
                 out,
                 overwrite=overwrite,
@@ -93,6 +94,7 @@ class RecordingProxy:
                 redact_json=redact_json,
                 on_finish=self._finished,
                 on_failure=self._failure,
+                after_save=lambda idle: self._collections.tidy(idle=idle),
             )
         except BaseException:
             self._socket.close()
@@ -142,9 +144,8 @@ class RecordingProxy:
         logger = logging.getLogger("uvicorn.error")
         cuts = _DeliberateCuts()
         logger.addFilter(cuts)
-        # Everything imported so far lives as long as the process: keep it out of the collector's full
-        # passes, which otherwise walk it all (tens of ms, in the middle of streams) every so often.
-        gc.freeze()
+        # No full collection in the middle of streams (see .collection).
+        self._collections.start()
         # The saver and status threads run Python too: when one holds the GIL, the event loop (every stream)
         # waits for it up to the switch interval, 5 ms by default; 1 ms keeps that off the streams' p99.
         sys.setswitchinterval(0.001)
@@ -159,6 +160,7 @@ class RecordingProxy:
             try:
                 self.recording.close("the recorder was stopped")
             finally:
+                self._collections.stop()
                 self.status.stop()
                 self._socket.close()
 

@@ -445,6 +445,9 @@ async def bad_upstream(scope: dict[str, Any], receive: Callable[..., Any], send:
         await start(200, [(b"content-type", b"application/json"), (b"keep-alive", b"timeout=99"),
                           (b"proxy-authenticate", b"Basic"), (b"x-upstream", b"yes")])
         await chunk(json.dumps(echo).encode(), more=False)
+    elif path == "/v1/set-cookie":
+        await start(200, [(b"content-type", b"application/json"), (b"set-cookie", b"upstream=kept-by-whom; Path=/")])
+        await chunk(b"{}", more=False)
     elif path == "/v1/body":
         await start(200, [(b"content-type", b"application/json")])
         await chunk(body, more=False)
@@ -589,6 +592,18 @@ def test_hop_by_hop_headers_stay_on_their_hop_and_host_is_the_upstreams(bad: Bad
     assert response.json()["body"] == '{"a":1}'
     assert "keep-alive" not in response.headers and "proxy-authenticate" not in response.headers
     assert response.headers["x-upstream"] == "yes"
+
+
+def test_the_upstreams_cookies_go_to_the_client_and_are_never_sent_for_it(tmp_path: Path) -> None:
+    """A Set-Cookie reaches the client; the proxy keeps no cookie jar of its own that would add it to the
+    next request (one the client sent without it, and whose recording would not show it)."""
+    with serve(bad_upstream) as upstream:
+        by_name = upstream.replace("127.0.0.1", "localhost")  # a jar takes cookies from a host name, not an IP
+        with proxy_process(tmp_path, by_name, tmp_path / "c.yaml") as proxy, httpx2.Client(timeout=10) as client:
+            assert client.get(proxy.base_url + "/set-cookie").headers["set-cookie"].startswith("upstream=")
+            client.cookies.clear()
+            received = dict(client.get(proxy.base_url + "/echo").json()["headers"])
+    assert "cookie" not in received
 
 
 def test_only_paths_are_forwarded_never_another_host(bad: Bad) -> None:

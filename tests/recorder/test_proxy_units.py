@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import gc
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -11,9 +14,12 @@ import pytest
 
 from ssetape.recorder import Cassette, Interaction, load
 from ssetape.recorder.capture import Capture
+from ssetape.recorder.errors import RecordError
 from ssetape.recorder.proxy import OutputExistsError, ProxyOutput, UnrecoveredJournalError, read_journal, recover
+from ssetape.recorder.proxy.collection import Collections
 from ssetape.recorder.proxy.headers import REQUEST_ONLY, end_to_end
 from ssetape.recorder.proxy.journal import Journal, journal_path
+from ssetape.recorder.proxy.recording import WORKER_NICENESS
 from ssetape.recorder.proxy.saver import Saver
 from ssetape.recorder.proxy.split import identify
 
@@ -240,9 +246,77 @@ def test_a_finished_streams_events_are_counted_off_the_event_loop_but_all_counte
             capture.chunk(chunk)
         CaptureType._decode = watched  # type: ignore[method-assign]
         capture.finish()
+        recording.settle()  # the interaction is built off the event loop
         assert decoded == []  # finishing decoded nothing
         assert recording.stats().events == len(SSE)
         assert [(finished, events()) for finished, events in lines] == [(key, len(SSE))]
     finally:
         CaptureType._decode = original  # type: ignore[method-assign]
+        recording.close()
+
+
+def test_an_interaction_that_cannot_be_built_off_the_loop_stops_the_recording(tmp_path: Path) -> None:
+    """The interaction is built in another thread: an error there is not lost in a future, it stops the
+    recording (new requests get a 503) as a disk that cannot take it does."""
+    recording = ProxyOutput(tmp_path / "c.yaml", serialize_in_subprocess=False, save_interval=60)
+
+    def refuse(interaction: Interaction, ticket: int) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    recording.output.add = refuse  # type: ignore[method-assign]
+    key, capture = recording.begin("POST", "https://x/v1/threads/runs", [], b"{}")
+    capture.response(200, "OK", [("content-type", "text/event-stream")])
+    recording.responded(key)
+    capture.chunk(SSE[0])
+    assert capture.finish() is None  # handed to the finishing thread
+    recording.settle()
+    assert recording.failure is not None and "Read-only file system" in recording.failure
+    with pytest.raises(RecordError, match="--recover"):
+        recording.close()
+
+
+def test_no_full_collection_runs_by_itself_while_recording_and_tidying_runs_one_while_idle() -> None:
+    """A full pass walks every interaction recorded so far (tens of ms, every stream stopped): CPython never
+    starts one while the proxy runs; the saver's tidy does while nothing streams, then freezes the survivors
+    (never while streams are in flight: what they leave in reference cycles would never be collected)."""
+    passes: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    before = gc.get_threshold()
+    collections = Collections()
+    gc.callbacks.append(watch)
+    try:
+        collections.start()
+        survivors = []
+        for n in range(200_000):  # cyclic garbage and survivors: many young passes, and a full one due
+            cycle: list[object] = [n]
+            cycle.append(cycle)
+            survivors.append([n])
+        assert 1 in passes and 2 not in passes
+        frozen = gc.get_freeze_count()
+        collections.tidy(idle=False)  # streams in flight: not yet
+        assert 2 not in passes and gc.get_freeze_count() == frozen
+        collections.tidy(idle=True)
+        assert passes[-1] == 2
+        assert gc.get_freeze_count() >= frozen + len(survivors)  # left out of every later pass
+        passes.clear()
+        collections.tidy(idle=True)  # nothing is due: no pass
+        assert passes == []
+    finally:
+        gc.callbacks.remove(watch)
+        collections.stop()
+    assert gc.get_threshold() == before
+
+
+def test_the_serializing_worker_yields_the_cpu_to_the_streams(tmp_path: Path) -> None:
+    """Serializing a long stream takes a few hundred milliseconds of CPU: the worker runs at a lower priority
+    than the proxy, so that saves never slow the streams on a busy machine."""
+    recording = ProxyOutput(tmp_path / "c.yaml")
+    try:
+        assert recording._pool is not None
+        assert recording._pool.submit(os.nice, 0).result(timeout=60) == min(19, os.nice(0) + WORKER_NICENESS)
+    finally:
         recording.close()

@@ -246,6 +246,30 @@ def test_unterminated_trailing_event_is_dropped_and_pending() -> None:
         assert decoder.pending == tail
 
 
+@pytest.mark.parametrize(
+    ("tail", "dispatched"),
+    [
+        (b"data: y\n", ("y", "message")),
+        (b"event: e\r\ndata: y\r\ndata: z\r", ("y\nz", "e")),
+        (b"data: y", None),  # cut inside its line: never an event
+        (b"data: y\ndata: z", None),
+        (b"event: e\n: c\n", None),  # no data
+    ],
+)
+def test_flush_can_dispatch_a_last_event_lacking_only_its_blank_line(tail: bytes, dispatched: Any) -> None:
+    body = b"event: e0\ndata: x\n\n" + tail
+    decoder = SSEDecoder()
+    got = [e for chunk in (body[:12], body[12:-1], body[-1:]) for e in decoder.feed(chunk)]
+    got += decoder.flush(dispatch_last=True)
+    assert [e.data for e in got[:1]] == ["x"]
+    if dispatched is None:
+        assert len(got) == 1 and decoder.pending == tail
+        return
+    last = got[1]
+    assert (last.data, last.event, last.chunk) == (*dispatched, 2)
+    assert (last.start, last.end) == (len(body) - len(tail), len(body)) and decoder.pending == b""
+
+
 def test_pending_is_empty_on_an_event_boundary() -> None:
     decoder = SSEDecoder()
     decoder.feed(b": hi\n\ndata: x\n\n\n\n")

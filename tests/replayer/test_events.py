@@ -78,6 +78,87 @@ def test_a_stream_cut_mid_event_keeps_the_partial_bytes_aside() -> None:
     assert unterminated(item) == b'event: thread.run.queued\ndata: {"id'
 
 
+def _openai_reads(chunks: list[bytes]) -> list[str]:
+    from openai._streaming import SSEDecoder
+
+    return [sse.data for sse in SSEDecoder().iter_bytes(iter(chunks)) if sse.data]
+
+
+def _anthropic_reads(chunks: list[bytes]) -> list[str]:
+    from anthropic._streaming import SSEDecoder
+
+    return [sse.data for sse in SSEDecoder().iter_bytes(iter(chunks)) if sse.data]
+
+
+def _genai_reads(chunks: list[bytes]) -> list[str]:
+    import httpx2
+    from google.genai import _api_client
+
+    return list(_api_client.HttpResponse({}, httpx2.Response(200, content=iter(chunks)))._iter_response_stream())
+
+
+#: Each API's path, and its SDK's own reader of a body: the data of every event it takes.
+SDK_READERS = {
+    "chat": ("https://api.openai.com/v1/chat/completions", _openai_reads),
+    "anthropic": ("https://api.anthropic.com/v1/messages", _anthropic_reads),
+    "gemini": (
+        "https://generativelanguage.googleapis.com/v1beta/models/m:streamGenerateContent?alt=sse",
+        _genai_reads,
+    ),
+}
+WHOLE_ENDINGS = {
+    "lf": b'data: {"n": 0}\n\ndata: {"n": 1}\n',
+    "crlf": b'data: {"n": 0}\r\n\r\ndata: {"n": 1}\r\n',
+    "cr": b'data: {"n": 0}\r\rdata: {"n": 1}\r',
+    "two-data-lines": b'data: {"n": 0}\n\ndata: {"n":\ndata: 1}\n',
+}
+
+
+@pytest.mark.parametrize("size", [None, 1, 7], ids=["whole", "bytes", "sevens"])
+@pytest.mark.parametrize("ending", WHOLE_ENDINGS)
+@pytest.mark.parametrize("kind", SDK_READERS)
+def test_a_whole_last_line_without_its_blank_line_is_an_event_where_the_sdk_reads_one(
+    kind: str, ending: str, size: int | None
+) -> None:
+    """A complete body whose last event lacks only its blank line: google-genai's reader takes it at the end
+    of the body, the OpenAI and Anthropic SDKs' decoders drop it; each API's events are what its SDK reads,
+    however the body arrived in chunks, and what a reader drops stays aside as unterminated."""
+    uri, reads = SDK_READERS[kind]
+    body = WHOLE_ENDINGS[ending]
+    sizes = [len(body)] if size is None else [min(size, len(body) - at) for at in range(0, len(body), size)]
+    chunks = list(itertools.accumulate(sizes, initial=0))
+    pieces = [body[a:b] for a, b in itertools.pairwise(chunks)]
+    item = cassette_from_sse(body, uri=uri, chunks=[(0.1 * n, s) for n, s in enumerate(sizes)]).interactions[0]
+    found = events(item)
+    want = reads(pieces)
+    assert [e.raw for e in found] == want and len(want) in (1, 2)
+    assert (unterminated(item) == b"") == (len(want) == 2)
+    if len(want) == 2:  # the last event ends where the body does, completed by the last chunk
+        assert (found[-1].end, found[-1].chunk, found[-1].at) == (len(body), len(pieces) - 1, 0.1 * (len(pieces) - 1))
+
+
+@pytest.mark.parametrize("kind", SDK_READERS)
+def test_a_last_line_cut_inside_stays_unterminated(kind: str) -> None:
+    """A body that stops inside its last line is not read as a whole event, whatever the API."""
+    uri, _ = SDK_READERS[kind]
+    body = b'data: {"n": 0}\n\ndata: {"n": 1}'
+    item = cassette_from_sse(body, uri=uri, chunks=[(0.0, len(body))]).interactions[0]
+    assert [e.raw for e in events(item)] == ['{"n": 0}']
+    assert unterminated(item) == b'data: {"n": 1}'
+
+
+def test_a_recording_cut_after_a_whole_line_has_no_event_for_it() -> None:
+    """The connection failed after the line: the SDK meets the transport error before the end of the body."""
+    uri, _ = SDK_READERS["gemini"]
+    body = b'data: {"n": 0}\n\ndata: {"n": 1}\n'
+    cassette = cassette_from_sse(body, uri=uri, chunks=[(0.0, len(body))])
+    recording = cassette.interactions[0].response.ssetape
+    assert recording is not None
+    recording.complete = False
+    assert [e.raw for e in events(cassette.interactions[0])] == ['{"n": 0}']
+    assert unterminated(cassette.interactions[0]) == b'data: {"n": 1}\n'
+
+
 def test_a_plain_json_response_has_no_events() -> None:
     polling = load(FIXTURES / "polling.yaml")
     assert all(events(item) == [] and unterminated(item) == b"" for item in polling.interactions)

@@ -107,3 +107,22 @@ def test_a_mid_stream_error_event_raises_the_sdks_error() -> None:
         for chunk in replayer.stream(cassette_from_sse(body, uri=GEMINI)):
             seen.append(chunk.text)
     assert seen == ["Hel"]
+
+
+def test_a_whole_body_whose_last_chunk_lacks_its_blank_line() -> None:
+    """google-genai's reader yields the data lines left at the end of the body: so do the stream, the events,
+    ``validate`` (nothing to report) and ``Timeline``."""
+    first, last = (
+        {"candidates": [{"content": {"parts": [{"text": text}], "role": "model"}, **extra}]}
+        for text, extra in (("Hel", {}), ("lo", {"finishReason": "STOP"}))
+    )
+    body = f"data: {json.dumps(first)}\r\n\r\ndata: {json.dumps(last)}\r\n".encode()
+    cassette = cassette_from_sse(body, uri=GEMINI)
+    headers = {name: ", ".join(values) for name, values in cassette.interactions[0].response.headers.items()}
+    want = gemini_oracle([body], headers=headers)
+    assert len(want.chunks) == 2 and want.exception is None
+    assert views(replayer.stream(cassette)) == want.chunks
+    assert [event.data for event in replayer.events(cassette.interactions[0])] == [first, last]
+    assert replayer.validate(cassette) == []
+    timeline = replayer.Timeline(cassette)
+    assert len(timeline) == 2 and timeline.state(-1).text == "Hello"  # type: ignore[union-attr]

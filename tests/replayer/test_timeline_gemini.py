@@ -173,6 +173,16 @@ EDGES = {
     "float-for-int": sse(
         chunk("Hi", usageMetadata=USAGE), chunk("Hi", usageMetadata={**USAGE, "totalTokenCount": 5.5})
     ),
+    # a whole body whose last data line lacks its blank line: google-genai's reader yields it at the end
+    "last-event-without-blank-line": sse(chunk("Hel"), chunk("lo", finish="STOP", usageMetadata=USAGE))[:-2],
+    "last-event-lf-without-blank-line": sse(chunk("Hel")).replace(b"\r", b"")
+    + f"data: {json.dumps(chunk('lo'))}\n".encode(),
+    "last-event-cr-without-blank-line": sse(chunk("Hel"), tail=f"data: {json.dumps(chunk('lo'))}\r"),
+    "only-event-without-blank-line": sse(chunk("Hi", finish="STOP"))[:-2],
+    "last-event-two-data-lines-without-blank-line": sse(chunk("Hel"), tail='data: {"candidates":\ndata: []}\n'),
+    "last-event-without-space-or-blank-line": sse(chunk("Hel"), tail=f"data:{json.dumps(chunk('lo'))}\n"),
+    "last-event-not-json-without-blank-line": sse(chunk("Hel"), tail="data: {not json\r\n"),
+    "last-error-without-blank-line": sse(chunk("Hel"), tail=f"data: {json.dumps(ERROR)}\n"),
 }
 
 

@@ -14,7 +14,7 @@ from ssetape.fixtures.emulator.chat import SCENARIOS as CHAT_SCENARIOS
 from ssetape.fixtures.emulator.responses import SCENARIOS as RESPONSE_SCENARIOS
 from ssetape.fixtures.emulator.texts import FUNCTION_CALLS
 from ssetape.recorder import Cassette, cassette_from_sse, load
-from ssetape.replayer import ChatState, ResponsesState, StreamCallback, Timeline
+from ssetape.replayer import ChatState, ResponsesState, StreamCallback, Timeline, events
 from tests.oracle import normalize
 from tests.oracle_kinds import SDKStreamRun, arguments_of, emulated, event_chunks, fixture_streams, sdk_stream
 
@@ -216,3 +216,105 @@ def test_a_long_stream_is_indexed_with_random_access() -> None:
     want = oracle("chat", cassette, 0)
     picks = random.Random(3).sample(range(len(timeline)), 40)
     assert_matches("chat", timeline, want, picks)
+
+
+def entry(token: str, logprob: Any = -0.5, top: int = 0, **fields: Any) -> dict[str, Any]:
+    """A token's logprob entry as the API sends it, with ``top`` alternatives."""
+    others = [{"token": f"{token}{k}", "logprob": -1.0 - k, "bytes": list(f"{token}{k}".encode())} for k in range(top)]
+    return {"token": token, "logprob": logprob, "bytes": list(token.encode()), "top_logprobs": others, **fields}
+
+
+def lp_chunk(delta: dict[str, Any], logprobs: Any, finish: str | None = None, index: int = 0) -> dict[str, Any]:
+    choice = {"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}
+    return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [choice]}
+
+
+EMPTY = {"content": [], "refusal": []}
+
+
+def logprobs_stream(
+    field: str,
+    tokens: list[str],
+    *,
+    first: Any = EMPTY,
+    top: int = 2,
+    between: dict[int, dict[str, Any]] | None = None,
+    **changed: Any,
+) -> bytes:
+    """A role chunk (its logprobs ``first``), one ``field`` piece per token with its entry (``changed``: the
+    logprobs of some chunks, by position; ``between``: other chunks, before the token at their position), a
+    finish chunk, ``[DONE]``."""
+    opening = {"role": "assistant", "content": "" if field == "content" else None, "refusal": None}
+    if field == "refusal":
+        opening["refusal"] = ""
+    chunks = [lp_chunk(opening, first)]
+    for n, token in enumerate(tokens):
+        if between and n in between:
+            chunks.append(between[n])
+        logprobs = {"content": None, "refusal": None}
+        logprobs[field] = [entry(token, -0.01 * n, top)]
+        chunks.append(lp_chunk({field: token}, changed.get(f"at{n}", logprobs)))
+    chunks.append(lp_chunk({}, None, "stop"))
+    return sse(*[(None, chunk) for chunk in chunks], (None, "[DONE]"))
+
+
+WORDS = [" replay", " the", " stream", ",", " byte", " for", " byte", "."] * 5
+LOGPROBS = {
+    "content": logprobs_stream("content", WORDS),
+    "refusal": logprobs_stream("refusal", WORDS),
+    "first logprobs null": logprobs_stream("content", WORDS, first=None),
+    "no alternatives": logprobs_stream("content", WORDS, top=0),
+    "int logprob, no bytes, empty lists": logprobs_stream(
+        "content",
+        WORDS,
+        at3={"content": [{"token": "x", "logprob": -1, "bytes": None, "top_logprobs": []}], "refusal": None},
+        at4={"content": [], "refusal": []},
+        at5={"content": [entry("a"), entry("b", top=3)], "refusal": None},
+    ),
+    "an entry the SDK's types refuse": logprobs_stream(
+        "content", WORDS, at6={"content": [entry("x", logprob=10**400)], "refusal": None}
+    ),
+    "an unknown field": logprobs_stream("content", WORDS, at7={"content": [entry("x", rank=1)], "refusal": None}),
+    "refusal entries on content": logprobs_stream("content", WORDS, at8={"content": None, "refusal": [entry("r")]}),
+    "logprobs not an object": logprobs_stream("content", WORDS, at9=[1]),
+    # chunks the SDK reads itself, adding no entries, between runs of entries: they are taken back out
+    "other chunks between": logprobs_stream(
+        "content",
+        WORDS,
+        between={
+            9: lp_chunk({"content": "!", "role": "assistant"}, None),
+            21: lp_chunk({"content": "?", "role": "assistant"}, EMPTY),
+            22: lp_chunk({"content": ";", "role": "assistant"}, {"content": [entry("own")], "refusal": None}),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("name", LOGPROBS)
+def test_logprobs_yield_what_the_sdk_yields_and_leave_its_state(name: str) -> None:
+    """Token logprobs of content and refusal: every event yields the SDK's events (``logprobs.content.delta``
+    with the snapshot so far, the ``.done`` events) and leaves its snapshot, in order and from checkpoints."""
+    body = LOGPROBS[name]
+    cassette = cassette_from_sse(body, uri="https://h/v1/chat/completions")
+    want = sdk_stream("chat", event_chunks(body))
+    timeline = Timeline(cassette, every=6)
+    assert_matches("chat", timeline, want, list(range(len(timeline))))
+    order = list(range(len(timeline)))
+    random.Random(11).shuffle(order)
+    assert_matches("chat", Timeline(cassette, every=4), want, order)
+    stop = timeline.stop
+    assert (f"{type(stop.exception).__name__}: {stop.exception}" if stop and stop.exception else None) == want.exception
+    if want.exception is None:  # the SDK read every chunk
+        assert len(want.steps) == len(timeline)
+        assert normalize(timeline.state(-1).get_final_completion()) == want.final  # type: ignore[union-attr]
+
+
+def test_logprobs_chunks_take_the_fast_path() -> None:
+    """What the SDK would append is kept as pieces, not handed to its state, chunk after chunk."""
+    from ssetape.apis.chat.accumulator import ChatAccumulator
+
+    acc = ChatAccumulator()
+    for event in events(cassette_from_sse(LOGPROBS["content"]).interactions[0])[: len(WORDS) + 1]:
+        acc.names(None, event.data)
+    assert len(acc._pending[("logprobs", 0, "content")]) == len(WORDS)
+    assert "".join(acc._pending[("content", 0)]) == "".join(WORDS)
