@@ -64,6 +64,24 @@ def test_a_block_that_does_not_end_its_line_is_laid_out_with_the_next() -> None:
     assert len(whole(renderable, out)) == 4
 
 
+def test_a_text_of_several_lines_is_laid_out_line_by_line_as_rich_wraps_it() -> None:
+    out = console()
+    long = "word " * 30
+    text = Text(f"first\n{long}\n\n\tthird, a tab\nlast\n", style="bold", justify="left")
+    text.stylize("reverse", 3, 40)  # a span across a line end
+    text.stylize("red", len(text) - 3)
+    unwrapped = Text(f"no wrap {long}\nand more", no_wrap=True, overflow="ellipsis")
+    for renderable in (text, unwrapped, Group(Text("head"), text, unwrapped)):
+        blocks = BlockLines()
+        assert by_blocks(blocks, renderable, out) == whole(renderable, out)
+        assert by_blocks(blocks, renderable, out) == whole(renderable, out)  # from what was kept
+    # a line changed: the others are the lines laid out before
+    blocks, options = BlockLines(), out.options.update(width=WIDTH, height=None, highlight=False)
+    before = blocks.lines(Text("one\ntwo\nthree"), out, options, STYLE)
+    after = blocks.lines(Text("one\n2\nthree"), out, options, STYLE)
+    assert [a is b for a, b in zip(before, after, strict=True)] == [True, False, True]
+
+
 def test_what_did_not_change_is_not_laid_out_again() -> None:
     out = console()
     blocks = BlockLines()

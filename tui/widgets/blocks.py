@@ -8,7 +8,7 @@ cached ``arguments`` does, is not laid out again).
 
 Laying out the blocks of a ``Group`` one by one gives the lines the whole gives, as long as each block
 ends its last line (a ``Text`` with ``end="\\n"``, a ``Syntax``): a block that does not is laid out with
-the rest of its group, as one.
+the rest of its group, as one. A ``Text`` of several lines is laid out line by line, as rich wraps it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ __all__ = ["BlockLines"]
 
 #: Blocks kept beyond those of the renderable shown: what a few steps back and forth show again.
 _SPARE = 64
+
+#: A block laid out: the block (kept, so that a key by identity stays its own), its lines, and whether it
+#: ends its last line.
+_Laid = tuple[RenderableType, list[Strip], bool]
 
 
 def _key(block: RenderableType) -> Hashable:
@@ -43,6 +47,16 @@ def _key(block: RenderableType) -> Hashable:
     return (id(block),)
 
 
+def _lines_of(text: Text) -> list[Text]:
+    """``text`` split at its line ends, each line a ``Text`` that lays out as it does within ``text`` (rich
+    wraps a text line by line: ``Text.wrap``)."""
+    lines = list(text.split("\n", allow_blank=True))
+    for line in lines:
+        line.no_wrap, line.tab_size = text.no_wrap, text.tab_size
+    lines[-1].end = text.end
+    return lines
+
+
 def _flat(renderable: RenderableType) -> Iterator[RenderableType]:
     if type(renderable) is Group:
         for part in renderable.renderables:
@@ -55,8 +69,7 @@ class BlockLines:
     """The lines of the renderables a pane shows, at one width and style, by block."""
 
     def __init__(self) -> None:
-        #: key -> (the block, kept so that an identity key stays its own; its lines; whether it ends its last line)
-        self._blocks: dict[Hashable, tuple[RenderableType, list[Strip], bool]] = {}
+        self._blocks: dict[Hashable, _Laid] = {}
         self._at: tuple[int, Style | None] = (0, None)
 
     def lines(self, renderable: RenderableType, console: Console, options: ConsoleOptions, style: Style) -> list[Strip]:
@@ -66,29 +79,56 @@ class BlockLines:
         if self._at != (width, style):
             self._blocks, self._at = {}, (width, style)
         blocks = list(_flat(renderable))
-        used: dict[Hashable, tuple[RenderableType, list[Strip], bool]] = {}
+        used: dict[Hashable, _Laid] = {}
         out: list[Strip] = []
         for number, block in enumerate(blocks):
-            key = _key(block)
-            found = used.get(key) or self._blocks.get(key)
-            if found is None:
-                found = (block, *self._lay_out(block, console, options, style))
-            used[key] = found
-            if not found[2] and number < len(blocks) - 1:  # its last line goes on with the next block
-                strips = console.render_lines(renderable, options, style=style, pad=True)
-                return [Strip(line, width) for line in strips]
-            out.extend(found[1])
+            strips, ended = self._block(block, console, options, style, used)
+            if not ended and number < len(blocks) - 1:  # its last line goes on with the next block
+                strips = [
+                    Strip(line, width) for line in console.render_lines(renderable, options, style=style, pad=True)
+                ]
+                return strips
+            out.extend(strips)
         spare = [item for item in self._blocks.items() if item[0] not in used][-_SPARE:]
         self._blocks = dict(spare)
         self._blocks.update(used)
         return out
 
+    def _block(
+        self,
+        block: RenderableType,
+        console: Console,
+        options: ConsoleOptions,
+        style: Style,
+        used: dict[Hashable, _Laid],
+        line: bool = False,
+    ) -> tuple[list[Strip], bool]:
+        """One block's lines, and whether it ends its last line; a ``Text`` of several lines by its lines (a
+        raw event's JSON changes a line or two from one event to the next). A ``line`` of a ``Text`` drops
+        the empty segment an empty line renders as on its own, as it does within the whole."""
+        key = ("line", _key(block)) if line else _key(block)
+        found = used.get(key) or self._blocks.get(key)
+        if found is None:
+            if type(block) is Text and not line and "\n" in block.plain:
+                strips: list[Strip] = []
+                ended = True
+                for line in _lines_of(block):
+                    more, ended = self._block(line, console, options, style, used, line=True)
+                    strips.extend(more)
+                found = (block, strips, ended)
+            else:
+                found = (block, *self._lay_out(block, console, options, style, line))
+        used[key] = found
+        return found[1], found[2]
+
     @staticmethod
     def _lay_out(
-        block: RenderableType, console: Console, options: ConsoleOptions, style: Style
+        block: RenderableType, console: Console, options: ConsoleOptions, style: Style, line: bool
     ) -> tuple[list[Strip], bool]:
         segments = list(console.render(block, options))
         ended = not segments or segments[-1].text.endswith("\n")
+        if line:
+            segments = [segment for segment in segments if segment.text or segment.control]
         if style:
             segments = list(Segment.apply_style(segments, style))
         width = options.max_width
