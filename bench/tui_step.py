@@ -2,8 +2,8 @@
 
     python bench/tui_step.py [--kind assistants|anthropic] [--deltas 50000] [--steps 200] [--size 160x50]
 
-Writes the cassette to disk (an Assistants run from the emulator, ``render_stream``, or an Anthropic Messages
-stream from ``bench.streams``), then reports:
+Writes the cassette to disk (``bench.streams``: an Assistants run from the emulator, or an Anthropic
+Messages stream), then reports:
 
 - open: as ``ssetape tui FILE`` opens it, from reading the file (``open_cassette``, ``check``) to the
   first event selected and drawn on screen (the panes filled, the frame written), which for a long stream
@@ -30,20 +30,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.measure import Row, load_average, percentile
-from bench.streams import anthropic_stream
-from ssetape.fixtures.emulator import render_stream
-from ssetape.recorder import Cassette, cassette_from_sse
+from bench.streams import anthropic_stream, big_stream
 from ssetape.tui import TapeApp, check, open_cassette
 from ssetape.tui.screens import TimelineScreen
 
-
-def big_cassette(deltas: int) -> Cassette:
-    chunks = render_stream("asst_text", deltas=deltas)
-    at, timing = 0.0, []
-    for delay, chunk in chunks:
-        at += delay
-        timing.append((at, len(chunk)))
-    return cassette_from_sse(b"".join(chunk for _, chunk in chunks), chunks=timing)
+#: The streams stepped through, by kind: what writes one of N events, and what its events are called.
+BUILT = {"assistants": (big_stream, "deltas"), "anthropic": (anthropic_stream, "events")}
 
 
 #: Milliseconds spent filling the panes for each newly selected event (state, callbacks, layout).
@@ -129,10 +121,7 @@ def measure(
 ) -> tuple[float, dict[str, list[float]]]:
     global _timed
     with tempfile.TemporaryDirectory() as directory:
-        if kind == "anthropic":
-            path = anthropic_stream(deltas, Path(directory))[0]
-        else:
-            path = big_cassette(deltas).save(Path(directory) / f"bench-{deltas}.yaml")
+        path = BUILT[kind][0](deltas, Path(directory))[0]
         if not _timed:
             time_the_panes()
             _timed = True
@@ -142,7 +131,7 @@ def measure(
 
 def rows(full: bool = False) -> list[Row]:
     """``python -m bench``: open and step p99 at 50k events (10k in quick mode), Assistants and Anthropic."""
-    return [row for kind in ("assistants", "anthropic") for row in _rows(kind, full)]
+    return [row for kind in BUILT for row in _rows(kind, full)]
 
 
 def _rows(kind: str, full: bool) -> list[Row]:
@@ -150,7 +139,7 @@ def _rows(kind: str, full: bool) -> list[Row]:
     opened, latency = measure(deltas, 100 if full else 30, (160, 50), kind)
     steps = [value for values in latency.values() for value in values]
     p99 = percentile(steps, 0.99)
-    what = "deltas" if kind == "assistants" else "events"
+    what = BUILT[kind][1]
     return [
         Row(
             f"TUI open, {kind} {deltas // 1000}k {what}, to the first event on screen (load {load_average()})",
@@ -173,8 +162,8 @@ def _rows(kind: str, full: bool) -> list[Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kind", choices=("assistants", "anthropic"), default="assistants")
-    parser.add_argument("--deltas", type=int, default=50_000, help="events, for --kind anthropic")
+    parser.add_argument("--kind", choices=tuple(BUILT), default="assistants")
+    parser.add_argument("--deltas", type=int, default=50_000, help="deltas (Assistants) or events (Anthropic)")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--size", default="160x50")
     args = parser.parse_args()

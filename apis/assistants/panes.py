@@ -11,7 +11,7 @@ import inspect
 import json
 import weakref
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from openai.lib.streaming import AssistantEventHandler
@@ -336,7 +336,10 @@ def _call(call: Any, added: CallAdded | None) -> RenderableType:
     return Group(*out)
 
 
+@lru_cache(maxsize=32)
 def _code(source: str, chars: int) -> Syntax:
+    """The code so far, highlighted, its last ``chars`` marked; the same object for the same code (a pane
+    does not lay out again an object it has laid out, and cannot compare two ``Syntax``)."""
     syntax = Syntax(source, "python", theme="ansi_dark", word_wrap=True, background_color="default")
     if chars:
         start = len(source) - chars

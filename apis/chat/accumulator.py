@@ -77,6 +77,27 @@ class ChatAccumulator(LaggingAccumulator):
             sdk_state = ChatCompletionStreamState(response_format=response_format, input_tools=tools)
         super().__init__(sdk_state, stop)
 
+    def names(self, name: str | None, data: Any) -> tuple[str, ...]:
+        # While indexing, the token entries the SDK's state took from the pieces for another chunk are taken
+        # back out (a checkpoint then holds them as pieces only, not as the SDK's objects: a fifth of the
+        # memory), unless that chunk added entries of its own or stopped the stream. What the SDK yields for
+        # the chunk does not depend on them: only whether the lists exist.
+        lagging = [slot for slot in self._pending if slot[0] == "logprobs"]  # type: ignore[index]
+        if not lagging or self._stop is not None:
+            return super().names(name, data)
+        pending = self._pending
+        before = {slot: len(held) if type(held := _entries(self._sdk, slot)) is list else None for slot in lagging}
+        named = super().names(name, data)
+        if self._pending is pending or self._stop is not None:  # a hot chunk: nothing was applied
+            return named
+        for slot in lagging:
+            held, count = _entries(self._sdk, slot), before[slot]
+            if type(held) is not list or count is None or len(held) != count + sum(map(len, pending[slot])):
+                continue
+            del held[count:]
+            self._pending[slot] = pending[slot]
+        return named
+
     def _fire(self, raw: Any) -> list[Any]:
         if not is_chat_chunk(raw):  # the stream skips it without a word
             return []
@@ -214,6 +235,14 @@ def _valid(entry: Any, fields: frozenset[str]) -> bool:
         return True
     alternatives = entry.get("top_logprobs")
     return type(alternatives) is list and all(_valid(other, _ALTERNATIVE) for other in alternatives)
+
+
+def _entries(sdk: Any, slot: Any) -> Any:
+    """The SDK state's list of token entries ``slot`` (``("logprobs", choice, field)``) grows, or None."""
+    snapshot = _snapshot(sdk)
+    choices = snapshot.choices if snapshot is not None else []
+    logprobs = choices[slot[1]].logprobs if slot[1] < len(choices) else None
+    return getattr(logprobs, slot[2], None) if logprobs is not None else None
 
 
 def _hot_logprobs(index: int, logprobs: Any, held: Any, hot: Hot) -> Hot | None:

@@ -146,7 +146,7 @@ class ProxyOutput:
         serialize_in_subprocess: bool = True,
         on_finish: Callable[[int, Interaction, Callable[[], int]], None] | None = None,
         on_failure: Callable[[str], None] = lambda reason: None,
-        after_save: Callable[[], None] = lambda: None,
+        after_save: Callable[[bool], None] = lambda idle: None,
     ) -> None:
         if overwrite and append:
             raise ValueError("overwrite and append exclude each other")
@@ -332,7 +332,8 @@ class ProxyOutput:
             return bool(self._open)
 
     def _save(self) -> None:
-        if not self._busy():
+        idle = not self._busy()
+        if idle:
             # Counting decodes every finished stream (milliseconds for a long one), in this thread but under
             # the GIL the event loop needs: only while nothing streams. The status line counts when it shows.
             self._count_finished()
@@ -343,7 +344,7 @@ class ProxyOutput:
             with self._state:
                 if not self._open and self.output.saved == len(self.output.recorder):
                     self.journal.reset(self.output.saved)  # everything is in the cassette: start afresh
-        self._after_save()
+        self._after_save(idle and not self._busy())
 
     def close(self, reason: str = "the recording was stopped") -> None:
         """Record what is still in flight as incomplete, save everything and remove the journal.

@@ -94,7 +94,7 @@ class RecordingProxy:
                 redact_json=redact_json,
                 on_finish=self._finished,
                 on_failure=self._failure,
-                after_save=self._collections.tidy,
+                after_save=lambda idle: self._collections.tidy(idle=idle),
             )
         except BaseException:
             self._socket.close()

@@ -232,14 +232,25 @@ def lp_chunk(delta: dict[str, Any], logprobs: Any, finish: str | None = None, in
 EMPTY = {"content": [], "refusal": []}
 
 
-def logprobs_stream(field: str, tokens: list[str], *, first: Any = EMPTY, top: int = 2, **changed: Any) -> bytes:
+def logprobs_stream(
+    field: str,
+    tokens: list[str],
+    *,
+    first: Any = EMPTY,
+    top: int = 2,
+    between: dict[int, dict[str, Any]] | None = None,
+    **changed: Any,
+) -> bytes:
     """A role chunk (its logprobs ``first``), one ``field`` piece per token with its entry (``changed``: the
-    logprobs of some chunks, by position), a finish chunk, ``[DONE]``."""
+    logprobs of some chunks, by position; ``between``: other chunks, before the token at their position), a
+    finish chunk, ``[DONE]``."""
     opening = {"role": "assistant", "content": "" if field == "content" else None, "refusal": None}
     if field == "refusal":
         opening["refusal"] = ""
     chunks = [lp_chunk(opening, first)]
     for n, token in enumerate(tokens):
+        if between and n in between:
+            chunks.append(between[n])
         logprobs = {"content": None, "refusal": None}
         logprobs[field] = [entry(token, -0.01 * n, top)]
         chunks.append(lp_chunk({field: token}, changed.get(f"at{n}", logprobs)))
@@ -266,6 +277,16 @@ LOGPROBS = {
     "an unknown field": logprobs_stream("content", WORDS, at7={"content": [entry("x", rank=1)], "refusal": None}),
     "refusal entries on content": logprobs_stream("content", WORDS, at8={"content": None, "refusal": [entry("r")]}),
     "logprobs not an object": logprobs_stream("content", WORDS, at9=[1]),
+    # chunks the SDK reads itself, adding no entries, between runs of entries: they are taken back out
+    "other chunks between": logprobs_stream(
+        "content",
+        WORDS,
+        between={
+            9: lp_chunk({"content": "!", "role": "assistant"}, None),
+            21: lp_chunk({"content": "?", "role": "assistant"}, EMPTY),
+            22: lp_chunk({"content": ";", "role": "assistant"}, {"content": [entry("own")], "refusal": None}),
+        },
+    ),
 }
 
 

@@ -3,46 +3,22 @@ filter (``f``) and the stalls (``s``, a click on the time axis); each lands on a
 
 from __future__ import annotations
 
-from textual.screen import Screen
-
-from ssetape.replayer import Timeline
-
 from ..search import Search, SearchIndex
-from ..view import EventView
-from ..widgets.event_list import EventList
 from ..widgets.prompt import Prompt
 from ..widgets.request_pane import RequestPane
 from ..widgets.time_axis import TimeAxis
 from .filter import FilterScreen
+from .stepping import Stepping
 
 
-class Navigation(Screen[None]):
+class Navigation(Stepping):
     """Mixed into the timeline screen, which says where the cursor goes (``_select``) and shows the rows."""
 
-    interaction: int
-    view: EventView | None
     search: Search | None
     search_query: str
     search_indexes: dict[int, SearchIndex]
     filters: dict[int, frozenset[str] | None]
     _stall: int
-
-    @property
-    def event_list(self) -> EventList:
-        return self.query_one(EventList)
-
-    @property
-    def timeline(self) -> Timeline | None:
-        raise NotImplementedError
-
-    def _select(self, row: int) -> None:
-        raise NotImplementedError
-
-    def _install(self) -> None:
-        raise NotImplementedError
-
-    def _update_titles(self) -> None:
-        raise NotImplementedError
 
     def action_move(self, rows: int) -> None:
         self._select(self.event_list.cursor + rows)

@@ -4,41 +4,22 @@
 from __future__ import annotations
 
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 
-from ssetape.replayer import Timeline
-
 from ..playback import Playback
-from ..view import EventView
-from ..widgets.event_list import EventList
+from .stepping import Stepping
 
 
-class Playing(Screen[None]):
+class Playing(Stepping):
     """Mixed into the timeline screen, which moves the cursor (``_select``) and shows the titles."""
 
     playing: reactive[bool] = reactive(False, init=False)
     speed: reactive[float] = reactive(1.0, init=False)
 
-    view: EventView | None
     #: Where playback is (tests replace its clock).
     playback: Playback
     _play_expected: int | None = None
     _timer: Timer | None = None
-
-    @property
-    def event_list(self) -> EventList:
-        return self.query_one(EventList)
-
-    @property
-    def timeline(self) -> Timeline | None:
-        raise NotImplementedError
-
-    def _select(self, row: int) -> None:
-        raise NotImplementedError
-
-    def _update_titles(self) -> None:
-        raise NotImplementedError
 
     def moved_by_hand(self, index: int) -> None:
         """The cursor moved to event ``index``: while playing, by hand (not by playback) means play on from there."""

@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.screen import Screen
 
 from ssetape.errors import SsetapeError
-from ssetape.replayer import Timeline
 
 from ..takeout import copy_path, event_json, request_json, snapshot_json, text_so_far, write_cut
 from ..widgets.request_pane import RequestPane
+from .stepping import Stepping
 
 #: Hidden from the footer (no room), listed by ``?``.
 BINDINGS = [
@@ -25,20 +24,11 @@ BINDINGS = [
 ]
 
 
-class TakeOut(Screen[None]):
+class TakeOut(Stepping):
     """Mixed into the timeline screen: what it needs is the timeline, the selected event and the source."""
 
-    source: str
     #: Where ``w`` writes cut cassettes (the working directory; tests change it).
     cuts = Path()
-
-    @property
-    def timeline(self) -> Timeline | None:
-        raise NotImplementedError
-
-    @property
-    def selected(self) -> int | None:
-        raise NotImplementedError
 
     def action_copy(self, what: str) -> None:
         timeline, index = self.timeline, self.selected

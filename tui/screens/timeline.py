@@ -22,10 +22,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ssetape.recorder import Cassette
+from ssetape.recorder import Cassette, collector_paused
 from ssetape.replayer import Timeline, pick, streams_of
 
-from ..heap import collector_paused
+from ..heap import freeze_heap
 from ..indexing import Indexed, first_look, index_whole
 from ..playback import Playback
 from ..search import Search, SearchIndex
@@ -122,10 +122,6 @@ class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
                 yield RequestPane(id="request")
         yield Footer()
 
-    @property
-    def event_list(self) -> EventList:
-        return self.query_one(EventList)
-
     @cached_property
     def panes(self) -> list[Pane]:
         """The panes that follow the selected event."""
@@ -200,8 +196,11 @@ class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
                 reported[0] = now
                 progress.post_message(IndexProgress.Advanced(done, total))
 
-        with collector_paused(self.freeze_heap):
-            return interaction, index_whole(self.cassette, interaction, progress=report)
+        with collector_paused():
+            indexed = index_whole(self.cassette, interaction, progress=report)
+        if self.freeze_heap:
+            freeze_heap()
+        return interaction, indexed
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

@@ -7,9 +7,11 @@ the whole screen on every update: three times the cost of a step.)
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import ClassVar, Self
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -21,30 +23,7 @@ from textual.widget import Widget
 from ssetape.apis import DEFAULT, Panes, api
 from ssetape.replayer import Moment, Timeline
 
-
-def _same(a: RenderableType, b: RenderableType) -> bool:
-    """Whether ``a`` lays out as ``b`` does, as far as a cheap look tells (texts and groups of them)."""
-    if a is b:
-        return True
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, Text) and isinstance(b, Text):
-        return (a.plain, a.spans, a.style, a.justify, a.overflow, a.no_wrap, a.end) == (
-            b.plain,
-            b.spans,
-            b.style,
-            b.justify,
-            b.overflow,
-            b.no_wrap,
-            b.end,
-        )
-    if isinstance(a, Group) and isinstance(b, Group):
-        return (
-            a.fit == b.fit
-            and len(a.renderables) == len(b.renderables)
-            and all(_same(x, y) for x, y in zip(a.renderables, b.renderables, strict=True))
-        )
-    return False
+from .blocks import BlockLines
 
 
 def panes_of(timeline: Timeline | None) -> Panes:
@@ -88,13 +67,18 @@ class Pane(Widget, can_focus=True):
     #: Drawn again for each selected event (the request pane is not: it is the stream's).
     PER_EVENT = True
 
+    #: Where a change of the border's title or subtitle repaints (``None``: the whole pane, as Textual does).
+    _edge: Region | None = None
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = self.TITLE
         self._renderable: RenderableType = Text("")
         self._strips: list[Strip] | None = None
-        #: Lines as drawn (with the offsets selecting needs), by line number, made when first drawn.
-        self._drawn: dict[int, Strip] = {}
+        self._blocks = BlockLines()
+        #: Lines as drawn (with the offsets selecting needs), by line number, made when first drawn: the
+        #: line laid out, and the line drawn from it.
+        self._drawn: dict[int, tuple[Strip, Strip]] = {}
         self._subtitle = ""
         self._width = 0  # the width the lines were laid out at
         #: The first line shown.
@@ -108,17 +92,14 @@ class Pane(Widget, can_focus=True):
         """Show ``renderable`` from its start (its end, for a pane that follows the end), or where the user
         scrolled it to (stepping keeps a pane scrolled by hand where it is)."""
         if (title or self.TITLE) != str(self.border_title or ""):
-            self.border_title = title or self.TITLE
+            with self._repainting_edge(top=True):
+                self.border_title = title or self.TITLE
         self._subtitle = subtitle
-        same = self._strips is not None and self._width == self.size.width and _same(renderable, self._renderable)
         self._renderable = renderable
         before, top = self._strips, self.top
         if not self.scrolled:
             self.top = -1 if self.FOLLOW_END else 0  # -1: the end, once the lines are known
-        if same:  # laid out already (a long text takes long to wrap, and most events leave most panes alone)
-            self._clamp()
-        else:
-            self._layout()
+        self._layout()  # what is laid out already is not again (see BlockLines)
         if not self.FOLLOW_END and not self.scrolled:
             self._show_mark()
         self._refresh_changed(before, top)
@@ -163,15 +144,31 @@ class Pane(Widget, can_focus=True):
     def _layout(self) -> None:
         width = self.size.width
         if width <= 0:  # hidden, or not laid out yet: laid out when next drawn (render_line)
-            self._strips, self._width, self._drawn = None, 0, {}
+            self._strips, self._width = None, 0
             return
         console = self.app.console
         options = console.options.update(width=width, height=None, highlight=False)
-        rendered = console.render_lines(self._renderable, options, style=self.rich_style, pad=True)
-        self._strips = [Strip(line, width) for line in rendered]
-        self._drawn = {}
+        self._strips = self._blocks.lines(self._renderable, console, options, self.rich_style)
         self._width = width
         self._clamp()
+
+    @contextmanager
+    def _repainting_edge(self, top: bool) -> Iterator[None]:
+        """Within: a new border title (``top``) or subtitle repaints that border line alone, not the pane
+        (it changes at most steps: a whole pane's lines cost a step milliseconds)."""
+        outer = self.outer_size
+        offset = self.content_offset
+        y = -offset.y if top else outer.height - offset.y - 1
+        self._edge = Region(-offset.x, y, outer.width, 1)
+        try:
+            yield
+        finally:
+            self._edge = None
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        if self._edge is not None and not regions and repaint and not layout and not recompose and self.is_mounted:
+            regions = (self._edge,)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     # -- selecting (drag with the mouse, then ctrl+c) -----------------------------------------------------
 
@@ -203,7 +200,8 @@ class Pane(Widget, can_focus=True):
         where = f"lines {self.top + 1}-{min(self.top + height, total)} of {total}" if total > height > 0 else ""
         subtitle = " · ".join(part for part in (self._subtitle, where) if part)
         if subtitle != str(self.border_subtitle or ""):
-            self.border_subtitle = subtitle
+            with self._repainting_edge(top=False):
+                self.border_subtitle = subtitle
 
     def scroll_lines(self, lines: int) -> None:
         self.top = max(self.top + lines, 0)
@@ -243,9 +241,11 @@ class Pane(Widget, can_focus=True):
         index = self.top + y
         if not 0 <= index < len(lines):
             return Strip.blank(self.size.width, self.rich_style)
-        line = self._drawn.get(index)
-        if line is None:  # where each cell is, for selecting with the mouse
-            line = self._drawn[index] = lines[index].apply_offsets(0, index)
+        laid, drawn = self._drawn.get(index) or (None, None)
+        if laid is not lines[index] or drawn is None:  # where each cell is, for selecting with the mouse
+            drawn = lines[index].apply_offsets(0, index)
+            self._drawn[index] = (lines[index], drawn)
+        line = drawn
         selection = self.text_selection
         span = selection.get_span(index) if selection is not None else None
         if span is None:

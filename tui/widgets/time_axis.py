@@ -58,7 +58,11 @@ class TimeAxis(Widget, can_focus=False):
     def mark(self, index: int) -> None:
         if index != self.selected:
             self.selected = index
-            self.refresh()
+            if self.display:  # hidden: drawn when shown (a hidden widget's refresh re-maps the whole screen)
+                self.refresh()
+
+    def on_show(self) -> None:
+        self.refresh()
 
     @property
     def _width(self) -> int:
