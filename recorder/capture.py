@@ -67,7 +67,7 @@ class Capture:
     (see :func:`~recorder.redact.parse_json_path`) are
     redacted in the request body and, at :meth:`finish`, in the response body. ``on_chunk`` sees
     each decoded chunk as it is recorded (a journal keeps in-flight bodies on disk with it). ``defer``, when
-    given, is handed the building of the interaction (the proxy runs it in another thread, off its event
+    given, is handed the building of the interaction (the proxy runs it later, one a turn of its event
     loop); :meth:`finish` then returns None.
     """
 

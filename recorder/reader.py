@@ -56,14 +56,7 @@ def load(path: str | Path) -> Cassette:
     if other is not None:
         other._path = path
         return other
-    text = None
-    if not raw.isascii():
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise CassetteDecodeError(path, "is not UTF-8 text", line=line) from None
-    cassette = _loads(_Source(raw, text), path, is_json_path(path))
+    cassette = _loads(_Source(raw, None, path), path, is_json_path(path))
     cassette._path = path
     return cassette
 
@@ -75,10 +68,11 @@ def loads(text: str, *, path: Path | None = None, json_format: bool | None = Non
 
 class _Source:
     """A cassette's text, as the bytes read from its file and as ``str``, each made from the other when first
-    asked for: the fast YAML reader reads the bytes, so a big file is not decoded whole."""
+    asked for: the fast YAML reader reads the bytes (checking they are UTF-8), so a big file is not decoded
+    whole, and bytes that are not UTF-8 are an error naming the line when the text is first asked for."""
 
-    def __init__(self, raw: bytes | None, text: str | None) -> None:
-        self._raw, self._text = raw, text
+    def __init__(self, raw: bytes | None, text: str | None, path: Path | None = None) -> None:
+        self._raw, self._text, self._path = raw, text, path
 
     @property
     def raw(self) -> bytes | None:
@@ -94,7 +88,11 @@ class _Source:
     def text(self) -> str:
         if self._text is None:
             assert self._raw is not None
-            self._text = self._raw.decode("utf-8")
+            try:
+                self._text = self._raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = self._raw[: exc.start].count(b"\n") + 1
+                raise CassetteDecodeError(self._path, "is not UTF-8 text", line=line) from None
         return self._text
 
 

@@ -86,6 +86,10 @@ def _indent(text: bytes, start: int, end: int) -> int:
 
 _SPACES = re.compile(b" *")
 _NEWLINES = re.compile(b"\n*")
+#: Empty lines, then the next line's indentation.
+_INDENTATION = re.compile(b"\n*( *)")
+#: A sequence entry from a line's start: empty lines before it, the indentation, ``- `` and the rest of its line.
+_ITEM = re.compile(rb"\n*( *)(- )?([^\n]*)")
 #: A mapping entry from a line's start: empty lines before it, the indentation, ``key:`` and what follows.
 _ENTRY = re.compile(rb"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?)?")
 #: Flow sequences of one plain or single-quoted item without quotes inside (most header values).
@@ -170,21 +174,28 @@ class _Reader:
             result[_plain(key.decode())] = self._value(value.decode() if value else "", indent, in_mapping=True)
 
     def _sequence(self, indent: int) -> list[Any]:
-        text = self.text
+        text, size, item = self.text, len(self.text), _ITEM.match
         items: list[Any] = []
         while True:
-            self._skip_empty()
-            if self._at_end():
+            found = item(text, self.pos)
+            assert found is not None  # every part of the pattern may match nothing
+            start = found.start(1)
+            if start >= size:
+                self.pos = size
                 return items
-            start, end = self._line()
-            found = _indent(text, start, end)
-            if found != indent or not text.startswith(b"- ", start + indent):
-                if found > indent:
+            spaces = found.end(1) - start
+            if spaces != indent or found.group(2) is None:
+                if spaces > indent:
                     raise _Unsupported
+                self.pos = start
                 return items
-            rest = text[start + indent + 2 : end].decode()
+            end = found.end()
+            if end >= size:  # past the last line: a file cut short; PyYAML says where
+                raise _Unsupported
+            rest = found.group(3).decode()
             if _KEY.match(rest):
-                items.append(self._collection(indent + 2, rest))
+                self.pos = start
+                items.append(self._mapping(indent + 2, rest))
             else:
                 self.pos = end + 1
                 items.append(self._value(rest, indent, in_mapping=False))
@@ -212,15 +223,18 @@ class _Reader:
         return self._plain_value(rest, indent)
 
     def _nested(self, indent: int) -> Any:
-        text, before = self.text, self.pos
-        self._skip_empty()
-        if self._at_end():
+        text = self.text
+        lines = _INDENTATION.match(text, self.pos)
+        assert lines is not None  # it may match nothing
+        start, after = lines.span(1)
+        if start >= len(text):
+            self.pos = start
             return None
-        start, end = self._line()
-        found = _indent(text, start, end)
-        if found > indent or (found == indent and text.startswith((b"- ", b"-\n"), start + indent)):
-            return self._collection(found, None)
-        self.pos = before
+        found = after - start
+        dash = text.startswith((b"- ", b"-\n"), after)
+        if found > indent or (found == indent and dash):
+            self.pos = start
+            return self._sequence(found) if dash else self._mapping(found, None)
         return None
 
     def _plain_value(self, rest: str, indent: int) -> Any:

@@ -9,6 +9,7 @@ recording that crashed is folded in by :func:`recover`, which ``append`` runs fi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import multiprocessing
@@ -16,8 +17,9 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -204,9 +206,11 @@ class ProxyOutput:
         self._finished = self._streams = self._events = self._bytes = self._incomplete = 0
         self._uncounted: list[Capture] = []
         self._after_save = after_save
-        # Building a finished interaction (its models, the redacted body, the journal's end line) takes
-        # a fraction of a millisecond, many of them when streams end together: not on the event loop.
-        self._finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssetape-finish")
+        # Building a finished interaction (its models, the redacted body, the journal's end line) takes a
+        # fraction of a millisecond: when 50 streams end together, one build a turn of the event loop, so that
+        # the streams still running are never held up by more than one. (Not in a thread: on a busy machine
+        # every hand-over of the GIL between two threads can wait milliseconds for the OS to run the other.)
+        self._builds: deque[Callable[[], object]] = deque()
         self._saver = Saver(self._save, busy=self._busy, min_interval=save_interval, on_error=self._failed)
         self.closed = False
 
@@ -260,17 +264,30 @@ class ProxyOutput:
         return key, capture
 
     def _defer(self, build: Callable[[], object]) -> None:
-        self._finisher.submit(self._guarded, build)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on the proxy's loop (closing, or a caller of its own): now
+            self._guarded(build)
+            return
+        self._builds.append(build)
+        if len(self._builds) == 1:
+            loop.call_soon(self._build_next)
+
+    def _build_next(self) -> None:
+        self._guarded(self._builds.popleft())
+        if self._builds:
+            asyncio.get_running_loop().call_soon(self._build_next)
 
     def _guarded(self, build: Callable[[], object]) -> None:
         try:
             build()
-        except Exception as exc:  # never lost in a future: nothing more passes unrecorded after it
+        except Exception as exc:  # a recording that cannot be completed stops the recording: nothing unrecorded
             self._failed(exc)
 
     def settle(self) -> None:
-        """Wait until every capture finished so far has its interaction built and added."""
-        self._finisher.submit(int).result()
+        """Build now what the event loop has not built yet (it has stopped, or this is not its thread)."""
+        while self._builds:
+            self._guarded(self._builds.popleft())
 
     def responded(self, key: int) -> None:
         """The capture's response headers are in: journal them."""
@@ -356,7 +373,7 @@ class ProxyOutput:
             return
         self.closed = True
         if self.failure is not None:
-            self._finisher.shutdown()
+            self._builds.clear()
             self._saver.stop()
             if self._pool is not None:
                 self._pool.shutdown()
@@ -372,7 +389,7 @@ class ProxyOutput:
                 capture.finish(
                     CutOff(type="RecordingStopped", message=f"{reason} after {capture.size} bytes of the body")
                 )
-        self._finisher.shutdown()  # every interaction built and added
+        self.settle()  # every interaction built and added
         if isinstance(self.output, SplitOutput):
             self.output.close()
         try:

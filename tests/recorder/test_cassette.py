@@ -221,6 +221,17 @@ def test_non_utf8_file_is_an_error_with_a_line(tmp_path: Path) -> None:
         load(path)
 
 
+@pytest.mark.parametrize("name", ["c.yaml", "c.json"])
+def test_a_body_that_is_not_utf8_is_an_error_with_its_line(tmp_path: Path, name: str) -> None:
+    """The text is decoded only when the fast reader cannot read the bytes: bad bytes still name their line."""
+    good = Cassette(interactions=[make_interaction(SSE)]).save(tmp_path / name).read_bytes()
+    line = next(number for number, text in enumerate(good.split(b"\n"), 1) if b"data:" in text)
+    path = tmp_path / name
+    path.write_bytes(good.replace(b"data:", b"d\xffata:", 1))
+    with pytest.raises(CassetteDecodeError, match=rf"{name}:{line}: is not UTF-8"):
+        load(path)
+
+
 def test_wrong_vcr_version_says_what_to_do(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("version: 2\ninteractions: []\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import gc
 import os
@@ -246,7 +247,7 @@ def test_a_finished_streams_events_are_counted_off_the_event_loop_but_all_counte
             capture.chunk(chunk)
         CaptureType._decode = watched  # type: ignore[method-assign]
         capture.finish()
-        recording.settle()  # the interaction is built off the event loop
+        recording.settle()  # the interaction is built a turn of the event loop later
         assert decoded == []  # finishing decoded nothing
         assert recording.stats().events == len(SSE)
         assert [(finished, events()) for finished, events in lines] == [(key, len(SSE))]
@@ -255,9 +256,9 @@ def test_a_finished_streams_events_are_counted_off_the_event_loop_but_all_counte
         recording.close()
 
 
-def test_an_interaction_that_cannot_be_built_off_the_loop_stops_the_recording(tmp_path: Path) -> None:
-    """The interaction is built in another thread: an error there is not lost in a future, it stops the
-    recording (new requests get a 503) as a disk that cannot take it does."""
+def test_an_interaction_that_cannot_be_built_stops_the_recording(tmp_path: Path) -> None:
+    """The interaction is built after the stream's end has gone on (a turn of the event loop later): an error
+    then is not lost, it stops the recording (new requests get a 503) as a disk that cannot take it does."""
     recording = ProxyOutput(tmp_path / "c.yaml", serialize_in_subprocess=False, save_interval=60)
 
     def refuse(interaction: Interaction, ticket: int) -> None:
@@ -268,7 +269,7 @@ def test_an_interaction_that_cannot_be_built_off_the_loop_stops_the_recording(tm
     capture.response(200, "OK", [("content-type", "text/event-stream")])
     recording.responded(key)
     capture.chunk(SSE[0])
-    assert capture.finish() is None  # handed to the finishing thread
+    assert capture.finish() is None  # handed to the recording to build
     recording.settle()
     assert recording.failure is not None and "Read-only file system" in recording.failure
     with pytest.raises(RecordError, match="--recover"):
@@ -320,3 +321,32 @@ def test_the_serializing_worker_yields_the_cpu_to_the_streams(tmp_path: Path) ->
         assert recording._pool.submit(os.nice, 0).result(timeout=60) == min(19, os.nice(0) + WORKER_NICENESS)
     finally:
         recording.close()
+
+
+def test_streams_ending_together_are_built_one_a_turn_of_the_event_loop(tmp_path: Path) -> None:
+    """Building an interaction takes a fraction of a millisecond: when many streams end at once, the streams
+    still running wait for one build at most, never for all of them (nor for another thread's turn)."""
+    recording = ProxyOutput(tmp_path / "c.yaml", serialize_in_subprocess=False, save_interval=60)
+    built: list[int] = []
+
+    async def streams_end() -> None:
+        captures = []
+        for _ in range(3):
+            key, capture = recording.begin("POST", "https://x/v1/threads/runs", [], b"{}")
+            capture.response(200, "OK", [("content-type", "text/event-stream")])
+            recording.responded(key)
+            capture.chunk(SSE[0])
+            captures.append(capture)
+        for capture in captures:
+            capture.finish()
+        built.append(recording.stats().interactions)  # nothing built on the streams' path
+        for _ in captures:
+            await asyncio.sleep(0)  # a turn of the loop
+            built.append(recording.stats().interactions)
+
+    try:
+        asyncio.run(streams_end())
+        assert built == [0, 1, 2, 3]
+    finally:
+        recording.close()
+    assert len(load(tmp_path / "c.yaml").interactions) == 3
