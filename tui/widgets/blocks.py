@@ -112,8 +112,8 @@ class BlockLines:
             if type(block) is Text and not line and "\n" in block.plain:
                 strips: list[Strip] = []
                 ended = True
-                for line in _lines_of(block):
-                    more, ended = self._block(line, console, options, style, used, line=True)
+                for part in _lines_of(block):
+                    more, ended = self._block(part, console, options, style, used, line=True)
                     strips.extend(more)
                 found = (block, strips, ended)
             else:
