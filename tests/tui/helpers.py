@@ -9,7 +9,8 @@ from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
 
-from ssetape.recorder import load
+from ssetape.fixtures.emulator import render_stream
+from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.tui import TapeApp
 from ssetape.tui.screens import TimelineScreen
 from ssetape.tui.widgets import Pane
@@ -64,3 +65,13 @@ class Notes:
 
     def __contains__(self, text: object) -> bool:
         return any(str(text) in message for message in self.messages)
+
+
+def text_run(deltas: int) -> Cassette:
+    """An Assistants text run of ``deltas`` deltas from the emulator, each chunk at its emulated time."""
+    chunks = render_stream("asst_text", deltas=deltas)
+    at, timing = 0.0, []
+    for delay, chunk in chunks:
+        at += delay
+        timing.append((at, len(chunk)))
+    return cassette_from_sse(b"".join(chunk for _, chunk in chunks), chunks=timing)

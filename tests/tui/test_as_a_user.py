@@ -15,14 +15,13 @@ from textual import events
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
-from ssetape.fixtures.emulator import render_stream
-from ssetape.recorder import cassette_from_sse, load
+from ssetape.recorder import load
 from ssetape.tui import TapeApp
 from ssetape.tui.screens import HelpScreen, TimelineScreen
 from ssetape.tui.source import open_cassette
 from ssetape.tui.widgets import EventList, Pane, Prompt
 from tests.conftest import FIXTURES
-from tests.tui.helpers import app_for, ready, screen_text
+from tests.tui.helpers import app_for, ready, screen_text, text_run
 
 pytestmark = pytest.mark.anyio
 
@@ -163,12 +162,7 @@ async def test_drag_selecting_in_a_pane_then_ctrl_c_copies_its_text() -> None:
 
 
 async def test_stepping_faster_than_the_panes_draw_shows_only_the_latest_event() -> None:
-    chunks = render_stream("asst_text", deltas=2000)
-    at, timing = 0.0, []
-    for delay, chunk in chunks:
-        at += delay
-        timing.append((at, len(chunk)))
-    cassette = cassette_from_sse(b"".join(chunk for _, chunk in chunks), chunks=timing)
+    cassette = text_run(2000)
     async with TapeApp(cassette).run_test(size=LARGE) as pilot:
         screen = await ready(pilot)
         drawn: list[int] = []

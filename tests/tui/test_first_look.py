@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ssetape.fixtures.emulator import render_stream
 from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer import Timeline
 from ssetape.tui import TapeApp
@@ -16,7 +15,7 @@ from ssetape.tui.indexing import FIRST_LOOK_BYTES, first_look, is_first_look
 from ssetape.tui.screens import TimelineScreen
 from ssetape.tui.screens import timeline as timeline_screen
 from tests.conftest import FIXTURES
-from tests.tui.helpers import SIZE, pane
+from tests.tui.helpers import SIZE, pane, text_run
 from tests.tui.test_panes import render
 
 pytestmark = pytest.mark.anyio
@@ -24,13 +23,7 @@ pytestmark = pytest.mark.anyio
 
 def long_stream(tmp_path: Path) -> Cassette:
     """An Assistants text run whose body is longer than ``FIRST_LOOK_BYTES``, saved and loaded again."""
-    chunks = render_stream("asst_text", deltas=4000)
-    at, timing = 0.0, []
-    for delay, chunk in chunks:
-        at += delay
-        timing.append((at, len(chunk)))
-    cassette = cassette_from_sse(b"".join(chunk for _, chunk in chunks), chunks=timing)
-    return load(cassette.save(tmp_path / "long.yaml"))
+    return load(text_run(4000).save(tmp_path / "long.yaml"))
 
 
 def test_the_first_look_shows_what_the_whole_shows_for_its_events(tmp_path: Path) -> None:
