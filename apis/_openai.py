@@ -41,7 +41,6 @@ __all__ = [
     "replay_client",
     "session_client",
     "tools_option",
-    "until_done",
 ]
 
 #: Where the OpenAI API is: recorded URLs are rewritten to it (``ssetape.fixtures.regenerate``).
@@ -182,11 +181,6 @@ def session_client(root: str, transport: Any, **options: Any) -> openai.OpenAI:
 def public_base(**options: Any) -> str:
     """The real API's base URL, which a recording against an emulated upstream is rewritten to."""
     return PUBLIC_BASE
-
-
-def until_done(stream: Any) -> None:
-    """Reads one of the SDK's stream helpers to its end (what a session does by default)."""
-    stream.until_done()
 
 
 def tools_option(body: dict[str, Any], tools: Any) -> Any:

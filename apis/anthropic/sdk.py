@@ -5,6 +5,7 @@ recording of ``/v1/messages?beta=true``), the pure :class:`~.accumulator.Message
 from __future__ import annotations
 
 import json
+from operator import methodcaller
 from typing import Any, TextIO
 
 import anthropic
@@ -63,12 +64,8 @@ def public_base(**options: Any) -> str:
     return "https://api.anthropic.com"
 
 
-def _until_done(stream: Any) -> None:
-    stream.until_done()
-
-
 #: What a recording session watches each stream with by default (``ssetape.fixtures.sessions``).
-OBSERVER: Any = _until_done
+OBSERVER: Any = methodcaller("until_done")
 
 
 def manager(client: Any, item: Any, event_handler: Any, *, asynchronous: bool, given: dict[str, Any]) -> Any:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from operator import methodcaller
 from typing import Any, TextIO
 
 from openai import Omit, omit
 
-from .._openai import public_base, session_client, tools_option, until_done
+from .._openai import public_base, session_client, tools_option
 from .._openai import replay_client as client
 from ..answer import Said, ToolCall
 from ..requests import recorded_body, recorded_model
@@ -31,7 +32,7 @@ __all__ = [
 
 OPTIONS: tuple[str, ...] = ("response_format", "tools")
 #: What a recording session watches each stream with by default (``ssetape.fixtures.sessions``).
-OBSERVER: Any = until_done
+OBSERVER: Any = methodcaller("until_done")
 YIELDS_EVENTS = True
 
 
