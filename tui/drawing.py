@@ -154,11 +154,11 @@ def arguments(text: str, chars: int) -> RenderableType:
     it has laid out (a ``Syntax`` it cannot compare); a complete call's JSON stays as it is at every event
     after it, and indenting and highlighting 40 kB of it took a step 100 ms and more."""
     if chars or not text:  # still arriving: as sent, so the new characters can be shown
-        return tail(text, chars) if not window_start(text) else Group(*window(text, chars))
+        return _as_sent(text, chars)
     try:
         dumped = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
-        return Text(text) if not window_start(text) else Group(*window(text, 0))
+        return _as_sent(text, 0)
     start = window_start(dumped)
     start = dumped.find("\n", start) + 1 if start else 0  # from a line's start
     syntax = Syntax(dumped[start:], "json", theme="ansi_dark", word_wrap=True, background_color="default")
@@ -166,3 +166,9 @@ def arguments(text: str, chars: int) -> RenderableType:
         return syntax
     above = dumped.count("\n", 0, start)
     return Group(Text(f"… {above:,} earlier lines not shown", style="dim italic"), syntax)
+
+
+def _as_sent(text: str, chars: int) -> RenderableType:
+    """``text`` as sent (its end, when long: :func:`window`), the last ``chars`` highlighted."""
+    parts = window(text, chars)
+    return parts[0] if len(parts) == 1 else Group(*parts)
