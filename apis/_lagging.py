@@ -52,8 +52,8 @@ class LaggingState:
 
     def sdk(self) -> Any:
         """A fresh copy of the SDK's state object as it was at this event: the caller's to change."""
-        sdk = copy.deepcopy(self._base)
         owner = self._owner
+        sdk = owner._copy(self._base)
         joined = {slot: owner._join(slot, pieces[:count]) for slot, (pieces, count) in self._pieces.items() if count}
         if joined:
             owner._apply(sdk, joined)
@@ -118,7 +118,7 @@ class LaggingAccumulator(SDKAccumulator):
     def _settle(self) -> None:
         """Brings the SDK's state object up to date before it reads an event itself."""
         if self._shared:  # a checkpoint holds it: the SDK changes a copy
-            self._sdk, self._shared = copy.deepcopy(self._sdk), False
+            self._sdk, self._shared = self._copy(self._sdk), False
         if not self._pending:
             return
         self._apply(self._sdk, {slot: self._join(slot, pieces) for slot, pieces in self._pending.items()})
@@ -128,6 +128,11 @@ class LaggingAccumulator(SDKAccumulator):
         """``(names, ((slot, piece), ...))`` when the SDK would only append each piece to its slot's field and
         yield events named ``names``, without raising; None for anything else."""
         raise NotImplementedError
+
+    @classmethod
+    def _copy(cls, sdk: Any) -> Any:
+        """A copy of the SDK's state object that nothing done to one of them changes in the other."""
+        return copy.deepcopy(sdk)
 
     @classmethod
     def _join(cls, slot: Hashable, pieces: list[Any]) -> Any:

@@ -153,6 +153,24 @@ def _pattern(values: tuple[bytes, ...]) -> re.Pattern[bytes]:
     return re.compile(b"|".join(re.escape(value) for value in values))
 
 
+_Plan = tuple[list[bytes], "re.Pattern[bytes] | None", list[bytes], list[bytes], frozenset[int], int]
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(distinct: frozenset[bytes]) -> _Plan:
+    """What a :class:`ValueScrubber` of these values looks for: the values longest first, one regex, the needles
+    (a value holding another, ``Bearer KEY`` holding ``KEY``, cannot occur without it: only the others), the
+    first bytes, every byte any value holds (a chunk ending in another cannot end with the start of a secret)
+    and how much to hold back."""
+    values = sorted(distinct, key=lambda value: (-len(value), value))
+    pattern = _pattern(tuple(values)) if values else None
+    needles = [value for value in values if not any(other != value and other in value for other in values)]
+    first = sorted({value[:1] for value in values})
+    inner = frozenset(byte for value in values for byte in value)
+    hold = max((len(value) for value in values), default=1) - 1
+    return values, pattern, needles, first, inner, hold
+
+
 class ValueScrubber:
     """Replaces secret values in a body as it arrives: ``feed(bytes) -> bytes``, ``flush() -> bytes``.
 
@@ -164,15 +182,8 @@ class ValueScrubber:
     """
 
     def __init__(self, values: Iterable[bytes]) -> None:
-        values = sorted(set(values), key=lambda value: (-len(value), value))
-        self._pattern = _pattern(tuple(values)) if values else None
-        # A value holding another (``Bearer KEY`` holds ``KEY``) cannot occur without it: look for the others.
-        self._needles = [value for value in values if not any(other != value and other in value for other in values)]
-        self._values = values
-        self._first = sorted({value[:1] for value in values})
-        #: Every byte any value holds: a chunk ending in another byte cannot end with the start of a secret.
-        self._inner = frozenset(byte for value in values for byte in value)
-        self._hold = max((len(value) for value in values), default=1) - 1
+        # Worked out once per set of values (a proxy sees the same key on every request).
+        self._values, self._pattern, self._needles, self._first, self._inner, self._hold = _plan(frozenset(values))
         self._buffer = bytearray()
         self._offset = 0
         #: (start, end, new length) of every span of the input that was replaced, in order.

@@ -348,8 +348,7 @@ class _Reader:
         if block_indent <= indent or found < block_indent:
             raise _Unsupported
         prefix = b" " * block_indent
-        stop = re.compile(rb"\n(?!" + prefix + rb"|\n)").search(text, start - 1)
-        block_end = stop.start() + 1 if stop is not None else len(text)
+        block_end, head, tail = _block(text, start, prefix)
         body_end = block_end
         while text[body_end - 1 : body_end] == b"\n":  # the last line's break and the empty lines after it
             body_end -= 1
@@ -365,30 +364,53 @@ class _Reader:
             raise _Unsupported
         self.pos = block_end
         keep = {"+": block_end - body_end, "-": 0}.get(chomp or "", 1)
-        return _dedented(text, start + block_indent, body_end + keep, "\n" + prefix.decode())
+        drop = block_end - body_end - keep  # line breaks at the end that chomping drops (unmarked: no line follows)
+        if drop <= len(tail):
+            head += _unmarked(tail[: len(tail) - drop])  # in place: no copy of a long text
+            return head
+        head += _unmarked(tail)
+        return head[:-drop]  # they span two pieces: rare
 
 
-#: Bytes of a literal block decoded at a time: small enough for the allocator to reuse its memory from one
-#: piece to the next, where decoding a long body whole costs a fresh page (a page fault) every 4 kB.
-_PIECE = 1 << 16
+#: Bytes of a literal block read at a time: under 30,000, below which CPython finds a multi-byte pattern without
+#: setting its two-way search up again at each match (that setup was half of a long body's dedent), and small
+#: enough for the allocator to reuse its memory from one piece to the next (decoding a long body whole costs a
+#: fresh page, a page fault, every 4 kB).
+_PIECE = 24_000
+#: Stands for a line break and the block's indentation after it while a block is read: a byte the character
+#: check refuses, so the text holds none.
+_MARK = b"\x00"
+#: Once indentations are marked, a line break followed by neither an empty line nor one: the block's end.
+_OUTDENTED = re.compile(rb"\n[^\n\x00]")
 
 
-def _dedented(raw: bytes, start: int, stop: int, indentation: str) -> str:
-    """``raw[start:stop]`` decoded, each line break's ``indentation`` dropped (every line of a block but the
-    first starts after one): straight from the bytes, a piece at a time, each piece cut before a line break
-    so that none splits a break from its indentation, and appended in place."""
-    view = memoryview(raw)
-    text = ""
-    while start < stop:
-        end = stop
-        if stop - start > _PIECE:
-            end = raw.rfind(b"\n", start + 1, start + _PIECE)
-            if end < 0:  # a line longer than a piece
-                end = raw.find(b"\n", start + _PIECE, stop)
-                end = stop if end < 0 else end
-        text += str(view[start:end], "utf-8").replace(indentation, "\n")
-        start = end
-    return text
+def _block(raw: bytes, start: int, prefix: bytes) -> tuple[int, str, bytes]:
+    """Read the literal block whose first line starts at ``start`` (indented by at least ``prefix``): where it ends
+    (the next line's start), its text but the last piece, decoded without indentation, and that piece, marked.
+
+    One pass a piece finds both the indentations to drop and the end: each line break followed by ``prefix`` is
+    replaced by :data:`_MARK`, and the first line break then followed by neither a mark nor an empty line ends
+    the block. Pieces are cut before a line break (never inside a break's indentation or a character)."""
+    indentation = b"\n" + prefix
+    text, piece = "", b""
+    pos, size = start + len(prefix), len(raw)
+    while pos < size:
+        text += _unmarked(piece)
+        end = size if size - pos <= _PIECE else raw.rfind(b"\n", pos + 1, pos + _PIECE)
+        if end < 0:  # a line longer than a piece
+            end = raw.find(b"\n", pos + _PIECE)
+            end = size if end < 0 else end
+        piece = raw[pos:end].replace(indentation, _MARK)
+        outdented = _OUTDENTED.search(piece)
+        if outdented is not None:
+            cut = outdented.start() + 1
+            return pos + cut + len(prefix) * piece.count(_MARK, 0, cut), text, piece[:cut]
+        pos = end
+    return size, text, piece
+
+
+def _unmarked(piece: bytes) -> str:
+    return str(piece.replace(_MARK, b"\n"), "utf-8")
 
 
 def _double_quoted(rest: str) -> str:

@@ -1,9 +1,9 @@
 """The recording proxy behind ``ssetape record``: an HTTP reverse proxy for one upstream that streams every
 response through unbuffered and records each exchange into a cassette (or one cassette per streamed run)."""
 
-from .app import ProxyApp
 from .journal import read_journal
 from .live import LiveRecording, read_live, revision
+from .origin import Timeouts
 from .recording import OutputExistsError, ProxyOutput, UnrecoveredJournalError, recover
 from .server import DEFAULT_PORT, RecordingProxy
 
@@ -11,9 +11,9 @@ __all__ = [
     "DEFAULT_PORT",
     "LiveRecording",
     "OutputExistsError",
-    "ProxyApp",
     "ProxyOutput",
     "RecordingProxy",
+    "Timeouts",
     "UnrecoveredJournalError",
     "read_journal",
     "read_live",

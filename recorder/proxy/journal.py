@@ -47,6 +47,8 @@ from ..errors import CassetteDecodeError
 from ..redact import ResponseRedactor
 
 JOURNAL_FORMAT = 1
+#: One encoder for every line (json.dumps with options builds one per call: a few microseconds per request).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 INTERRUPTED = "RecordingInterrupted"
 
 
@@ -73,7 +75,7 @@ class Journal:
         self._write({"journal": JOURNAL_FORMAT, "base": base})
 
     def _write(self, record: dict[str, Any]) -> None:
-        self._append(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+        self._append(_ENCODER.encode(record).encode("utf-8") + b"\n")
 
     def _append(self, line: bytes) -> None:
         """One line, in one ``write()``; the first that fails (or is cut short) stops the journal."""

@@ -1,47 +1,40 @@
-"""Running the proxy: uvicorn serving :class:`.ProxyApp` on a socket bound up front, until a signal.
+"""Running the proxy: a relay of asyncio protocols on uvloop serving a socket bound up front, until a signal.
 
 The socket is bound and listening before anything else happens, so the URL printed is ready for
 connections, ``port=0`` picks a free port, and a port in use fails before any file is touched.
-SIGINT and SIGTERM stop accepting connections and give streams in flight ``grace`` seconds to end;
-what is still running then is recorded as incomplete, everything is saved, the journal removed,
+SIGINT and SIGTERM stop accepting connections, close idle ones and give streams in flight ``grace`` seconds
+to end; what is still running then is recorded as incomplete, everything is saved, the journal removed,
 and :meth:`RecordingProxy.run` returns normally (the command exits 0).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import contextlib
+import signal
 import socket
+import ssl
 import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 
-import aiohttp
-import uvicorn
-
 from ..cassette import Interaction
-from ..uvicorn_server import ReturningServer
-from .app import DEFAULT_TIMEOUT, ProxyApp, upstream_origin
+from .client_side import ClientConnection
 from .collection import Collections
-from .protocol import TargetKeepingProtocol
+from .exchange import Relay
+from .origin import DEFAULT_TIMEOUTS, Timeouts, upstream_origin
+from .pool import Pool
 from .recording import ProxyOutput
 from .status import StatusLine
 
 DEFAULT_PORT = 8765
-
-
-class _DeliberateCuts(logging.Filter):
-    """Quiet what the proxy does on purpose: leave a body unfinished to pass an upstream's cut on, and
-    let a stream still running when the grace period ends be cancelled (it is recorded as incomplete)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.getMessage() == "ASGI callable returned without completing response.":
-            return False
-        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+#: How often a stopping proxy looks whether the streams in flight have ended.
+_POLL = 0.02
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop where it is installed (as uvicorn itself picks it), else asyncio's."""
+    """uvloop's event loop where it is installed, else asyncio's."""
     try:
         import uvloop
     except ImportError:
@@ -56,6 +49,8 @@ class RecordingProxy:
     >>> proxy.url   # doctest: +SKIP
     'http://127.0.0.1:40321'
     >>> proxy.run()  # until SIGINT/SIGTERM or proxy.stop()  # doctest: +SKIP
+
+    ``tls`` is the context an ``https`` upstream's certificate is checked with (the system's CAs by default).
     """
 
     def __init__(
@@ -69,13 +64,15 @@ class RecordingProxy:
         append: bool = False,
         redact_headers: Iterable[str] = (),
         redact_json: Iterable[str] = (),
-        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        timeout: Timeouts = DEFAULT_TIMEOUTS,
         grace: float = 5.0,
         status: StatusLine | None = None,
         quiet: bool = False,
         live: bool | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        self.upstream = upstream_origin(upstream)
+        self.origin = upstream_origin(upstream)
+        self.upstream = upstream
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         # IPPROTO_TCP named explicitly: asyncio sets TCP_NODELAY only on connections from a socket that
         # says so, and without it Nagle holds a small event back until the client's delayed ACK (~40 ms).
@@ -102,28 +99,17 @@ class RecordingProxy:
         bound_host, bound_port = self._socket.getsockname()[:2]
         self.url = f"http://{'[' + bound_host + ']' if family == socket.AF_INET6 else bound_host}:{bound_port}"
         self.status = status or StatusLine(self.recording.stats, target=str(out), quiet=quiet, live=live)
-        self.app = ProxyApp(upstream, self.recording, timeout=timeout)
-        config = uvicorn.Config(
-            self.app,
-            # httptools' C parser, with the request target kept as sent (an absolute-form one, from a client
-            # using this as a forward proxy, is seen and refused).
-            http=TargetKeepingProtocol,
-            lifespan="off",
-            ws="none",
-            proxy_headers=False,  # clients' X-Forwarded-* mean nothing here: forwarded as they are, never read
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            server_header=False,  # the upstream's Server and Date headers pass through instead
-            date_header=False,
-            timeout_graceful_shutdown=max(0, round(grace)),
-        )
-        self._server = ReturningServer(config)
+        self._timeouts = timeout
+        self._tls = tls
+        self._grace = grace
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._stop_asked = False
 
     @property
     def base_url(self) -> str:
         """What clients use as their base URL: the proxy's, with the upstream's path (``/v1`` if none)."""
-        path = self.upstream.raw_path.rstrip("/") or "/v1"
+        path = self.origin.path.rstrip("/") or "/v1"
         return self.url + path
 
     def _finished(self, key: int, interaction: Interaction, events: Callable[[], int]) -> None:
@@ -141,9 +127,6 @@ class RecordingProxy:
 
     def run(self, on_listening: Callable[[str], None] | None = None) -> None:
         """Serve until SIGINT/SIGTERM (or :meth:`stop`), then finish the recording."""
-        logger = logging.getLogger("uvicorn.error")
-        cuts = _DeliberateCuts()
-        logger.addFilter(cuts)
         # No full collection in the middle of streams (see .collection).
         self._collections.start()
         # The saver and status threads run Python too: when one holds the GIL, the event loop (every stream)
@@ -153,10 +136,9 @@ class RecordingProxy:
             if on_listening is not None:
                 on_listening(self.url)
             self.status.start()
-            with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            with asyncio.Runner(loop_factory=_loop_factory()) as runner, self._signals():
                 runner.run(self._serve())
         finally:
-            logger.removeFilter(cuts)
             try:
                 self.recording.close("the recorder was stopped")
             finally:
@@ -164,12 +146,52 @@ class RecordingProxy:
                 self.status.stop()
                 self._socket.close()
 
-    async def _serve(self) -> None:
+    @contextlib.contextmanager
+    def _signals(self) -> Generator[None, None, None]:
+        """SIGINT and SIGTERM stop the proxy (only the main thread can be told of signals)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {
+            sig: signal.signal(sig, lambda signum, frame: self.stop()) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
-            await self._server.serve(sockets=[self._socket])
+            yield
         finally:
-            await self.app.aclose()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    async def _serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        self._loop = loop
+        if self._stop_asked:
+            return
+        relay = Relay(
+            self.origin, self.recording, Pool(self.origin, self._timeouts, tls=self._tls), self._timeouts, set()
+        )
+        connections: set[ClientConnection] = set()
+        server = await loop.create_server(lambda: ClientConnection(relay, connections), sock=self._socket)
+        try:
+            await self._stopping.wait()
+        finally:
+            server.close()
+            for connection in list(connections):
+                connection.shutdown()
+            deadline = loop.time() + max(0.0, self._grace)
+            while relay.exchanges and loop.time() < deadline:
+                await asyncio.sleep(_POLL)
+            for exchange in list(relay.exchanges):
+                exchange.stop()
+            for connection in list(connections):
+                if connection.transport is not None:
+                    connection.transport.abort()
+            await relay.pool.aclose()
 
     def stop(self) -> None:
-        """Ask a running proxy to shut down (from another thread)."""
-        self._server.should_exit = True
+        """Ask a running proxy to shut down (from any thread, or a signal handler)."""
+        self._stop_asked = True
+        loop, stopping = self._loop, self._stopping
+        if loop is not None and stopping is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(stopping.set)

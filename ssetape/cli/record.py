@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import aiohttp
 import click
 
-from ssetape.recorder.proxy import DEFAULT_PORT, RecordingProxy, recover
+from ssetape.recorder.proxy import DEFAULT_PORT, RecordingProxy, Timeouts, recover
 
 from .errors import reports_errors
 
@@ -96,7 +95,7 @@ def record(
             append=append,
             redact_headers=redact_headers,
             redact_json=redact_json,
-            timeout=aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=timeout),
+            timeout=Timeouts(connect=connect_timeout, read=timeout),
             grace=grace,
             quiet=quiet or tui,
             live=False if tui else None,  # the TUI shows the recording: no status line under it

@@ -160,3 +160,19 @@ def test_a_long_body_reads_whole_whatever_the_pieces_it_is_decoded_in(
     fast = parse(text)
     assert fast is not None and fast == pyyaml(text)
     assert fast["interactions"][0]["response"]["body"]["string"] == body
+
+
+@pytest.mark.parametrize("piece", [1, 3, 1 << 16])
+@pytest.mark.parametrize("chomp", ["", "-", "+", "2", "2-", "+2"])
+@pytest.mark.parametrize("after", ["", "b: 1\n", "  c: 2\n"])
+def test_a_block_ends_where_pyyaml_ends_it_whatever_the_pieces(
+    monkeypatch: pytest.MonkeyPatch, piece: int, chomp: str, after: str
+) -> None:
+    """A block's end is found in the pieces it is read in: empty lines at its end (kept, clipped or stripped,
+    even when they span pieces), lines indented further, and the line after it, at either indentation."""
+    from ssetape.recorder import yaml_layout
+
+    monkeypatch.setattr(yaml_layout, "_PIECE", piece)
+    text = f"a:\n  s: |{chomp}\n    one\n\n      deeper\n    two é\n\n\n{after}"
+    assert parse(text) == pyyaml(text)
+    assert parse(text) is not None
