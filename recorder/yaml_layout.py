@@ -376,12 +376,15 @@ class _Reader:
 #: setting its two-way search up again at each match (that setup was half of a long body's dedent), and small
 #: enough for the allocator to reuse its memory from one piece to the next (decoding a long body whole costs a
 #: fresh page, a page fault, every 4 kB).
-_PIECE = 24_000
-#: Stands for a line break and the block's indentation after it while a block is read: a byte the character
-#: check refuses, so the text holds none.
-_MARK = b"\x00"
-#: Once indentations are marked, a line break followed by neither an empty line nor one: the block's end.
-_OUTDENTED = re.compile(rb"\n[^\n\x00]")
+_PIECE = 16_000
+#: While a block is read, a line break followed by the block's indentation becomes ``_BREAK`` and as many
+#: ``_FILL`` (bytes the character check refuses, so the text holds none): the same length, so CPython replaces
+#: in place, with no counting pass first, and the block's offsets stay the file's.
+_BREAK, _FILL = b"\x01", b"\x00"
+#: Once indentations are marked, a line break followed by neither an empty line nor a mark: the block's end.
+_OUTDENTED = re.compile(rb"\n[^\n\x01]")
+#: Marked text back to text: each mark a line break, the fill dropped (one translation).
+_UNMARK = bytes.maketrans(_BREAK, b"\n")
 
 
 def _block(raw: bytes, start: int, prefix: bytes) -> tuple[int, str, bytes]:
@@ -389,9 +392,9 @@ def _block(raw: bytes, start: int, prefix: bytes) -> tuple[int, str, bytes]:
     (the next line's start), its text but the last piece, decoded without indentation, and that piece, marked.
 
     One pass a piece finds both the indentations to drop and the end: each line break followed by ``prefix`` is
-    replaced by :data:`_MARK`, and the first line break then followed by neither a mark nor an empty line ends
-    the block. Pieces are cut before a line break (never inside a break's indentation or a character)."""
-    indentation = b"\n" + prefix
+    marked, and the first line break then followed by neither a mark nor an empty line ends the block. Pieces
+    are cut before a line break (never inside a break's indentation or a character)."""
+    indentation, mark = b"\n" + prefix, _BREAK + _FILL * len(prefix)
     text, piece = "", b""
     pos, size = start + len(prefix), len(raw)
     while pos < size:
@@ -400,17 +403,17 @@ def _block(raw: bytes, start: int, prefix: bytes) -> tuple[int, str, bytes]:
         if end < 0:  # a line longer than a piece
             end = raw.find(b"\n", pos + _PIECE)
             end = size if end < 0 else end
-        piece = raw[pos:end].replace(indentation, _MARK)
+        piece = raw[pos:end].replace(indentation, mark)
         outdented = _OUTDENTED.search(piece)
         if outdented is not None:
             cut = outdented.start() + 1
-            return pos + cut + len(prefix) * piece.count(_MARK, 0, cut), text, piece[:cut]
+            return pos + cut, text, piece[:cut]
         pos = end
     return size, text, piece
 
 
 def _unmarked(piece: bytes) -> str:
-    return str(piece.replace(_MARK, b"\n"), "utf-8")
+    return str(piece.translate(_UNMARK, _FILL), "utf-8")
 
 
 def _double_quoted(rest: str) -> str:
