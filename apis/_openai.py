@@ -9,7 +9,8 @@ snapshots and yielded events *are* the SDK's. What is not public, and therefore 
 - how ``Stream.__stream__`` turns an SSE event into a typed raw event, or raises: :func:`read` repeats
   its few branches and calls the client's own ``_process_response_data`` for the conversion;
 - the chat stream's filter that skips non-chunk events (``_is_valid_chat_completion_chunk_weak``);
-- the snapshot attributes, which the state classes keep name-mangled (:func:`mangled`).
+- the snapshot attributes, which the state classes keep name-mangled (:func:`mangled`);
+- how ``construct`` validates one field of a raw event (:func:`validated_field`).
 
 Where the SDK's stream raises, nothing is raised here: the result carries a :class:`Stop` (the same
 class the Assistants accumulator uses) and events after a stop are ignored, as the SDK never reads them.
@@ -25,7 +26,10 @@ from typing import Any, ClassVar
 
 import httpx2
 import openai
+import pydantic
 from openai import APIError
+from openai._models import TypeAdapter as SDKTypeAdapter
+from openai._models import validate_type
 from openai.lib.streaming.chat._completions import _is_valid_chat_completion_chunk_weak
 
 from .emitted import Stop, StreamCallback, StreamEmitted
@@ -41,6 +45,7 @@ __all__ = [
     "replay_client",
     "session_client",
     "tools_option",
+    "validated_field",
 ]
 
 #: Where the OpenAI API is: recorded URLs are rewritten to it (``ssetape.fixtures.regenerate``).
@@ -79,6 +84,23 @@ def read(name: str | None, data: Any, cast_to: Any) -> Any:
     if isinstance(data, Mapping) and data.get("error"):
         raise api_error(data)
     return convert(data=data, cast_to=cast_to, response=_RESPONSE)
+
+
+def validated_field(model: type[pydantic.BaseModel], name: str, value: Any) -> Any:
+    """What :func:`read` makes of ``value`` as field ``name`` of a ``model`` it builds, where the field's
+    type is a union (``Optional``) and takes ``value``: the SDK's ``construct`` validates such a field on its
+    own. Raises where validation fails (the SDK then builds the field unchecked)."""
+    return _field_validator(model, name)(value)
+
+
+@functools.cache
+def _field_validator(model: type[pydantic.BaseModel], name: str) -> Callable[[Any], Any]:
+    # The SDK's ``validate_type`` for a type that is not a model class: its own cached ``TypeAdapter``
+    # (hashing a union to find it again costs more than validating one entry).
+    annotation: Any = model.model_fields[name].annotation
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return lambda value: validate_type(type_=annotation, value=value)
+    return SDKTypeAdapter(annotation).validate_python  # type: ignore[no-any-return]
 
 
 def mangled(obj: object, cls: type, name: str) -> Any:

@@ -127,7 +127,7 @@ class Timeline:
         acc = self._new()
         for event in self.events:
             fired = _feed(acc, event)
-            callbacks: list[AnyCallback] = [*_frozen(fired)] if self._yields_events else [*fired]
+            callbacks: list[AnyCallback] = [*_frozen(acc, fired)] if self._yields_events else [*fired]
             yield Moment(event.index, event, callbacks, acc.checkpoint())
 
     def __getitem__(self, index: int) -> Moment:
@@ -143,6 +143,14 @@ class Timeline:
             return [
                 StreamCallback(name, make=partial(replay, index, at)) for at, name in enumerate(self._callbacks[index])
             ]
+        return [*self._fired(index)] if self._callbacks[index] else []
+
+    def reading(self, index: int) -> list[AnyCallback]:
+        """What :meth:`callbacks` gives, without the deep copy of what the stream yields: the objects as the
+        SDK's state holds them now, to be read at once (asking for another event may change them). For a
+        reader that only looks, as the TUI's callbacks pane does: near the end of a long stream, copying the
+        message so far at every event cost a step milliseconds."""
+        index = self._index(index)
         return [*self._fired(index)] if self._callbacks[index] else []
 
     def state(self, index: int) -> AnyState:
@@ -180,7 +188,8 @@ class Timeline:
     def _replay(self, index: int, position: int) -> Any:
         """Event ``position`` of those the stream yields at event ``index``, as it was then."""
         if self._replayed is None or self._replayed[0] != index:
-            self._replayed = (index, [callback.event for callback in _frozen(self._fired(index))])
+            fired = self._fired(index)
+            self._replayed = (index, [callback.event for callback in _frozen(self._cursor[1], fired)])
         return self._replayed[1][position]
 
     @cached_property
@@ -206,9 +215,12 @@ def final_state(interaction: Interaction, decoded: Sequence[StreamEvent] | None 
     return acc.checkpoint()  # type: ignore[no-any-return]
 
 
-def _frozen(fired: list[Any]) -> list[StreamCallback]:
-    """What the stream yielded, deep-copied together: as it is now, whatever the SDK mutates later."""
-    frozen = copy.deepcopy([callback.event for callback in fired])
+def _frozen(acc: Any, fired: list[Any]) -> list[StreamCallback]:
+    """What the stream yielded, deep-copied together: as it is now, whatever the SDK mutates later (by the
+    accumulator's ``detached`` where it has one: Chat's shares the token logprob entries, which the SDK
+    never changes)."""
+    detached = getattr(acc, "detached", copy.deepcopy)
+    frozen = detached([callback.event for callback in fired])
     return [StreamCallback(callback.name, event) for callback, event in zip(fired, frozen, strict=True)]
 
 

@@ -4,11 +4,13 @@ recorded chunk (``chunk``, ``content.delta``, ``tool_calls.function.arguments.de
 
 :class:`ChatAccumulator` takes content and tool call argument deltas itself (see
 :mod:`ssetape.apis._lagging`) and hands every other chunk to the SDK's own ``ChatCompletionStreamState``,
-as ``client.chat.completions.stream(...)`` does. :class:`ChatState` is the state after one chunk.
+as ``client.chat.completions.stream(...)`` does. :class:`ChatState` is the state after one chunk. Token
+logprobs are built once and shared between the moments that hold them (:mod:`.logprobs`).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Hashable, Iterable
 from typing import Any
 
@@ -17,22 +19,25 @@ from openai.lib._parsing._completions import get_input_tool_by_name
 from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.lib.streaming.chat._completions import ChoiceEventState
 from openai.types.chat import ChatCompletionChunk, ParsedChatCompletion
+from openai.types.chat.chat_completion_chunk import ChoiceLogprobs
 
 from .._lagging import Hot, LaggingAccumulator, LaggingState
 from .._openai import is_chat_chunk, mangled, read
 from ..emitted import Stop
+from .logprobs import FIELDS, Shortened, extend, shared_lists, typed_logprobs
+from .logprobs import snapshot_of as _snapshot
 
 __all__ = ["ChatAccumulator", "ChatState"]
 
 _CONTENT = ("chunk", "content.delta")
 _REFUSAL = ("chunk", "refusal.delta")
 _ARGUMENTS = ("chunk", "tool_calls.function.arguments.delta")
-#: The logprobs fields a chunk extends, and the event the SDK yields when it does.
-_LOGPROBS = (("content", "logprobs.content.delta"), ("refusal", "logprobs.refusal.delta"))
 
 
 class ChatState(LaggingState):
-    """What a ``ChatCompletionStream`` holds after a chunk. Each accessor returns a fresh copy."""
+    """What a ``ChatCompletionStream`` holds after a chunk. Each accessor returns a fresh copy, whose token
+    logprob entries (``ChatCompletionTokenLogprob``) are shared with every other moment that holds them:
+    its lists are the caller's to change, the entries in them are read-only."""
 
     __slots__ = ()
     kind = "chat"
@@ -79,8 +84,8 @@ class ChatAccumulator(LaggingAccumulator):
 
     def names(self, name: str | None, data: Any) -> tuple[str, ...]:
         # While indexing, the token entries the SDK's state took from the pieces for another chunk are taken
-        # back out (a checkpoint then holds them as pieces only, not as the SDK's objects: a fifth of the
-        # memory), unless that chunk added entries of its own or stopped the stream. What the SDK yields for
+        # back out (a checkpoint then holds them as pieces only, and a copy of the SDK's state copies short
+        # lists), unless that chunk added entries of its own or stopped the stream. What the SDK yields for
         # the chunk does not depend on them: only whether the lists exist.
         lagging = [slot for slot in self._pending if slot[0] == "logprobs"]  # type: ignore[index]
         if not lagging or self._stop is not None:
@@ -92,16 +97,27 @@ class ChatAccumulator(LaggingAccumulator):
             return named
         for slot in lagging:
             held, count = _entries(self._sdk, slot), before[slot]
-            if type(held) is not list or count is None or len(held) != count + sum(map(len, pending[slot])):
+            if type(held) is not list or count is None or len(held) != count + len(pending[slot]):
                 continue
             del held[count:]
             self._pending[slot] = pending[slot]
         return named
 
+    @classmethod
+    def detached(cls, events: list[Any]) -> list[Any]:
+        """A deep copy of events the SDK yielded, as they are now whatever it changes later: their lists of
+        token entries are copied, the entries (which the SDK never changes) shared."""
+        return copy.deepcopy(events, shared_lists(events))
+
     def _fire(self, raw: Any) -> list[Any]:
         if not is_chat_chunk(raw):  # the stream skips it without a word
             return []
-        return list(self._sdk.handle_chunk(raw))
+        shortened = Shortened(_snapshot(self._sdk))
+        try:
+            events = list(self._sdk.handle_chunk(raw))
+        finally:
+            shortened.restore()
+        return shortened.whole(events)
 
     def _hot(self, name: str | None, data: Any) -> Hot | None:
         # A chunk of one choice whose delta is only a content, refusal or one tool call's arguments piece,
@@ -180,25 +196,29 @@ class ChatAccumulator(LaggingAccumulator):
         return _ARGUMENTS, ((("arguments", index, position), function["arguments"]),)
 
     @classmethod
+    def _copy(cls, sdk: Any) -> Any:
+        return copy.deepcopy(sdk, shared_lists([sdk]))
+
+    @classmethod
     def _join(cls, slot: Hashable, pieces: list[Any]) -> Any:
         if slot[0] == "logprobs":  # type: ignore[index]
-            return [entry for piece in pieces for entry in piece]
+            return pieces  # one token entry per piece
         return "".join(pieces)
 
     @classmethod
     def _apply(cls, sdk: Any, joined: dict[Hashable, Any]) -> None:
-        # One chunk per choice with all its pieces: what the SDK's own accumulation makes of them (its
-        # logprobs lists extended by every entry, in order, as chunk by chunk).
+        # One chunk per choice with all its text pieces: what the SDK's own accumulation makes of them; its
+        # logprobs lists extended by every entry, in order, as chunk by chunk.
         snapshot = _snapshot(sdk)
         deltas: dict[int, dict[str, Any]] = {}
-        logprobs: dict[int, dict[str, Any]] = {}
         for slot, value in joined.items():
             parts: tuple[Any, ...] = slot  # type: ignore[assignment]
+            if parts[0] == "logprobs":
+                extend(snapshot, parts[1], parts[2], value)
+                continue
             delta = deltas.setdefault(parts[1], {})
             if parts[0] in ("content", "refusal"):
                 delta[parts[0]] = value
-            elif parts[0] == "logprobs":
-                logprobs.setdefault(parts[1], {"content": None, "refusal": None})[parts[2]] = value
             else:
                 delta.setdefault("tool_calls", []).append({"index": parts[2], "function": {"arguments": value}})
         for index, delta in deltas.items():
@@ -208,33 +228,9 @@ class ChatAccumulator(LaggingAccumulator):
                 "created": snapshot.created,
                 "model": snapshot.model,
                 "system_fingerprint": snapshot.system_fingerprint,
-                "choices": [{"index": index, "delta": delta, "finish_reason": None, "logprobs": logprobs.get(index)}],
+                "choices": [{"index": index, "delta": delta, "finish_reason": None, "logprobs": None}],
             }
             sdk._accumulate_chunk(read(None, chunk, ChatCompletionChunk))
-
-
-#: The fields of a token's logprob entry (``ChatCompletionTokenLogprob``) and of its alternatives.
-_ENTRY = frozenset({"token", "logprob", "bytes", "top_logprobs"})
-_ALTERNATIVE = frozenset({"token", "logprob", "bytes"})
-_FLOAT_EXACT = 2**53
-
-
-def _valid(entry: Any, fields: frozenset[str]) -> bool:
-    """Whether the SDK's types take ``entry`` as it is (nothing coerced but an int logprob, no field unknown):
-    then its validation of many chunks' entries at once gives what it gives chunk by chunk, where a chunk
-    it refuses would be built another way (construct), so such a chunk goes to the SDK."""
-    if type(entry) is not dict or not entry.keys() <= fields or type(entry.get("token")) is not str:
-        return False
-    logprob = entry.get("logprob")
-    if type(logprob) is not float and not (type(logprob) is int and -_FLOAT_EXACT <= logprob <= _FLOAT_EXACT):
-        return False
-    raw = entry.get("bytes")
-    if raw is not None and (type(raw) is not list or any(type(byte) is not int for byte in raw)):
-        return False
-    if fields is _ALTERNATIVE:
-        return True
-    alternatives = entry.get("top_logprobs")
-    return type(alternatives) is list and all(_valid(other, _ALTERNATIVE) for other in alternatives)
 
 
 def _entries(sdk: Any, slot: Any) -> Any:
@@ -246,25 +242,27 @@ def _entries(sdk: Any, slot: Any) -> Any:
 
 
 def _hot_logprobs(index: int, logprobs: Any, held: Any, hot: Hot) -> Hot | None:
-    """``hot`` with the chunk's token logprobs, which the SDK appends to the choice's lists (once it has
-    them: the first logprobs a choice gets are the chunk's own lists, which the SDK keeps)."""
+    """``hot`` with the chunk's token entries, as the SDK builds them, one piece each: the SDK appends them
+    to the choice's lists (once it has them: the first logprobs a choice gets are the chunk's own lists,
+    which the SDK keeps)."""
     kept = held.logprobs
     if type(logprobs) is not dict or kept is None:
         return None
+    try:
+        typed = typed_logprobs(logprobs)
+    except Exception:  # the SDK builds the chunk's entries unchecked: it reads it itself
+        return None
+    if type(typed) is not ChoiceLogprobs:
+        return None
     named, pieces = hot
-    for field, event in _LOGPROBS:
-        entries = logprobs.get(field)
-        if entries is None or entries == []:
+    for field, event in FIELDS:
+        entries = getattr(typed, field)
+        if not entries:
             continue  # nothing to append (the SDK's ``if choice.logprobs.content``)
-        if type(entries) is not list or not all(_valid(entry, _ENTRY) for entry in entries):
-            return None
         held_entries = getattr(kept, field)
-        if held_entries is not None and type(held_entries) is not list:
+        if type(entries) is not list or (held_entries is not None and type(held_entries) is not list):
             return None
         named += (event,)
-        pieces += ((("logprobs", index, field), entries),)
+        slot = ("logprobs", index, field)
+        pieces += tuple([(slot, entry) for entry in entries])
     return named, pieces
-
-
-def _snapshot(sdk: ChatCompletionStreamState[Any]) -> Any:
-    return mangled(sdk, ChatCompletionStreamState, "current_completion_snapshot")

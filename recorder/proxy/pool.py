@@ -5,6 +5,7 @@ and the SDKs' clients do), kept alive between exchanges, the most recently used 
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 from collections.abc import Callable
 
@@ -13,6 +14,8 @@ from .upstream import UpstreamConnection
 
 #: How long an unused connection is kept (aiohttp's keepalive_timeout, which the proxy used before).
 KEEP_ALIVE = 30.0
+#: How long the upstream's addresses are kept (aiohttp's DNS cache).
+DNS_TTL = 10.0
 
 
 def tls_context() -> ssl.SSLContext:
@@ -37,6 +40,8 @@ class Pool:
         self._idle: list[UpstreamConnection] = []
         self._expiry: dict[UpstreamConnection, asyncio.TimerHandle] = {}
         self._open: set[UpstreamConnection] = set()
+        self._resolving: asyncio.Task[list[tuple[str, int]]] | None = None
+        self._resolved_until = 0.0
 
     def take(self) -> UpstreamConnection | None:
         """A kept-alive connection, or None."""
@@ -53,15 +58,41 @@ class Pool:
         loop = asyncio.get_running_loop()
         factory: Callable[[], UpstreamConnection] = lambda: UpstreamConnection(self._closed)  # noqa: E731
         async with asyncio.timeout(self.timeouts.connect):
-            _, connection = await loop.create_connection(
-                factory,
-                self.origin.host,
-                self.origin.port,
-                ssl=self._tls,
-                server_hostname=self.origin.host if self._tls is not None else None,
-            )
+            addresses = await self._addresses()
+            for n, address in enumerate(addresses):  # each in turn, as asyncio does with a host name
+                try:
+                    _, connection = await loop.create_connection(
+                        factory,
+                        address[0],
+                        address[1],
+                        ssl=self._tls,
+                        server_hostname=self.origin.host if self._tls is not None else None,
+                    )
+                    break
+                except OSError:
+                    if n == len(addresses) - 1:
+                        raise
         self._open.add(connection)
         return connection
+
+    async def _addresses(self) -> list[tuple[str, int]]:
+        """The upstream's addresses, looked up at most once every ``DNS_TTL`` seconds (aiohttp's cache, which
+        the proxy had): a storm of new connections does not make as many lookups."""
+        loop = asyncio.get_running_loop()
+        if self._resolving is None or (self._resolving.done() and loop.time() > self._resolved_until):
+            self._resolving = loop.create_task(self._resolve())
+            self._resolved_until = loop.time() + DNS_TTL
+        try:
+            return await asyncio.shield(self._resolving)
+        except OSError:
+            self._resolving = None  # looked up again next time
+            raise
+
+    async def _resolve(self) -> list[tuple[str, int]]:
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            self.origin.host, self.origin.port, type=socket.SOCK_STREAM
+        )
+        return [(str(info[4][0]), int(info[4][1])) for info in infos]
 
     def release(self, connection: UpstreamConnection) -> None:
         """Keep ``connection`` for the next exchange (it carried a whole response and may carry another)."""
@@ -86,11 +117,20 @@ class Pool:
             timer.cancel()
             self._idle.remove(connection)
 
-    def close(self) -> None:
-        """Close every connection (the proxy is stopping)."""
+    async def aclose(self, wait: float = 1.0) -> None:
+        """Close every connection (the proxy is stopping): a TLS one says goodbye first, for at most ``wait``
+        seconds, then is dropped (the event loop cannot close while a connection is still closing)."""
         for connection in list(self._open):
             connection.close()
         self._idle.clear()
         for timer in self._expiry.values():
             timer.cancel()
         self._expiry.clear()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while self._open and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        for connection in list(self._open):
+            connection.abort()
+        while self._open and loop.time() < deadline + wait:
+            await asyncio.sleep(0.01)

@@ -186,8 +186,7 @@ class RecordingProxy:
             for connection in list(connections):
                 if connection.transport is not None:
                     connection.transport.abort()
-            relay.pool.close()
-            await asyncio.sleep(0)  # let the transports' connection_lost run
+            await relay.pool.aclose()
 
     def stop(self) -> None:
         """Ask a running proxy to shut down (from any thread, or a signal handler)."""

@@ -106,6 +106,12 @@ class UpstreamConnection(asyncio.Protocol):
         if self.transport is not None and not self.closed:
             self.transport.close()
 
+    def abort(self) -> None:
+        """Drop the connection at once (a TLS one does not wait for the upstream's goodbye)."""
+        self.detach()
+        if self.transport is not None and not self.closed:
+            self.transport.abort()
+
     def pause(self) -> None:
         if self.transport is not None and not self.closed:
             self.transport.pause_reading()

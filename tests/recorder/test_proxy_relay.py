@@ -7,7 +7,10 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,12 +29,13 @@ Handler = Callable[[socket.socket, int], None]
 class RawUpstream:
     """An upstream written byte by byte: ``handler(connection, n)`` serves its ``n``-th connection."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, tls: ssl.SSLContext | None = None) -> None:
         self.handler = handler
+        self.tls = tls
         self.connections = 0
         self.requests: list[bytes] = []
         self._sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        self.url = f"{'https://localhost' if tls else 'http://127.0.0.1'}:{self._sock.getsockname()[1]}"
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
@@ -44,7 +48,11 @@ class RawUpstream:
 
     def _serve(self, connection: socket.socket, n: int) -> None:
         with contextlib.suppress(OSError), connection:
-            self.handler(connection, n)
+            if self.tls is None:
+                self.handler(connection, n)
+                return
+            with self.tls.wrap_socket(connection, server_side=True) as secured:
+                self.handler(secured, n)
 
     def read_request(self, connection: socket.socket) -> bytes:
         """One request's head and body (Content-Length framed, as the proxy sends them); b"" at EOF."""
@@ -313,3 +321,51 @@ def test_nagle_is_off_on_both_sides_of_the_proxy(tmp_path: Path) -> None:
         upstream.close()
     assert client_side
     assert upstream_side and all(upstream_side)
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost (the openssl command makes it)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days",
+         "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_an_https_upstream_is_reached_over_tls_and_its_certificate_checked(
+    tmp_path: Path, certificate: tuple[Path, Path]
+) -> None:
+    cert, key = certificate
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    box: list[RawUpstream] = []
+    upstream = RawUpstream(lambda c, n: echo_forever(c, n, box), tls=server)
+    box.append(upstream)
+    trusting = ssl.create_default_context(cafile=str(cert))
+    proxy = RecordingProxy(upstream.url, tmp_path / "c.yaml", port=0, quiet=True, live=False, grace=0, tls=trusting)
+    serving = threading.Thread(target=proxy.run, daemon=True)
+    serving.start()
+    try:
+        with socket.create_connection(("127.0.0.1", int(proxy.url.rsplit(":", 1)[1])), timeout=10) as sock:
+            with sock.makefile("rb") as stream:
+                for body in (b'{"a":1}', b'{"a":2}'):  # the second on the same TLS connection, kept alive
+                    sock.sendall(b"POST /v1/echo HTTP/1.1\r\nhost: x\r\ncontent-length: 7\r\n\r\n" + body)
+                    assert read_response(stream, "POST")[1] == body
+    finally:
+        proxy.stop()
+        serving.join(30)
+    assert upstream.connections == 1
+    assert upstream.requests[0].split(b"\r\n")[1] == b"host: " + upstream.url.removeprefix("https://").encode()
+    # A certificate the system does not trust: the connection is refused, and the client told why.
+    with proxy_process(tmp_path, upstream.url, tmp_path / "untrusted.yaml") as untrusting:
+        with connect(untrusting) as sock, sock.makefile("rb") as stream:
+            sock.sendall(b"GET /v1/echo HTTP/1.1\r\nhost: x\r\n\r\n")
+            response, body = read_response(stream)
+    upstream.close()
+    assert response.status == 502 and response.headers["x-ssetape-error"] == "ConnectError"
+    assert b"CERTIFICATE_VERIFY_FAILED" in body

@@ -4,6 +4,7 @@ yields for it and the SDK's own accumulated snapshot, exactly as the SDK has the
 from __future__ import annotations
 
 import json
+import operator
 import random
 from pathlib import Path
 from typing import Any
@@ -290,6 +291,38 @@ LOGPROBS = {
 }
 
 
+def several_choices(tokens: list[str]) -> bytes:
+    """Two choices, their tokens interleaved with their entries, the second's refusal; each finishes."""
+    chunks = [lp_chunk({"role": "assistant", "content": ""}, EMPTY, index=i) for i in (0, 1)]
+    for n, token in enumerate(tokens):
+        chunks.append(lp_chunk({"content": token}, {"content": [entry(token, -0.01 * n)], "refusal": None}))
+        refused = {"content": None, "refusal": [entry(token.upper(), -0.02 * n, top=1)]}
+        chunks.append(lp_chunk({"refusal": token.upper()}, refused, index=1))
+    chunks += [lp_chunk({}, None, "stop", index=i) for i in (0, 1)]
+    return sse(*[(None, chunk) for chunk in chunks], (None, "[DONE]"))
+
+
+def then_a_tool_call(tokens: list[str]) -> bytes:
+    """Content with its entries, then a tool call: the SDK reads that chunk itself and yields
+    ``logprobs.content.done`` with every entry so far, then the call's arguments without logprobs."""
+    body = logprobs_stream("content", tokens).rsplit(b"data: ", 3)[0]
+    call = {"index": 0, "id": "call_1", "type": "function", "function": {"name": "f", "arguments": ""}}
+    chunks = [lp_chunk({"tool_calls": [call]}, None)]
+    chunks += [lp_chunk({"tool_calls": [{"index": 0, "function": {"arguments": a}}]}, None) for a in ('{"a"', ": 1}")]
+    chunks.append(lp_chunk({}, None, "tool_calls"))
+    return body + sse(*[(None, chunk) for chunk in chunks], (None, "[DONE]"))
+
+
+LOGPROBS.update(
+    {
+        "several choices": several_choices(WORDS),
+        "first lists null": logprobs_stream("content", WORDS, first={"content": None, "refusal": None}),
+        "some chunks without logprobs": logprobs_stream("content", WORDS, at2=None, at3=None, at11=None),
+        "then a tool call": then_a_tool_call(WORDS),
+    }
+)
+
+
 @pytest.mark.parametrize("name", LOGPROBS)
 def test_logprobs_yield_what_the_sdk_yields_and_leave_its_state(name: str) -> None:
     """Token logprobs of content and refusal: every event yields the SDK's events (``logprobs.content.delta``
@@ -318,3 +351,26 @@ def test_logprobs_chunks_take_the_fast_path() -> None:
         acc.names(None, event.data)
     assert len(acc._pending[("logprobs", 0, "content")]) == len(WORDS)
     assert "".join(acc._pending[("content", 0)]) == "".join(WORDS)
+
+
+def test_logprob_entries_are_shared_and_the_timeline_stays_exact_when_a_snapshot_is_changed() -> None:
+    """Moments share their token entries (those indexed before the nearest checkpoint are one object
+    whatever the moment), not their lists: emptying or refilling a returned snapshot's or event's lists, or
+    changing its message, leaves every later access as the SDK has it."""
+    body = LOGPROBS["other chunks between"]
+    want = sdk_stream("chat", event_chunks(body))
+    timeline = Timeline(cassette_from_sse(body, uri="https://h/v1/chat/completions"), every=4)
+    late, early = timeline.state(len(WORDS) - 2).current_snapshot, timeline.state(12).current_snapshot  # type: ignore[union-attr]
+    assert late is not None and early is not None
+    late_entries, early_entries = late.choices[0].logprobs.content, early.choices[0].logprobs.content
+    assert late_entries is not early_entries and len(early_entries) > 8
+    assert all(map(operator.is_, early_entries[:8], late_entries))
+    event = timeline.callbacks(len(WORDS) - 2)[-1].event
+    assert event.type == "logprobs.content.delta" and all(map(operator.is_, early_entries[:8], event.snapshot))
+    late_entries.clear()
+    early_entries[:] = early_entries[::-1]
+    early.choices[0].message.content = "changed"
+    event.snapshot.append(event.snapshot[0])  # that event is kept as it is for its moment's next callers
+    others = [i for i in [12, len(WORDS) - 1, 13, *range(len(timeline))] if i != len(WORDS) - 2]
+    assert_matches("chat", timeline, want, others)
+    assert normalize(timeline.state(len(WORDS) - 2).current_snapshot) == want.steps[len(WORDS) - 2]["snapshot"]  # type: ignore[union-attr]
