@@ -26,20 +26,24 @@ from typing import Any
 from ._openai import SDKAccumulator, read
 from .emitted import Stop, StreamCallback, StreamEmitted
 
-__all__ = ["Hot", "LaggingAccumulator", "LaggingState", "Pieces"]
+__all__ = ["Hot", "Joins", "LaggingAccumulator", "LaggingState", "Pieces"]
 
 #: A field's pending pieces, by slot (which field of the snapshot they grow, see ``_apply``): strings, or
-#: what else a subclass's ``_join`` joins (Chat's logprobs: lists of token entries).
+#: what else a subclass's ``_join`` joins (Chat's logprobs: token entries).
 Pieces = dict[Hashable, list[Any]]
 #: What a hot event does: the names of what the SDK yields for it, and the piece it adds to each slot.
 Hot = tuple[tuple[str, ...], tuple[tuple[Hashable, Any], ...]]
+
+
+#: The text a slot's pieces last joined to, by slot: the pieces list, how many of its pieces, and the text.
+Joins = dict[Hashable, tuple[list[Any], int, str]]
 
 
 class LaggingState:
     """The state after one event: the SDK's state object (never changed again) and, for each field, its
     list of pieces and how many of them had come. Subclasses add the SDK stream's accessors."""
 
-    __slots__ = ("_base", "_owner", "_pieces", "_stop")
+    __slots__ = ("_base", "_joins", "_owner", "_pieces", "_stop")
 
     def __init__(
         self,
@@ -47,17 +51,31 @@ class LaggingState:
         base: Any,
         pieces: dict[Hashable, tuple[list[Any], int]],
         stop: Stop | None,
+        joins: Joins | None = None,
     ) -> None:
         self._owner, self._base, self._pieces, self._stop = owner, base, pieces, stop
+        #: Shared by the states of one accumulator, whose pieces lists only grow: the text of one state's
+        #: pieces is the start of the text of a later one's, so stepping forward joins only the new pieces.
+        self._joins: Joins = {} if joins is None else joins
 
     def sdk(self) -> Any:
         """A fresh copy of the SDK's state object as it was at this event: the caller's to change."""
         owner = self._owner
         sdk = owner._copy(self._base)
-        joined = {slot: owner._join(slot, pieces[:count]) for slot, (pieces, count) in self._pieces.items() if count}
+        joined = {slot: self._joined(slot, pieces, count) for slot, (pieces, count) in self._pieces.items() if count}
         if joined:
             owner._apply(sdk, joined)
         return sdk
+
+    def _joined(self, slot: Hashable, pieces: list[Any], count: int) -> Any:
+        last = self._joins.get(slot)
+        if last is not None and last[0] is pieces and last[1] <= count:
+            text: Any = last[2] + self._owner._join(slot, pieces[last[1] : count])
+        else:
+            text = self._owner._join(slot, pieces[:count])
+        if type(text) is str:
+            self._joins[slot] = (pieces, count, text)
+        return text
 
     @property
     def stop(self) -> Stop | None:
@@ -75,11 +93,12 @@ class LaggingAccumulator(SDKAccumulator):
         self._pending: Pieces = {}
         #: Whether a checkpoint holds ``self._sdk``, which must then be copied before it changes.
         self._shared = False
+        self._joins: Joins = {}
 
     def checkpoint(self) -> Any:
         self._shared = True
         pieces = {slot: (pieces, len(pieces)) for slot, pieces in self._pending.items()}
-        return self.state_class(type(self), self._sdk, pieces, self._stop)
+        return self.state_class(type(self), self._sdk, pieces, self._stop, self._joins)
 
     state = checkpoint
 
@@ -121,7 +140,7 @@ class LaggingAccumulator(SDKAccumulator):
             self._sdk, self._shared = self._copy(self._sdk), False
         if not self._pending:
             return
-        self._apply(self._sdk, {slot: self._join(slot, pieces) for slot, pieces in self._pending.items()})
+        self._apply(self._sdk, {slot: self._join(slot, pieces[:]) for slot, pieces in self._pending.items()})
         self._pending = {}
 
     def _hot(self, name: str | None, data: Any) -> Hot | None:
@@ -136,12 +155,14 @@ class LaggingAccumulator(SDKAccumulator):
 
     @classmethod
     def _join(cls, slot: Hashable, pieces: list[Any]) -> Any:
-        """A slot's pieces as one (text pieces: the text)."""
+        """A slot's pieces (a list the caller gives away) as one (text pieces: the text, which a state
+        extends with a later one's further pieces)."""
         return "".join(pieces)
 
     @classmethod
     def _apply(cls, sdk: Any, joined: dict[Hashable, Any]) -> None:
-        """Appends each slot's pieces (joined) to its field of ``sdk``, as the SDK's appends would have."""
+        """Appends each slot's pieces (joined, ``sdk``'s to keep) to its field of ``sdk``, as the SDK's appends
+        would have."""
         raise NotImplementedError
 
 

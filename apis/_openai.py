@@ -28,6 +28,7 @@ import httpx2
 import openai
 import pydantic
 from openai import APIError
+from openai._models import TypeAdapter as SDKTypeAdapter
 from openai._models import validate_type
 from openai.lib.streaming.chat._completions import _is_valid_chat_completion_chunk_weak
 
@@ -89,8 +90,17 @@ def validated_field(model: type[pydantic.BaseModel], name: str, value: Any) -> A
     """What :func:`read` makes of ``value`` as field ``name`` of a ``model`` it builds, where the field's
     type is a union (``Optional``) and takes ``value``: the SDK's ``construct`` validates such a field on its
     own. Raises where validation fails (the SDK then builds the field unchecked)."""
+    return _field_validator(model, name)(value)
+
+
+@functools.cache
+def _field_validator(model: type[pydantic.BaseModel], name: str) -> Callable[[Any], Any]:
+    # The SDK's ``validate_type`` for a type that is not a model class: its own cached ``TypeAdapter``
+    # (hashing a union to find it again costs more than validating one entry).
     annotation: Any = model.model_fields[name].annotation
-    return validate_type(type_=annotation, value=value)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return lambda value: validate_type(type_=annotation, value=value)
+    return SDKTypeAdapter(annotation).validate_python  # type: ignore[no-any-return]
 
 
 def mangled(obj: object, cls: type, name: str) -> Any:

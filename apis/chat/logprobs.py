@@ -45,11 +45,14 @@ def typed_logprobs(logprobs: Any) -> Any:
 
 
 def extend(snapshot: Any, index: int, field: str, entries: list[Any]) -> None:
-    """Appends ``entries`` to choice ``index``'s ``field`` list, as the SDK's accumulation does."""
+    """Appends ``entries`` (a list given away) to choice ``index``'s ``field`` list, as the SDK's accumulation
+    does (``content = []`` where it is None, then ``extend``): an empty list is replaced by ``entries``."""
     logprobs = snapshot.choices[index].logprobs
-    if getattr(logprobs, field) is None:
-        setattr(logprobs, field, [])
-    getattr(logprobs, field).extend(entries)
+    held = getattr(logprobs, field)
+    if held:
+        held.extend(entries)
+    else:
+        setattr(logprobs, field, entries)
 
 
 def _lists(snapshot: Any) -> list[tuple[Any, str, list[Any]]]:
@@ -67,21 +70,25 @@ def _lists(snapshot: Any) -> list[tuple[Any, str, list[Any]]]:
 
 
 def shared_lists(objects: list[Any]) -> dict[int, Any]:
-    """A ``copy.deepcopy`` memo that copies the lists of entries in ``objects`` (the SDK's state or the
-    events it yielded: a snapshot's, a chunk's, a logprobs event's) and shares the entries in them."""
+    """A ``copy.deepcopy`` memo for ``objects`` (the SDK's state, or the events it yielded) that shares the
+    entries: the lists of a snapshot, which the SDK goes on extending, are copied; the lists an event holds
+    of its own (a logprobs event's, its chunk's), which nothing changes once it is yielded, are kept."""
     memo: dict[int, Any] = {}
+    kept: list[list[Any]] = []
     for obj in objects:
         if isinstance(obj, ChatCompletionStreamState):
             obj = snapshot_of(obj)
         fields = getattr(obj, "__dict__", {})
-        found = [held for *_, held in _lists(obj)]
-        if str(fields.get("type", "")).startswith("logprobs."):
-            found += [value for value in fields.values() if type(value) is list]
-        for value in fields.values():  # a chunk event's chunk and snapshot
-            found += [held for *_, held in _lists(value)]
-        for held in found:
-            if id(held) not in memo:
-                memo[id(held)] = held[:]
+        kind = str(fields.get("type", ""))
+        if kind == "chunk":  # the snapshot it shows, and the chunk
+            obj = fields.get("snapshot")
+            kept += [held for *_, held in _lists(fields.get("chunk"))]
+        elif kind.startswith("logprobs."):
+            kept += [value for value in fields.values() if type(value) is list]
+        for *_, held in _lists(obj):
+            memo[id(held)] = held[:]
+    for held in kept:
+        memo.setdefault(id(held), held)
     return memo
 
 
@@ -114,10 +121,12 @@ class Shortened:
         if not before:
             return events
         for event in events:
-            if not str(getattr(event, "type", "")).startswith("logprobs."):
+            fields = event.__dict__
+            if not str(fields.get("type", "")).startswith("logprobs."):
                 continue
-            for value in event.__dict__.values():
+            for key, value in list(fields.items()):
                 if type(value) is list and value and id(value[0]) in before:
                     held, count = before[id(value[0])]
-                    value[:0] = held[:count]
+                    fields[key] = whole = held[:count]
+                    whole += value
         return events
