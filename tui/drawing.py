@@ -7,6 +7,7 @@ what "nothing fired" is called) and gets rich renderables back.
 from __future__ import annotations
 
 import json
+import re
 import weakref
 from collections.abc import Callable
 from functools import lru_cache
@@ -37,8 +38,8 @@ __all__ = [
 #: Style that marks what the selected event added (the panes scroll to its first mark).
 HIGHLIGHT = "reverse"
 
-#: The longest stretch of a text block shown: its end, where the news is (some 30 lines). Laying out
-#: a 250 kB message at every step would cost far more than the 50 ms a step may take.
+#: The stretch of a text block shown (up to half as much again: see :func:`window_start`): its end, where
+#: the news is (some 30 lines). Laying out a 250 kB message at every step would cost far more than a step may.
 WINDOW = 2000
 
 #: How a status (a run's, a response's, a finish reason's run look-alike) is styled.
@@ -65,13 +66,24 @@ class Folded:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(options.max_width, 1)
-        pieces = chop_cells(self.text.plain, width)
+        plain = self.text.plain
+        pieces = chop_cells(plain, width)
         offsets, at = [], 0
         for piece in pieces[:-1]:
             at += len(piece)
             offsets.append(at)
-        yield from self.text.divide(offsets)
+        lines = self.text.divide(offsets)
+        as_is = not _CONTROL.search(plain) and self.text.justify in (None, "default") and not options.justify
+        for line in lines:
+            if as_is and len(line) <= width:  # it fits: wrapped again, it would come back as it is, only later
+                # joined as rich joins the lines it wraps: a base style becomes a span (render drops it)
+                yield from Text("\n").join([line]).render(console, end=line.end)
+            else:
+                yield line
 
+
+#: What makes rich lay a line out other than as it is: line ends, tabs, other control characters.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 _ENDINGS: weakref.WeakKeyDictionary[Timeline, Ending] = weakref.WeakKeyDictionary()
 
@@ -89,8 +101,9 @@ def fired(timeline: Timeline, moment: Moment, describe: Callable[[Fired], str], 
     then, where the SDK stops reading, why and the closing callbacks."""
     end = stream_ending(timeline)
     last = len(timeline) - 1
+    # described at once, as the SDK's state holds them: no copy of what they carry (the message so far)
     lines: list[RenderableType] = [
-        _numbered(number, describe(callback)) for number, callback in enumerate(moment.callbacks, 1)
+        _numbered(number, describe(callback)) for number, callback in enumerate(timeline.reading(moment.index), 1)
     ]
     stops_here = end.at == moment.index or (end.at is None and moment.index == last)
     if end.at is not None and moment.index > end.at:
@@ -116,12 +129,15 @@ def _numbered(number: int, text: str) -> Folded:
 
 
 def window_start(value: str) -> int:
-    """Where the part of ``value`` a pane shows starts: its last :data:`WINDOW` characters."""
-    return max(len(value) - WINDOW, 0)
+    """Where the part of ``value`` a pane shows starts: before its last :data:`WINDOW` characters, at a
+    multiple of half a window (so, up to half a window more). Between two moves of the start, a text that
+    grows only grows at its end, and a pane lays out its last lines alone (``tui.widgets.wrapping``)."""
+    stride = max(WINDOW // 2, 1)
+    return max(len(value) - WINDOW, 0) // stride * stride
 
 
 def window(value: str, chars: int, prefix: str = "") -> list[RenderableType]:
-    """``value``'s last :data:`WINDOW` characters, the last ``chars`` of them highlighted; a refusal
+    """``value`` from :func:`window_start`, the last ``chars`` characters highlighted; a refusal
     (``prefix``) in red."""
     start = window_start(value)
     text = Text()  # not Text(prefix, style=...): that style would cover everything appended too

@@ -5,6 +5,7 @@ out again."""
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from rich.console import Console, Group
@@ -114,3 +115,21 @@ def test_long_arguments_show_their_end_and_how_much_is_above() -> None:
     arriving = whole(arguments(text[:5000], 7), out)
     first = "".join(segment.text for segment in arriving[0])  # type: ignore[attr-defined]
     assert first.startswith("… 3,000 earlier characters not shown")
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_paragraph_that_grows_and_shrinks_is_laid_out_as_rich_lays_it_out(seed: int) -> None:
+    """A streamed paragraph, delta by delta (its last delta highlighted), forward then back and jumping:
+    wrapped again from its last lines, it gives rich's lines for the whole at every step."""
+    rng = random.Random(seed)
+    pieces = ["word", " ", "  ", "a", "longerword", "x" * 70, "全角", "é", "👍🏽", ",", ".\u00a0", "  \u3000"]
+    deltas = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 4))) for _ in range(160)]
+    texts = ["".join(deltas[: n + 1]) for n in range(len(deltas))]
+    out = console()
+    blocks = BlockLines()
+    order = [*range(len(texts)), *range(len(texts) - 1, 120, -1), *(rng.randrange(len(texts)) for _ in range(20))]
+    for n in order:
+        text = Text(texts[n], style=rng.choice(["", "bold"]))
+        text.stylize("reverse", len(texts[n]) - len(deltas[n]))
+        renderable = Group(Text("… above", style="dim"), text) if n % 2 else text
+        assert by_blocks(blocks, renderable, out) == whole(renderable, out), n

@@ -2,9 +2,9 @@
 
 Most events change one block of a pane (the line a delta grew, the callbacks fired) and leave the rest as
 it was: a completed tool call's JSON, the earlier blocks of a message, the headings. Stepping lays out
-only the blocks it has not seen at this width: a block is kept by its content (a ``Text`` by its
-characters and styles, anything else by identity, so a home that hands the same object back, as the
-cached ``arguments`` does, is not laid out again).
+only the blocks it has not seen at this width: a block is kept by its content (a ``Text`` or a callback's
+``Folded`` line by its characters and styles, anything else by identity, so a home that hands the same
+object back, as the cached ``arguments`` does, is not laid out again).
 
 Laying out the blocks of a ``Group`` one by one gives the lines the whole gives, as long as each block
 ends its last line (a ``Text`` with ``end="\\n"``, a ``Syntax``): a block that does not is laid out with
@@ -21,6 +21,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from ..drawing import Folded
+from .wrapping import Wrapping, simple
+
 __all__ = ["BlockLines"]
 
 #: Blocks kept beyond those of the renderable shown: what a few steps back and forth show again.
@@ -32,7 +35,10 @@ _Laid = tuple[RenderableType, list[Strip], bool]
 
 
 def _key(block: RenderableType) -> Hashable:
-    """What ``block`` lays out as, as far as a cheap look tells: a ``Text`` by value, the rest by identity."""
+    """What ``block`` lays out as, as far as a cheap look tells: a ``Text`` (or a ``Folded`` one) by value,
+    the rest by identity."""
+    if type(block) is Folded:  # a callback's line: many events fire the same calls
+        return ("folded", _key(block.text))
     if type(block) is Text:
         return (
             block.plain,
@@ -71,13 +77,14 @@ class BlockLines:
     def __init__(self) -> None:
         self._blocks: dict[Hashable, _Laid] = {}
         self._at: tuple[int, Style | None] = (0, None)
+        self._wrapping = Wrapping()
 
     def lines(self, renderable: RenderableType, console: Console, options: ConsoleOptions, style: Style) -> list[Strip]:
         """``renderable`` laid out as ``console.render_lines(renderable, options, style=style, pad=True)``
         lays it out, one ``Strip`` a line."""
         width = options.max_width
         if self._at != (width, style):
-            self._blocks, self._at = {}, (width, style)
+            self._blocks, self._at, self._wrapping = {}, (width, style), Wrapping()
         blocks = list(_flat(renderable))
         used: dict[Hashable, _Laid] = {}
         out: list[Strip] = []
@@ -116,16 +123,54 @@ class BlockLines:
                     more, ended = self._block(part, console, options, style, used, line=True)
                     strips.extend(more)
                 found = (block, strips, ended)
+            elif (
+                type(block) is Text
+                and len(block.plain) > options.max_width
+                and simple(block, options.justify, options.overflow, bool(options.no_wrap))
+            ):
+                found = (block, *self._paragraph(block, console, options, style, used, line))
             else:
                 found = (block, *self._lay_out(block, console, options, style, line))
         used[key] = found
         return found[1], found[2]
 
-    @staticmethod
-    def _lay_out(
-        block: RenderableType, console: Console, options: ConsoleOptions, style: Style, line: bool
+    def _paragraph(
+        self,
+        block: Text,
+        console: Console,
+        options: ConsoleOptions,
+        style: Style,
+        used: dict[Hashable, _Laid],
+        line: bool,
     ) -> tuple[list[Strip], bool]:
-        segments = list(console.render(block, options))
+        """A paragraph longer than a line, wrapped as rich wraps it (see ``wrapping``), each line laid out
+        on its own and kept by what it shows: a paragraph that grew lays out its last lines again."""
+        lines = self._wrapping.lines(block, options.max_width)
+        strips: list[Strip] = []
+        ended = True
+        for number, part in enumerate(lines, 1):
+            end = block.end if number == len(lines) else "\n"
+            key = ("wrapped", _key(part), end)
+            found = used.get(key) or self._blocks.get(key)
+            if found is None:
+                # joined as Text.wrap joins its lines (a base style becomes a span), not wrapped again
+                segments = list(Text("\n").join([part]).render(console, end=end))
+                found = (part, *self._split(segments, options, style, line))
+            used[key] = found
+            strips.extend(found[1])
+            ended = found[2]
+        return strips, ended
+
+    @classmethod
+    def _lay_out(
+        cls, block: RenderableType, console: Console, options: ConsoleOptions, style: Style, line: bool
+    ) -> tuple[list[Strip], bool]:
+        return cls._split(list(console.render(block, options)), options, style, line)
+
+    @staticmethod
+    def _split(
+        segments: list[Segment], options: ConsoleOptions, style: Style, line: bool
+    ) -> tuple[list[Strip], bool]:
         ended = not segments or segments[-1].text.endswith("\n")
         if line:
             segments = [segment for segment in segments if segment.text or segment.control]
