@@ -374,3 +374,22 @@ def test_logprob_entries_are_shared_and_the_timeline_stays_exact_when_a_snapshot
     others = [i for i in [12, len(WORDS) - 1, 13, *range(len(timeline))] if i != len(WORDS) - 2]
     assert_matches("chat", timeline, want, others)
     assert normalize(timeline.state(len(WORDS) - 2).current_snapshot) == want.steps[len(WORDS) - 2]["snapshot"]  # type: ignore[union-attr]
+
+
+def test_a_length_finish_raises_with_every_entry() -> None:
+    """With tools to parse, a ``length`` finish makes the SDK raise ``LengthFinishReasonError`` holding its
+    snapshot: the one it raises from has every entry, as the SDK's does, even though the SDK reads that
+    chunk with its lists cut short."""
+    body = logprobs_stream("content", WORDS).replace(b'"finish_reason": "stop"', b'"finish_reason": "length"')
+    request = json.dumps({"model": "m", "messages": [], "stream": True, "tools": CHAT_TOOLS})
+    cassette = cassette_from_sse(body, uri="https://h/v1/chat/completions", request_body=request)
+    want = oracle("chat", cassette, 0)
+    assert want.exception is not None and want.exception.startswith("LengthFinishReasonError")
+    timeline = Timeline(cassette, every=4)
+    order = list(range(len(timeline)))
+    random.Random(5).shuffle(order)
+    assert_matches("chat", timeline, want, order)
+    stop = timeline.stop
+    assert stop is not None and f"{type(stop.exception).__name__}: {stop.exception}" == want.exception
+    completion = stop.exception.completion  # type: ignore[union-attr]
+    assert [entry.token for entry in completion.choices[0].logprobs.content] == WORDS
