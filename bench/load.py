@@ -46,9 +46,12 @@ _REQUEST_HEADERS = {
 }
 
 
-def small_interactions(count: int, directory: Path) -> Path:
-    """``count`` small interactions: every other one a JSON answer, the rest a five-event stream."""
+def small_interactions(count: int, directory: Path, *, named: bool = True) -> Path:
+    """``count`` small interactions: every other one a JSON answer, the rest a five-event stream whose chunks
+    say what they are (``"object": "chat.completion.chunk"``, as the API's do); ``named=False`` leaves that out,
+    so that nothing in a stream names its API (the slowest case for telling kinds apart in a listing)."""
     interactions = []
+    named_as = {"object": "chat.completion.chunk"} if named else {}
     for index in range(count):
         streamed = index % 2 == 1
         request = {
@@ -66,7 +69,9 @@ def small_interactions(count: int, directory: Path) -> Path:
         }
         if streamed:
             events = [
-                "data: " + json.dumps({"id": f"c{index}", "choices": [{"delta": {"content": f"word {n} "}}]}) + "\n\n"
+                "data: "
+                + json.dumps({"id": f"c{index}", **named_as, "choices": [{"delta": {"content": f"word {n} "}}]})
+                + "\n\n"
                 for n in range(5)
             ] + ["data: [DONE]\n\n"]
             body = "".join(events)
@@ -89,7 +94,7 @@ def small_interactions(count: int, directory: Path) -> Path:
             "ssetape": recording,
         }
         interactions.append(Interaction.model_validate({"request": request, "response": response}))
-    return Cassette(interactions=interactions).save(directory / f"small_{count}.yaml")
+    return Cassette(interactions=interactions).save(directory / f"small_{count}{'' if named else '_unnamed'}.yaml")
 
 
 def vcrpy_load(path: Path) -> object:
