@@ -69,6 +69,20 @@ def _plain(text: str) -> Any:
     return value
 
 
+_keys: dict[bytes, Any] = {}
+
+
+def _key(raw: bytes) -> Any:
+    """A mapping key's value (:func:`_plain`), remembered by its bytes: the same few keys fill every interaction."""
+    try:
+        return _keys[raw]
+    except KeyError:
+        value = _plain(raw.decode())
+        if len(_keys) < 10_000:
+            _keys[raw] = value
+        return value
+
+
 def _check_plain(text: str, first: bool) -> None:
     if not text:
         raise _Unsupported
@@ -91,7 +105,7 @@ _INDENTATION = re.compile(b"\n*( *)")
 #: A sequence entry from a line's start: empty lines before it, the indentation, ``- `` and the rest of its line.
 _ITEM = re.compile(rb"\n*( *)(- )?([^\n]*)")
 #: A mapping entry from a line's start: empty lines before it, the indentation, ``key:`` and what follows.
-_ENTRY = re.compile(rb"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?)?")
+_ENTRY = re.compile(rb"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?(?=\n))?")
 #: Flow sequences of one plain or single-quoted item without quotes inside (most header values).
 _ONE_PLAIN = re.compile(r"\[([^'\"\[\]{},# ][^'\"\[\]{},#]*)\]")
 _ONE_QUOTED = re.compile(r"\['([^'\n]*)'\]")
@@ -160,20 +174,19 @@ class _Reader:
         while True:
             found = entry(text, self.pos)
             assert found is not None  # every part of the pattern may match nothing
-            start = found.start(1)
+            start, after = found.span(1)
             if start >= size:
                 self.pos = size
                 return result
-            spaces = found.end(1) - start
+            spaces = after - start
             if spaces < indent:
                 self.pos = start
                 return result
-            key, end = found.group(2), found.end()
-            if spaces > indent or key is None or text[end : end + 1] != b"\n":
+            key, value = found.group(2, 3)
+            if spaces > indent or key is None:  # no key, or more than a key on its line (the pattern ends at one)
                 raise _Unsupported  # also "- " where a key belongs: YAML would refuse it
-            self.pos = end + 1
-            value = found.group(3)
-            result[_plain(key.decode())] = self._value(value.decode() if value else "", indent, in_mapping=True)
+            self.pos = found.end() + 1
+            result[_key(key)] = self._value(value.decode() if value else "", indent, in_mapping=True)
 
     def _sequence(self, indent: int) -> list[Any]:
         text, size, item = self.text, len(self.text), _ITEM.match
