@@ -25,6 +25,8 @@ _PER_LINE = 8
 _DIGITS = b"0123456789"
 #: Digits as "0", what stands between two runs of them (a colon, a dot, a separator) as ":", anything else as "x".
 _SIDES = bytes(ord("0") if byte in _DIGITS else ord(":") if byte in b":. \n" else ord("x") for byte in range(256))
+#: A line break as the space it stands for: either puts one pair after the next.
+_ONE_SEPARATOR = bytes.maketrans(b"\n", b" ")
 
 
 def encode_chunks(chunks: Iterable[Pair]) -> str:
@@ -57,19 +59,15 @@ def _written(text: str) -> int | None:
     if not text.isascii():
         return None
     raw = text.encode()
-    sides = raw.translate(_SIDES)
-    if b"x" in sides:  # a character the writer never writes
-        return None
-    # Without the digits, each word must be ":" (or ".:", the time's dot), the words one separator apart:
-    # n colons in 2n - 1 characters once the dots are gone, no two colons together, each dot before a colon.
-    shapes = raw.translate(None, _DIGITS)
-    pairs = shapes.count(b":")
-    dots = shapes.count(b".")
-    undotted = shapes.translate(None, b".") if dots else shapes
-    if len(undotted) != 2 * pairs - 1 or b"::" in undotted or (dots and shapes.count(b".:") != dots):
-        return None if pairs or text.strip() else 0
+    # Without the digits, the words must read ":" or ".:" (the time's dot), one separator apart, and nothing else.
+    shapes = raw.translate(_ONE_SEPARATOR, _DIGITS)
+    undotted = shapes.translate(None, b".")
+    pairs = (len(undotted) + 1) // 2
+    if undotted != b": " * (pairs - 1) + b":" or shapes.count(b".:") != len(shapes) - len(undotted):
+        return None if text.strip() else 0
     # Each side of a colon and of a dot holds a digit, as the writer writes them ("0.41:183", never "5.:3" or
     # ".5:3", which the plain loop reads): nothing between two runs of digits is next to another, or at an end.
+    sides = raw.translate(_SIDES)
     if b"::" in sides or sides.startswith(b":") or sides.endswith(b":"):
         return None
     return pairs

@@ -69,6 +69,20 @@ def _plain(text: str) -> Any:
     return value
 
 
+_keys: dict[bytes, Any] = {}
+
+
+def _key(raw: bytes) -> Any:
+    """A mapping key's value (:func:`_plain`), remembered by its bytes: the same few keys fill every interaction."""
+    try:
+        return _keys[raw]
+    except KeyError:
+        value = _plain(raw.decode())
+        if len(_keys) < 10_000:
+            _keys[raw] = value
+        return value
+
+
 def _check_plain(text: str, first: bool) -> None:
     if not text:
         raise _Unsupported
@@ -91,19 +105,21 @@ _INDENTATION = re.compile(b"\n*( *)")
 #: A sequence entry from a line's start: empty lines before it, the indentation, ``- `` and the rest of its line.
 _ITEM = re.compile(rb"\n*( *)(- )?([^\n]*)")
 #: A mapping entry from a line's start: empty lines before it, the indentation, ``key:`` and what follows.
-_ENTRY = re.compile(rb"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?)?")
+_ENTRY = re.compile(rb"\n*( *)(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: ([^\n]*))?(?=\n))?")
 #: Flow sequences of one plain or single-quoted item without quotes inside (most header values).
 _ONE_PLAIN = re.compile(r"\[([^'\"\[\]{},# ][^'\"\[\]{},#]*)\]")
 _ONE_QUOTED = re.compile(r"\['([^'\n]*)'\]")
 
 
 class _Reader:
-    """Reads UTF-8 bytes (valid, and checked by :func:`plain_characters`): the structure's lines are decoded one
-    by one, a literal block's text in one piece, so a long body is copied once on its way to a ``str``."""
+    """Reads UTF-8 bytes (valid; :func:`parse` checks their characters): the structure's lines are decoded one by
+    one, a literal block's text a piece at a time (:func:`_block`), its characters checked as it is decoded."""
 
     def __init__(self, text: bytes) -> None:
         self.text = text
         self.pos = 0  # the start of the current line
+        #: The spans of literal blocks, whose characters were checked as they were read (:func:`_unmarked`).
+        self.blocks: list[tuple[int, int]] = []
 
     # -- lines --------------------------------------------------------------------------------------
     def _line(self) -> tuple[int, int]:
@@ -158,20 +174,19 @@ class _Reader:
         while True:
             found = entry(text, self.pos)
             assert found is not None  # every part of the pattern may match nothing
-            start = found.start(1)
+            start, after = found.span(1)
             if start >= size:
                 self.pos = size
                 return result
-            spaces = found.end(1) - start
+            spaces = after - start
             if spaces < indent:
                 self.pos = start
                 return result
-            key, end = found.group(2), found.end()
-            if spaces > indent or key is None or text[end : end + 1] != b"\n":
+            key, value = found.group(2, 3)
+            if spaces > indent or key is None:  # no key, or more than a key on its line (the pattern ends at one)
                 raise _Unsupported  # also "- " where a key belongs: YAML would refuse it
-            self.pos = end + 1
-            value = found.group(3)
-            result[_plain(key.decode())] = self._value(value.decode() if value else "", indent, in_mapping=True)
+            self.pos = found.end() + 1
+            result[_key(key)] = self._value(value.decode() if value else "", indent, in_mapping=True)
 
     def _sequence(self, indent: int) -> list[Any]:
         text, size, item = self.text, len(self.text), _ITEM.match
@@ -363,6 +378,7 @@ class _Reader:
         ):
             raise _Unsupported
         self.pos = block_end
+        self.blocks.append((start + block_indent, block_end))
         keep = {"+": block_end - body_end, "-": 0}.get(chomp or "", 1)
         drop = block_end - body_end - keep  # line breaks at the end that chomping drops (unmarked: no line follows)
         if drop <= len(tail):
@@ -376,12 +392,21 @@ class _Reader:
 #: setting its two-way search up again at each match (that setup was half of a long body's dedent), and small
 #: enough for the allocator to reuse its memory from one piece to the next (decoding a long body whole costs a
 #: fresh page, a page fault, every 4 kB).
-_PIECE = 24_000
-#: Stands for a line break and the block's indentation after it while a block is read: a byte the character
-#: check refuses, so the text holds none.
-_MARK = b"\x00"
-#: Once indentations are marked, a line break followed by neither an empty line nor one: the block's end.
-_OUTDENTED = re.compile(rb"\n[^\n\x00]")
+_PIECE = 16_000
+#: While a block is read, a line break followed by the block's indentation becomes ``_BREAK`` and as many
+#: ``_FILL`` (bytes the character check refuses, so the text holds none): the same length, so CPython replaces
+#: in place, with no counting pass first, and the block's offsets stay the file's.
+_BREAK, _FILL = b"\x01", b"\x00"
+#: Once indentations are marked, a line break followed by neither an empty line nor a mark: the block's end.
+_OUTDENTED = re.compile(rb"\n[^\n\x01]")
+#: What a block's text holds where the original holds a byte the character check refuses.
+_REFUSED = b"\x02"
+#: Marked text back to text: each mark a line break, the fill dropped, and each ASCII byte libyaml refuses as text
+#: (a control but the line break, DEL) as ``_REFUSED``: one translation reads a block and checks its characters.
+_UNMARK = bytes(
+    ord("\n") if byte == _BREAK[0] else byte if byte == ord("\n") or 0x20 <= byte != 0x7F else _REFUSED[0]
+    for byte in range(256)
+)
 
 
 def _block(raw: bytes, start: int, prefix: bytes) -> tuple[int, str, bytes]:
@@ -389,9 +414,9 @@ def _block(raw: bytes, start: int, prefix: bytes) -> tuple[int, str, bytes]:
     (the next line's start), its text but the last piece, decoded without indentation, and that piece, marked.
 
     One pass a piece finds both the indentations to drop and the end: each line break followed by ``prefix`` is
-    replaced by :data:`_MARK`, and the first line break then followed by neither a mark nor an empty line ends
-    the block. Pieces are cut before a line break (never inside a break's indentation or a character)."""
-    indentation = b"\n" + prefix
+    marked, and the first line break then followed by neither a mark nor an empty line ends the block. Pieces
+    are cut before a line break (never inside a break's indentation or a character)."""
+    indentation, mark = b"\n" + prefix, _BREAK + _FILL * len(prefix)
     text, piece = "", b""
     pos, size = start + len(prefix), len(raw)
     while pos < size:
@@ -400,17 +425,20 @@ def _block(raw: bytes, start: int, prefix: bytes) -> tuple[int, str, bytes]:
         if end < 0:  # a line longer than a piece
             end = raw.find(b"\n", pos + _PIECE)
             end = size if end < 0 else end
-        piece = raw[pos:end].replace(indentation, _MARK)
+        piece = raw[pos:end].replace(indentation, mark)
         outdented = _OUTDENTED.search(piece)
         if outdented is not None:
             cut = outdented.start() + 1
-            return pos + cut + len(prefix) * piece.count(_MARK, 0, cut), text, piece[:cut]
+            return pos + cut, text, piece[:cut]
         pos = end
     return size, text, piece
 
 
 def _unmarked(piece: bytes) -> str:
-    return str(piece.replace(_MARK, b"\n"), "utf-8")
+    text = piece.translate(_UNMARK, _FILL)
+    if _REFUSED in text:
+        raise _Unsupported
+    return str(text, "utf-8")
 
 
 def _double_quoted(rest: str) -> str:
@@ -475,9 +503,26 @@ def parse(text: str | bytes) -> Any | None:
             text = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate
             return None
-    if not text.endswith(b"\n") or not plain_characters(text):
+    if not text.endswith(b"\n"):
         return None
+    # ASCII text (most cassettes) has its characters checked as it is read: a literal block's as it is decoded,
+    # the rest once the blocks are known; the marks that stand for indentation must then be new to it.
+    ascii = text.isascii()
+    if (_FILL in text or _BREAK in text) if ascii else not plain_characters(text):
+        return None
+    reader = _Reader(text)
     try:
-        return _Reader(text).document()
+        data = reader.document()
     except _Unsupported:
         return None
+    return data if not ascii or _plain_outside(text, reader.blocks) else None
+
+
+def _plain_outside(raw: bytes, blocks: list[tuple[int, int]]) -> bool:
+    """Whether ASCII ``raw`` holds only characters libyaml reads as text outside these (checked) spans."""
+    start = 0
+    for block_start, block_end in (*blocks, (len(raw), len(raw))):
+        if raw[start:block_start].translate(None, _PLAIN_ASCII):
+            return False
+        start = block_end
+    return True

@@ -24,7 +24,7 @@ from openai.types.chat.chat_completion_chunk import ChoiceLogprobs
 from .._lagging import Hot, LaggingAccumulator, LaggingState
 from .._openai import is_chat_chunk, mangled, read
 from ..emitted import Stop
-from .logprobs import FIELDS, Shortened, extend, shared_lists, typed_logprobs
+from .logprobs import FIELDS, Shortened, extend, shared_lists, to_keep, typed_logprobs
 from .logprobs import snapshot_of as _snapshot
 
 __all__ = ["ChatAccumulator", "ChatState"]
@@ -264,5 +264,5 @@ def _hot_logprobs(index: int, logprobs: Any, held: Any, hot: Hot) -> Hot | None:
             return None
         named += (event,)
         slot = ("logprobs", index, field)
-        pieces += tuple([(slot, entry) for entry in entries])
+        pieces += tuple([(slot, entry) for entry in to_keep(entries)])
     return named, pieces

@@ -4,8 +4,8 @@ A stream asked with ``logprobs`` carries each token's entry (``ChatCompletionTok
 ``top_logprobs``) and the SDK's snapshot keeps every entry so far, in ``choices[i].logprobs.content``
 (or ``.refusal``). Built again for every moment, 50k entries would cost seconds. Instead:
 
-- each chunk's entries are converted once, by the SDK's own conversion of the chunk's ``logprobs`` field
-  (:func:`typed_logprobs`), while the stream is indexed, and kept one entry per piece;
+- each chunk's entries are built once, by the SDK's own validation of the chunk's ``logprobs`` field
+  (:func:`typed_logprobs`), while the stream is indexed, and kept one entry per piece (:func:`to_keep`);
 - a snapshot's lists are new lists of those same objects (:func:`extend`), and every copy of the SDK's
   state or of the events it yielded copies the lists and shares the entries (:func:`shared_lists`): the
   SDK never changes an entry once built;
@@ -13,8 +13,9 @@ A stream asked with ``logprobs`` carries each token's entry (``ChatCompletionTok
   its events' lists, which it builds item by item, cost what the chunk adds; the entries before are put
   back in front of its lists afterwards.
 
-So an entry is one object at every moment that holds it: what a snapshot's or an event's lists hold is
-the caller's to change, the entries in them are shared and read-only by contract.
+So an entry is one object at the moments that hold it (those indexed before the nearest checkpoint; later
+ones are built again when a moment is replayed from it): what a snapshot's or an event's lists hold is the
+caller's to change, the entries in them are shared and read-only by contract.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from openai.types.chat.chat_completion_chunk import Choice
 
 from .._openai import mangled, validated_field
 
-__all__ = ["FIELDS", "Shortened", "extend", "shared_lists", "snapshot_of", "typed_logprobs"]
+__all__ = ["FIELDS", "Shortened", "extend", "shared_lists", "snapshot_of", "to_keep", "typed_logprobs"]
 
 #: The logprobs fields a chunk extends, and the event the SDK yields when it does.
 FIELDS = (("content", "logprobs.content.delta"), ("refusal", "logprobs.refusal.delta"))
@@ -42,6 +43,25 @@ def typed_logprobs(logprobs: Any) -> Any:
     """A chunk's ``choices[i].logprobs`` as the SDK's ``read`` builds it when its types take it (validated);
     raises where they do not."""
     return validated_field(Choice, "logprobs", logprobs)
+
+
+#: The set of field names that every kept entry (and alternative) with those fields shares, by its names.
+_FIELDS_SET: dict[frozenset[str], set[str]] = {}
+
+
+def to_keep(entries: list[Any]) -> list[Any]:
+    """``entries`` (validated), each and its alternatives holding one shared ``__pydantic_fields_set__`` per
+    set of names: a set per model was a third of their memory, and a read-only entry never changes its set
+    (pydantic adds a field's name to it when the field is assigned, where it is already)."""
+    shared = _FIELDS_SET
+    for entry in entries:
+        for model in (entry, *entry.top_logprobs):
+            names = model.__pydantic_fields_set__
+            held = shared.get(key := frozenset(names))
+            if held != names:  # first seen, or a caller changed the one shared
+                shared[key] = held = names
+            object.__setattr__(model, "__pydantic_fields_set__", held)
+    return entries
 
 
 def extend(snapshot: Any, index: int, field: str, entries: list[Any]) -> None:

@@ -21,7 +21,6 @@ import httptools
 from .exchange import Exchange, Relay, Request
 from .headers import RawHeaders
 from .replies import BAD_REQUEST, Reply, refusal
-from .upstream import set_nodelay
 
 #: How long a kept-alive connection may sit without a request (uvicorn's default, which the proxy had).
 KEEP_ALIVE = 5.0
@@ -68,7 +67,6 @@ class ClientConnection(asyncio.Protocol):
     # -- asyncio's side ---------------------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # (uvloop's transports are not its subclasses)
-        set_nodelay(transport)
         self._connections.add(self)
         self._idle = self._loop.call_later(KEEP_ALIVE, self._idle_out)
 

@@ -9,7 +9,6 @@ moved on only when it fires (a read costs a clock read, not a timer).
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, cast
@@ -38,13 +37,6 @@ class Receiver(Protocol):
     def on_body(self, data: bytes) -> None: ...
     def on_end(self, reusable: bool) -> None: ...
     def on_lost(self, failure: Failure, received_any: bool) -> None: ...
-
-
-def set_nodelay(transport: asyncio.BaseTransport) -> None:
-    """Nagle off: a small event is sent at once, not held back for the peer's delayed ACK (~40 ms)."""
-    sock = transport.get_extra_info("socket")
-    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class UpstreamConnection(asyncio.Protocol):
@@ -126,8 +118,9 @@ class UpstreamConnection(asyncio.Protocol):
 
     # -- asyncio's side ---------------------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)  # (uvloop's transports are not its subclasses)
-        set_nodelay(transport)
+        # (uvloop's transports are not its subclasses.) TCP_NODELAY: uvloop, like asyncio, sets it on every TCP
+        # connection (tests/recorder/test_proxy_relay.py checks both sides).
+        self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         self._last_read = self._loop.time()

@@ -42,7 +42,15 @@ def test_any_text_reads_as_the_plain_loop_reads_it(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "bad"),
-    [("1:2 3", "chunk 1 is '3'"), (":5 7", "chunk 0 is ':5'"), ("1:2:3", "chunk 0 is '1:2:3'"), ("1:2 .:3", "chunk 1")],
+    [
+        ("1:2 3", "chunk 1 is '3'"),
+        (":5 7", "chunk 0 is ':5'"),
+        ("1:2:3", "chunk 0 is '1:2:3'"),
+        ("1:2 .:3", "chunk 1"),
+        ("1.2.3:4", "chunk 0 is '1.2.3:4'"),
+        ("0.1:2 3:4.5", "chunk 1 is '3:4.5'"),
+        ("0.1:2 3:4 x", "chunk 2 is 'x'"),
+    ],
 )
 def test_a_bad_pair_is_named(text: str, bad: str) -> None:
     with pytest.raises(ValueError, match=bad):

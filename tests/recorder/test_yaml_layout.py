@@ -176,3 +176,22 @@ def test_a_block_ends_where_pyyaml_ends_it_whatever_the_pieces(
     text = f"a:\n  s: |{chomp}\n    one\n\n      deeper\n    two é\n\n\n{after}"
     assert parse(text) == pyyaml(text)
     assert parse(text) is not None
+
+
+_REFUSED = ["\x00", "\x01", "\x02", "\x08", "\t", "\x0b", "\x0c", "\r", "\x1b", "\x1f", "\x7f"]
+
+
+@pytest.mark.parametrize("char", _REFUSED, ids=repr)
+@pytest.mark.parametrize(
+    "where", ["method: PO", "data: 1", "data: 2", "data: 3", "0.2:", "complete: tr", "ssetape_end: "]
+)
+def test_a_character_libyaml_refuses_is_left_to_pyyaml_wherever_it_is(tmp_path: Path, char: str, where: str) -> None:
+    """A control character (or DEL) anywhere, in a structure line, a body's first, middle or last line, or
+    the chunk times, leaves the file to PyYAML, as the whole-text check did: the block reader checks what it
+    decodes, and the rest is checked once the blocks are known."""
+    interaction = make_interaction("data: 1\n\ndata: 2\n\ndata: 3\n\n")
+    interaction.response.ssetape.chunks = [(0.1, 9), (0.2, 9), (0.3, 9)]  # type: ignore[union-attr]
+    text = Cassette(interactions=[interaction]).save(tmp_path / "c.yaml").read_text()
+    assert parse(text) == pyyaml(text) and text.count(where) == 1
+    edited = text.replace(where, where + char)
+    assert parse(edited) is None

@@ -9,6 +9,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+import httpx2
+import openai
 import pytest
 
 from ssetape.fixtures.emulator.chat import SCENARIOS as CHAT_SCENARIOS
@@ -313,8 +315,19 @@ def then_a_tool_call(tokens: list[str]) -> bytes:
     return body + sse(*[(None, chunk) for chunk in chunks], (None, "[DONE]"))
 
 
+#: Entries without ``bytes`` (and alternatives without): the SDK's models do not count it as set.
+UNSET = logprobs_stream(
+    "content",
+    WORDS,
+    **{
+        f"at{n}": {"content": [{"token": "x", "logprob": -1.0, "top_logprobs": [{"token": "y", "logprob": -2.0}]}]}
+        for n in (3, 4, 9, 30)
+    },
+)
+
 LOGPROBS.update(
     {
+        "entries without bytes": UNSET,
         "several choices": several_choices(WORDS),
         "first lists null": logprobs_stream("content", WORDS, first={"content": None, "refusal": None}),
         "some chunks without logprobs": logprobs_stream("content", WORDS, at2=None, at3=None, at11=None),
@@ -374,3 +387,60 @@ def test_logprob_entries_are_shared_and_the_timeline_stays_exact_when_a_snapshot
     others = [i for i in [12, len(WORDS) - 1, 13, *range(len(timeline))] if i != len(WORDS) - 2]
     assert_matches("chat", timeline, want, others)
     assert normalize(timeline.state(len(WORDS) - 2).current_snapshot) == want.steps[len(WORDS) - 2]["snapshot"]  # type: ignore[union-attr]
+
+
+def test_a_length_finish_raises_with_every_entry() -> None:
+    """With tools to parse, a ``length`` finish makes the SDK raise ``LengthFinishReasonError`` holding its
+    snapshot: the one it raises from has every entry, as the SDK's does, even though the SDK reads that
+    chunk with its lists cut short."""
+    body = logprobs_stream("content", WORDS).replace(b'"finish_reason": "stop"', b'"finish_reason": "length"')
+    request = json.dumps({"model": "m", "messages": [], "stream": True, "tools": CHAT_TOOLS})
+    cassette = cassette_from_sse(body, uri="https://h/v1/chat/completions", request_body=request)
+    want = oracle("chat", cassette, 0)
+    assert want.exception is not None and want.exception.startswith("LengthFinishReasonError")
+    timeline = Timeline(cassette, every=4)
+    order = list(range(len(timeline)))
+    random.Random(5).shuffle(order)
+    assert_matches("chat", timeline, want, order)
+    stop = timeline.stop
+    assert stop is not None and f"{type(stop.exception).__name__}: {stop.exception}" == want.exception
+    completion = stop.exception.completion  # type: ignore[union-attr]
+    assert [entry.token for entry in completion.choices[0].logprobs.content] == WORDS
+
+
+def sdk_unset_snapshot(body: bytes) -> Any:
+    """The SDK's chat stream read to the end of ``body``: its snapshot, only the fields it counts as set."""
+    transport = httpx2.MockTransport(
+        lambda request: httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+    )
+    client = openai.OpenAI(
+        api_key="sk-oracle", base_url="http://oracle.test/v1", http_client=httpx2.Client(transport=transport)
+    )
+    with client.chat.completions.stream(model="m", messages=[]) as stream:
+        for _ in stream:
+            pass
+        return normalize(stream.current_completion_snapshot, exclude_unset=True)
+
+
+def test_kept_entries_count_as_set_what_the_sdks_do() -> None:
+    """Entries share their set of field names (``model_fields_set``) with the entries that have the same:
+    a dump of only the fields set is the SDK's, whatever the moment."""
+    pieces = event_chunks(UNSET)
+    timeline = Timeline(cassette_from_sse(UNSET, uri="https://h/v1/chat/completions"), every=4)
+    for i in (2, 4, 5, 11, 20, len(WORDS) - 1, len(WORDS) + 1):
+        got = normalize(timeline.state(i).current_snapshot, exclude_unset=True)  # type: ignore[union-attr]
+        assert got == sdk_unset_snapshot(b"".join(pieces[: i + 1])), i
+    entries = timeline.state(-1).current_snapshot.choices[0].logprobs.content  # type: ignore[union-attr]
+    assert "bytes" not in entries[4].model_fields_set and "bytes" in entries[5].model_fields_set
+
+
+@pytest.mark.parametrize("name", ["other chunks between", "several choices", "then a tool call"])
+def test_iterating_a_logprobs_stream_gives_what_the_sdk_gives(name: str) -> None:
+    """``for moment in timeline``: one accumulator read forward, its yielded events frozen as they go."""
+    body = LOGPROBS[name]
+    want = sdk_stream("chat", event_chunks(body))
+    moments = list(Timeline(cassette_from_sse(body, uri="https://h/v1/chat/completions"), every=4))
+    assert len(moments) == len(want.steps)
+    for moment_, step in zip(moments, want.steps, strict=True):
+        events = [{"class": type(cb.args[0]).__name__, "data": normalize(cb.args[0])} for cb in moment_.callbacks]
+        assert {"events": events, "snapshot": normalize(moment_.state.current_snapshot)} == step, moment_.index  # type: ignore[union-attr]
