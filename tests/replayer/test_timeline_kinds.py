@@ -432,3 +432,15 @@ def test_kept_entries_count_as_set_what_the_sdks_do() -> None:
         assert got == sdk_unset_snapshot(b"".join(pieces[: i + 1])), i
     entries = timeline.state(-1).current_snapshot.choices[0].logprobs.content  # type: ignore[union-attr]
     assert "bytes" not in entries[4].model_fields_set and "bytes" in entries[5].model_fields_set
+
+
+@pytest.mark.parametrize("name", ["other chunks between", "several choices", "then a tool call"])
+def test_iterating_a_logprobs_stream_gives_what_the_sdk_gives(name: str) -> None:
+    """``for moment in timeline``: one accumulator read forward, its yielded events frozen as they go."""
+    body = LOGPROBS[name]
+    want = sdk_stream("chat", event_chunks(body))
+    moments = list(Timeline(cassette_from_sse(body, uri="https://h/v1/chat/completions"), every=4))
+    assert len(moments) == len(want.steps)
+    for moment_, step in zip(moments, want.steps, strict=True):
+        events = [{"class": type(cb.args[0]).__name__, "data": normalize(cb.args[0])} for cb in moment_.callbacks]
+        assert {"events": events, "snapshot": normalize(moment_.state.current_snapshot)} == step, moment_.index  # type: ignore[union-attr]
