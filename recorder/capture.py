@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import zlib
@@ -19,7 +20,7 @@ from .cassette import (
     Recording,
     Status,
 )
-from .credentials import forms, redact_headers_and_collect, redact_url, scrub_bytes, scrub_text
+from .credentials import forms, redact_headers_and_collect, redact_url, scrub_bytes, scrub_headers
 from .redact import JsonPath, ResponseRedactor, parse_json_path, redact_headers, redact_json_bytes
 from .sse import ServerSentEvent, SSEDecoder
 
@@ -94,20 +95,22 @@ class Capture:
         self.secrets = forms(in_headers + in_url)
         if body and self.secrets:
             body = scrub_bytes(body, self.secrets)
-        self.request = RecordedRequest(
-            method=method,
-            uri=uri,
-            headers=recorded_headers,
-            body=_text_or_bytes(body) if body else None,
-        )
+        # The request as recorded; its model is built when first asked for (after the stream, off the storm of
+        # requests a proxy can get: the journal writes these).
+        self.method = method
+        self.uri = uri
+        self.request_headers = recorded_headers
+        self.request_body: bytes | None = body or None
         self._on_finish = on_finish
         self._on_chunk = on_chunk
         self._defer = defer
         self._started = time.perf_counter()
         self._recorded_at = datetime.now(UTC)
         self._response_at = 0.0
-        self._status = Status(code=0)
+        self.status_code = 0
+        self._reason = ""
         self._headers: list[tuple[str, str]] = []
+        self._response_headers: dict[str, list[str]] | None = None
         self._decoder: _ContentDecoder | None = None
         self._chunks: list[tuple[float, int]] = []
         self._body = bytearray()
@@ -130,16 +133,34 @@ class Capture:
     def response_at(self) -> float:
         return self._response_at
 
+    @functools.cached_property
+    def request(self) -> RecordedRequest:
+        body = self.request_body
+        return RecordedRequest(
+            method=self.method,
+            uri=self.uri,
+            headers=self.request_headers,
+            body=_text_or_bytes(body) if body is not None else None,
+        )
+
     @property
     def status(self) -> Status:
-        return self._status
+        return Status(code=self.status_code, message=self._reason if self.status_code else None)
+
+    @property
+    def reason(self) -> str:
+        return self._reason
 
     @property
     def response_headers(self) -> dict[str, list[str]]:
-        """The response headers as they will be written: decoded-away encoding dropped, secrets redacted."""
-        headers = redact_headers(self._headers, self._redact)
-        if self.secrets:
-            headers = {name: [scrub_text(value, self.secrets) for value in values] for name, values in headers.items()}
+        """The response headers as they will be written: decoded-away encoding dropped, secrets redacted (worked
+        out once: the journal and the interaction both need them)."""
+        headers = self._response_headers
+        if headers is None:
+            headers = redact_headers(self._headers, self._redact)
+            if self.secrets:
+                headers = scrub_headers(headers, self.secrets)
+            self._response_headers = headers
         return headers
 
     def body_redactor(self) -> ResponseRedactor:
@@ -152,7 +173,9 @@ class Capture:
 
     def response(self, status: int, reason: str | None, headers: Iterable[tuple[str, str]]) -> None:
         self._response_at = self.elapsed()
-        self._status = Status(code=status, message=reason or "")
+        self.status_code = status
+        self._reason = reason or ""
+        self._response_headers = None
         items = list(headers)
         encoding = next((v.strip().lower() for k, v in items if k.lower() == "content-encoding"), None)
         if encoding and encoding != "identity":
@@ -241,7 +264,7 @@ class Capture:
         interaction = Interaction(
             request=self.request,
             response=RecordedResponse(
-                status=self._status,
+                status=self.status,
                 headers=self.response_headers,
                 body=Body(string=_text_or_bytes(body)),
                 ssetape=Recording(

@@ -141,6 +141,21 @@ def scrub_text(text: str, values: Iterable[bytes]) -> str:
     return text
 
 
+def scrub_headers(headers: dict[str, list[str]], values: Iterable[bytes]) -> dict[str, list[str]]:
+    """:func:`scrub_text` on every header value, the values decoded once for all of them."""
+    texts = [value.decode("utf-8", "replace") for value in values]
+    scrubbed: dict[str, list[str]] = {}
+    for name, items in headers.items():
+        kept = []
+        for item in items:
+            for text in texts:
+                if text in item:
+                    item = item.replace(text, REDACTED)
+            kept.append(item)
+        scrubbed[name] = kept
+    return scrubbed
+
+
 def scrub_bytes(data: bytes, values: Iterable[bytes]) -> bytes:
     for value in values:
         data = data.replace(value, REDACTED.encode())

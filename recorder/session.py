@@ -106,7 +106,8 @@ class CassetteRecorder:
     def _standalone(self, version: int, interactions: list[Interaction]) -> list[str]:
         if self._pool is not None and interactions:
             try:
-                return list(self._pool.map(_standalone_text, [(version, self.path, i) for i in interactions]))
+                jobs = [(version, self.path, i) for i in interactions]
+                return list(self._pool.map(_standalone_text, jobs, chunksize=max(1, len(jobs) // 2)))
             except Exception:  # a broken pool must not lose a save: do the work here instead
                 self._pool = None
         return [_standalone_text((version, self.path, interaction)) for interaction in interactions]

@@ -63,6 +63,8 @@ class ClientConnection(asyncio.Protocol):
         self._http11 = True
         self._chunked = False
         self._keep_alive = True
+        #: What was written while corked (one upstream read's worth): sent in one ``send`` by :meth:`uncork`.
+        self._corked: list[bytes] | None = None
 
     # -- asyncio's side ---------------------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -182,7 +184,7 @@ class ClientConnection(asyncio.Protocol):
             return
         if self._continue_owed and self.transport is not None:
             self._continue_owed = False
-            self.transport.write(CONTINUE)
+            self._write(CONTINUE)
         if self._closing:
             self._close()
         elif self._idle is None and not self._parsing:
@@ -201,10 +203,29 @@ class ClientConnection(asyncio.Protocol):
             self._close()
 
     def _close(self) -> None:
+        self.uncork()
         if self.transport is not None and not self._gone:
             self.transport.close()
 
     # -- writing an answer (Downstream) -----------------------------------------------------------------------
+    def cork(self) -> None:
+        """Hold what is written until :meth:`uncork`: the pieces of one upstream read (a head and its first
+        chunk, a last chunk and the body's end) go out in one ``send``, not one each."""
+        if self._corked is None:
+            self._corked = []
+
+    def uncork(self) -> None:
+        held, self._corked = self._corked, None
+        if held and not self._gone and self.transport is not None:
+            self.transport.write(held[0] if len(held) == 1 else b"".join(held))
+
+    def _write(self, data: bytes) -> None:
+        assert self.transport is not None
+        if self._corked is not None:
+            self._corked.append(data)
+        else:
+            self.transport.write(data)
+
     def respond(self, status: int, reason: bytes, headers: RawHeaders, *, body: bool) -> None:
         if self._gone or self.transport is None:
             return
@@ -220,15 +241,15 @@ class ClientConnection(asyncio.Protocol):
         if not self._keep_alive:
             lines.append(b"connection: close\r\n")
         lines.append(b"\r\n")
-        self.transport.write(b"".join(lines))
+        self._write(b"".join(lines))
 
     def send(self, data: bytes) -> None:
         if self._gone or not data or self.transport is None:
             return
         if self._chunked:
-            self.transport.write(b"%x\r\n%b\r\n" % (len(data), data))
+            self._write(b"%x\r\n%b\r\n" % (len(data), data))
         else:
-            self.transport.write(data)
+            self._write(data)
 
     def finish(self) -> None:
         """The answer is complete: end its body, then take the next request (or close)."""
@@ -236,7 +257,7 @@ class ClientConnection(asyncio.Protocol):
         if self._gone or self.transport is None:
             return
         if self._chunked:
-            self.transport.write(b"0\r\n\r\n")
+            self._write(b"0\r\n\r\n")
         if not self._keep_alive:
             self.drop()
             return

@@ -59,6 +59,8 @@ class Downstream(Protocol):
     def finish(self) -> None: ...
     def drop(self) -> None: ...
     def reply(self, reply: Reply) -> None: ...
+    def cork(self) -> None: ...
+    def uncork(self) -> None: ...
 
 
 @dataclass
@@ -148,6 +150,12 @@ class Exchange:
         connection.send(self, self._wire, read_timeout=self.relay.timeouts.read, head_only=self.method == b"HEAD")
 
     # -- the upstream's answer (Receiver) ---------------------------------------------------------------------
+    def on_read_start(self) -> None:
+        self.client.cork()
+
+    def on_read_end(self) -> None:
+        self.client.uncork()
+
     def on_head(self, status: int, reason: bytes, headers: RawHeaders) -> None:
         capture = self.capture
         assert capture is not None

@@ -94,15 +94,15 @@ class Journal:
         self._on_failure(failure)
 
     def request(self, key: int, capture: Capture) -> None:
-        request = capture.request
+        body = capture.request_body
         self._write(
             {
                 "req": key,
                 "at": capture.recorded_at.isoformat(),
-                "method": request.method,
-                "uri": request.uri,
-                "headers": request.headers,
-                "body": _b64(request.body_bytes) if request.body is not None else None,
+                "method": capture.method,
+                "uri": capture.uri,
+                "headers": capture.request_headers,
+                "body": _b64(body) if body is not None else None,
             }
         )
 
@@ -110,13 +110,12 @@ class Journal:
         redactor = capture.body_redactor()
         if redactor:
             self._redactors[key] = redactor
-        status = capture.status
         self._write(
             {
                 "res": key,
                 "at": round(capture.response_at, 6),
-                "code": status.code,
-                "message": status.message,
+                "code": capture.status_code,
+                "message": capture.reason,
                 "headers": capture.response_headers,
             }
         )

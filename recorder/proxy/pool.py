@@ -37,8 +37,11 @@ class Pool:
         self.origin = origin
         self.timeouts = timeouts
         self._tls = (tls or tls_context()) if origin.tls else None
-        self._idle: list[UpstreamConnection] = []
-        self._expiry: dict[UpstreamConnection, asyncio.TimerHandle] = {}
+        #: Kept-alive connections and when each was released, the most recent last.
+        self._idle: list[tuple[UpstreamConnection, float]] = []
+        #: One timer closes the connections unused for ``KEEP_ALIVE`` (not a timer per release: one less to
+        #: start and cancel per request).
+        self._sweep: asyncio.TimerHandle | None = None
         self._open: set[UpstreamConnection] = set()
         self._resolving: asyncio.Task[list[tuple[str, int]]] | None = None
         self._resolved_until = 0.0
@@ -46,8 +49,7 @@ class Pool:
     def take(self) -> UpstreamConnection | None:
         """A kept-alive connection, or None."""
         while self._idle:
-            connection = self._idle.pop()
-            self._expiry.pop(connection).cancel()
+            connection, _ = self._idle.pop()
             if connection.reusable:
                 return connection
         return None
@@ -100,22 +102,27 @@ class Pool:
             connection.close()
             return
         connection.resume()
-        self._idle.append(connection)
         loop = asyncio.get_running_loop()
-        self._expiry[connection] = loop.call_later(KEEP_ALIVE, self._expire, connection)
+        now = loop.time()
+        self._idle.append((connection, now))
+        if self._sweep is None:
+            self._sweep = loop.call_at(now + KEEP_ALIVE, self._expire)
 
-    def _expire(self, connection: UpstreamConnection) -> None:
-        self._expiry.pop(connection, None)
-        if connection in self._idle:
-            self._idle.remove(connection)
-        connection.close()
+    def _expire(self) -> None:
+        """Close the connections unused for ``KEEP_ALIVE`` seconds; come back when the next one will be."""
+        self._sweep = None
+        now = asyncio.get_running_loop().time()
+        kept = [(connection, since) for connection, since in self._idle if now - since < KEEP_ALIVE]
+        expired = [connection for connection, since in self._idle if now - since >= KEEP_ALIVE]
+        self._idle = kept
+        for connection in expired:
+            connection.close()
+        if kept:
+            self._sweep = asyncio.get_running_loop().call_at(kept[0][1] + KEEP_ALIVE, self._expire)
 
     def _closed(self, connection: UpstreamConnection) -> None:
         self._open.discard(connection)
-        timer = self._expiry.pop(connection, None)
-        if timer is not None:
-            timer.cancel()
-            self._idle.remove(connection)
+        self._idle = [(other, since) for other, since in self._idle if other is not connection]
 
     async def aclose(self, wait: float = 1.0) -> None:
         """Close every connection (the proxy is stopping): a TLS one says goodbye first, for at most ``wait``
@@ -123,9 +130,9 @@ class Pool:
         for connection in list(self._open):
             connection.close()
         self._idle.clear()
-        for timer in self._expiry.values():
-            timer.cancel()
-        self._expiry.clear()
+        if self._sweep is not None:
+            self._sweep.cancel()
+            self._sweep = None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         while self._open and loop.time() < deadline:

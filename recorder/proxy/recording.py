@@ -385,7 +385,7 @@ class ProxyOutput:
         with self._state:
             unfinished = [capture for capture in self._open.values() if not capture.finished]
         for capture in unfinished:
-            if capture.status.code:
+            if capture.status_code:
                 capture.finish(
                     CutOff(type="RecordingStopped", message=f"{reason} after {capture.size} bytes of the body")
                 )

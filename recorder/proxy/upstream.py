@@ -37,6 +37,8 @@ class Receiver(Protocol):
     def on_body(self, data: bytes) -> None: ...
     def on_end(self, reusable: bool) -> None: ...
     def on_lost(self, failure: Failure, received_any: bool) -> None: ...
+    def on_read_start(self) -> None: ...
+    def on_read_end(self) -> None: ...
 
 
 class UpstreamConnection(asyncio.Protocol):
@@ -129,18 +131,22 @@ class UpstreamConnection(asyncio.Protocol):
             self.close()
             return
         self._received_any = True
+        receiver.on_read_start()  # what this read passes on goes to the client in one send
         try:
-            self._parser.feed_data(data)
-        except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
-            self._fail(Failure("RemoteProtocolError", f"the upstream's response could not be parsed ({exc})"))
-            return
-        if self._pieces and self._receiver is receiver:
-            pieces, self._pieces = self._pieces, []
-            data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
-            self._body_size += len(data)
-            receiver.on_body(data)
-        if self._complete and self._receiver is receiver:
-            self._end(self._keep_alive)
+            try:
+                self._parser.feed_data(data)
+            except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
+                self._fail(Failure("RemoteProtocolError", f"the upstream's response could not be parsed ({exc})"))
+                return
+            if self._pieces and self._receiver is receiver:
+                pieces, self._pieces = self._pieces, []
+                data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+                self._body_size += len(data)
+                receiver.on_body(data)
+            if self._complete and self._receiver is receiver:
+                self._end(self._keep_alive)
+        finally:
+            receiver.on_read_end()
 
     def eof_received(self) -> bool | None:
         return None  # the transport closes; connection_lost says what that means for the response

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import errno
 import gc
+import json
 import os
 import threading
 import time
@@ -350,3 +352,77 @@ def test_streams_ending_together_are_built_one_a_turn_of_the_event_loop(tmp_path
     finally:
         recording.close()
     assert len(load(tmp_path / "c.yaml").interactions) == 3
+
+
+class _Socket:
+    """A transport that keeps what is written to it, each ``write`` (one ``send``) apart, and calls ``on_write``
+    first."""
+
+    def __init__(self, on_write: Callable[[bytes], None] = lambda data: None) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+        self._on_write = on_write
+
+    def write(self, data: bytes) -> None:
+        self._on_write(data)
+        self.writes.append(bytes(data))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def pause_reading(self) -> None: ...
+    def resume_reading(self) -> None: ...
+
+
+def _chunked(*pieces: bytes) -> bytes:
+    return b"".join(b"%x\r\n%b\r\n" % (len(piece), piece) for piece in pieces)
+
+
+def test_one_upstream_read_goes_to_the_client_in_one_send_after_the_journal_has_it(tmp_path: Path) -> None:
+    """Head, body and end that come in one network read leave in one ``send`` (not one each: a system call and
+    a wake-up of the client apiece); a body piece reaches the client only once the journal's ``write`` holding
+    it has returned; pieces that come in reads of their own leave at once, each in its own ``send``."""
+    from ssetape.recorder.proxy.client_side import ClientConnection
+    from ssetape.recorder.proxy.exchange import Relay
+    from ssetape.recorder.proxy.origin import DEFAULT_TIMEOUTS, upstream_origin
+    from ssetape.recorder.proxy.pool import Pool
+    from ssetape.recorder.proxy.upstream import UpstreamConnection
+
+    recording = ProxyOutput(tmp_path / "c.yaml", serialize_in_subprocess=False, save_interval=60)
+    journal = journal_path(tmp_path / "c.yaml")
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+    journaled_first: list[bool] = []
+
+    def client_write(data: bytes) -> None:
+        lines = [json.loads(line) for line in journal.read_bytes().splitlines()]
+        key = max(line["req"] for line in lines if "req" in line)
+        journaled = b"".join(base64.b64decode(line["b"]) for line in lines if line.get("data") == key)
+        journaled_first.append(all(piece in journaled for piece in SSE if piece in data))
+
+    async def exchange(*reads: bytes) -> list[bytes]:
+        origin = upstream_origin("http://127.0.0.1:9")
+        relay = Relay(origin, recording, Pool(origin, DEFAULT_TIMEOUTS), DEFAULT_TIMEOUTS, set())
+        upstream = UpstreamConnection(lambda connection: None)
+        upstream.connection_made(_Socket())  # type: ignore[arg-type]
+        relay.pool.release(upstream)
+        client = ClientConnection(relay, set())
+        client_socket = _Socket(client_write)
+        client.connection_made(client_socket)  # type: ignore[arg-type]
+        client.data_received(b"GET /v1/threads/runs HTTP/1.1\r\nHost: proxy\r\n\r\n")
+        assert upstream.transport.writes == [b"GET /v1/threads/runs HTTP/1.1\r\nhost: 127.0.0.1:9\r\n\r\n"]  # type: ignore[union-attr]
+        for read in reads:
+            upstream.data_received(read)
+        client.connection_lost(None)
+        return client_socket.writes
+
+    try:
+        whole = asyncio.run(exchange(head + _chunked(*SSE) + b"0\r\n\r\n"))
+        paced = [head, _chunked(SSE[0]), _chunked(SSE[1]), _chunked(SSE[2]) + b"0\r\n\r\n"]
+        sent = asyncio.run(exchange(*paced))
+        assert all(journaled_first) and len(journaled_first) == len(whole) + len(sent)
+        assert whole == [head + _chunked(b"".join(SSE)) + b"0\r\n\r\n"]
+        assert sent == paced
+    finally:
+        recording.close()
+    bodies = [interaction.response.body_bytes for interaction in load(tmp_path / "c.yaml").interactions]
+    assert bodies == [b"".join(SSE)] * 2
