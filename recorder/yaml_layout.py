@@ -4,11 +4,12 @@ libyaml scans fast, but PyYAML then builds every node and resolves every scalar 
 cassette of many small interactions that is most of the load, and on a long stream, scanning the
 body's literal block character by character is. This reader handles the small subset of YAML
 those files use: block mappings and sequences, plain and single-quoted scalars, one-line flow
-sequences of scalars, ``{}`` and literal blocks (``|``, ``|-``, ``|+``, with an indentation
-indicator), whose text it cuts out with string operations.
+sequences of scalars, ``{}``, literal blocks (``|``, ``|-``, ``|+``, with an indentation
+indicator), whose text it cuts out with string operations, and double-quoted scalars in the form PyYAML's
+emitter writes them (:mod:`.yaml_quoted`: bodies a block cannot hold, such as Gemini's CRLF streams).
 
 It is an accelerator, never a second opinion: anything outside that subset (a tag, an anchor, a
-double-quoted scalar, a comment, a tab, a document marker, odd indentation...) makes :func:`parse`
+double-quoted scalar in another form, a comment, a tab, a document marker, odd indentation...) makes :func:`parse`
 return None, and the caller loads the text with PyYAML, which then also reports any error with
 its line. Plain scalars are resolved by PyYAML's own resolver and constructors, so ``1``,
 ``true``, ``null`` and timestamps come out exactly as PyYAML makes them.
@@ -20,6 +21,8 @@ import re
 from typing import Any
 
 import yaml
+
+from .yaml_quoted import double_quoted
 
 #: The ASCII this reader takes: printable characters and ``\n`` (no tab, no ``\r``).
 _PLAIN_ASCII = b"\n" + bytes(range(0x20, 0x7F))
@@ -118,7 +121,8 @@ class _Reader:
     def __init__(self, text: bytes) -> None:
         self.text = text
         self.pos = 0  # the start of the current line
-        #: The spans of literal blocks, whose characters were checked as they were read (:func:`_unmarked`).
+        #: The spans of literal blocks and double-quoted scalars, whose characters were checked as they were read
+        #: (:func:`_unmarked`, :func:`.yaml_quoted.double_quoted`).
         self.blocks: list[tuple[int, int]] = []
 
     # -- lines --------------------------------------------------------------------------------------
@@ -232,7 +236,7 @@ class _Reader:
         if head == "[":
             return self._flow_sequence(rest)
         if head == '"':
-            return _double_quoted(rest)
+            return self._double_quoted(rest, indent)
         if rest == "{}":
             return {}
         return self._plain_value(rest, indent)
@@ -306,6 +310,16 @@ class _Reader:
             line = text[start:end].lstrip(b" ").decode()
             if not line.strip(" "):
                 raise _Unsupported
+
+    def _double_quoted(self, rest: str, indent: int) -> str:
+        # ``rest`` is the tail of the line before ``pos``: the quote opens where its bytes start.
+        quote = self.pos - 1 - len(rest.encode())
+        read = double_quoted(self.text, quote, indent)
+        if read is None:
+            raise _Unsupported
+        value, self.pos = read
+        self.blocks.append((quote, self.pos))
+        return value
 
     def _flow_sequence(self, rest: str) -> list[Any]:
         one = _ONE_PLAIN.fullmatch(rest)
@@ -444,20 +458,6 @@ def _unmarked(piece: bytes) -> str:
     if _REFUSED in text:
         raise _Unsupported
     return str(text, "utf-8")
-
-
-def _double_quoted(rest: str) -> str:
-    """A double-quoted scalar on one line (PyYAML writes those for text with control characters): its
-    escapes are YAML's own, so PyYAML reads this one scalar."""
-    if not rest.endswith('"') or len(rest) < 2:
-        raise _Unsupported
-    try:
-        value = yaml.load(rest, Loader=_SafeLoader)
-    except yaml.YAMLError:
-        raise _Unsupported from None
-    if not isinstance(value, str):
-        raise _Unsupported
-    return value
 
 
 def _closing_quote(line: str, start: int = 0) -> int:

@@ -1,0 +1,123 @@
+"""Double-quoted scalars in the form PyYAML's emitter writes them, read with operations over the whole scalar.
+
+A body YAML's literal block cannot hold (CR, as in Gemini's ``\\r\\n\\r\\n``, or another control character)
+is written double-quoted, over lines of about ``width`` columns: each line but the last ends with ``\\``
+(a line break that adds nothing), the next is indented and, when it starts with a space, escapes it
+(``\\ ``). libyaml reads that character by character; here the lines are joined with one slice each, the
+few escapes JSON lacks (``\\x..``, ``\\U........``, ``\\0``, ``\\e``, ``\\N``...) are rewritten as JSON's,
+and jiter reads the result as one JSON string: JSON's escapes (``\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u....``)
+mean what YAML's do, and jiter refuses a quote that is not escaped, a raw control character and a short
+``\\u``. Anything else (a line break YAML folds into a space, another indentation, an escape YAML refuses, a
+surrogate, which libyaml refuses) gives None, and PyYAML reads the file, reporting any error with its line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jiter
+
+_QUOTE, _BACKSLASH = ord('"'), ord("\\")
+#: A run of backslashes, then what follows it when that may be an escape JSON lacks or reads otherwise. The
+#: match starts at the run's first backslash (the leftmost), so the run's length says whether its last
+#: backslash starts an escape (odd) or is the second of an escaped backslash (even).
+_NOT_JSON = re.compile(rb'\\(\\*+)(?:x([0-9A-Fa-f]{2})|U([0-9A-Fa-f]{8})|(u[Dd][89A-Fa-f])|([^"\\/bfnrtu]))')
+#: A surrogate escape (or an escaped backslash, then "ud8"...: the slow path tells them apart).
+_SURROGATE = re.compile(rb"\\u[Dd][89A-Fa-f]")
+#: YAML's one-character escapes JSON lacks, as JSON's.
+_AS_JSON = {
+    b"0": b"\\u0000",
+    b"a": b"\\u0007",
+    b"v": b"\\u000b",
+    b"e": b"\\u001b",
+    b" ": b" ",
+    b"\t": b"\\t",
+    b"N": b"\\u0085",
+    b"_": b"\\u00a0",
+    b"L": b"\\u2028",
+    b"P": b"\\u2029",
+}
+
+
+class _Refused(Exception):
+    """An escape YAML refuses (or libyaml does: a surrogate)."""
+
+
+def _as_json(found: re.Match[bytes]) -> bytes:
+    pairs, byte, wide, surrogate, char = found.groups()
+    if len(pairs) % 2:  # the run is even: its last backslash is escaped, and what follows it is text
+        return found.group()
+    if byte is not None:
+        return pairs + b"\\u00" + byte
+    if wide is not None:
+        code = int(wide, 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise _Refused
+        if code <= 0xFFFF:
+            return pairs + b"\\u%04x" % code
+        code -= 0x10000
+        return pairs + b"\\u%04x\\u%04x" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
+    if surrogate is not None:
+        raise _Refused
+    try:
+        return pairs + _AS_JSON[char]
+    except KeyError:
+        raise _Refused from None
+
+
+def _escaped(text: bytes, at: int) -> bool:
+    """Whether ``text[at]`` follows an odd run of backslashes (it is escaped)."""
+    start = at
+    while text[start - 1] == _BACKSLASH:
+        start -= 1
+    return (at - start) % 2 == 1
+
+
+def double_quoted(text: bytes, quote: int, indent: int) -> tuple[str, int] | None:
+    """The double-quoted scalar opening at ``text[quote]``, the value of an entry indented by ``indent``: its
+    value and the start of the line after it (its characters checked: none libyaml refuses), or None when it
+    is not in the form PyYAML's emitter writes (every line break escaped, the lines after the first indented
+    alike and more than ``indent``, the closing quote ending its line)."""
+    view = memoryview(text)
+    pieces = []
+    start, indentation = quote, b""
+    while True:
+        end = text.find(b"\n", start)
+        if end < 0:
+            return None
+        last = end - 1
+        if text[last] == _QUOTE and last > quote and not _escaped(text, last):
+            pieces.append(view[start:end])
+            break
+        if text[last] != _BACKSLASH or not _escaped(text, last + 1):
+            return None  # a line break YAML folds into a space
+        pieces.append(view[start:last])
+        if not indentation:
+            head = text[end + 1 : end + indent + 82]
+            spaces = len(head) - len(head.lstrip(b" "))
+            if spaces <= indent:
+                return None
+            indentation = b" " * spaces
+        elif not text.startswith(indentation, end + 1):
+            return None
+        start = end + 1 + len(indentation)
+        follows = text[start : start + 1]
+        if follows in (b" ", b"\n", b""):  # YAML drops spaces past the indentation too: the emitter escapes them
+            return None
+        if text.startswith(b"\\ ", start):  # an escaped space starting a line: kept
+            start += 1
+    joined = b"".join(pieces)
+    if b"\x7f" in joined:  # DEL, which libyaml refuses (jiter refuses the other control characters)
+        return None
+    try:  # most bodies hold only escapes JSON has: read as they are
+        value = jiter.from_json(joined, cache_mode=False)
+        # JSON joins a pair of surrogate escapes into one character, where libyaml refuses them.
+        read = not isinstance(value, str) or value.isascii() or not _SURROGATE.search(joined)
+    except ValueError:  # or an escape JSON lacks, an unescaped quote, a control character, a short \u...
+        read = False
+    if not read:
+        try:
+            value = jiter.from_json(_NOT_JSON.sub(_as_json, joined), cache_mode=False)
+        except (_Refused, ValueError):
+            return None
+    return (value, end + 1) if isinstance(value, str) else None
