@@ -1,6 +1,7 @@
 """How fast ``ssetape tui`` opens and steps on a 50k-delta stream, driven through Textual's Pilot.
 
-    python bench/tui_step.py [--kind assistants|anthropic] [--deltas 50000] [--steps 200] [--size 160x50]
+    python bench/tui_step.py [--kind assistants|anthropic|gemini|responses|chat] [--deltas 50000]
+                             [--steps 200] [--size 160x50]
 
 Writes the cassette to disk (``bench.streams``: an Assistants run from the emulator, or an Anthropic
 Messages stream), then reports:
@@ -26,17 +27,40 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.measure import Row, load_average, percentile
-from bench.streams import anthropic_stream, big_stream
+from bench.streams import anthropic_stream, big_stream, gemini_stream
+from bench.timeline import stream_of
+from ssetape.recorder import Cassette
 from ssetape.tui import TapeApp, check, open_cassette
 from ssetape.tui.screens import TimelineScreen
 
+#: What writes a stream of N events into a directory: the cassette's path, the cassette, its chunks.
+Writer = Callable[[int, Path], tuple[Path, Cassette, list[bytes]]]
+
+
+def _rendered(kind: str) -> Writer:
+    """What writes a Responses or Chat Completions stream (the emulator's, as ``bench.timeline`` does)."""
+
+    def write(events: int, directory: Path) -> tuple[Path, Cassette, list[bytes]]:
+        cassette, chunks = stream_of(kind, events, directory)
+        return next(directory.glob("*.yaml")), cassette, chunks
+
+    return write
+
+
 #: The streams stepped through, by kind: what writes one of N events, and what its events are called.
-BUILT = {"assistants": (big_stream, "deltas"), "anthropic": (anthropic_stream, "events")}
+BUILT: dict[str, tuple[Writer, str]] = {
+    "assistants": (big_stream, "deltas"),
+    "anthropic": (anthropic_stream, "events"),
+    "gemini": (gemini_stream, "chunks"),
+    "responses": (_rendered("responses"), "events"),
+    "chat": (_rendered("chat"), "chunks"),
+}
 
 
 #: Milliseconds spent filling the panes for each newly selected event (state, callbacks, layout).
@@ -141,9 +165,14 @@ def measure(
         return asyncio.run(bench(path, steps, size))
 
 
+#: The kinds ``--full`` steps through at 50k events; the others stay at 10k (each kind at 50k adds about a
+#: minute to the run).
+FULL = ("assistants", "anthropic", "gemini")
+
+
 def rows(full: bool = False) -> list[Row]:
-    """``python -m bench``: open and step p99 at 50k events (10k in quick mode), Assistants and Anthropic."""
-    return [row for kind in BUILT for row in _rows(kind, full)]
+    """``python -m bench``: open and step p99 of every kind at 10k events; ``full``: of :data:`FULL` at 50k."""
+    return [row for kind in BUILT for row in _rows(kind, full and kind in FULL)]
 
 
 def _rows(kind: str, full: bool) -> list[Row]:

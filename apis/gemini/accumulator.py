@@ -177,12 +177,15 @@ class GeminiState:
     def function_call_parts(self) -> list[types.Part]:
         """The parts that call a function, in order: each ``.function_call`` (name, args, id) with its
         ``thought_signature``."""
+        return [part.model_copy(deep=True) for part in self.shared_function_call_parts]
+
+    @property
+    def shared_function_call_parts(self) -> list[types.Part]:
+        """:attr:`function_call_parts` without the copies: each chunk's parts as read once for every state
+        of the stream, the same objects at every event. Only to be read (the TUI's panes draw each call
+        once, by the part it is)."""
         calls = self._log.calls
-        return [
-            part.model_copy(deep=True)
-            for index in calls[: bisect_left(calls, self._count)]
-            for part in self._call_parts(index)
-        ]
+        return [part for index in calls[: bisect_left(calls, self._count)] for part in self._call_parts(index)]
 
     def _call_parts(self, index: int) -> list[types.Part]:
         """Chunk ``index``'s function-call parts, read once for every state of the stream."""

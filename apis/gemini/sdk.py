@@ -193,7 +193,10 @@ def reader(item: Any, config: Any = None) -> ChunkReader:
 def accumulator(item: Any) -> tuple[Any, Any]:
     verdicts = Verdicts(reader(item))  # shared: a chunk shape the SDK took once is not checked again
     read = reading(item.response.decoded_body, item.complete) if item.streamed else None
-    return (lambda: GeminiAccumulator(verdicts, read)), GeminiAccumulator.restore
+    # Every accumulator of the stream starts on one log (the Timeline's first and its working one): fed the
+    # same chunks, each goes along it, so every state of the stream holds the same objects read from them.
+    start = GeminiAccumulator(verdicts, read).checkpoint()
+    return (lambda: GeminiAccumulator.restore(start)), GeminiAccumulator.restore
 
 
 #: The start of a line google-genai's reader does not take as SSE does (neither blank nor ``data: ``, with

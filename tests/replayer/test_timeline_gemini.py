@@ -254,3 +254,34 @@ def test_an_accumulator_restored_and_fed_other_chunks_leaves_the_states_it_came_
     want = gemini_oracle([sse(*first)]).objects
     for i in range(len(first)):
         assert state_view(timeline.state(i)) == accumulated(want[: i + 1]), i
+
+
+def calling(*calls: str, signed: bool = False) -> dict[str, Any]:
+    """A chunk of one function call per name (the first with a thought signature when ``signed``)."""
+    parts: list[dict[str, Any]] = [
+        {"functionCall": {"name": name, "args": {"n": n}, "id": f"{name}{n}"}} for n, name in enumerate(calls)
+    ]
+    if signed:
+        parts[0]["thoughtSignature"] = "c2lnbmF0dXJl"
+    return {"candidates": [{"index": 0, "content": {"role": "model", "parts": parts}}], "responseId": "r1"}
+
+
+def test_the_shared_function_call_parts_are_the_sdks_read_once_for_every_state() -> None:
+    """What the TUI's panes read: the parts ``function_call_parts`` copies, the same objects at every event
+    after the one that made them; the copies stay the user's to change."""
+    chunks = [chunk("Hi"), calling("a", signed=True), chunk(" and"), calling("b", "c"), chunk(finish="STOP")]
+    timeline = Timeline(cassette_from_sse(sse(*chunks), uri=GEMINI), every=2)
+    want = gemini_oracle([sse(*chunks)]).objects
+    states: list[GeminiState] = [timeline.state(i) for i in range(len(timeline))]
+    for i, state in enumerate(states):
+        contents = [response.candidates[0].content for response in want[: i + 1]]  # type: ignore[index]
+        made = [part for content in contents if content is not None for part in content.parts or []]
+        assert state.shared_function_call_parts == [part for part in made if part.function_call is not None], i
+        assert state.function_call_parts == state.shared_function_call_parts, i
+    last = states[-1].shared_function_call_parts
+    assert [id(part) for part in states[1].shared_function_call_parts] == [id(last[0])]
+    assert [id(part) for part in states[3].shared_function_call_parts] == [id(part) for part in last]
+    copied = states[-1].function_call_parts[0]
+    assert copied is not last[0]
+    copied.function_call.args["n"] = 99  # type: ignore[index, union-attr]
+    assert states[-1].function_calls[0].args == {"n": 0}

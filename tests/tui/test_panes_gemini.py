@@ -4,12 +4,20 @@ safety ratings."""
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rich.console import Console, Group
+from rich.style import Style
+from textual.strip import Strip
 
+from ssetape.apis.gemini import panes as gemini_panes
 from ssetape.recorder import cassette_from_sse
 from ssetape.replayer import Timeline
+from ssetape.tui.widgets.blocks import BlockLines
 from tests.conftest import FIXTURES
 from tests.tui.helpers import SIZE, app_for, pane, ready
 from tests.tui.test_app import reversed_text
@@ -75,3 +83,70 @@ async def test_stepping_through_a_gemini_stream_in_the_app() -> None:
         screen = await ready(pilot)
         before_last = Timeline(FIXTURES / "gemini_thinking.yaml").events[-2].data
         assert words(timeline_text(screen)) == words(before_last["candidates"][0]["content"]["parts"][0]["text"])
+
+
+def many_calls(chunks: int) -> bytes:
+    """A stream of ``chunks`` chunks of text, every fifth one calling a function instead (every tenth, two)."""
+    out = []
+    for n in range(chunks):
+        parts: list[dict[str, Any]] = [{"text": f"word{n} "}]
+        if n % 5 == 4:
+            parts = [{"functionCall": {"name": "lookup", "args": {"n": n}, "id": f"c{n}"}}]
+            if n % 10 == 9:
+                parts.append({"functionCall": {"name": "fetch", "args": {"url": f"u{n}"}}, "thoughtSignature": "c2ln"})
+        data = {"candidates": [{"index": 0, "content": {"role": "model", "parts": parts}}], "responseId": "r"}
+        out.append(f"data: {json.dumps(data)}\r\n\r\n")
+    return "".join(out).encode()
+
+
+def test_stepping_through_many_function_calls_draws_each_once_and_shows_what_the_sdk_gives() -> None:
+    """Stepping forward and back over a stream of many calls, as a user does: the pane lists the SDK's calls
+    in order, marks those the event made, lays out as rich lays out the whole, and is handed the same objects
+    for the calls it drew at the step before (so a step lays none of them out again)."""
+    timeline = Timeline(cassette_from_sse(many_calls(60), uri="https://generativelanguage.googleapis.com/v1beta/m"))
+    console = Console(width=80, file=io.StringIO(), color_system="truecolor", legacy_windows=False)
+    options = console.options.update(width=70, height=None, highlight=False)
+    blocks = BlockLines()
+    before: dict[int, object] = {}  # the blocks of the step before, by identity (kept alive)
+    drawn_before = made_before = 0
+    for index in [*range(len(timeline)), *range(len(timeline) - 1, 30, -1), 3, 59]:
+        moment = timeline[index]
+        title, _, renderable = gemini_panes.items(timeline, moment)
+        calls = timeline.state(index).function_calls  # the SDK's, copied
+        assert title == f"function calls · {len(calls)}"
+        laid = blocks.lines(renderable, console, options, Style())
+        whole = console.render_lines(renderable, options, style=Style(), pad=True)
+        assert laid == [Strip(line, 70) for line in whole], index
+        text = "\n".join(strip.text.rstrip() for strip in laid)
+        headings = [line for line in text.splitlines() if "function_call" in line]
+        made = len(moment.callbacks[0].args[0].function_calls or []) if moment.callbacks else 0
+        assert [line.startswith("▶") for line in headings] == [n >= len(calls) - made for n in range(len(calls))]
+        parts = timeline.state(index).function_call_parts
+        for n, (part, heading) in enumerate(zip(parts, headings, strict=True)):
+            call, signature = part.function_call, part.thought_signature
+            assert call is not None
+            assert heading.lstrip("▶ ").split("  ")[0] == f"#{n} function_call {call.id or ''}".rstrip(), index
+            assert heading.endswith(f"thought_signature {len(signature)} bytes" if signature else str(call.id)), index
+        assert text.count("lookup(") + text.count("fetch(") == len(calls)
+        assert [json.loads(arguments) for arguments in _arguments(text)] == [call.args for call in calls], index
+        assert isinstance(renderable, Group)
+        handed = renderable.renderables
+        again = sum(1 for block in handed if id(block) in before)
+        assert again >= min(len(calls), drawn_before) - made - made_before, index
+        assert len(handed) - again <= 2 * made + made_before + max(len(calls) - drawn_before, 1), index
+        before = {id(block): block for block in renderable.renderables}
+        drawn_before, made_before = len(calls), made
+
+
+def _arguments(text: str) -> list[str]:
+    """Each call's arguments, as the pane writes them between ``name(`` and ``)``."""
+    out, current = [], None
+    for line in text.splitlines():
+        if line.endswith("(") and line[:-1] in ("lookup", "fetch"):
+            current = []
+        elif line == ")" and current is not None:
+            out.append("".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return out
