@@ -41,6 +41,13 @@ def by_blocks(blocks: BlockLines, renderable: object, out: Console) -> list[list
     return [list(strip) for strip in blocks.lines(renderable, out, options, STYLE)]
 
 
+def first_reversed(lines: list[list[object]]) -> int | None:
+    reversed_at = (
+        number for number, line in enumerate(lines) if any(s.style is not None and s.style.reverse for s in line)  # type: ignore[attr-defined]
+    )
+    return next(reversed_at, None)
+
+
 @pytest.mark.parametrize("name", STREAMED)
 def test_every_pane_laid_out_by_blocks_is_what_rich_lays_out_whole(name: str) -> None:
     cassette = open_cassette(FIXTURES / name)
@@ -55,7 +62,10 @@ def test_every_pane_laid_out_by_blocks_is_what_rich_lays_out_whole(name: str) ->
             moment = timeline[index]
             for slot, pane in panes.items():
                 renderable = pane.render_moment(timeline, moment)[2]
-                assert by_blocks(blocks[slot], renderable, out) == whole(renderable, out), (name, index, slot)
+                lines = whole(renderable, out)
+                assert by_blocks(blocks[slot], renderable, out) == lines, (name, index, slot)
+                # the line a pane scrolls to, found as the blocks are laid out, is the first drawn reversed
+                assert blocks[slot].first_reversed == first_reversed(lines), (name, index, slot)
 
 
 def test_a_block_that_does_not_end_its_line_is_laid_out_with_the_next() -> None:

@@ -34,6 +34,13 @@ _SPARE = 64
 _Laid = tuple[RenderableType, list[Strip], bool]
 
 
+def _first_reversed(strips: list[Strip]) -> int | None:
+    for number, strip in enumerate(strips):
+        if any(segment.style is not None and segment.style.reverse for segment in strip):
+            return number
+    return None
+
+
 def _key(block: RenderableType) -> Hashable:
     """What ``block`` lays out as, as far as a cheap look tells: a ``Text`` (or a ``Folded`` one) by value,
     the rest by identity."""
@@ -78,6 +85,11 @@ class BlockLines:
         self._blocks: dict[Hashable, _Laid] = {}
         self._at: tuple[int, Style | None] = (0, None)
         self._wrapping = Wrapping()
+        #: The first reversed line of each block laid out last time, by its lines' identity (those lines are
+        #: kept while this is: a block laid out again has new ones).
+        self._reversed: dict[int, int] = {}
+        #: The first line of the last lines given that is drawn reversed (what the event changed), if any.
+        self.first_reversed: int | None = None
 
     def lines(self, renderable: RenderableType, console: Console, options: ConsoleOptions, style: Style) -> list[Strip]:
         """``renderable`` laid out as ``console.render_lines(renderable, options, style=style, pad=True)``
@@ -88,14 +100,25 @@ class BlockLines:
         blocks = list(_flat(renderable))
         used: dict[Hashable, _Laid] = {}
         out: list[Strip] = []
+        known, found = self._reversed, None
+        reversed_at: dict[int, int] = {}
         for number, block in enumerate(blocks):
             strips, ended = self._block(block, console, options, style, used)
             if not ended and number < len(blocks) - 1:  # its last line goes on with the next block
                 strips = [
                     Strip(line, width) for line in console.render_lines(renderable, options, style=style, pad=True)
                 ]
+                self._reversed, self.first_reversed = {}, _first_reversed(strips)
                 return strips
+            if found is None:
+                at = known.get(id(strips))
+                if at is None:
+                    at = _first_reversed(strips)
+                reversed_at[id(strips)] = -1 if at is None else at
+                if at is not None and at >= 0:
+                    found = len(out) + at
             out.extend(strips)
+        self._reversed, self.first_reversed = reversed_at, found
         spare = [item for item in self._blocks.items() if item[0] not in used][-_SPARE:]
         self._blocks = dict(spare)
         self._blocks.update(used)

@@ -182,13 +182,10 @@ class Pane(Widget, can_focus=True):
 
     def _show_mark(self) -> None:
         """Scroll so that the first marked line (what the event changed) is in view, a line below the top."""
-        height = self.size.height
-        for number, strip in enumerate(self.lines):
-            if any(segment.style is not None and segment.style.reverse for segment in strip):
-                if number >= height:
-                    self.top = number - 1
-                    self._clamp()
-                return
+        number = self._blocks.first_reversed if self._strips is not None else None
+        if number is not None and number >= self.size.height:
+            self.top = number - 1
+            self._clamp()
 
     def _clamp(self) -> None:
         bottom = max(len(self._strips or ()) - self.size.height, 0)
