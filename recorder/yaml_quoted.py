@@ -22,6 +22,8 @@ _QUOTE, _BACKSLASH = ord('"'), ord("\\")
 #: match starts at the run's first backslash (the leftmost), so the run's length says whether its last
 #: backslash starts an escape (odd) or is the second of an escaped backslash (even).
 _NOT_JSON = re.compile(rb'\\(\\*+)(?:x([0-9A-Fa-f]{2})|U([0-9A-Fa-f]{8})|(u[Dd][89A-Fa-f])|([^"\\/bfnrtu]))')
+#: A ``\\U`` escape (or an escaped backslash, then "U...": :func:`_wide_as_json` tells them apart).
+_WIDE = re.compile(rb"\\U([0-9A-Fa-f]{8})")
 #: A surrogate escape (or an escaped backslash, then "ud8"...: the slow path tells them apart).
 _SURROGATE = re.compile(rb"\\u[Dd][89A-Fa-f]")
 #: YAML's one-character escapes JSON lacks, as JSON's.
@@ -50,19 +52,40 @@ def _as_json(found: re.Match[bytes]) -> bytes:
     if byte is not None:
         return pairs + b"\\u00" + byte
     if wide is not None:
-        code = int(wide, 16)
-        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            raise _Refused
-        if code <= 0xFFFF:
-            return pairs + b"\\u%04x" % code
-        code -= 0x10000
-        return pairs + b"\\u%04x\\u%04x" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
+        return pairs + _utf16(int(wide, 16))
     if surrogate is not None:
         raise _Refused
     try:
         return pairs + _AS_JSON[char]
     except KeyError:
         raise _Refused from None
+
+
+_wide: dict[bytes, bytes] = {}
+
+
+def _wide_as_json(found: re.Match[bytes]) -> bytes:
+    escape = found.group()
+    if _escaped(found.string, found.start()):  # an escaped backslash, then "U...": text
+        return escape
+    try:
+        return _wide[escape]  # the same few emoji come back again and again
+    except KeyError:
+        pass
+    as_json = _utf16(int(found.group(1), 16))
+    if len(_wide) < 10_000:
+        _wide[escape] = as_json
+    return as_json
+
+
+def _utf16(code: int) -> bytes:
+    """A code point as JSON escapes it (a surrogate pair past U+FFFF)."""
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise _Refused
+    if code <= 0xFFFF:
+        return b"\\u%04x" % code
+    code -= 0x10000
+    return b"\\u%04x\\u%04x" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
 
 
 def _escaped(text: bytes, at: int) -> bool:
@@ -109,15 +132,24 @@ def double_quoted(text: bytes, quote: int, indent: int) -> tuple[str, int] | Non
     joined = b"".join(pieces)
     if b"\x7f" in joined:  # DEL, which libyaml refuses (jiter refuses the other control characters)
         return None
-    try:  # most bodies hold only escapes JSON has: read as they are
-        value = jiter.from_json(joined, cache_mode=False)
-        # JSON joins a pair of surrogate escapes into one character, where libyaml refuses them.
-        read = not isinstance(value, str) or value.isascii() or not _SURROGATE.search(joined)
-    except ValueError:  # or an escape JSON lacks, an unescaped quote, a control character, a short \u...
-        read = False
-    if not read:
+    value = _json(joined)  # most bodies hold only escapes JSON has: read as they are
+    if value is None and b"\\U" in joined:  # characters past U+FFFF (emoji): the emitter writes \U........
         try:
-            value = jiter.from_json(_NOT_JSON.sub(_as_json, joined), cache_mode=False)
-        except (_Refused, ValueError):
+            value = _json(_WIDE.sub(_wide_as_json, joined))
+        except _Refused:
             return None
-    return (value, end + 1) if isinstance(value, str) else None
+    # JSON joins a pair of surrogate escapes into one character, where libyaml refuses them.
+    if value is None or (not value.isascii() and _SURROGATE.search(joined)):
+        try:  # or an escape JSON lacks, an unescaped quote, a control character, a short \u...
+            value = _json(_NOT_JSON.sub(_as_json, joined))
+        except _Refused:
+            return None
+    return None if value is None else (value, end + 1)
+
+
+def _json(text: bytes) -> str | None:
+    try:
+        value = jiter.from_json(text, cache_mode=False)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None

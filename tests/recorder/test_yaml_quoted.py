@@ -87,6 +87,7 @@ def test_what_the_writer_writes_double_quoted_reads_as_pyyaml_reads_it(
         'a: "\\0\\a\\b\\t\\n\\v\\f\\r\\e\\ \\"\\/\\\\\\N\\_\\L\\P"\n',
         'a: "\\x41\\u00e9\\U0001F389\\\\x41\\\\U"\n',
         'a: "\\\\ud83d \\\\e \\\\0"\n',  # escaped backslashes before what would be escapes
+        'a: "\\U0001F389 \\\\U0001F389 \\\\\\U0001F389 \\U0000FFFD \\u00e9"\n',  # text past U+FFFF
         'a:\n- "x\\\n  y"\n- "z"\n',
         'a: "one"\nb: "two\\r\\n\\\n  three"\nc: 1\n',
     ],
