@@ -134,15 +134,9 @@ def _forms(values: tuple[str, ...]) -> tuple[bytes, ...]:
     return tuple(sorted(found, key=lambda form: (-len(form), form)))
 
 
-def scrub_text(text: str, values: Iterable[bytes]) -> str:
-    """``text`` with every occurrence of the secret ``values`` replaced by :data:`REDACTED`."""
-    for value in values:
-        text = text.replace(value.decode("utf-8", "replace"), REDACTED)
-    return text
-
-
 def scrub_headers(headers: dict[str, list[str]], values: Iterable[bytes]) -> dict[str, list[str]]:
-    """:func:`scrub_text` on every header value, the values decoded once for all of them."""
+    """Every header value with each occurrence of the secret ``values`` replaced by :data:`REDACTED` (the values
+    decoded once for all of them)."""
     texts = [value.decode("utf-8", "replace") for value in values]
     scrubbed: dict[str, list[str]] = {}
     for name, items in headers.items():

@@ -16,7 +16,7 @@ from .credentials import (
     redact_headers_and_collect,
     redact_url,
     scrub_bytes,
-    scrub_text,
+    scrub_headers,
 )
 from .sse import ServerSentEvent, SSEDecoder
 
@@ -272,7 +272,7 @@ def redact_interaction(interaction: Interaction) -> Interaction:
     response_headers = redact_headers(response_items)
     recording, body = response.ssetape, response.body.string
     if secrets:
-        response_headers = {k: [scrub_text(v, secrets) for v in values] for k, values in response_headers.items()}
+        response_headers = scrub_headers(response_headers, secrets)
         scrubber = ValueScrubber(secrets)
         scrubbed = scrubber.feed(response.body_bytes) + scrubber.flush()
         if scrubber.replaced:
