@@ -143,7 +143,7 @@ class Timeline:
             return [
                 StreamCallback(name, make=partial(replay, index, at)) for at, name in enumerate(self._callbacks[index])
             ]
-        return [*self._fired(index)] if self._callbacks[index] else []
+        return self.reading(index)
 
     def reading(self, index: int) -> list[AnyCallback]:
         """What :meth:`callbacks` gives, without the deep copy of what the stream yields: the objects as the
