@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from rich.cells import chop_cells
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.syntax import Syntax
 from rich.text import Text
 
@@ -76,10 +77,15 @@ class Folded:
         as_is = not _CONTROL.search(plain) and self.text.justify in (None, "default") and not options.justify
         for line in lines:
             if as_is and len(line) <= width:  # it fits: wrapped again, it would come back as it is, only later
-                # joined as rich joins the lines it wraps: a base style becomes a span (render drops it)
-                yield from Text("\n").join([line]).render(console, end=line.end)
+                yield from wrapped_line(line, console, line.end)
             else:
                 yield line
+
+
+def wrapped_line(line: Text, console: Console, end: str) -> Iterable[Segment]:
+    """The segments of ``line``, one of the lines rich wrapped a text into, as rich lays it out: joined as rich
+    joins the lines it wraps (a base style becomes a span, where rendering the line alone would drop it)."""
+    return Text("\n").join([line]).render(console, end=end)
 
 
 #: What makes rich lay a line out other than as it is: line ends, tabs, other control characters.

@@ -21,7 +21,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from ..drawing import Folded
+from ..drawing import Folded, wrapped_line
 from .wrapping import Wrapping, simple
 
 __all__ = ["BlockLines"]
@@ -176,8 +176,7 @@ class BlockLines:
             key = ("wrapped", _key(part), end)
             found = used.get(key) or self._blocks.get(key)
             if found is None:
-                # joined as Text.wrap joins its lines (a base style becomes a span), not wrapped again
-                segments = list(Text("\n").join([part]).render(console, end=end))
+                segments = list(wrapped_line(part, console, end))  # not wrapped again
                 found = (part, *self._split(segments, options, style, line))
             used[key] = found
             strips.extend(found[1])
