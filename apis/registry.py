@@ -167,14 +167,17 @@ def by_path(uri: str) -> Api | None:
     return found
 
 
-def error_document(uri: str, status: int, message: str, code: str) -> dict[str, Any]:
+def error_document(
+    uri: str, status: int, message: str, code: str | None, error_type: str = "server_error"
+) -> dict[str, Any]:
     """The error body the API at ``uri`` would send with ``status``, so that its SDK shows ``message``: the
-    home's ``wire.error_document`` when it has one (an optional member of ``Wire``), else OpenAI's shape."""
+    home's ``wire.error_document`` when it has one (an optional member of ``Wire``), else OpenAI's shape,
+    with ``error_type`` and ``code``."""
     entry = by_path(uri)
     shape = getattr(entry.wire, "error_document", None) if entry is not None else None
     if shape is not None:
         return cast("dict[str, Any]", shape(status, message, code))
-    return {"error": {"message": message, "type": "server_error", "param": None, "code": code}}
+    return {"error": {"message": message, "type": error_type, "param": None, "code": code}}
 
 
 def stream_ends(name: str, data: Any) -> bool:

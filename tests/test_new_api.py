@@ -89,3 +89,21 @@ def test_the_fixture_sessions_ask_their_homes_for_client_url_and_observer() -> N
     for name in ("regenerate.py", "sessions.py"):
         text = (root / name).read_text()
         assert "kind ==" not in text and "kind !=" not in text, name
+
+
+def test_the_emulator_checks_each_kind_of_stream_from_one_table() -> None:
+    """Checking a recorded stream's events against its SDK's types asks one table of the emulator's, which
+    has every kind the fixture sessions record; ``fixtures/emulator`` branches on no API's kind."""
+    from pathlib import Path
+
+    from ssetape.fixtures.emulator.validation import CHECKS, check_stream_event
+    from ssetape.fixtures.sessions import SESSIONS
+
+    assert {session.kind for session in SESSIONS} <= set(CHECKS)
+    with pytest.raises(ValueError, match="no emulator check for 'echo' streams"):
+        check_stream_event("echo", "message", {})
+    kinds = [entry.kind for entry in registry.REGISTRY]
+    for path in (Path(__file__).resolve().parents[1] / "fixtures" / "emulator").glob("*.py"):
+        text = path.read_text()
+        for kind in kinds:
+            assert f'kind == "{kind}"' not in text and f'kind != "{kind}"' not in text, (path.name, kind)

@@ -46,7 +46,7 @@ def run_of(document: dict[str, Any]) -> tuple[str | None, str | None] | None:
     return None
 
 
-def error_document(status: int, message: str, code: str) -> dict[str, Any]:
+def error_document(status: int, message: str, code: str | None) -> dict[str, Any]:
     """An error body as the API sends it (``{"type": "error", "error": {type, message}}``)."""
     kind = "overloaded_error" if status == 529 else "api_error" if status >= 500 else "invalid_request_error"
     return {"type": "error", "error": {"type": kind, "message": message}}

@@ -94,7 +94,7 @@ def run_of(document: dict[str, Any]) -> tuple[str | None, str | None] | None:
     return None
 
 
-def error_document(status: int, message: str, code: str) -> dict[str, Any]:
+def error_document(status: int, message: str, code: str | None) -> dict[str, Any]:
     """An error body as the API sends it (``{"error": {code, message, status}}``, google.rpc.Status)."""
     names = {
         400: "INVALID_ARGUMENT",

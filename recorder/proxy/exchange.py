@@ -265,10 +265,10 @@ class Exchange:
     # -- ending ----------------------------------------------------------------------------------------------
     def _fail(self, kind: str, problem: str) -> None:
         """The upstream gave no response: answer (and record) an error in the API's own shape."""
-        reply = upstream_failed(self.relay.origin.prefix, kind, problem)
+        capture = self.capture
+        assert capture is not None
+        reply = upstream_failed(self.relay.origin.prefix, capture.uri, kind, problem)
         if not self.done:
-            capture = self.capture
-            assert capture is not None
             capture.response(reply.status, reply.reason, [(k.decode(), v.decode()) for k, v in reply.headers])
             self.relay.recording.responded(self.key)
             capture.chunk(reply.body)

@@ -5,6 +5,11 @@ The proxy saves the cassette a few times a second and appends every chunk to its
 journal says are saved) followed by the journal's. The journal is read first: a journal reset after a
 save names a ``base`` the cassette, read after, already holds. Without a journal (the proxy has exited,
 or has nothing in flight and has just reset it to a header), the cassette is all there is.
+
+A stream still arriving is shown up to the end of its last whole event (its blank line arrived), and
+as complete, not cut: read as complete with the bytes after that, an API whose reader takes a last event
+lacking its blank line (Gemini's) would show the event being written, and a last CR, which may be a CRLF's
+first half, would end an event a byte early.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cassette import Cassette
+from ..cassette import Cassette, Interaction
 from ..errors import CassetteDecodeError, CassetteNotFoundError
 from ..reader import load
+from ..sse import SSEDecoder
 from .journal import journal_path, read_journal
 
 __all__ = ["LiveRecording", "read_live", "revision"]
@@ -68,9 +74,35 @@ def read_live(out: str | Path) -> LiveRecording:
     in_flight: set[int] = set()
     interactions = list(saved)
     for key, interaction in found.interactions:
-        recording = interaction.response.ssetape
-        if key not in ended and recording is not None:
-            recording.complete, recording.error = True, None  # still arriving: what has come so far
+        if key not in ended and interaction.response.ssetape is not None:
+            _so_far(interaction)
             in_flight.add(len(interactions))
         interactions.append(interaction)
     return LiveRecording(Cassette(interactions=interactions), frozenset(in_flight))
+
+
+def _so_far(interaction: Interaction) -> None:
+    """Makes ``interaction``, still arriving, complete up to its last whole event (see the module
+    docstring); a body that is not an event stream, or is compressed (its events do not end at a byte of
+    it), is kept whole."""
+    response = interaction.response
+    recording = response.ssetape
+    assert recording is not None
+    recording.complete, recording.error = True, None
+    if not interaction.streamed or response.header("content-encoding"):
+        return
+    body = response.body_bytes
+    decoder = SSEDecoder()
+    decoder.feed(body)  # not flushed: the stream goes on
+    whole = len(body) - len(decoder.pending)
+    if whole == len(body):
+        return
+    chunks, used = [], 0
+    for at, size in recording.chunks:
+        if used >= whole:
+            break
+        chunks.append((at, min(size, whole - used)))
+        used += size
+    recording.chunks = chunks
+    kept = body[:whole]  # whole lines: a UTF-8 body stays UTF-8
+    response.body.string = kept.decode() if isinstance(response.body.string, str) else kept

@@ -211,6 +211,7 @@ class ProxyOutput:
         # the streams still running are never held up by more than one. (Not in a thread: on a busy machine
         # every hand-over of the GIL between two threads can wait milliseconds for the OS to run the other.)
         self._builds: deque[Callable[[], object]] = deque()
+        self._build_scheduled = False  # a turn of the loop will build the next
         self._saver = Saver(self._save, busy=self._busy, min_interval=save_interval, on_error=self._failed)
         self.closed = False
 
@@ -270,12 +271,17 @@ class ProxyOutput:
             self._guarded(build)
             return
         self._builds.append(build)
-        if len(self._builds) == 1:
+        if not self._build_scheduled:
+            self._build_scheduled = True
             loop.call_soon(self._build_next)
 
     def _build_next(self) -> None:
-        self._guarded(self._builds.popleft())
+        # settle() may have built everything since this turn was scheduled.
+        self._build_scheduled = False
         if self._builds:
+            self._guarded(self._builds.popleft())
+        if self._builds and not self._build_scheduled:
+            self._build_scheduled = True
             asyncio.get_running_loop().call_soon(self._build_next)
 
     def _guarded(self, build: Callable[[], object]) -> None:

@@ -1,11 +1,14 @@
-"""The answers the proxy gives itself, each in the error shape an SDK reads: a target it will not forward to
-(400, ``CONNECT`` 405), a recording that cannot be written (503), an upstream that cannot be reached or does
-not answer in time (502, 504, recorded like any response)."""
+"""The answers the proxy gives itself, each in the error shape of the API the request is for (as
+``ssetape.apis.error_document`` has it: Anthropic's, Google's, else OpenAI's), so that its SDK raises its
+own error carrying the message: a target it will not forward to (400, ``CONNECT`` 405), a recording that
+cannot be written (503), an upstream that cannot be reached or does not answer in time (502, 504, recorded
+like any response)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ssetape.apis import error_document
 
@@ -27,17 +30,17 @@ def _json(status: int, reason: str, body: bytes, *extra: tuple[bytes, bytes]) ->
 
 def refusal(prefix: str, method: bytes, target: bytes) -> Reply | None:
     """Why a request is not forwarded, or None: only a path is, never an absolute URL or ``CONNECT``'s
-    authority (the proxy relays to its upstream and nowhere else)."""
+    authority (the proxy relays to its upstream and nowhere else). The error is the shape of the API at the
+    URL the request would have been forwarded to: the upstream's ``prefix`` and the target's path (the
+    endpoint an SDK that takes the proxy for an HTTP proxy asked for; ``CONNECT``'s has none)."""
     if method != b"CONNECT" and target.startswith(b"/"):
         return None
-    message = (
-        f"ssetape record forwards to {prefix} only; the request target must be a path, "
-        f"not {target.decode('latin-1')[:100]!r}"
-    )
-    document = {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": None}}
-    if method == b"CONNECT":
-        return _json(405, "Method Not Allowed", json.dumps(document).encode())
-    return _json(400, "Bad Request", json.dumps(document).encode())
+    asked = target.decode("latin-1")
+    message = f"ssetape record forwards to {prefix} only; the request target must be a path, not {asked[:100]!r}"
+    url = prefix + (urlsplit(asked).path if method != b"CONNECT" else "")
+    status, reason = (405, "Method Not Allowed") if method == b"CONNECT" else (400, "Bad Request")
+    document = error_document(url, status, message, None, "invalid_request_error")
+    return _json(status, reason, json.dumps(document).encode())
 
 
 def unrecordable(url: str, reason: str) -> Reply:
@@ -53,11 +56,12 @@ def unrecordable(url: str, reason: str) -> Reply:
     )
 
 
-def upstream_failed(prefix: str, kind: str, problem: str) -> Reply:
-    """The upstream gave no response: 504 when it was too slow, else 502, with ``x-ssetape-error: kind``."""
+def upstream_failed(prefix: str, url: str, kind: str, problem: str) -> Reply:
+    """The upstream gave no response to the request for ``url``: 504 when it was too slow, else 502, in the
+    error shape of the API at ``url``, with ``x-ssetape-error: kind``."""
     message = f"ssetape record: the upstream {prefix} {problem}"
-    document = {"error": {"message": message, "type": "upstream_error", "param": None, "code": kind}}
     status, reason = (504, "Gateway Timeout") if kind.endswith("Timeout") else (502, "Bad Gateway")
+    document = error_document(url, status, message, kind, "upstream_error")
     return _json(status, reason, json.dumps(document).encode(), (b"x-ssetape-error", kind.encode()))
 
 

@@ -9,7 +9,7 @@ import pytest
 from ssetape.recorder import CassetteDecodeError, CassetteNotFoundError, load
 from ssetape.recorder.proxy import read_live, revision
 from ssetape.recorder.proxy.journal import journal_path
-from ssetape.replayer import events
+from ssetape.replayer import Timeline, events
 from tests.conftest import FIXTURES
 from tests.tui import journals
 
@@ -26,6 +26,30 @@ def test_a_stream_still_arriving_is_what_has_arrived_and_not_cut(tmp_path: Path)
     so_far = events(item)
     assert 0 < len(so_far) < len(whole)
     assert [event.raw for event in so_far] == [event.raw for event in whole[: len(so_far)]]
+
+
+@pytest.mark.parametrize("fixture", ["gemini_text", "chat_text"])
+def test_an_event_still_arriving_appears_exactly_when_its_blank_line_has(fixture: str, tmp_path: Path) -> None:
+    """Cut inside each of the first events' data, inside its blank line (Gemini's ``\\r\\n\\r`` before the
+    ``\\n``) and just after it: the live view holds the events the whole recording has ended by then, no
+    more (Gemini's reader takes a last event lacking its blank line at the end of a *complete* body; a
+    last CR may yet be a CRLF), no fewer."""
+    out = tmp_path / "session.yaml"
+    fixture_cassette = load(FIXTURES / f"{fixture}.yaml")
+    whole = events(fixture_cassette.interactions[fixture_cassette.streams()[0]])
+    cuts = {event.start + (event.end - event.start) // 2 for event in whole[:3]}
+    cuts |= {event.end + offset for event in whole[:3] for offset in (-3, -2, -1, 0, 1)}
+    for cut in sorted(cuts):
+        journals.in_flight(out, fixture, 0, size=cut)
+        live = read_live(out)
+        (item,) = live.cassette.interactions
+        assert live.in_flight == frozenset({0}) and item.complete
+        expected = [event for event in whole if event.end <= cut]
+        so_far = events(item)
+        assert [(e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in so_far] == [
+            (e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in expected
+        ], f"cut at byte {cut}: {item.response.body_bytes[-8:]!r}"
+        assert len(Timeline(live.cassette, 0)) == len(expected)
 
 
 def test_the_saved_interactions_come_first_then_the_journals(tmp_path: Path) -> None:

@@ -354,6 +354,38 @@ def test_streams_ending_together_are_built_one_a_turn_of_the_event_loop(tmp_path
     assert len(load(tmp_path / "c.yaml").interactions) == 3
 
 
+def test_settling_while_a_build_is_scheduled_leaves_the_next_turn_nothing_to_do(tmp_path: Path) -> None:
+    """``settle`` builds at once what the event loop was due to build a turn later: that turn then finds
+    nothing left and does nothing (it raised IndexError from the loop's callback before), and a stream that
+    ends before that turn is built once, as usual."""
+    recording = ProxyOutput(tmp_path / "c.yaml", serialize_in_subprocess=False, save_interval=60)
+    failures: list[dict[str, object]] = []
+
+    def stream() -> Capture:
+        key, capture = recording.begin("POST", "https://x/v1/threads/runs", [], b"{}")
+        capture.response(200, "OK", [("content-type", "text/event-stream")])
+        recording.responded(key)
+        capture.chunk(SSE[0])
+        return capture
+
+    async def settle_between() -> list[int]:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: failures.append(context))
+        stream().finish()  # its build is scheduled for the next turn
+        recording.settle()
+        built = [recording.stats().interactions]
+        stream().finish()  # ends before that turn
+        for _ in range(3):
+            await asyncio.sleep(0)
+        return [*built, recording.stats().interactions]
+
+    try:
+        assert asyncio.run(settle_between()) == [1, 2]
+        assert failures == []
+    finally:
+        recording.close()
+    assert len(load(tmp_path / "c.yaml").interactions) == 2
+
+
 class _Socket:
     """A transport that keeps what is written to it, each ``write`` (one ``send``) apart, and calls ``on_write``
     first."""

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, load
+from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, cassette_from_sse, load
 from ssetape.recorder.chunks import Chunks
 from ssetape.recorder.skimming import _body, _chunks_total, count_events, skim
 from ssetape.recorder.sse import decode
@@ -76,7 +76,7 @@ def test_a_body_is_read_as_the_yaml_reader_reads_it(tmp_path_factory: pytest.Tem
     path = Cassette(interactions=[make_interaction(body)]).save(tmp_path_factory.mktemp("c") / "c.yaml")
     text = path.read_text()
     section = text[text.index("    body:\n") + len("    body:\n") : text.index("    ssetape:\n")]
-    assert _body(section.split("\n")[:-1]) == body.encode()
+    assert _body((b"", ("\n" + section[:-1]).encode())) == body.encode()
 
 
 @settings(max_examples=300, deadline=None)
@@ -91,3 +91,35 @@ def test_chunk_sizes_add_up_as_the_chunks_add_them_up(text: str) -> None:
     except ValueError:
         found = None
     assert found == expected
+
+
+def test_real_streams_list_as_their_loaded_cassettes_do(real_streams: Path, tmp_path: Path) -> None:
+    """Each real stream (Gemini's CRLF ones double-quoted), in one cassette with a JSON answer between them."""
+    answer = make_interaction('{"id": "x"}')
+    answer.response.headers = {"content-type": ["application/json"]}
+    interactions = []
+    for path in sorted(real_streams.glob("*.sse")):
+        interactions += [cassette_from_sse(path.read_bytes()).interactions[0], answer]
+    path = Cassette(interactions=interactions).save(tmp_path / "real.yaml")
+    assert skim(path) is not None
+    assert list_interactions(path) == list_interactions(load(path))
+
+
+@pytest.mark.parametrize("text", ["emoji \U0001f600 and caf\u00e9", "\u2028 a separator", "a\x85b", "\x00\x07\x1b"])
+def test_a_double_quoted_body_lists_as_it_loads(tmp_path: Path, text: str) -> None:
+    """A body the writer double-quotes (a CR, a control character), with text beyond ASCII."""
+    body = f'data: {{"text": "{text}"}}\r\n\r\n' * 3
+    path = Cassette(interactions=[make_interaction(body)]).save(tmp_path / "c.yaml")
+    assert '      string: "' in path.read_text()
+    assert skim(path) is not None
+    assert list_interactions(path) == list_interactions(load(path))
+
+
+def test_a_file_that_is_not_utf8_is_loaded_and_refused(tmp_path: Path) -> None:
+    """Skimming reads only some lines: a byte that is no UTF-8 anywhere (here in a request header) still sends
+    the file to loading, which names it."""
+    path = Cassette(interactions=[make_interaction("data: 1\n\n")] * 2).save(tmp_path / "c.yaml")
+    path.write_bytes(path.read_bytes().replace(b"[application/json]", b"[application/\xe9json]", 1))
+    assert skim(path) is None
+    with pytest.raises(CassetteDecodeError, match=r"c\.yaml"):
+        list_interactions(path)

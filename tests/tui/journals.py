@@ -11,9 +11,9 @@ from ssetape.recorder.proxy.journal import JOURNAL_FORMAT, journal_path
 from tests.conftest import FIXTURES
 
 
-def in_flight(out: Path, fixture: str, chunks: int, *, base: int = 0) -> None:
+def in_flight(out: Path, fixture: str, chunks: int, *, base: int = 0, size: int | None = None) -> None:
     """The journal of a recording into ``out`` holding ``fixture``'s first stream up to its first ``chunks``
-    network chunks, still arriving (no end line)."""
+    network chunks (or its first ``size`` bytes, in the chunks they arrived in), still arriving (no end line)."""
     cassette = load(FIXTURES / f"{fixture}.yaml")
     item = cassette.interactions[cassette.streams()[0]]
     recording = item.response.ssetape
@@ -32,9 +32,13 @@ def in_flight(out: Path, fixture: str, chunks: int, *, base: int = 0) -> None:
         {"res": 1, "at": recording.response_at, "code": 200, "message": "OK", "headers": item.response.headers},
     ]
     offset = 0
-    for at, size in recording.chunks[:chunks]:
-        lines.append({"data": 1, "at": at, "b": base64.b64encode(body[offset : offset + size]).decode()})
-        offset += size
+    for at, length in recording.chunks[: chunks if size is None else None]:
+        if size is not None:
+            length = min(length, size - offset)
+            if length <= 0:
+                break
+        lines.append({"data": 1, "at": at, "b": base64.b64encode(body[offset : offset + length]).decode()})
+        offset += length
     journal_path(out).write_text("".join(json.dumps(line) + "\n" for line in lines))
 
 
