@@ -35,7 +35,7 @@ from ssetape.recorder import Cassette, Interaction, load
 #: ssetape's load must take at most this share of vcrpy's time (1.5x faster).
 TARGET = 1 / 1.5
 
-_REQUEST_HEADERS = {
+REQUEST_HEADERS = {
     "host": ["api.openai.com"],
     "accept-encoding": ["gzip, deflate"],
     "connection": ["keep-alive"],
@@ -66,7 +66,7 @@ def small_interactions(count: int, directory: Path, *, named: bool = True) -> Pa
             "method": "POST",
             "uri": "https://api.openai.com/v1/chat/completions",
             "body": json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": f"question {index}"}]}),
-            "headers": dict(_REQUEST_HEADERS, **{"content-length": [str(80 + index % 10)]}),
+            "headers": dict(REQUEST_HEADERS, **{"content-length": [str(80 + index % 10)]}),
         }
         headers = {
             "date": ["Wed, 02 Dec 2026 19:04:31 GMT"],
