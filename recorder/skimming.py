@@ -17,7 +17,6 @@ fields it reads.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +30,7 @@ from .collector import collector_paused
 from .errors import CassetteDecodeError
 from .integrity import check_whole
 from .sse import decode as decode_sse
-from .yaml_layout import parse, plain_characters, scalar
+from .yaml_layout import is_utf8, parse, plain_characters, scalar
 from .yaml_quoted import double_quoted
 
 __all__ = ["Skimmed", "count_events", "skim"]
@@ -109,8 +108,6 @@ _USUAL_RESPONSE = re.compile(
     rb"\n    status:((?:\n      [^\n]*+)*+)\n    headers:((?:\n      [^\n]*+)*+)"
     rb"\n    body:((?:\n(?:      [^\n]*+|(?=\n)))*+)\n    ssetape:((?:\n      [^\n]*+)*+)"
 )
-#: Bytes of a file checked as UTF-8 at a time (most cassettes are ASCII, checked at once).
-_UTF8_PIECE = 1 << 20
 
 
 def skim(path: str | Path) -> list[Skimmed] | None:
@@ -123,7 +120,7 @@ def skim(path: str | Path) -> list[Skimmed] | None:
     except OSError:
         return None
     start = raw.find(b"\ninteractions:\n- request:\n") + 1
-    if not start or not raw.startswith(b"version: 1\n") or b"\r" in raw or not _utf8(raw):
+    if not start or not raw.startswith(b"version: 1\n") or b"\r" in raw or not is_utf8(raw):
         return None
     start += len(b"interactions:\n")
     found = _TOP_LEVEL.search(raw, start)
@@ -135,21 +132,6 @@ def skim(path: str | Path) -> list[Skimmed] | None:
     except (_Unskimmable, UnicodeError, ValueError, KeyError, IndexError, CassetteDecodeError):
         return None
     return skimmed
-
-
-def _utf8(raw: bytes) -> bool:
-    """Whether ``raw`` is UTF-8 (loading refuses a file that is not), checked a piece at a time: decoded whole,
-    a file of text beyond ASCII would take up to four times its size in memory."""
-    if raw.isascii():
-        return True
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for start in range(0, len(raw), _UTF8_PIECE):
-            decoder.decode(raw[start : start + _UTF8_PIECE])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _check_whole(outside: bytes, skimmed: list[Skimmed], path: Path) -> None:
