@@ -12,20 +12,21 @@ echoes). The paths: direct, through ``ssetape record`` (a subprocess recording i
 through mitmdump (``stream_large_bodies=1``) when found, and with ``--floor`` through a pass-through relay
 (uvloop protocols copying bytes, no HTTP, no recording): what any relay process costs on the same cores.
 
-A round runs, for each path, the same three workloads with the same clients, upstream and bytes:
-``--events`` events per stream ``--gap`` seconds apart (per-event latency p50/p99; the streams' time to
-first byte, all started at once, "herd"; and that of probes, new requests one at a time while they run),
-``--burst-total`` events shared by the streams with no gaps (throughput at the client, and the path's own
-CPU per event), and a few storms of one-event requests all at once (the path's own CPU per request, read
-from the scheduler's counts of its process; ssetape's serializing worker, which writes the cassette later
-at a lower priority, is not in it). Every workload starts on a quiet machine: the bench waits until all its
-processes are idle, so no workload runs beside what another left behind (ssetape's worker serializes for
-seconds after a long burst; before, that landed on whichever path ran next, and direct's throughput swung
-2.6x with it). The rounds are paired: direct then ssetape then the others, the reverse order in the next
-round, and each proxy's figures are worked out against direct's of the same round (added milliseconds,
-throughput as a ratio), then the median of ``--rounds`` rounds is reported with their min-max. The bench
-and its processes run at a raised priority (nice -10 and the session's autogroup too, where allowed; the
-same for every path; ``--normal-priority`` leaves it), so other users' work gets in the way less.
+A round runs, for each path, the same three workloads with the same clients, upstream and bytes: ``--events``
+events per stream ``--gap`` seconds apart (per-event latency p50/p99; the streams' time to first byte, all
+started at once, "herd"; and that of probes, new requests one at a time while they run), ``--burst-total``
+events shared by the streams with no gaps (throughput at the client, and the path's own CPU per event), and a
+few storms of one-event requests all at once (the path's own CPU per request): read from the scheduler's
+counts of its process, every thread, from the workload's start until all is idle again (ssetape's serializing
+worker, a child that writes the cassette later at a lower priority, is not in it). Every workload starts on a
+quiet machine: the bench waits until all its processes are idle, so no workload runs beside what another left
+behind (ssetape's worker serializes for seconds after a long burst; before, that landed on whichever path ran
+next, and direct's throughput swung 2.6x with it). The rounds are paired: direct then ssetape then the others,
+the reverse order in the next round, and each proxy's figures are worked out against direct's of the same
+round (added milliseconds, throughput as a ratio), then the median of ``--rounds`` rounds is reported with
+their min-max. The bench and its processes run at a raised priority (nice -10 and the session's autogroup too,
+where allowed; the same for every path; ``--normal-priority`` leaves it), so other users' work gets in the way
+less.
 
 This is a benchmark, not a test: nothing here asserts. Issue #15's targets, at 20 and 50 streams on 2 cores:
 added TTFB and added per-event p99 under 3 ms, throughput at least 0.95x direct, ahead of mitmproxy on every
@@ -191,21 +192,21 @@ def one_round(path: Server, servers: list[Server], clients: int, args: argparse.
     """The three workloads through ``path``, each on a quiet machine: streams paced by the upstream (their
     per-event latency, their time to first byte all started at once, and probes' one at a time), streams as
     fast as the path allows (throughput, and the path's own CPU per event), a storm of one-event requests
-    (the path's own CPU per request). The CPU is that of the path's process, not of its children: ssetape's
-    serializing worker writes the cassette later, at a lower priority (``settle`` waits for it)."""
+    (the path's own CPU per request). The CPU is that of the path's process from the workload's start until
+    every process is idle again (ssetape's loop and threads: relaying, building the interactions, counting
+    their events, handing them to the worker), not of its children: ssetape's serializing worker writes the
+    cassette later, at a lower priority."""
     settle(servers)
     probes = Run()
     paced = run_workload(path.url, clients, args.events, args.gap, args.pad, probes)
     settle(servers)
     cpu = cpu_seconds(path.pid, children=False)
     burst = run_workload(path.url, clients, max(1, args.burst_total // clients), 0.0, args.pad)
-    time.sleep(0.1)  # the interactions built after their streams
+    settle(servers)  # what the path does after the streams (building, counting, saving them) is theirs too
     cpu_burst = cpu_seconds(path.pid, children=False) - cpu
-    settle(servers)
-    cpu = cpu_seconds(path.pid, children=False)
     requests = storm(path.url, clients)
-    time.sleep(0.1)
-    cpu_storm = cpu_seconds(path.pid, children=False) - cpu
+    settle(servers)
+    cpu_storm = cpu_seconds(path.pid, children=False) - cpu - cpu_burst
     return {
         "ttfb_ms": statistics.median(probes.ttfb) * 1000,
         "herd_ttfb_ms": statistics.median(paced.ttfb) * 1000,
@@ -416,8 +417,8 @@ def report(table: dict[str, dict[str, dict[str, dict[str, float]]]], args: argpa
     )
     print(
         f"TTFB: of {PROBES} new requests, one at a time, while the streams run; herd: of the streams themselves, "
-        "all started at once. +: over direct in the same round. CPU: the path's process (not its worker), per "
-        f"event of the throughput workload, per request of {STORMS} storms of one-event requests."
+        "all started at once. +: over direct in the same round. CPU: the path's process (not its worker) until "
+        f"idle, per event of the throughput workload, per request of {STORMS} storms of one-event requests."
     )
     header = f"{'path':<10} {'clients':>7} {'TTFB ms':>8} {'+TTFB':>15} {'herd ms':>8} {'+herd':>17} "
     header += f"{'p99 ms':>7} {'+p99':>15} {'events/s':>9} {'x direct':>16} {'µs/ev':>6} {'µs/req':>7}"
