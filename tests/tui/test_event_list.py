@@ -36,7 +36,8 @@ async def test_the_cursor_row_shows_whether_the_list_has_the_focus() -> None:
         events = screen.query_one(EventList)
 
         def cursor_background() -> object:
-            return list(events.render_line(events.cursor - round(events.scroll_y)))[0].style.bgcolor  # type: ignore[union-attr]
+            first = next(iter(events.render_line(events.cursor - round(events.scroll_y))))
+            return first.style.bgcolor  # type: ignore[union-attr]
 
         focused = cursor_background()
         assert focused == events.get_component_rich_style("event-list--cursor").bgcolor
