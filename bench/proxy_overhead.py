@@ -365,7 +365,7 @@ def rows(full: bool = False) -> list[Row]:
             ("added per-event p99", "p99_ms", 3.0),
         ):
             added = ours[f"added_{key}"]
-            theirs = f"mitmproxy +{mitm[f'added_{key}']['median']:.1f} ms" if mitm else "mitmproxy not installed"
+            theirs = f"mitmproxy {mitm[f'added_{key}']['median']:+.1f} ms" if mitm else "mitmproxy not installed"
             ahead = mitm is None or added["median"] < mitm[f"added_{key}"]["median"]
             out.append(
                 Row(
