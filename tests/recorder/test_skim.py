@@ -123,3 +123,15 @@ def test_a_file_that_is_not_utf8_is_loaded_and_refused(tmp_path: Path) -> None:
     assert skim(path) is None
     with pytest.raises(CassetteDecodeError, match=r"c\.yaml"):
         list_interactions(path)
+
+
+def test_the_listing_benchs_cassette_is_skimmed_and_lists_as_it_loads(tmp_path: Path) -> None:
+    """bench.listing times the skim on JSON answers and a stream of each API: its cassette is not loaded instead."""
+    from bench.listing import mixed_interactions
+
+    path = mixed_interactions(10, tmp_path)
+    assert skim(path) is not None
+    listed = list_interactions(path)
+    assert listed == list_interactions(load(path))
+    streams = ["assistants", "responses", "chat", "anthropic", "gemini"]
+    assert [info.kind for info in listed] == [kind for stream in streams for kind in (None, stream)]
