@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script (the upstream's process) or as bench.proxy_overhead
 
 from bench.measure import Row, load_average  # noqa: E402
-from bench.proxy_servers import Server, cpu_seconds, free_port, process  # noqa: E402
+from bench.proxy_servers import Server, cpu_seconds, free_port, loop_cpu_seconds, process  # noqa: E402
 
 # -- the clients --------------------------------------------------------------------------------------------
 # A deliberately lean HTTP/1.1 client (asyncio streams, chunked bodies only), so that the clients' own
@@ -164,7 +164,19 @@ def pct(values: list[float], q: float) -> float:
 
 # -- one round -----------------------------------------------------------------------------------------------
 #: What each path's workloads give in a round.
-FIGURES = ("ttfb_ms", "herd_ttfb_ms", "p50_ms", "p99_ms", "throughput_eps", "cpu_us_event", "cpu_us_request")
+FIGURES = (
+    "ttfb_ms",
+    "herd_ttfb_ms",
+    "p50_ms",
+    "p99_ms",
+    "throughput_eps",
+    "loop_us_event",
+    "loop_us_request",
+    "cpu_us_event",
+    "cpu_us_request",
+)
+#: After a workload, how long its deferred work on the loop (the interactions built, one a turn) is waited for.
+LOOP_TAIL = 0.3
 #: The figures compared with direct's of the same round by difference (the rest by ratio: throughput).
 ADDED = ("ttfb_ms", "herd_ttfb_ms", "p50_ms", "p99_ms")
 
@@ -192,27 +204,35 @@ def one_round(path: Server, servers: list[Server], clients: int, args: argparse.
     """The three workloads through ``path``, each on a quiet machine: streams paced by the upstream (their
     per-event latency, their time to first byte all started at once, and probes' one at a time), streams as
     fast as the path allows (throughput, and the path's own CPU per event), a storm of one-event requests
-    (the path's own CPU per request). The CPU is that of the path's process from the workload's start until
-    every process is idle again (ssetape's loop and threads: relaying, building the interactions, counting
-    their events, handing them to the worker), not of its children: ssetape's serializing worker writes the
-    cassette later, at a lower priority."""
+    (the path's own CPU per request). Its CPU is read twice: its event loop's thread until the workload's
+    deferred work is done (the interactions built: ``LOOP_TAIL``), which is what holds streams up and varies
+    little; and the whole process until every process is idle again (ssetape's threads too: counting the
+    events, handing the interactions to the serializing worker, whose saves come when they come). ssetape's
+    worker itself, a child that writes the cassette later at a lower priority, is in neither."""
     settle(servers)
     probes = Run()
     paced = run_workload(path.url, clients, args.events, args.gap, args.pad, probes)
     settle(servers)
-    cpu = cpu_seconds(path.pid, children=False)
+    cpu, loop = cpu_seconds(path.pid, children=False), loop_cpu_seconds(path.pid)
     burst = run_workload(path.url, clients, max(1, args.burst_total // clients), 0.0, args.pad)
-    settle(servers)  # what the path does after the streams (building, counting, saving them) is theirs too
-    cpu_burst = cpu_seconds(path.pid, children=False) - cpu
-    requests = storm(path.url, clients)
+    time.sleep(LOOP_TAIL)
+    loop_burst = loop_cpu_seconds(path.pid) - loop
     settle(servers)
-    cpu_storm = cpu_seconds(path.pid, children=False) - cpu - cpu_burst
+    cpu_burst = cpu_seconds(path.pid, children=False) - cpu
+    cpu, loop = cpu_seconds(path.pid, children=False), loop_cpu_seconds(path.pid)
+    requests = storm(path.url, clients)
+    time.sleep(LOOP_TAIL)
+    loop_storm = loop_cpu_seconds(path.pid) - loop
+    settle(servers)
+    cpu_storm = cpu_seconds(path.pid, children=False) - cpu
     return {
         "ttfb_ms": statistics.median(probes.ttfb) * 1000,
         "herd_ttfb_ms": statistics.median(paced.ttfb) * 1000,
         "p50_ms": pct(paced.latencies, 50),
         "p99_ms": pct(paced.latencies, 99),
         "throughput_eps": burst.events / burst.wall,
+        "loop_us_event": loop_burst / burst.events * 1e6,
+        "loop_us_request": loop_storm / requests * 1e6,
         "cpu_us_event": cpu_burst / burst.events * 1e6,
         "cpu_us_request": cpu_storm / requests * 1e6,
     }
@@ -365,7 +385,7 @@ def rows(full: bool = False) -> list[Row]:
             ("added per-event p99", "p99_ms", 3.0),
         ):
             added = ours[f"added_{key}"]
-            theirs = f"mitmproxy +{mitm[f'added_{key}']['median']:.1f} ms" if mitm else "mitmproxy not installed"
+            theirs = f"mitmproxy {mitm[f'added_{key}']['median']:+.1f} ms" if mitm else "mitmproxy not installed"
             ahead = mitm is None or added["median"] < mitm[f"added_{key}"]["median"]
             out.append(
                 Row(
@@ -390,17 +410,18 @@ def rows(full: bool = False) -> list[Row]:
                 ratio["median"] >= 0.95 and ahead,
             )
         )
-        cpu = ours["cpu_us_event"]["median"], ours["cpu_us_request"]["median"]
-        theirs = (
-            f"mitmproxy {mitm['cpu_us_event']['median']:.0f} µs, {mitm['cpu_us_request']['median']:.0f} µs"
-            if mitm
-            else "—"
-        )
+
+        def cpu(row: dict[str, dict[str, float]]) -> str:
+            return (
+                f"{row['loop_us_event']['median']:.1f} µs, {row['loop_us_request']['median']:.0f} µs "
+                f"(all threads {row['cpu_us_event']['median']:.1f}, {row['cpu_us_request']['median']:.0f})"
+            )
+
         out.append(
             Row(
-                f"proxy, {clients} streams, its CPU per event, per request",
-                f"{cpu[0]:.0f} µs, {cpu[1]:.0f} µs",
-                theirs,
+                f"proxy, {clients} streams, its event loop's CPU per event, per request",
+                cpu(ours),
+                f"mitmproxy {cpu(mitm)}" if mitm else "—",
                 "—",
                 "—",
                 None,
@@ -417,11 +438,12 @@ def report(table: dict[str, dict[str, dict[str, dict[str, float]]]], args: argpa
     )
     print(
         f"TTFB: of {PROBES} new requests, one at a time, while the streams run; herd: of the streams themselves, "
-        "all started at once. +: over direct in the same round. CPU: the path's process (not its worker) until "
-        f"idle, per event of the throughput workload, per request of {STORMS} storms of one-event requests."
+        "all started at once. +: over direct in the same round. CPU (its loop's thread, then all of its process "
+        f"until idle; not ssetape's worker): per event of the throughput workload, per request of {STORMS} storms "
+        "of one-event requests."
     )
     header = f"{'path':<10} {'clients':>7} {'TTFB ms':>8} {'+TTFB':>15} {'herd ms':>8} {'+herd':>17} "
-    header += f"{'p99 ms':>7} {'+p99':>15} {'events/s':>9} {'x direct':>16} {'µs/ev':>6} {'µs/req':>7}"
+    header += f"{'p99 ms':>7} {'+p99':>15} {'events/s':>9} {'x direct':>16} {'µs/ev':>11} {'µs/req':>9}"
     print(header)
 
     def added(row: dict[str, dict[str, float]], key: str) -> str:
@@ -437,7 +459,8 @@ def report(table: dict[str, dict[str, dict[str, dict[str, float]]]], args: argpa
                 f"{row['p99_ms']['median']:7.2f} {added(row, 'added_p99_ms'):>15} "
                 f"{row['throughput_eps']['median']:9.0f} "
                 f"{ratio['median']:5.2f} [{ratio['min']:.2f},{ratio['max']:.2f}] "
-                f"{row['cpu_us_event']['median']:6.1f} {row['cpu_us_request']['median']:7.0f}"
+                f"{row['loop_us_event']['median']:5.1f} {row['cpu_us_event']['median']:5.1f} "
+                f"{row['loop_us_request']['median']:4.0f} {row['cpu_us_request']['median']:4.0f}"
             )
 
 

@@ -163,6 +163,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def loop_cpu_seconds(pid: int | None) -> float:
+    """The CPU time of a process's main thread (where ssetape's, mitmdump's and the floor's event loop runs)."""
+    if pid is None:
+        return 0.0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[0]) / 1e9
+    return 0.0
+
+
 def cpu_seconds(pid: int | None, *, children: bool = True) -> float:
     """The CPU time a process has used so far, every thread, and with ``children`` its children's (ssetape's
     serializing worker), from the scheduler's nanosecond counts (``/proc/PID/task/*/schedstat``; the
