@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Hashable
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from ._openai import SDKAccumulator, read
 from .emitted import Stop, StreamCallback, StreamEmitted
@@ -45,6 +45,9 @@ class LaggingState:
 
     __slots__ = ("_base", "_joins", "_owner", "_pieces", "_stop")
 
+    #: The state :meth:`shared_sdk` was last asked of, and what it gave.
+    _shared: ClassVar[tuple[LaggingState, Any] | None] = None
+
     def __init__(
         self,
         owner: type[LaggingAccumulator],
@@ -66,6 +69,14 @@ class LaggingState:
         if joined:
             owner._apply(sdk, joined)
         return sdk
+
+    def shared_sdk(self) -> Any:
+        """:meth:`sdk` made once for the state last asked (the TUI's panes, each of which reads the state at one
+        event, share it): the SDK's state object, only to be read."""
+        last = LaggingState._shared
+        if last is None or last[0] is not self:
+            last = LaggingState._shared = (self, self.sdk())
+        return last[1]
 
     def _joined(self, slot: Hashable, pieces: list[Any], count: int) -> Any:
         last = self._joins.get(slot)

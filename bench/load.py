@@ -6,7 +6,8 @@ ssetape: ``recorder.load(path)``, the cassette validated and ready to replay. vc
 ``FilesystemPersister.load_cassette(path, yamlserializer)`` (its read, YAML parse and deserialize into
 requests and responses). Both read the same file written by ssetape's writer: one stream of 1k / 10k
 (and, with ``--full``, 50k) events, a Gemini stream of as many (CRLF: its body double-quoted over many lines
-rather than a literal block), and 1000 small interactions (JSON answers and short streams with
+rather than a literal block), the same with an accented word and an emoji in its events, and 1000 small
+interactions (JSON answers and short streams with
 the headers a real SDK sends). Medians of interleaved rounds: each load always follows the other's, so
 what one leaves in the allocator (memory to reuse, or pages given back that the next must fault in again)
 weighs on both alike. One more row times the first load in a new process that has imported the TUI, as
@@ -31,11 +32,12 @@ from vcr.serializers import yamlserializer
 from bench.measure import Row, interleaved, load_average
 from bench.streams import big_stream, gemini_stream
 from ssetape.recorder import Cassette, Interaction, load
+from ssetape.recorder.chunks import Chunks
 
 #: ssetape's load must take at most this share of vcrpy's time (1.5x faster).
 TARGET = 1 / 1.5
 
-_REQUEST_HEADERS = {
+REQUEST_HEADERS = {
     "host": ["api.openai.com"],
     "accept-encoding": ["gzip, deflate"],
     "connection": ["keep-alive"],
@@ -66,7 +68,7 @@ def small_interactions(count: int, directory: Path, *, named: bool = True) -> Pa
             "method": "POST",
             "uri": "https://api.openai.com/v1/chat/completions",
             "body": json.dumps({"model": "gpt-4o", "messages": [{"role": "user", "content": f"question {index}"}]}),
-            "headers": dict(_REQUEST_HEADERS, **{"content-length": [str(80 + index % 10)]}),
+            "headers": dict(REQUEST_HEADERS, **{"content-length": [str(80 + index % 10)]}),
         }
         headers = {
             "date": ["Wed, 02 Dec 2026 19:04:31 GMT"],
@@ -103,6 +105,24 @@ def small_interactions(count: int, directory: Path, *, named: bool = True) -> Pa
         }
         interactions.append(Interaction.model_validate({"request": request, "response": response}))
     return Cassette(interactions=interactions).save(directory / f"small_{count}{'' if named else '_unnamed'}.yaml")
+
+
+def gemini_beyond_ascii(events: int, directory: Path) -> Path:
+    """:func:`bench.streams.gemini_stream`'s stream with text beyond ASCII in every event, an accented word and an
+    emoji past U+FFFF (which the writer escapes as ``\\U0001F600``), as a stream in French with emoji is."""
+    _, cassette, chunks = gemini_stream(events, directory)
+    body = _beyond_ascii(b"".join(chunks))
+    interaction = cassette.interactions[0]
+    recording = interaction.response.ssetape
+    assert recording is not None
+    sizes = [len(_beyond_ascii(chunk)) for chunk in chunks]
+    recording.chunks = Chunks([(at, size) for (at, _), size in zip(recording.chunks, sizes, strict=True)])
+    interaction.response.body.string = body.decode()
+    return cassette.save(directory / f"gemini_beyond_ascii_{events}.yaml")
+
+
+def _beyond_ascii(text: bytes) -> bytes:
+    return text.replace(b"byte. ", "café 😀 ".encode()).replace(b"stream ", "flux ✓ ".encode())
 
 
 def vcrpy_load(path: Path) -> object:
@@ -168,11 +188,17 @@ def rows(full: bool = False, rounds: int = 5) -> list[Row]:
             (f"Gemini stream of {size // 1000}k events", gemini_stream(size, Path(tmp))[0], _ROUNDS.get(size, 9))
             for size in sizes
         ]
+        # Text beyond ASCII in each event (an accented word, an emoji past U+FFFF): checked character by character.
+        beyond = "text beyond ASCII"
+        cases += [
+            (f"Gemini stream of {n // 1000}k events, {beyond}", gemini_beyond_ascii(n, Path(tmp)), _ROUNDS.get(n, 9))
+            for n in sizes
+        ]
         cases.append(("1000 small interactions", small_interactions(1000, Path(tmp)), rounds))
         for label, path, times in cases:
             ours, theirs = interleaved([partial(load, path), partial(vcrpy_load, path)], max(rounds, times))
             table.append(_row(label, path, ours, theirs))
-        for label, path, _ in (cases[len(sizes) - 1], cases[-2]):  # the longest stream of each layout
+        for label, path, _ in (cases[len(sizes) - 1], cases[2 * len(sizes) - 1]):  # the longest stream of each layout
             table.append(first_load_row(label, path, rounds))
     return table
 

@@ -1,31 +1,36 @@
 """What recording through ``ssetape record`` costs a streaming client, compared with going direct.
 
-    python bench/proxy_overhead.py                 # 200-event streams, 5 ms apart, 1 and 50 clients
-    python bench/proxy_overhead.py --mitmdump PATH # the same through `mitmdump --mode reverse:...` too
+    python -m bench.proxy_overhead                       # 20 and 50 streams, 5 paired rounds
+    python -m bench.proxy_overhead --mitmdump PATH       # mitmproxy in reverse mode too
+    python -m bench.proxy_overhead --floor               # and a relay that records nothing (the floor)
 
-The upstream is a minimal SSE server (uvicorn, like the emulator in fixtures/) run in its own
-process: each stream sends ``--events`` events ``--gap`` seconds apart, every event stamped with
-``time.monotonic_ns()`` as it is sent. The clients (httpx, one process, all streams concurrent)
-stamp each event as it arrives, so per-event latency is measured end to end on one clock. Each
-request carries an ``Authorization`` header as an SDK's does (so the proxy redacts it and scrubs
-its echoes, as it does for real traffic). Each workload runs direct, through ``ssetape record`` (a
-subprocess, recording into a temporary cassette) and, when mitmdump is found, through mitmproxy in
-reverse mode with streaming on (``stream_large_bodies=1``). Reported: time to first byte, per-event
-latency p50/p99 (added over direct, and as ratios), and throughput (a second workload with no
-gaps, as fast as the path allows) as a ratio to direct.
+The upstream (``bench/proxy_servers.py``, uvicorn, in its own process) streams SSE events, each stamped with
+``time.monotonic_ns()`` as it is sent; the clients (one process, a lean HTTP/1.1 client on uvloop, all
+streams concurrent) stamp each as it arrives, so per-event latency is measured end to end on one clock.
+Each request carries an ``Authorization`` header as an SDK's does (so the proxy redacts it and scrubs its
+echoes). The paths: direct, through ``ssetape record`` (a subprocess recording into a temporary cassette),
+through mitmdump (``stream_large_bodies=1``) when found, and with ``--floor`` through a pass-through relay
+(uvloop protocols copying bytes, no HTTP, no recording): what any relay process costs on the same cores.
 
-Repeatable on a shared machine: the upstream, ssetape and mitmdump run all the time in their own
-processes, all of them (and the clients) at a raised priority while it runs (nice -10 where allowed,
-the same for every path, so that other users' work on the machine gets in the way less;
-``--normal-priority`` leaves it), and every round measures each path in turn (the order rotating from round to round),
-so that a change in the machine's load hits every path alike; each figure is the median of
-``--rounds`` rounds and the report gives the spread of the rounds beside it. The clients run on
-uvloop, as the upstream and the proxy do, so that their own Python overhead disturbs the
-2-core machine as little as possible.
+A round runs, for each path, the same three workloads with the same clients, upstream and bytes: ``--events``
+events per stream ``--gap`` seconds apart (per-event latency p50/p99; the streams' time to first byte, all
+started at once, "herd"; and that of probes, new requests one at a time while they run), ``--burst-total``
+events shared by the streams with no gaps (throughput at the client, and the path's own CPU per event), and a
+few storms of one-event requests all at once (the path's own CPU per request): read from the scheduler's
+counts of its process, every thread, from the workload's start until all is idle again (ssetape's serializing
+worker, a child that writes the cassette later at a lower priority, is not in it). Every workload starts on a
+quiet machine: the bench waits until all its processes are idle, so no workload runs beside what another left
+behind (ssetape's worker serializes for seconds after a long burst; before, that landed on whichever path ran
+next, and direct's throughput swung 2.6x with it). The rounds are paired: direct then ssetape then the others,
+the reverse order in the next round, and each proxy's figures are worked out against direct's of the same
+round (added milliseconds, throughput as a ratio), then the median of ``--rounds`` rounds is reported with
+their min-max. The bench and its processes run at a raised priority (nice -10 and the session's autogroup too,
+where allowed; the same for every path; ``--normal-priority`` leaves it), so other users' work gets in the way
+less.
 
-This is a benchmark, not a test: nothing here asserts. Numbers depend on the machine; issue #15's
-targets, at 20 and 50 streams on 2 cores: added TTFB and added per-event p99 under 3 ms, throughput at
-least 0.95x direct, ahead of mitmproxy on every figure.
+This is a benchmark, not a test: nothing here asserts. Issue #15's targets, at 20 and 50 streams on 2 cores:
+added TTFB and added per-event p99 under 3 ms, throughput at least 0.95x direct, ahead of mitmproxy on every
+figure.
 """
 
 from __future__ import annotations
@@ -36,7 +41,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,78 +49,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script (the upstream's process) or as bench.proxy_overhead
 
 from bench.measure import Row, load_average  # noqa: E402
-
-
-# -- the upstream -----------------------------------------------------------------------------------------
-async def upstream_app(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
-    if scope["type"] != "http":
-        return
-    query = parse_qs(scope["query_string"].decode())
-    events, gap, pad = int(query["n"][0]), float(query["gap"][0]), "x" * int(query.get("pad", ["100"])[0])
-    await send(  # type: ignore[operator]
-        {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]}
-    )
-    for i in range(events):
-        if gap:
-            await asyncio.sleep(gap)
-        data = f'{{"i":{i},"t":{time.monotonic_ns()},"pad":"{pad}"}}'
-        body = f"event: thread.message.delta\ndata: {data}\n\n".encode()
-        await send({"type": "http.response.body", "body": body, "more_body": True})  # type: ignore[operator]
-    await send({"type": "http.response.body", "body": b"event: done\ndata: [DONE]\n\n"})  # type: ignore[operator]
-
-
-def serve_upstream() -> None:
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(2048)
-    print(f"http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
-    config = uvicorn.Config(upstream_app, lifespan="off", log_level="warning", access_log=False, ws="none")
-    uvicorn.Server(config).run(sockets=[sock])
-
-
-# -- processes ----------------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def process(args: list[str], *, url_from_stdout: bool = True, port: int | None = None) -> Iterator[str]:
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
-    try:
-        if url_from_stdout:
-            assert proc.stdout is not None
-            url = proc.stdout.readline().strip()
-            if not url:
-                raise RuntimeError(f"{args[0]} printed no URL")
-        else:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 20
-            while True:
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"{args[0]} did not start listening")
-                time.sleep(0.1)
-        time.sleep(3)  # let the process finish starting up (ssetape starts its serializing worker) before timing
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
+from bench.proxy_servers import Server, cpu_seconds, free_port, loop_cpu_seconds, process  # noqa: E402
 
 # -- the clients --------------------------------------------------------------------------------------------
 # A deliberately lean HTTP/1.1 client (asyncio streams, chunked bodies only), so that the clients' own
@@ -175,7 +113,9 @@ async def one_stream(host: str, port: int, path: str, run: Run) -> None:
     writer.close()
 
 
-def run_workload(base: str, clients: int, events: int, gap: float, pad: int, probes: Run | None = None) -> Run:
+def run_workload(
+    base: str, clients: int, events: int, gap: float, pad: int, probes: Run | None = None, *, warm: bool = True
+) -> Run:
     """One workload on a fresh uvloop event loop (asyncio's where uvloop is missing)."""
     try:
         import uvloop
@@ -184,15 +124,18 @@ def run_workload(base: str, clients: int, events: int, gap: float, pad: int, pro
     except ImportError:  # pragma: no cover
         factory = None
     with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(workload(base, clients, events, gap, pad, probes))
+        return runner.run(workload(base, clients, events, gap, pad, probes, warm=warm))
 
 
-async def workload(base: str, clients: int, events: int, gap: float, pad: int, probes: Run | None = None) -> Run:
-    """``clients`` streams started together; with ``probes``, new requests are started one at a time while
-    they all run, and their times to first byte go there."""
+async def workload(
+    base: str, clients: int, events: int, gap: float, pad: int, probes: Run | None = None, *, warm: bool = True
+) -> Run:
+    """``clients`` streams started together, after one short one (``warm``); with ``probes``, new requests are
+    started one at a time while they all run, and their times to first byte go there."""
     host, port = base.removeprefix("http://").split(":")
     run = Run()
-    await one_stream(host, int(port), "/v1/stream?n=5&gap=0&pad=10", Run())  # warm up
+    if warm:
+        await one_stream(host, int(port), "/v1/stream?n=5&gap=0&pad=10", Run())
     started = time.monotonic()
     path = f"/v1/stream?n={events}&gap={gap}&pad={pad}"
     streams = asyncio.gather(*(one_stream(host, int(port), path, run) for _ in range(clients)))
@@ -208,6 +151,10 @@ async def workload(base: str, clients: int, events: int, gap: float, pad: int, p
 
 #: Probes: this many new requests, the first a fifth into the streams' run, spread over half of it.
 PROBES, PROBE_START, PROBE_SPACING = 15, 0.2, 0.5
+#: Events of the throughput workload, shared among its streams: a second or more of streaming on any path.
+BURST_TOTAL = 300_000
+#: Storms of one-event requests per round, for the CPU a request costs.
+STORMS = 4
 
 
 def pct(values: list[float], q: float) -> float:
@@ -215,42 +162,109 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
-# -- the report ---------------------------------------------------------------------------------------------
-FIGURES = ("ttfb_ms", "herd_ttfb_ms", "p50_ms", "p99_ms", "throughput_eps")
+# -- one round -----------------------------------------------------------------------------------------------
+#: What each path's workloads give in a round.
+FIGURES = (
+    "ttfb_ms",
+    "herd_ttfb_ms",
+    "p50_ms",
+    "p99_ms",
+    "throughput_eps",
+    "loop_us_event",
+    "loop_us_request",
+    "cpu_us_event",
+    "cpu_us_request",
+)
+#: After a workload, how long its deferred work on the loop (the interactions built, one a turn) is waited for.
+LOOP_TAIL = 0.3
+#: The figures compared with direct's of the same round by difference (the rest by ratio: throughput).
+ADDED = ("ttfb_ms", "herd_ttfb_ms", "p50_ms", "p99_ms")
 
 
-def one_round(base: str, clients: int, args: argparse.Namespace) -> dict[str, float]:
+def settle(servers: list[Server], *, timeout: float = 120.0) -> None:
+    """Wait until every process of the bench is quiet (under 4% of a core for half a second): ssetape's
+    serializing worker writes what a workload recorded for seconds after it (at a lower priority), and no
+    workload may run beside the work another one left behind."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = sum(cpu_seconds(server.pid) for server in servers)
+        time.sleep(0.5)
+        if sum(cpu_seconds(server.pid) for server in servers) - before < 0.02:
+            return
+
+
+def storm(base: str, clients: int, repeats: int = STORMS) -> int:
+    """``clients`` one-event requests at once, ``repeats`` times: the requests' own cost."""
+    for _ in range(repeats):
+        run_workload(base, clients, 1, 0.0, 10, warm=False)
+    return clients * repeats
+
+
+def one_round(path: Server, servers: list[Server], clients: int, args: argparse.Namespace) -> dict[str, float]:
+    """The three workloads through ``path``, each on a quiet machine: streams paced by the upstream (their
+    per-event latency, their time to first byte all started at once, and probes' one at a time), streams as
+    fast as the path allows (throughput, and the path's own CPU per event), a storm of one-event requests
+    (the path's own CPU per request). Its CPU is read twice: its event loop's thread until the workload's
+    deferred work is done (the interactions built: ``LOOP_TAIL``), which is what holds streams up and varies
+    little; and the whole process until every process is idle again (ssetape's threads too: counting the
+    events, handing the interactions to the serializing worker, whose saves come when they come). ssetape's
+    worker itself, a child that writes the cassette later at a lower priority, is in neither."""
+    settle(servers)
     probes = Run()
-    paced = run_workload(base, clients, args.events, args.gap, args.pad, probes)
-    burst = run_workload(base, clients, args.burst_events, 0.0, args.pad)
+    paced = run_workload(path.url, clients, args.events, args.gap, args.pad, probes)
+    settle(servers)
+    cpu, loop = cpu_seconds(path.pid, children=False), loop_cpu_seconds(path.pid)
+    burst = run_workload(path.url, clients, max(1, args.burst_total // clients), 0.0, args.pad)
+    time.sleep(LOOP_TAIL)
+    loop_burst = loop_cpu_seconds(path.pid) - loop
+    settle(servers)
+    cpu_burst = cpu_seconds(path.pid, children=False) - cpu
+    cpu, loop = cpu_seconds(path.pid, children=False), loop_cpu_seconds(path.pid)
+    requests = storm(path.url, clients)
+    time.sleep(LOOP_TAIL)
+    loop_storm = loop_cpu_seconds(path.pid) - loop
+    settle(servers)
+    cpu_storm = cpu_seconds(path.pid, children=False) - cpu
     return {
         "ttfb_ms": statistics.median(probes.ttfb) * 1000,
         "herd_ttfb_ms": statistics.median(paced.ttfb) * 1000,
         "p50_ms": pct(paced.latencies, 50),
         "p99_ms": pct(paced.latencies, 99),
         "throughput_eps": burst.events / burst.wall,
+        "loop_us_event": loop_burst / burst.events * 1e6,
+        "loop_us_request": loop_storm / requests * 1e6,
+        "cpu_us_event": cpu_burst / burst.events * 1e6,
+        "cpu_us_request": cpu_storm / requests * 1e6,
     }
 
 
-def measure(paths: dict[str, str], args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
-    """Each path's figures by number of clients: the median over ``--rounds`` rounds (a shared 2-core machine
-    is noisy), with ``FIGURE_min`` and ``FIGURE_max`` the spread of the rounds. Within a round every path
-    runs the same workload in turn, starting with a different path each round."""
+def spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def measure(
+    paths: dict[str, Server], args: argparse.Namespace, servers: list[Server]
+) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """Each path's figures by number of clients, each a median over ``--rounds`` rounds with its min and max.
+
+    A round runs every path once, back to back, each workload on a quiet machine (:func:`settle`): direct,
+    then ssetape, then the others in one round, the reverse order in the next, so that ssetape always runs
+    next to direct and neither always first. A proxy's added figures (``added_FIGURE``) and its throughput
+    ratio (``throughput_x``) are worked out within each round, against direct's of that round, and then their
+    median taken: a change of the machine's load between rounds moves both sides of a pair alike."""
     names = list(paths)
-    rounds: dict[str, dict[str, list[dict[str, float]]]] = {name: {} for name in names}
+    table: dict[str, dict[str, dict[str, dict[str, float]]]] = {name: {} for name in names}
     for clients in args.clients:
+        rounds: dict[str, list[dict[str, float]]] = {name: [] for name in names}
         for number in range(args.rounds):
-            for name in names[number % len(names) :] + names[: number % len(names)]:
-                figures = one_round(paths[name], clients, args)
-                rounds[name].setdefault(str(clients), []).append(figures)
-    table: dict[str, dict[str, dict[str, float]]] = {}
-    for name in names:
-        for clients, measured in rounds[name].items():
-            row = table.setdefault(name, {})[clients] = {}
-            for key in FIGURES:
-                values = [figures[key] for figures in measured]
-                row[key] = statistics.median(values)
-                row[f"{key}_min"], row[f"{key}_max"] = min(values), max(values)
+            for name in names if number % 2 == 0 else names[::-1]:
+                rounds[name].append(one_round(paths[name], servers, clients, args))
+        for name in names:
+            row = table[name][str(clients)] = {key: spread([r[key] for r in rounds[name]]) for key in FIGURES}
+            pairs = list(zip(rounds[name], rounds["direct"], strict=True))
+            for key in ADDED:
+                row[f"added_{key}"] = spread([ours[key] - direct[key] for ours, direct in pairs])
+            row["throughput_x"] = spread([ours["throughput_eps"] / direct["throughput_eps"] for ours, direct in pairs])
     return table
 
 
@@ -260,22 +274,21 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--gap", type=float, default=0.005)
     parser.add_argument("--pad", type=int, default=100, help="bytes of padding per event (about 200 B each)")
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 50])
-    parser.add_argument("--burst-events", type=int, default=2000, help="events per stream for throughput")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per workload; figures are their medians")
+    parser.add_argument(
+        "--burst-total", type=int, default=BURST_TOTAL, help="events of the throughput workload, over all streams"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per workload; figures are their medians")
     parser.add_argument("--mitmdump", default=shutil.which("mitmdump"), help="mitmdump to compare with")
+    parser.add_argument("--floor", action="store_true", help="also a pass-through relay that records nothing")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
         "--normal-priority", action="store_true", help="run the bench at normal priority, not ahead of other work"
     )
-    parser.add_argument("serve", nargs="?", help=argparse.SUPPRESS)
     return parser
 
 
 def main() -> None:
     args = parser().parse_args()
-    if args.serve == "upstream":
-        serve_upstream()
-        return
     table = run(args)
     report(table, args)
     if args.json:
@@ -313,23 +326,26 @@ def raised_priority(nice: int = -10) -> Iterator[bool]:
                 autogroup.write_text(f"{group}\n")
 
 
-def run(args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
-    """The figures of every path (direct, ssetape, mitmproxy when found), by number of clients."""
+def run(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """The figures of every path (direct, ssetape, mitmproxy when found, the floor when asked), by clients."""
     python = sys.executable
+    servers = str(ROOT / "bench" / "proxy_servers.py")
     with contextlib.ExitStack() as stack:
         if not args.normal_priority and not stack.enter_context(raised_priority()):
             print("(could not raise the bench's priority: figures at normal priority)", file=sys.stderr)
-        upstream = stack.enter_context(process([python, __file__, "upstream"]))
+        upstream = stack.enter_context(process([python, servers, "upstream"]))
         tmp = stack.enter_context(tempfile.TemporaryDirectory())
-        paths = {"direct": upstream}
-        record = [python, "-m", "ssetape", "record", "--upstream", upstream, "--port", "0", "--quiet"]
+        paths = {"direct": Server(upstream.url)}
+        record = [python, "-m", "ssetape", "record", "--upstream", upstream.url, "--port", "0", "--quiet"]
         paths["ssetape"] = stack.enter_context(process([*record, "--out", os.path.join(tmp, "bench.yaml")]))
         if args.mitmdump:
             port = free_port()
-            mitm = [args.mitmdump, "--mode", f"reverse:{upstream}", "--listen-host", "127.0.0.1"]
+            mitm = [args.mitmdump, "--mode", f"reverse:{upstream.url}", "--listen-host", "127.0.0.1"]
             mitm += ["--listen-port", str(port), "--set", "stream_large_bodies=1", "-q"]
             paths["mitmproxy"] = stack.enter_context(process(mitm, url_from_stdout=False, port=port))
-        return measure(paths, args)
+        if args.floor:
+            paths["floor"] = stack.enter_context(process([python, servers, "floor", upstream.url]))
+        return measure(paths, args, [upstream, *paths.values()])
 
 
 #: A separate virtualenv holding mitmproxy, when ``mitmdump`` is not on the PATH (it pins its own versions).
@@ -354,7 +370,7 @@ def install_mitmproxy() -> str | None:
 def rows(full: bool = False) -> list[Row]:
     """``python -m bench``: 20 and 50 concurrent streams through ``ssetape record`` against direct, and
     mitmproxy on the same workload when it is installed (on the PATH, or in ``MITM_VENV``)."""
-    args = parser().parse_args(["--clients", "20,50", "--rounds", "5" if full else "3"])
+    args = parser().parse_args(["--clients", "20,50", "--rounds", "7" if full else "5"])
     args.mitmdump = shutil.which("mitmdump") or install_mitmproxy()
     table = run(args)
     report(table, args)
@@ -368,61 +384,83 @@ def rows(full: bool = False) -> list[Row]:
             ("added TTFB, all started at once", "herd_ttfb_ms", 3.0),
             ("added per-event p99", "p99_ms", 3.0),
         ):
-            added = ours[key] - direct[key]
-            theirs = f"mitmproxy +{mitm[key] - direct[key]:.1f} ms" if mitm else "mitmproxy not installed"
-            ahead = mitm is None or added < mitm[key] - direct[key]
+            added = ours[f"added_{key}"]
+            theirs = f"mitmproxy {mitm[f'added_{key}']['median']:+.1f} ms" if mitm else "mitmproxy not installed"
+            ahead = mitm is None or added["median"] < mitm[f"added_{key}"]["median"]
             out.append(
                 Row(
                     f"proxy, {clients} streams, {label} (load {load})",
-                    f"+{added:.1f} ms",
+                    f"{added['median']:+.1f} ms [{added['min']:+.1f} to {added['max']:+.1f}]",
                     theirs,
-                    f"direct {direct[key]:.1f} ms",
+                    f"direct {direct[key]['median']:.1f} ms",
                     f"< {target:g} ms, ahead of mitmproxy",
-                    added < target and ahead,
+                    added["median"] < target and ahead,
                 )
             )
-        ratio = ours["throughput_eps"] / direct["throughput_eps"]
-        theirs = f"mitmproxy {mitm['throughput_eps'] / direct['throughput_eps']:.2f}x" if mitm else "—"
-        ahead = mitm is None or ratio > mitm["throughput_eps"] / direct["throughput_eps"]
+        ratio = ours["throughput_x"]
+        theirs = f"mitmproxy {mitm['throughput_x']['median']:.2f}x" if mitm else "—"
+        ahead = mitm is None or ratio["median"] > mitm["throughput_x"]["median"]
         out.append(
             Row(
                 f"proxy, {clients} streams, throughput",
-                f"{ours['throughput_eps']:,.0f} ev/s",
+                f"{ratio['median']:.2f}x direct [{ratio['min']:.2f}-{ratio['max']:.2f}]",
                 theirs,
-                f"{ratio:.2f}x direct",
+                f"direct {direct['throughput_eps']['median']:,.0f} ev/s",
                 ">= 0.95x, ahead of mitmproxy",
-                ratio >= 0.95 and ahead,
+                ratio["median"] >= 0.95 and ahead,
+            )
+        )
+
+        def cpu(row: dict[str, dict[str, float]]) -> str:
+            return (
+                f"{row['loop_us_event']['median']:.1f} µs, {row['loop_us_request']['median']:.0f} µs "
+                f"(all threads {row['cpu_us_event']['median']:.1f}, {row['cpu_us_request']['median']:.0f})"
+            )
+
+        out.append(
+            Row(
+                f"proxy, {clients} streams, its event loop's CPU per event, per request",
+                cpu(ours),
+                f"mitmproxy {cpu(mitm)}" if mitm else "—",
+                "—",
+                "—",
+                None,
             )
         )
     return out
 
 
-def report(table: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace) -> None:
+def report(table: dict[str, dict[str, dict[str, dict[str, float]]]], args: argparse.Namespace) -> None:
     print(
-        f"{args.events}-event streams, {args.gap * 1000:g} ms apart; throughput: {args.burst_events} events "
-        f"per stream, no gaps. Medians of {args.rounds} interleaved rounds [their min-max]. {os.cpu_count()} CPUs, "
+        f"{args.events}-event streams, {args.gap * 1000:g} ms apart; throughput: {args.burst_total} events over "
+        f"the streams, no gaps. Medians of {args.rounds} paired rounds [their min-max]. {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} at the end."
     )
     print(
         f"TTFB: of {PROBES} new requests, one at a time, while the streams run; herd: of the streams themselves, "
-        "all started at once."
+        "all started at once. +: over direct in the same round. CPU (its loop's thread, then all of its process "
+        f"until idle; not ssetape's worker): per event of the throughput workload, per request of {STORMS} storms "
+        "of one-event requests."
     )
-    header = f"{'path':<10} {'clients':>7} {'TTFB ms':>8} {'+TTFB':>7} {'herd ms':>8} {'+herd':>7} {'p50 ms':>7} "
-    header += f"{'+p50':>7} {'p99 ms':>7} {'+p99':>7} {'events/s':>9} {'tput x':>6}  spread: TTFB, p99, events/s"
+    header = f"{'path':<10} {'clients':>7} {'TTFB ms':>8} {'+TTFB':>15} {'herd ms':>8} {'+herd':>17} "
+    header += f"{'p99 ms':>7} {'+p99':>15} {'events/s':>9} {'x direct':>16} {'µs/ev':>11} {'µs/req':>9}"
     print(header)
-    for name, rows in table.items():
-        for clients, row in rows.items():
-            direct = table["direct"][clients]
-            spread = "  ".join(
-                f"[{row[key + '_min']:.{digits}f}-{row[key + '_max']:.{digits}f}]"
-                for key, digits in (("ttfb_ms", 1), ("p99_ms", 1), ("throughput_eps", 0))
-            )
+
+    def added(row: dict[str, dict[str, float]], key: str) -> str:
+        figure = row[key]
+        return f"{figure['median']:+.1f} [{figure['min']:+.1f},{figure['max']:+.1f}]"
+
+    for name, by_clients in table.items():
+        for clients, row in by_clients.items():
+            ratio = row["throughput_x"]
             print(
-                f"{name:<10} {clients:>7} {row['ttfb_ms']:8.2f} {row['ttfb_ms'] - direct['ttfb_ms']:+7.2f} "
-                f"{row['herd_ttfb_ms']:8.2f} {row['herd_ttfb_ms'] - direct['herd_ttfb_ms']:+7.2f} "
-                f"{row['p50_ms']:7.2f} {row['p50_ms'] - direct['p50_ms']:+7.2f} {row['p99_ms']:7.2f} "
-                f"{row['p99_ms'] - direct['p99_ms']:+7.2f} {row['throughput_eps']:9.0f} "
-                f"{row['throughput_eps'] / direct['throughput_eps']:6.2f}  {spread}"
+                f"{name:<10} {clients:>7} {row['ttfb_ms']['median']:8.2f} {added(row, 'added_ttfb_ms'):>15} "
+                f"{row['herd_ttfb_ms']['median']:8.2f} {added(row, 'added_herd_ttfb_ms'):>17} "
+                f"{row['p99_ms']['median']:7.2f} {added(row, 'added_p99_ms'):>15} "
+                f"{row['throughput_eps']['median']:9.0f} "
+                f"{ratio['median']:5.2f} [{ratio['min']:.2f},{ratio['max']:.2f}] "
+                f"{row['loop_us_event']['median']:5.1f} {row['cpu_us_event']['median']:5.1f} "
+                f"{row['loop_us_request']['median']:4.0f} {row['cpu_us_request']['median']:4.0f}"
             )
 
 

@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -140,10 +141,12 @@ class RecordedResponse(BaseModel):
     def _chunks_cover_body(self) -> RecordedResponse:
         if self.ssetape is not None and self.ssetape.chunks:
             chunks = self.ssetape.chunks
+            if isinstance(chunks, Chunks):  # checked now, or when first read (see recorder.chunks)
+                body = self.body.string
+                chunks.cover(len(body) if isinstance(body, str) and body.isascii() else partial(_size, body))
+                return self
             size = _size(self.body.string)
-            if isinstance(chunks, Chunks):
-                chunks.cover(size)  # now, or when first read (see recorder.chunks)
-            elif (total := sum(pair[1] for pair in chunks)) != size:
+            if (total := sum(pair[1] for pair in chunks)) != size:
                 raise ValueError(f"the recorded chunk sizes add up to {total} bytes but the body has {size} bytes")
         return self
 

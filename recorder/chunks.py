@@ -83,8 +83,8 @@ class Chunks(Sequence[Pair]):
         self._text: str | None = None
         self._count = len(self._pairs)
         self._total: int | None = None
-        #: The body's size the sizes must add up to, until they are parsed and found to.
-        self._body: int | None = None
+        #: The body's size the sizes must add up to (or what gives it), until they are parsed and found to.
+        self._body: int | Callable[[], int] | None = None
         self._where: Callable[[str], CassetteDecodeError] = _nowhere
 
     @classmethod
@@ -101,12 +101,15 @@ class Chunks(Sequence[Pair]):
     def parsed(self) -> bool:
         return self._pairs is not None
 
-    def cover(self, size: int) -> None:
-        """The sizes must add up to ``size`` (the body's): checked now when the pairs are parsed, else when
-        something first reads them (a ValueError now, the error :meth:`locate` gives then)."""
+    def cover(self, size: int | Callable[[], int]) -> None:
+        """The sizes must add up to ``size`` (the body's, or what works it out: a body of text beyond ASCII must
+        be encoded to be measured): checked now when the pairs are parsed, else when something first reads
+        them (a ValueError now, the error :meth:`locate` gives then)."""
         if self._pairs is None:
             self._body = size
-        elif self.total != size:
+            return
+        size = size() if callable(size) else size
+        if self.total != size:
             raise ValueError(_mismatch(self.total, size))
 
     def locate(self, where: Callable[[str], CassetteDecodeError]) -> None:
@@ -122,8 +125,9 @@ class Chunks(Sequence[Pair]):
             else:
                 self._total = sum(size for _, size in self._decoded())
         if self._body is not None:
-            if self._total != self._body:
-                raise self._where(_mismatch(self._total, self._body))
+            body = self._body() if callable(self._body) else self._body
+            if self._total != body:
+                raise self._where(_mismatch(self._total, body))
             self._body = None
         return self._total
 

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import jiter
 
-__all__ = ["SSEDecoder", "ServerSentEvent", "decode", "decode_fields", "iter_events", "loads_or_text"]
+__all__ = ["SSEDecoder", "ServerSentEvent", "decode", "decode_fields", "iter_events", "lazy_events", "loads_or_text"]
 
 _BOM = b"\xef\xbb\xbf"
 _CR = 0x0D
@@ -28,6 +28,8 @@ _MAX_INT_DIGITS = 4300
 # The usual event, LF-terminated: an optional `event:` line, one `data:` line, a blank line. Matched, it
 # means what the general rules make of it (one optional space after the colon is not part of the value).
 _USUAL = re.compile(rb"(?:event: ?([^\n]*)\n)?data: ?([^\n]*)\n\n")
+#: The same, CRLF-terminated (Gemini's), its lines holding no other CR or LF.
+_USUAL_CRLF = re.compile(rb"(?:event: ?([^\r\n]*)\r\n)?data: ?([^\r\n]*)\r\n\r\n")
 #: What a decoder builds each event as: called with ``(event, data, id, retry, start, end, chunk)``.
 _E = TypeVar("_E")
 
@@ -317,6 +319,28 @@ def decode_fields(body: bytes, *, dispatch_last: bool = False) -> tuple[list[Fie
     ``dispatch_last``: see :meth:`SSEDecoder.flush`."""
     decoder: _Decoder[Fields] = _Decoder(_fields)
     return decoder.feed(body) + decoder.flush(dispatch_last=dispatch_last), decoder.pending
+
+
+def lazy_events(body: bytes) -> Iterator[tuple[str, str]]:
+    """``(event, data)`` of each event :func:`decode` gives for ``body`` (but for the last one left without its
+    blank line: not flushed), decoded as they are asked for: a caller after the first few (which API a stream
+    is) builds no decoder for the usual shape, read by one match each as the decoder reads it."""
+    read = 0
+    if body[:1] != _BOM[:1]:
+        usual, pos, end = (_USUAL_CRLF if b"\r" in body else _USUAL).match, 0, len(body)
+        while pos < end:
+            found = usual(body, pos)
+            if found is None:
+                break
+            event, data = found.groups()
+            yield (event.decode("utf-8", "replace") if event else "") or "message", data.decode("utf-8", "replace")
+            read += 1
+            pos = found.end()
+        else:
+            return
+    for index, decoded in enumerate(SSEDecoder().feed(body)):
+        if index >= read:  # (the first ``read`` are the ones matched above)
+            yield decoded.event, decoded.data
 
 
 def iter_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:

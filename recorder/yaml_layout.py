@@ -17,6 +17,7 @@ its line. Plain scalars are resolved by PyYAML's own resolver and constructors, 
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Any
 
@@ -26,11 +27,17 @@ from .yaml_quoted import double_quoted
 
 #: The ASCII this reader takes: printable characters and ``\n`` (no tab, no ``\r``).
 _PLAIN_ASCII = b"\n" + bytes(range(0x20, 0x7F))
-_NOT_ASCII = bytes(range(0x80, 0x100))
-#: In UTF-8: C1 controls (with NEL, a line break to YAML).
-_C1 = re.compile(rb"\xc2[\x80-\x9f]")
-#: Line and paragraph separators, the BOM and the non-characters libyaml refuses, in UTF-8.
-_SPECIAL = tuple(char.encode() for char in ("\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff"))
+#: In UTF-8, by the byte they start with: C1 controls (with NEL, a line break to YAML); the line and paragraph
+#: separators; the BOM and the non-characters libyaml refuses. Each is searched for only when its first byte is in
+#: the file, by its literal prefix (a search for alternatives that start with different bytes tries every byte).
+_REFUSED_BEYOND_ASCII = {
+    0xC2: re.compile(rb"\xc2[\x80-\x9f]"),
+    0xE2: re.compile(rb"\xe2\x80[\xa8\xa9]"),
+    0xEF: re.compile(rb"\xef(?:\xbb\xbf|\xbf[\xbe\xbf])"),
+}
+#: What a text need not hold for its characters to be plain: deleted, what is left is a control character or the
+#: first byte of a character that may be refused.
+_PLAIN_OR_HARMLESS = _PLAIN_ASCII + bytes(byte for byte in range(0x80, 0x100) if byte not in _REFUSED_BEYOND_ASCII)
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: |$)")
 _LITERAL = re.compile(r"\|(?:([1-9])?([+-])?|([+-])([1-9]))$")
 #: First characters a plain scalar cannot start with (``-``, ``?`` and ``:`` may, before a non-space).
@@ -475,14 +482,33 @@ def plain_characters(raw: bytes, *, encoded: bool = False) -> bool:
     ``encoded``: ``raw`` was encoded from a ``str``, so it is UTF-8 and is not decoded again to check it."""
     if raw.isascii():
         return not raw.translate(None, _PLAIN_ASCII)
-    if raw.translate(None, _PLAIN_ASCII + _NOT_ASCII) or _C1.search(raw):
+    left = raw.translate(None, _PLAIN_OR_HARMLESS)
+    if left.translate(None, bytes(_REFUSED_BEYOND_ASCII)):
+        return False  # a control character
+    if not encoded and not is_utf8(raw):
         return False
-    if not encoded:
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-    return not any(char in raw for char in _SPECIAL)
+    return not any(refused.search(raw) for first, refused in _REFUSED_BEYOND_ASCII.items() if first in left)
+
+
+#: Bytes decoded at a time to check they are UTF-8.
+_UTF8_PIECE = 1 << 18
+
+
+def is_utf8(raw: bytes) -> bool:
+    """Whether ``raw`` is UTF-8, decoded a piece at a time: a text decoded whole takes up to four times its size
+    (every character as wide as its widest: four bytes each, with one emoji), and the memory's page faults were
+    most of the check."""
+    if raw.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), _UTF8_PIECE):
+            decoder.decode(view[start : start + _UTF8_PIECE])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def scalar(text: str) -> Any:

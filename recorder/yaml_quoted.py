@@ -78,6 +78,32 @@ def _wide_as_json(found: re.Match[bytes]) -> bytes:
     return as_json
 
 
+#: Distinct ``\\U`` escapes rewritten by one replace each (more: one call per escape).
+_FEW_WIDE = 8
+
+
+def _wide_rewritten(text: bytes) -> bytes:
+    """``text`` with each ``\\U........`` escape as JSON's surrogate pair: when no backslash is escaped just before
+    a ``U`` (every ``\\U`` is then an escape), by one replace per distinct escape, found by a search from the last
+    (a text in one language repeats a few emoji); else, or past a few, escape by escape, each told from an
+    escaped backslash then "U"."""
+    if b"\\\\U" in text:
+        return _WIDE.sub(_wide_as_json, text)
+    pos, rewritten = text.find(b"\\U"), 0
+    while pos >= 0:
+        found = _WIDE.match(text, pos)
+        if found is None:  # not an escape YAML has: left to jiter, which refuses it
+            pos = text.find(b"\\U", pos + 2)
+            continue
+        if rewritten == _FEW_WIDE:
+            return _WIDE.sub(_wide_as_json, text)
+        # Every occurrence: none is before ``pos``, where each escape found so far was rewritten everywhere.
+        text = text.replace(found.group(), _utf16(int(found.group(1), 16)))
+        rewritten += 1
+        pos = text.find(b"\\U", pos)
+    return text
+
+
 def _utf16(code: int) -> bytes:
     """A code point as JSON escapes it (a surrogate pair past U+FFFF)."""
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
@@ -135,7 +161,7 @@ def double_quoted(text: bytes, quote: int, indent: int) -> tuple[str, int] | Non
     value = _json(joined)  # most bodies hold only escapes JSON has: read as they are
     if value is None and b"\\U" in joined:  # characters past U+FFFF (emoji): the emitter writes \U........
         try:
-            value = _json(_WIDE.sub(_wide_as_json, joined))
+            value = _json(_wide_rewritten(joined))
         except _Refused:
             return None
     # JSON joins a pair of surrogate escapes into one character, where libyaml refuses them.

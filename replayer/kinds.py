@@ -14,6 +14,7 @@ from typing import Any
 
 from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
 from ssetape.recorder import Interaction, SSEDecoder, is_placeholder
+from ssetape.recorder.sse import lazy_events, loads_or_text
 
 __all__ = ["Kind", "api_of", "api_of_events", "kind_of"]
 
@@ -30,7 +31,7 @@ def api_of(interaction: Interaction) -> Api:
 
 def api_of_head(uri: str, head: bytes) -> Api:
     """:func:`api_of` for a request URI and the first events of its stream (a listing's skim)."""
-    return _decided(uri, ((event.event, event.parsed()) for event in SSEDecoder().feed(head)))
+    return _decided(uri, ((name, loads_or_text(data)) for name, data in lazy_events(head)))
 
 
 def _decided(uri: str, pairs: Iterable[tuple[str, Any]]) -> Api:

@@ -53,11 +53,10 @@ def list_interactions(cassette: Cassette | str | Path) -> list[InteractionInfo]:
 
 
 def _skimmed(index: int, item: Skimmed) -> InteractionInfo:
-    parts = urlsplit(item.uri)
     return InteractionInfo(
         index=index,
         method=item.method.upper(),
-        path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        path=_path(item.uri),
         status=item.status,
         streamed=item.streamed,
         kind=api_of_head(item.uri, item.head).kind if item.streamed else None,
@@ -69,15 +68,29 @@ def _skimmed(index: int, item: Skimmed) -> InteractionInfo:
     )
 
 
+_paths: dict[str, str] = {}
+
+
+def _path(uri: str) -> str:
+    """Path and query of ``uri`` (remembered: a cassette asks the same few endpoints again and again)."""
+    try:
+        return _paths[uri]
+    except KeyError:
+        parts = urlsplit(uri)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if len(_paths) < 10_000:
+            _paths[uri] = path
+        return path
+
+
 def _info(index: int, item: Interaction) -> InteractionInfo:
-    parts = urlsplit(item.request.uri)
     chunks = item.chunks()
     recording = item.response.ssetape
     error = recording.error if recording is not None and not recording.complete else None
     return InteractionInfo(
         index=index,
         method=item.request.method.upper(),
-        path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        path=_path(item.request.uri),
         status=item.response.status.code,
         streamed=item.streamed,
         kind=kind_of(item) if item.streamed else None,

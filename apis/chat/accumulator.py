@@ -51,6 +51,12 @@ class ChatState(LaggingState):
     #: The SDK's name for :attr:`current_snapshot` (``ChatCompletionStream.current_completion_snapshot``).
     current_completion_snapshot = current_snapshot
 
+    @property
+    def shared_snapshot(self) -> ParsedChatCompletion[object] | None:
+        """:attr:`current_snapshot` without the copy: one for the panes of one moment
+        (:meth:`~ssetape.apis._lagging.LaggingState.shared_sdk`), only to be read."""
+        return _snapshot(self.shared_sdk())
+
     def get_final_completion(self) -> ParsedChatCompletion[Any]:
         """What the stream's ``get_final_completion()`` returns if the stream ended here (the SDK's
         parsing, and its errors, included)."""

@@ -61,7 +61,7 @@ def callbacks(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableT
 def content(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
     """Every choice's text (and refusal) so far, what the chunk added highlighted."""
     state: Any = moment.state
-    completion = state.current_snapshot
+    completion = state.shared_snapshot
     if completion is None:
         return "message", "", Text("no chunk yet: current_snapshot is None", style="dim")
     add = added(moment.event)
@@ -88,7 +88,7 @@ def content(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
 def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
     """Every choice's tool calls so far, and its finish reason."""
     state: Any = moment.state
-    completion = state.current_snapshot
+    completion = state.shared_snapshot
     if completion is None:
         return "tool calls", "", Text("no chunk yet: current_snapshot is None", style="dim")
     add = added(moment.event)
@@ -115,7 +115,7 @@ def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]
 def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
     """The completion as a whole: how each choice finished, the model, the usage."""
     state: Any = moment.state
-    completion = state.current_snapshot
+    completion = state.shared_snapshot
     if completion is None:
         return "completion", "", Text("no chunk yet: current_snapshot is None", style="dim")
     data = moment.event.data if isinstance(moment.event.data, dict) else {}

@@ -43,6 +43,13 @@ class ResponsesState(LaggingState):
         """What ``get_final_response()`` returns, once ``response.completed`` has arrived; else ``None``."""
         return self.sdk()._completed_response  # type: ignore[no-any-return]
 
+    @property
+    def shared_response(self) -> ParsedResponse[Any] | None:
+        """:attr:`completed_response`, else :attr:`current_snapshot`, without the copies: one for the panes
+        of one moment (:meth:`~ssetape.apis._lagging.LaggingState.shared_sdk`), only to be read."""
+        sdk = self.shared_sdk()
+        return sdk._completed_response or mangled(sdk, ResponseStreamState, "current_snapshot")  # type: ignore[no-any-return]
+
     def __repr__(self) -> str:
         snapshot = mangled(self._base, ResponseStreamState, "current_snapshot")
         status = getattr(snapshot, "status", None)

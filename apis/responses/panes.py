@@ -40,7 +40,7 @@ def callbacks(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableT
 def content(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
     """The message output items' text (and refusals) so far, what the event added highlighted."""
     state: Any = moment.state
-    response = state.completed_response or state.current_snapshot
+    response = state.shared_response
     if response is None:
         return "output text", "", Text("no response yet: current_snapshot is None", style="dim")
     known, add = news(timeline), added(moment.event)
@@ -84,7 +84,7 @@ def _status(status: object, changed: bool = False) -> Text:
 def items(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableType]:
     """Every output item in order, with its status and what it holds so far."""
     state: Any = moment.state
-    response = state.completed_response or state.current_snapshot
+    response = state.shared_response
     if response is None:
         return "output items", "", Text("no response yet: current_snapshot is None", style="dim")
     known, add, event = news(timeline), added(moment.event), moment.event
@@ -144,7 +144,7 @@ def outcome(timeline: Timeline, moment: Moment) -> tuple[str, str, RenderableTyp
     """The response as a whole: its status, usage, error and incomplete details (from the lifecycle
     events when the snapshot does not hold them)."""
     state: Any = moment.state
-    snapshot = state.completed_response or state.current_snapshot
+    snapshot = state.shared_response
     known = news(timeline)
     latest = known.response(moment.index) or {}  # response.failed / incomplete: not in the snapshot
     if snapshot is None and not latest:

@@ -49,6 +49,22 @@ from ..redact import ResponseRedactor
 JOURNAL_FORMAT = 1
 #: One encoder for every line (json.dumps with options builds one per call: a few microseconds per request).
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+#: Its C part, made once: ``JSONEncoder.encode`` makes it again on every call (2.5 of its 4.3 µs for a
+#: request's line). The lines hold no cycles, so no markers. (None where the json module has no C part.)
+_C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE = (
+    _C_MAKE_ENCODER(None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    if _C_MAKE_ENCODER is not None
+    else None
+)
+
+
+def _encode(record: dict[str, Any]) -> str:
+    if _C_ENCODE is None:
+        return _ENCODER.encode(record)
+    return "".join(_C_ENCODE(record, 0))
+
+
 INTERRUPTED = "RecordingInterrupted"
 
 
@@ -75,7 +91,7 @@ class Journal:
         self._write({"journal": JOURNAL_FORMAT, "base": base})
 
     def _write(self, record: dict[str, Any]) -> None:
-        self._append(_ENCODER.encode(record).encode("utf-8") + b"\n")
+        self._append(_encode(record).encode("utf-8") + b"\n")
 
     def _append(self, line: bytes) -> None:
         """One line, in one ``write()``; the first that fails (or is cut short) stops the journal."""

@@ -60,7 +60,7 @@ class Pool:
         loop = asyncio.get_running_loop()
         factory: Callable[[], UpstreamConnection] = lambda: UpstreamConnection(self._closed)  # noqa: E731
         async with asyncio.timeout(self.timeouts.connect):
-            addresses = await self._addresses()
+            addresses = self._known_addresses() or await self._addresses()
             for n, address in enumerate(addresses):  # each in turn, as asyncio does with a host name
                 try:
                     _, connection = await loop.create_connection(
@@ -76,6 +76,16 @@ class Pool:
                         raise
         self._open.add(connection)
         return connection
+
+    def _known_addresses(self) -> list[tuple[str, int]] | None:
+        """The addresses looked up less than ``DNS_TTL`` seconds ago, or None: without a future and an await
+        for each connection of a storm."""
+        resolving = self._resolving
+        if resolving is None or not resolving.done() or resolving.cancelled() or resolving.exception() is not None:
+            return None
+        if asyncio.get_running_loop().time() > self._resolved_until:
+            return None
+        return resolving.result()
 
     async def _addresses(self) -> list[tuple[str, int]]:
         """The upstream's addresses, looked up at most once every ``DNS_TTL`` seconds (aiohttp's cache, which

@@ -18,6 +18,8 @@ from .output import closes_quietly, json_line, seconds, table
 #: Table lines written at a time.
 _BATCH = 1000
 HEADERS = ("#", "method", "path", "status", "stream", "kind", "events", "duration", "state")
+#: The columns :func:`_style` may colour: the status and the state.
+_STYLED = (3, 8)
 
 
 @click.command(short_help="List the interactions in cassettes.")
@@ -54,7 +56,8 @@ def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
         if not infos:
             click.echo("(no interactions)")
             continue
-        _echo_lines(table(HEADERS, [_row(info) for info in infos], right=(0, 3, 6, 7), elastic=2, styles=_style))
+        rows = [_row(info) for info in infos]
+        _echo_lines(table(HEADERS, rows, right=(0, 3, 6, 7), elastic=2, styles=_style, styled=_STYLED))
     if failed:
         sys.exit(2)
 

@@ -38,36 +38,53 @@ def table(
     right: Iterable[int] = (),
     elastic: int | None = None,
     styles: Callable[[int, int, str], str | None] | None = None,
+    styled: Iterable[int] | None = None,
 ) -> Iterator[str]:
     """Aligned columns, two spaces apart. On a terminal, column ``elastic`` is shortened from the left
-    (``…/runs``) to fit; ``styles(row, column, text)`` may name a colour for a cell."""
+    (``…/runs``) to fit; ``styles(row, column, text)`` may name a colour for a cell (asked of the ``styled``
+    columns only, when they are given)."""
     right = set(right)
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    columns = zip(*rows, strict=True) if rows else ([] for _ in headers)
+    widths = [max([len(h), *map(len, column)]) for h, column in zip(headers, columns, strict=True)]
     width = terminal_width()
+    shortened = False
     if width is not None and elastic is not None:
         excess = sum(widths) + 2 * (len(widths) - 1) - width
         if excess > 0:
             widths[elastic] = max(len(headers[elastic]), widths[elastic] - excess)
+            shortened = True
 
     pads = [str.rjust if i in right else str.ljust for i in range(len(widths))]
+    last = len(widths) - 1
+    asked = range(len(widths)) if styled is None else tuple(styled)
 
     def cells(row: Sequence[str], number: int | None) -> str:
         out = []
-        last = len(row) - 1
         for i, text in enumerate(row):
             width = widths[i]
             if len(text) > width:
                 # The elastic column (a path) keeps its end, the most specific part.
                 text = "…" + text[1 - width :] if i == elastic else text[: width - 1] + "…"
             padded = text if i == last and i not in right else pads[i](text, width)
-            if styles is not None and number is not None and (colour := styles(number, i, text)):
+            if styles is not None and number is not None and i in asked and (colour := styles(number, i, text)):
                 padded = click.style(padded, fg=colour)
             out.append(padded)
         return "  ".join(out).rstrip()
 
     yield click.style(cells(headers, None), bold=True)
+    # What cells() gives a row with no cell cut and no colour, in one call: str.format pads as ljust / rjust do.
+    line = "  ".join(
+        "{}" if i == last and i not in right else f"{{:{'>' if i in right else '<'}{width}}}"
+        for i, width in enumerate(widths)
+    ).format
+    cut = elastic if shortened else None
     for number, row in enumerate(rows):
-        yield cells(row, number)
+        if (cut is not None and len(row[cut]) > widths[cut]) or (
+            styles is not None and any(styles(number, i, row[i]) for i in asked)
+        ):
+            yield cells(row, number)
+        else:
+            yield line(*row).rstrip()
 
 
 def json_line(record: Any) -> None:

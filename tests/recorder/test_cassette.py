@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -181,6 +182,20 @@ def test_chunk_sizes_must_add_up_to_the_body(tmp_path: Path) -> None:
         )
     with pytest.raises(CassetteDecodeError, match=rf"^<cassette>:{response_line}: interactions\.1\.response: the"):
         loads(path.read_text())  # text without a file: checked while it is at hand
+
+
+@pytest.mark.parametrize("body", ['data: {"t": "café 😀"}\n\n', 'data: {"t": "café 😀"}\r\n\r\n'])
+def test_a_body_beyond_ascii_is_measured_when_its_chunks_are_first_read(tmp_path: Path, body: str) -> None:
+    """Its size needs the body encoded: that waits, as the sizes' sum does, and the error is the same."""
+    size = len(body.encode())
+    path = Cassette(interactions=[make_interaction(body), make_interaction(body)]).save(tmp_path / "c.yaml")
+    path.write_text(path.read_text()[::-1].replace(f"0.1:{size}"[::-1], f"0.1:{size - 1}"[::-1], 1)[::-1])
+    loaded = load(path)
+    assert [chunk.data for chunk in loaded.interactions[0].chunks()] == [body.encode()]
+    with pytest.raises(CassetteDecodeError, match=rf"^{re.escape(str(path))}:\d+: interactions\.1\.response: .*"):
+        loaded.interactions[1].chunks()
+    with pytest.raises(CassetteDecodeError, match=f"add up to {size - 1} bytes but the body has {size} bytes"):
+        loads(path.read_text())
 
 
 def test_chunks_are_compact_text_on_disk_and_read_back_exactly(tmp_path: Path) -> None:

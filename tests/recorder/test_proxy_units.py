@@ -77,6 +77,20 @@ def test_the_journal_gives_back_finished_and_interrupted_interactions(tmp_path: 
     assert unanswered.request.headers["authorization"] == ["REDACTED"]
 
 
+def test_journal_lines_are_what_the_json_module_writes() -> None:
+    """The journal's encoder (its C part made once, not per line) writes what ``JSONEncoder.encode`` does."""
+    from ssetape.recorder.proxy.journal import _ENCODER, _encode
+
+    records = [
+        {"req": 3, "at": "2026-12-07T18:00:00+00:00", "method": "GET", "uri": "http://h/v1?q=é&x=\u2028"},
+        {"res": 3, "at": 0.000123, "code": 200, "message": "OK", "headers": {"a": ["b", 'q"\\\n\x00'], "ü": []}},
+        {"end": 3, "error": None, "chunks": [[0.5, 10], [1e-7, 0], [float("inf"), 1]]},
+        {"file": "x.yaml", "key": "run_\ud83d\ude00", "nested": {"deep": [True, False, None, -1.5, 10**30]}},
+    ]
+    for record in records:
+        assert _encode(record) == _ENCODER.encode(record)
+
+
 def test_journal_chunks_are_redacted_event_by_event(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "j", base=0)
     finished: list[Interaction] = []

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, load
+from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, cassette_from_sse, load
 from ssetape.recorder.chunks import Chunks
 from ssetape.recorder.skimming import _body, _chunks_total, count_events, skim
-from ssetape.recorder.sse import decode
+from ssetape.recorder.sse import SSEDecoder, decode, lazy_events
 from ssetape.replayer import list_interactions
 
 from .test_cassette import make_interaction
@@ -53,7 +53,11 @@ def test_a_cassette_loading_would_refuse_is_loaded_and_refused(tmp_path: Path) -
 
 
 @settings(max_examples=400, deadline=None)
-@given(body=st.lists(st.sampled_from(["data", "data:", ": x", "event: e", "x", " ", "\n", "\r", "\n\n", "ata"])))
+@given(
+    body=st.lists(
+        st.sampled_from(["data", "data:", ": x", "event: e", "x", " ", "\n", "\r", "\n\n", "ata", "\r\n", "\r\n\r\n"])
+    )
+)
 def test_events_are_counted_as_the_decoder_dispatches_them(body: list[str]) -> None:
     raw = "".join(body).encode()
     assert count_events(raw) == len(decode(raw))
@@ -76,7 +80,7 @@ def test_a_body_is_read_as_the_yaml_reader_reads_it(tmp_path_factory: pytest.Tem
     path = Cassette(interactions=[make_interaction(body)]).save(tmp_path_factory.mktemp("c") / "c.yaml")
     text = path.read_text()
     section = text[text.index("    body:\n") + len("    body:\n") : text.index("    ssetape:\n")]
-    assert _body(section.split("\n")[:-1]) == body.encode()
+    assert _body((b"", ("\n" + section[:-1]).encode())) == body.encode()
 
 
 @settings(max_examples=300, deadline=None)
@@ -91,3 +95,66 @@ def test_chunk_sizes_add_up_as_the_chunks_add_them_up(text: str) -> None:
     except ValueError:
         found = None
     assert found == expected
+
+
+def test_real_streams_list_as_their_loaded_cassettes_do(real_streams: Path, tmp_path: Path) -> None:
+    """Each real stream (Gemini's CRLF ones double-quoted), in one cassette with a JSON answer between them."""
+    answer = make_interaction('{"id": "x"}')
+    answer.response.headers = {"content-type": ["application/json"]}
+    interactions = []
+    for path in sorted(real_streams.glob("*.sse")):
+        interactions += [cassette_from_sse(path.read_bytes()).interactions[0], answer]
+    path = Cassette(interactions=interactions).save(tmp_path / "real.yaml")
+    assert skim(path) is not None
+    assert list_interactions(path) == list_interactions(load(path))
+
+
+@pytest.mark.parametrize("text", ["emoji \U0001f600 and caf\u00e9", "\u2028 a separator", "a\x85b", "\x00\x07\x1b"])
+def test_a_double_quoted_body_lists_as_it_loads(tmp_path: Path, text: str) -> None:
+    """A body the writer double-quotes (a CR, a control character), with text beyond ASCII."""
+    body = f'data: {{"text": "{text}"}}\r\n\r\n' * 3
+    path = Cassette(interactions=[make_interaction(body)]).save(tmp_path / "c.yaml")
+    assert '      string: "' in path.read_text()
+    assert skim(path) is not None
+    assert list_interactions(path) == list_interactions(load(path))
+
+
+def test_a_file_that_is_not_utf8_is_loaded_and_refused(tmp_path: Path) -> None:
+    """Skimming reads only some lines: a byte that is no UTF-8 anywhere (here in a request header) still sends
+    the file to loading, which names it."""
+    path = Cassette(interactions=[make_interaction("data: 1\n\n")] * 2).save(tmp_path / "c.yaml")
+    path.write_bytes(path.read_bytes().replace(b"[application/json]", b"[application/\xe9json]", 1))
+    assert skim(path) is None
+    with pytest.raises(CassetteDecodeError, match=r"c\.yaml"):
+        list_interactions(path)
+
+
+def test_the_listing_benchs_cassette_is_skimmed_and_lists_as_it_loads(tmp_path: Path) -> None:
+    """bench.listing times the skim on JSON answers and a stream of each API: its cassette is not loaded instead."""
+    from bench.listing import mixed_interactions
+
+    path = mixed_interactions(10, tmp_path)
+    assert skim(path) is not None
+    listed = list_interactions(path)
+    assert listed == list_interactions(load(path))
+    streams = ["assistants", "responses", "chat", "anthropic", "gemini"]
+    assert [info.kind for info in listed] == [kind for stream in streams for kind in (None, stream)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'data: {"a": 1}\r\n\r\n' * 3,
+        b"event: e\r\ndata: x\r\n\r\ndata:y\r\n\r\n",
+        b"data: x\r\n\r\ndata: y\r\n",  # the last event not ended
+        b"data: x\r\n\r\n\r\ndata: y\r\n\r\n",  # one more blank line
+        b"data: x\r\ndata: y\r\n\r\n",  # two data lines, one event
+        b"data: x\r\n\r\n: c\r\n\r\nevent: e\r\n\r\n",  # a comment, an event with no data
+        b"data: x\rdata: y\r\n\r\n",  # a CR alone ends a line too
+        b"data: x\r\n\r\ndata: y\n\n",  # LF after CRLF
+    ],
+)
+def test_crlf_events_are_read_as_the_decoder_reads_them(body: bytes) -> None:
+    """Gemini's CRLF streams: counted, and their first events read for their API, as the decoder does."""
+    assert count_events(body) == len(decode(body))
+    assert list(lazy_events(body)) == [(event.event, event.data) for event in SSEDecoder().feed(body)]

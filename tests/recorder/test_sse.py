@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssetape.recorder.sse import ServerSentEvent, SSEDecoder, decode, iter_events
+from ssetape.recorder.sse import ServerSentEvent, SSEDecoder, decode, iter_events, lazy_events
 
 BOM = b"\xef\xbb\xbf"
 REAL_STREAMS = Path(__file__).resolve().parents[2].parent / "shared" / "real-streams"
@@ -569,3 +569,25 @@ def test_whole_events_take_the_usual_shape_in_one_match() -> None:
         ("message", "3", 34, 47),
         ("b", "4", 47, 65),
     ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    body=st.lists(
+        st.sampled_from(
+            ["data: x", "data:{}", "event: e", "event:", "id: 1", ": c", "\n", "\n\n", "\r", "\r\n", BOM.decode(), "é"]
+        )
+    ).map(lambda parts: "".join(parts).encode())
+)
+def test_lazy_events_are_the_decoders(body: bytes) -> None:
+    """What a listing reads of a stream's first events: the decoder's events (its own shortcut for the usual
+    shape, its general rules from the first other event), without the flush."""
+    assert list(lazy_events(body)) == [(event.event, event.data) for event in SSEDecoder().feed(body)]
+
+
+def test_lazy_events_stop_where_they_are_no_longer_asked_for() -> None:
+    body = b"data: 1\n\nevent: e\ndata: 2\n\n" + b"data: \xff\n\n" * 3 + b"id: 9\ndata: 3\n\n"
+    events = lazy_events(body)
+    assert next(events) == ("message", "1")
+    assert next(events) == ("e", "2")
+    assert list(events) == [("message", "\ufffd")] * 3 + [("message", "3")]

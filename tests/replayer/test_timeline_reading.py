@@ -34,3 +34,24 @@ def test_reading_is_what_callbacks_copies(path: Path, index: int) -> None:
         timeline[i]  # as the TUI asks: the moment, then what it fired
         copied = read(timeline.callbacks(i))
         assert read(timeline.reading(i)) == copied, (i, timeline.kind)
+
+
+SHOWN = {"responses": "shared_response", "chat": "shared_snapshot"}
+LAGGING = [(path, index) for path, index in STREAMS if path.stem.split("_")[0] in SHOWN]
+
+
+@pytest.mark.parametrize(("path", "index"), LAGGING, ids=[f"{p.stem}-{i}" for p, i in LAGGING])
+def test_what_the_panes_read_is_built_once_a_moment_and_is_what_the_copies_are(path: Path, index: int) -> None:
+    timeline = Timeline(load(path), index, every=8)
+    name = SHOWN[timeline.kind]
+    for i in [*range(len(timeline)), *range(len(timeline) - 1, -1, -5)]:
+        state = timeline[i].state
+        shown = getattr(state, name)
+        if timeline.kind == "responses":
+            copied = state.completed_response or state.current_snapshot
+        else:
+            copied = state.current_snapshot
+        assert normalize(shown) == normalize(copied), i
+        assert getattr(state, name) is shown  # the panes of one moment share it
+        if shown is not None:
+            assert getattr(timeline.state(i - 1 if i else 1), name) is not shown

@@ -1,4 +1,5 @@
-"""The event list's scroll bar, repainted only when its thumb moves, always shows where the list is."""
+"""The event list's scroll bar, repainted only when its thumb moves, always shows where the list is; its
+cursor row, drawn from styles kept between refreshes, shows whether the list has the focus."""
 
 from __future__ import annotations
 
@@ -27,3 +28,24 @@ async def test_the_scroll_bar_draws_where_the_list_is_at_every_row_scrolled() ->
             drawn.add(tuple(strip.text for strip in kept))
         assert round(events.scroll_y) > 300
         assert len(drawn) > 5  # the thumb did move, by eighths of a cell
+
+
+async def test_the_cursor_row_shows_whether_the_list_has_the_focus() -> None:
+    async with TapeApp(text_run(50)).run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        events = screen.query_one(EventList)
+
+        def cursor_background() -> object:
+            first = next(iter(events.render_line(events.cursor - round(events.scroll_y))))
+            return first.style.bgcolor  # type: ignore[union-attr]
+
+        focused = cursor_background()
+        assert focused == events.get_component_rich_style("event-list--cursor").bgcolor
+        screen.panes[0].focus()
+        await pilot.pause()
+        blurred = cursor_background()
+        assert blurred != focused
+        assert blurred == events.get_component_rich_style("event-list--cursor").bgcolor
+        events.focus()
+        await pilot.pause()
+        assert cursor_background() == focused

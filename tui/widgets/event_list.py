@@ -91,6 +91,9 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         self.view: EventView | None = None
         self.search: Search | None = None
         self._lines: LRUCache[tuple[int, int, bool], Strip] = LRUCache(maxsize=1024)
+        #: The component styles, by name, until the styles change (Textual's own cache is emptied at every
+        #: refresh, and working out the seven a row uses again took a step about 1 ms).
+        self._styles: dict[str, Style] = {}
         self._columns = (1, 1, 1)
         self._timed = True
 
@@ -182,6 +185,13 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines.clear()
+        self._styles.clear()
+
+    def _style(self, name: str) -> Style:
+        found = self._styles.get(name)
+        if found is None:
+            found = self._styles[name] = self.get_component_rich_style(name)
+        return found
 
     def on_resize(self) -> None:
         self._lines.clear()
@@ -200,7 +210,7 @@ class EventList(ScrollView, can_focus=True, inherit_bindings=False):
         return strip
 
     def _render_row(self, event: StreamEvent, width: int, selected: bool) -> Strip:
-        style = self.get_component_rich_style
+        style = self._style
         base = self.rich_style
         # the cursor's background and weight go on top of each column's colours
         cursor = style("event-list--cursor")
