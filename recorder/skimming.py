@@ -464,15 +464,20 @@ def _chunks_total(text: str) -> int:
     return Chunks.from_text(text).total
 
 
-#: Events in the usual shape only (``sse``'s): each has a data line and ends with the body's only blank lines.
+#: Events in the usual shape only (``sse``'s): each has a data line and ends with the body's only blank lines;
+#: LF-terminated, or CRLF-terminated with no other CR or LF (Gemini's).
 _USUAL_EVENTS = re.compile(rb"(?:(?:event: ?[^\n]*+\n)?+data: ?[^\n]*+\n\n)++")
+_USUAL_CRLF_EVENTS = re.compile(rb"(?:(?:event: ?[^\r\n]*+\r\n)?+data: ?[^\r\n]*+\r\n\r\n)++")
 
 
 def count_events(body: bytes) -> int:
     """How many events an SSE decoder dispatches from ``body``: blocks ended by a blank line with a ``data``
-    field (counted with byte searches; a body with a CR or a BOM goes through the decoder itself)."""
-    if b"\r" in body or body.startswith(b"\xef\xbb\xbf"):
+    field (counted with byte searches, events in the usual shape, LF or CRLF, by one match and a count; any other
+    body with a CR, or a BOM, goes through the decoder itself)."""
+    if body.startswith(b"\xef\xbb\xbf"):
         return len(decode_sse(body))
+    if b"\r" in body:
+        return body.count(b"\r\n\r\n") if _USUAL_CRLF_EVENTS.fullmatch(body) else len(decode_sse(body))
     if _USUAL_EVENTS.fullmatch(body):
         return body.count(b"\n\n")
     blocks = body.split(b"\n\n")

@@ -28,6 +28,8 @@ _MAX_INT_DIGITS = 4300
 # The usual event, LF-terminated: an optional `event:` line, one `data:` line, a blank line. Matched, it
 # means what the general rules make of it (one optional space after the colon is not part of the value).
 _USUAL = re.compile(rb"(?:event: ?([^\n]*)\n)?data: ?([^\n]*)\n\n")
+#: The same, CRLF-terminated (Gemini's), its lines holding no other CR or LF.
+_USUAL_CRLF = re.compile(rb"(?:event: ?([^\r\n]*)\r\n)?data: ?([^\r\n]*)\r\n\r\n")
 #: What a decoder builds each event as: called with ``(event, data, id, retry, start, end, chunk)``.
 _E = TypeVar("_E")
 
@@ -324,8 +326,8 @@ def lazy_events(body: bytes) -> Iterator[tuple[str, str]]:
     blank line: not flushed), decoded as they are asked for: a caller after the first few (which API a stream
     is) builds no decoder for the usual shape, read by one match each as the decoder reads it."""
     read = 0
-    if b"\r" not in body and body[:1] != _BOM[:1]:
-        usual, pos, end = _USUAL.match, 0, len(body)
+    if body[:1] != _BOM[:1]:
+        usual, pos, end = (_USUAL_CRLF if b"\r" in body else _USUAL).match, 0, len(body)
         while pos < end:
             found = usual(body, pos)
             if found is None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cassette import Cassette, Interaction
+from ..chunks import Chunks
 from ..errors import CassetteDecodeError, CassetteNotFoundError
 from ..reader import load
 from ..sse import SSEDecoder
@@ -33,6 +34,8 @@ class LiveRecording:
     cassette: Cassette
     #: Indexes of interactions whose response is still streaming (shown as they are so far, not as cut).
     in_flight: frozenset[int]
+    #: :func:`revision` just before the files were read: what changes after it is read again.
+    revision: tuple[tuple[int, int], ...] = ()
 
 
 def revision(out: str | Path) -> tuple[tuple[int, int], ...]:
@@ -58,6 +61,7 @@ def read_live(out: str | Path) -> LiveRecording:
     """
     out = Path(out)
     journal = journal_path(out)
+    before = revision(out)
     found = None
     try:
         found = read_journal(journal) if journal.exists() else None
@@ -68,7 +72,7 @@ def read_live(out: str | Path) -> LiveRecording:
     if found is None:
         if not out.exists():
             raise CassetteNotFoundError(out)
-        return LiveRecording(load(out), frozenset())
+        return LiveRecording(load(out), frozenset(), before)
     saved = load(out).interactions[: found.base] if out.exists() and found.base else []
     ended = set(found.finish_order[: len(found.finish_order) - found.interrupted])
     in_flight: set[int] = set()
@@ -78,7 +82,7 @@ def read_live(out: str | Path) -> LiveRecording:
             _so_far(interaction)
             in_flight.add(len(interactions))
         interactions.append(interaction)
-    return LiveRecording(Cassette(interactions=interactions), frozenset(in_flight))
+    return LiveRecording(Cassette(interactions=interactions), frozenset(in_flight), before)
 
 
 def _so_far(interaction: Interaction) -> None:
@@ -103,6 +107,6 @@ def _so_far(interaction: Interaction) -> None:
             break
         chunks.append((at, min(size, whole - used)))
         used += size
-    recording.chunks = chunks
+    recording.chunks = Chunks(chunks)
     kept = body[:whole]  # whole lines: a UTF-8 body stays UTF-8
     response.body.string = kept.decode() if isinstance(response.body.string, str) else kept

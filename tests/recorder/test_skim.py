@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, cassette_from_sse, load
 from ssetape.recorder.chunks import Chunks
 from ssetape.recorder.skimming import _body, _chunks_total, count_events, skim
-from ssetape.recorder.sse import decode
+from ssetape.recorder.sse import SSEDecoder, decode, lazy_events
 from ssetape.replayer import list_interactions
 
 from .test_cassette import make_interaction
@@ -53,7 +53,11 @@ def test_a_cassette_loading_would_refuse_is_loaded_and_refused(tmp_path: Path) -
 
 
 @settings(max_examples=400, deadline=None)
-@given(body=st.lists(st.sampled_from(["data", "data:", ": x", "event: e", "x", " ", "\n", "\r", "\n\n", "ata"])))
+@given(
+    body=st.lists(
+        st.sampled_from(["data", "data:", ": x", "event: e", "x", " ", "\n", "\r", "\n\n", "ata", "\r\n", "\r\n\r\n"])
+    )
+)
 def test_events_are_counted_as_the_decoder_dispatches_them(body: list[str]) -> None:
     raw = "".join(body).encode()
     assert count_events(raw) == len(decode(raw))
@@ -135,3 +139,22 @@ def test_the_listing_benchs_cassette_is_skimmed_and_lists_as_it_loads(tmp_path: 
     assert listed == list_interactions(load(path))
     streams = ["assistants", "responses", "chat", "anthropic", "gemini"]
     assert [info.kind for info in listed] == [kind for stream in streams for kind in (None, stream)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'data: {"a": 1}\r\n\r\n' * 3,
+        b"event: e\r\ndata: x\r\n\r\ndata:y\r\n\r\n",
+        b"data: x\r\n\r\ndata: y\r\n",  # the last event not ended
+        b"data: x\r\n\r\n\r\ndata: y\r\n\r\n",  # one more blank line
+        b"data: x\r\ndata: y\r\n\r\n",  # two data lines, one event
+        b"data: x\r\n\r\n: c\r\n\r\nevent: e\r\n\r\n",  # a comment, an event with no data
+        b"data: x\rdata: y\r\n\r\n",  # a CR alone ends a line too
+        b"data: x\r\n\r\ndata: y\n\n",  # LF after CRLF
+    ],
+)
+def test_crlf_events_are_read_as_the_decoder_reads_them(body: bytes) -> None:
+    """Gemini's CRLF streams: counted, and their first events read for their API, as the decoder does."""
+    assert count_events(body) == len(decode(body))
+    assert list(lazy_events(body)) == [(event.event, event.data) for event in SSEDecoder().feed(body)]

@@ -575,7 +575,7 @@ def test_whole_events_take_the_usual_shape_in_one_match() -> None:
 @given(
     body=st.lists(
         st.sampled_from(
-            ["data: x", "data:{}", "event: e", "event:", "id: 1", ": c", "\n", "\n\n", "\r", BOM.decode(), "é"]
+            ["data: x", "data:{}", "event: e", "event:", "id: 1", ": c", "\n", "\n\n", "\r", "\r\n", BOM.decode(), "é"]
         )
     ).map(lambda parts: "".join(parts).encode())
 )

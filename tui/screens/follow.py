@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssetape.recorder import CassetteNotFoundError
 from ssetape.recorder.proxy import LiveRecording, read_live, revision
@@ -88,7 +88,7 @@ class FollowScreen(_Watching, TimelineScreen):
         super().__init__(live.cassette, out.name, interaction)
         self.out = out
         self.in_flight = live.in_flight
-        self._revision = revision(out)
+        self._revision = live.revision  # not the files' now: what changed since ``live`` was read is read
         self.positions[self.interaction] = _LAST  # open at the end, following
 
     def on_mount(self) -> None:
@@ -117,6 +117,15 @@ class FollowScreen(_Watching, TimelineScreen):
         if timeline is not None and message.index >= len(timeline):
             message.prevent_default()  # from the list of a stream this screen has since replaced
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "index" and event.state == WorkerState.SUCCESS and worker.result is not None:
+            interaction, indexed = worker.result
+            shown = self.indexed.get(interaction)
+            if shown is not None and len(shown.timeline) >= len(indexed.timeline):
+                # the stream as first read, indexed after it was read again (and shown): it stays
+                event.prevent_default()
+
     def on_reread(self, message: Reread) -> None:
         message.stop()
         following = self.at_end
@@ -129,6 +138,8 @@ class FollowScreen(_Watching, TimelineScreen):
             self.search_indexes.pop(self.interaction, None)
             if following:
                 self.positions[self.interaction] = max(len(indexed.timeline) - 1, 0)
+            elif (selected := self.event_list.index) is not None:
+                self.positions[self.interaction] = selected  # a move whose panes are not drawn yet stays
             focused = self.focused
             self._install()
             if focused is not None and focused is not self.event_list:
