@@ -9,7 +9,6 @@ from ssetape._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .cassette import (
-        FORMAT_VERSION,
         Cassette,
         Chunk,
         CutOff,
@@ -29,13 +28,14 @@ if TYPE_CHECKING:
         RecordError,
         UnrecoveredJournalError,
     )
+    from .format import DEFAULT_URI, FORMAT_VERSION, is_placeholder
     from .har import cassette_from_har, cassette_to_har, is_har
-    from .imports import DEFAULT_URI, cassette_from_capture, cassette_from_sse, is_placeholder
+    from .imports import cassette_from_capture, cassette_from_sse
     from .reader import load, loads
     from .scan import Finding, files_to_scan, find_secrets
     from .session import CassetteRecorder
     from .skimming import Skimmed, skim
-    from .sse import ServerSentEvent, SSEDecoder, decode_fields, loads_or_text
+    from .sse import ServerSentEvent, SSEDecoder, decode_fields, lazy_events, loads_or_text
     from .transport import AsyncRecordingTransport, RecordingTransport, flavour_of
     from .uvicorn_server import ReturningServer
     from .writer import write_atomically
@@ -44,17 +44,17 @@ _EXPORTS = {
     "collector_paused": ".collector",
     "write_atomically": ".writer",
     "is_har": ".har",
-    "is_placeholder": ".imports",
+    "is_placeholder": ".format",
     "flavour_of": ".transport",
     "files_to_scan": ".scan",
-    "DEFAULT_URI": ".imports",
+    "DEFAULT_URI": ".format",
     "AsyncRecordingTransport": ".transport",
     "CassetteDecodeError": ".errors",
     "CassetteError": ".errors",
     "CassetteNotFoundError": ".errors",
     "CassetteRecorder": ".session",
     "CassetteVersionError": ".errors",
-    "FORMAT_VERSION": ".cassette",
+    "FORMAT_VERSION": ".format",
     "Cassette": ".cassette",
     "Chunk": ".cassette",
     "Interaction": ".cassette",
@@ -74,6 +74,7 @@ _EXPORTS = {
     "SSEDecoder": ".sse",
     "ServerSentEvent": ".sse",
     "loads_or_text": ".sse",
+    "lazy_events": ".sse",
     "decode_fields": ".sse",
     "cassette_from_capture": ".imports",
     "cassette_from_har": ".har",
@@ -127,6 +128,7 @@ __all__ = [
     "flavour_of",
     "is_har",
     "is_placeholder",
+    "lazy_events",
     "load",
     "loads",
     "loads_or_text",

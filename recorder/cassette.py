@@ -29,14 +29,11 @@ from pydantic import (
 
 from .chunks import Chunks, validate_chunks
 from .encodings import decode as decode_encoding
+from .format import FORMAT_VERSION as FORMAT_VERSION
+from .format import VCR_FORMAT_VERSION as VCR_FORMAT_VERSION
+from .format import is_event_stream as is_event_stream
 from .sse import decode as decode_sse
 
-#: vcrpy's cassette format version (the top-level ``version`` key).
-VCR_FORMAT_VERSION = 1
-#: The version of ssetape's extension (``response.ssetape.format``). 3 writes the interaction count
-#: before and after the interactions (:mod:`.integrity`); 2 writes ``chunks`` as text; format 1 (a YAML
-#: list of pairs) still reads.
-FORMAT_VERSION = 3
 EXTENSION_KEY = "ssetape"
 
 Headers = dict[str, list[str]]
@@ -260,11 +257,6 @@ def _ends_inside_an_event(response: RecordedResponse) -> bool:
     body = response.decoded_body
     last = body[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1 :].removeprefix(b"\xef\xbb\xbf")
     return bool(last) and not last.startswith(b":")
-
-
-def is_event_stream(content_type: str | None) -> bool:
-    """Whether a response of this content type is a stream of Server-Sent Events."""
-    return (content_type or "").split(";")[0].strip().lower() == "text/event-stream"
 
 
 def _header(headers: Headers, name: str) -> str | None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, overload
-
-from pydantic import ValidatorFunctionWrapHandler
+from typing import TYPE_CHECKING, Any, overload
 
 from .errors import CassetteDecodeError
+
+if TYPE_CHECKING:  # pydantic is imported with the models: the skim of ``ssetape ls`` needs neither
+    from pydantic import ValidatorFunctionWrapHandler
 
 Pair = tuple[float, int]
 

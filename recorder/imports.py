@@ -7,24 +7,12 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .cassette import Body, Cassette, Headers, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from .errors import CassetteDecodeError
+from .format import DEFAULT_URI
 from .redact import redact_headers, redact_interaction
 from .sse import decode
-
-#: Where a dump imported without its URL is filed. Its host is reserved (``.invalid``, RFC 6761), so the URL
-#: says the request was never recorded and its path decides nothing (see :func:`is_placeholder`); replay
-#: ignores hosts, so the path still answers the SDK's ``create_and_run_stream``.
-DEFAULT_URI = "https://unrecorded.invalid/v1/threads/runs"
-
-
-def is_placeholder(uri: str) -> bool:
-    """Whether ``uri`` was made up for a dump imported without its URL (its path then says nothing)."""
-    host = urlsplit(uri).hostname or ""
-    return host == "invalid" or host.endswith(".invalid")
-
 
 _STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)? (\d{3})(?: ([^\r\n]*))?\r?\n")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")

@@ -24,10 +24,10 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .cassette import FORMAT_VERSION, is_event_stream
 from .chunks import Chunks
 from .collector import collector_paused
 from .errors import CassetteDecodeError
+from .format import FORMAT_VERSION, is_event_stream
 from .integrity import check_whole
 from .sse import decode as decode_sse
 from .yaml_layout import is_utf8, parse, plain_characters, scalar

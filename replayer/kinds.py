@@ -10,11 +10,13 @@ a dump imported without one (``recorder.is_placeholder``). Anything else is a ge
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
-from ssetape.recorder import Interaction, SSEDecoder, is_placeholder
-from ssetape.recorder.sse import lazy_events, loads_or_text
+from ssetape.recorder import SSEDecoder, is_placeholder, lazy_events, loads_or_text
+
+if TYPE_CHECKING:  # the models (pydantic): ``ssetape ls`` tells kinds apart from a skim, without them
+    from ssetape.recorder import Interaction
 
 __all__ = ["Kind", "api_of", "api_of_events", "kind_of"]
 

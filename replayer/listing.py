@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ssetape.recorder import Cassette, Interaction, Skimmed, load, skim
+from ssetape import recorder
+from ssetape.recorder import Skimmed, skim
 
 from .kinds import api_of_head, kind_of
 from .stream_events import events
+
+if TYPE_CHECKING:  # the models (pydantic), imported only for a cassette the skim cannot list
+    from ssetape.recorder import Cassette, Interaction
 
 __all__ = ["InteractionInfo", "list_interactions"]
 
@@ -44,12 +48,12 @@ class InteractionInfo:
 
 
 def list_interactions(cassette: Cassette | str | Path) -> list[InteractionInfo]:
-    if not isinstance(cassette, Cassette):
+    if isinstance(cassette, (str, Path)):
         skimmed = skim(cassette)  # a big cassette in ssetape's layout lists without being loaded
         if skimmed is not None:
             return [_skimmed(index, item) for index, item in enumerate(skimmed)]
-    loaded = cassette if isinstance(cassette, Cassette) else load(cassette)
-    return [_info(index, item) for index, item in enumerate(loaded.interactions)]
+        cassette = recorder.load(cassette)
+    return [_info(index, item) for index, item in enumerate(cassette.interactions)]
 
 
 def _skimmed(index: int, item: Skimmed) -> InteractionInfo:

@@ -13,13 +13,16 @@ import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssetape.apis import DEFAULT, as_dict, error_line, quote, recognise
-from ssetape.recorder import Interaction, collector_paused, decode_fields, loads_or_text
+from ssetape.recorder import collector_paused, decode_fields, loads_or_text
 
 from .clock import Clock
 from .kinds import api_of
+
+if TYPE_CHECKING:  # the models (pydantic): ``ssetape ls`` lists a skimmed cassette without them
+    from ssetape.recorder import Interaction
 
 __all__ = ["StreamEvent", "events", "follow", "summarize", "text_of", "unterminated"]
 

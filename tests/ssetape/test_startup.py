@@ -96,3 +96,23 @@ def test_help_imports_no_sdk_no_textual_and_no_httpx2(tmp_path: Path) -> None:
 )
 def test_importing_the_plugin_and_the_packages_loads_no_sdk_and_no_textual(code: str, tmp_path: Path) -> None:
     assert imported_by(code, tmp_path) & set(HEAVY) == set()
+
+
+def test_ls_of_a_cassette_it_skims_imports_no_pydantic(tmp_path: Path) -> None:
+    """``ssetape ls`` lists a cassette in ssetape's layout from a skim, without the models (pydantic) or the other
+    tools' dialects; one it cannot skim (vcrpy's own layout) still loads, models and all."""
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "anthropic_text.yaml"
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("interactions: []\nversion: 1\n")
+    listed = (
+        "import contextlib, io\n"
+        "from ssetape.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    try:\n"
+        "        main(['ls', {path!r}], prog_name='ssetape')\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, exc.code\n"
+        "assert out.getvalue().count('\\n') >= 1"
+    )
+    assert "pydantic" not in imported_by(listed.format(path=str(fixture)), tmp_path)
+    assert "pydantic" in imported_by(listed.format(path=str(plain)), tmp_path)
