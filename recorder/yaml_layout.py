@@ -122,8 +122,9 @@ _ONE_QUOTED = re.compile(r"\['([^'\n]*)'\]")
 
 
 class _Reader:
-    """Reads UTF-8 bytes (valid; :func:`parse` checks their characters): the structure's lines are decoded one by
-    one, a literal block's text a piece at a time (:func:`_block`), its characters checked as it is decoded."""
+    """Reads bytes (:func:`parse` checks their characters): the structure's lines are decoded one by one, a literal
+    block's text a piece at a time (:func:`_block`), its characters checked as it is decoded; a UnicodeDecodeError
+    (or jiter's refusal, in a double-quoted scalar) says they are not UTF-8."""
 
     def __init__(self, text: bytes) -> None:
         self.text = text
@@ -539,12 +540,14 @@ def parse(text: str | bytes) -> Any | None:
     # ASCII text (most cassettes) has its characters checked as it is read: a literal block's as it is decoded,
     # the rest once the blocks are known; the marks that stand for indentation must then be new to it.
     ascii = text.isascii()
-    if (_FILL in text or _BREAK in text) if ascii else not plain_characters(text):
+    # Not checked as UTF-8 first: the reader decodes every character it keeps (str() and jiter refuse what is not
+    # UTF-8), and steps over ASCII only.
+    if (_FILL in text or _BREAK in text) if ascii else not plain_characters(text, encoded=True):
         return None
     reader = _Reader(text)
     try:
         data = reader.document()
-    except _Unsupported:
+    except (_Unsupported, UnicodeDecodeError):
         return None
     return data if not ascii or _plain_outside(text, reader.blocks) else None
 

@@ -83,25 +83,41 @@ _FEW_WIDE = 8
 
 
 def _wide_rewritten(text: bytes) -> bytes:
-    """``text`` with each ``\\U........`` escape as JSON's surrogate pair: when no backslash is escaped just before
-    a ``U`` (every ``\\U`` is then an escape), by one replace per distinct escape, found by a search from the last
-    (a text in one language repeats a few emoji); else, or past a few, escape by escape, each told from an
-    escaped backslash then "U"."""
-    if b"\\\\U" in text:
-        return _WIDE.sub(_wide_as_json, text)
-    pos, rewritten = text.find(b"\\U"), 0
+    """``text`` with each ``\\U........`` escape as JSON's surrogate pair: by one replace per distinct escape, found
+    by a search from the last (a text in one language repeats a few emoji), when no backslash precedes that escape
+    (each occurrence is then an escape); else, or past a few, escape by escape, each told from an escaped backslash
+    then "U"."""
+    pos, rewritten = _next_wide(text, 0), 0
     while pos >= 0:
         found = _WIDE.match(text, pos)
         if found is None:  # not an escape YAML has: left to jiter, which refuses it
-            pos = text.find(b"\\U", pos + 2)
+            pos = _next_wide(text, pos + 2)
             continue
-        if rewritten == _FEW_WIDE:
+        escape = found.group()
+        if rewritten == _FEW_WIDE or b"\\" + escape in text:
             return _WIDE.sub(_wide_as_json, text)
         # Every occurrence: none is before ``pos``, where each escape found so far was rewritten everywhere.
-        text = text.replace(found.group(), _utf16(int(found.group(1), 16)))
+        text = text.replace(escape, _utf16(int(found.group(1), 16)))
         rewritten += 1
-        pos = text.find(b"\\U", pos)
+        pos = _next_wide(text, pos)
     return text
+
+
+#: "U"s tried one by one before a search for "\\U" itself (a text of many capital U's).
+_FEW_U = 64
+
+
+def _next_wide(text: bytes, start: int) -> int:
+    """Where the first ``\\U`` at or after ``start`` begins, or -1: found by its "U", a letter rare in most text,
+    where a search for the pair stops at every backslash (many, in a stream's escaped quotes and line breaks)."""
+    for _ in range(_FEW_U):
+        letter = text.find(b"U", start + 1)
+        if letter < 0:
+            return -1
+        if text[letter - 1] == _BACKSLASH:
+            return letter - 1
+        start = letter
+    return text.find(b"\\U", start)
 
 
 def _utf16(code: int) -> bytes:
@@ -159,7 +175,7 @@ def double_quoted(text: bytes, quote: int, indent: int) -> tuple[str, int] | Non
     if b"\x7f" in joined:  # DEL, which libyaml refuses (jiter refuses the other control characters)
         return None
     value = _json(joined)  # most bodies hold only escapes JSON has: read as they are
-    if value is None and b"\\U" in joined:  # characters past U+FFFF (emoji): the emitter writes \U........
+    if value is None and _next_wide(joined, 0) >= 0:  # characters past U+FFFF (emoji): the emitter writes \U........
         try:
             value = _json(_wide_rewritten(joined))
         except _Refused:

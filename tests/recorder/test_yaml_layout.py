@@ -194,3 +194,21 @@ def test_a_character_libyaml_refuses_is_left_to_pyyaml_wherever_it_is(tmp_path: 
     assert parse(text) == pyyaml(text) and text.count(where) == 1
     edited = text.replace(where, where + char)
     assert parse(edited) is None
+
+
+_BEYOND_ASCII = (
+    "k: plain é\nl: plain\n  continued é\nq: 'quoted é'\nf: [é, 'é']\nb: |\n  block\n  é\n"
+    'd: "double\\\n  \\ quoted \\r\\n é"\nm:\n- é\n- x: é\n'
+)
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80"], ids=repr)
+@pytest.mark.parametrize("nth", range(_BEYOND_ASCII.count("é")))
+def test_text_that_is_not_utf8_is_left_to_pyyaml_wherever_it_is(bad: bytes, nth: int) -> None:
+    """Bytes that are not UTF-8 in any kind of scalar (not checked as UTF-8 before reading: what the reader
+    keeps, it decodes) leave the file to PyYAML, which says where."""
+    raw = _BEYOND_ASCII.encode()
+    assert parse(raw) == pyyaml(_BEYOND_ASCII)
+    parts = raw.split("é".encode())
+    edited = b"".join(part + (bad if index == nth else "é".encode()) for index, part in enumerate(parts[:-1]))
+    assert parse(edited + parts[-1]) is None

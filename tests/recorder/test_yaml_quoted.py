@@ -88,6 +88,9 @@ def test_what_the_writer_writes_double_quoted_reads_as_pyyaml_reads_it(
         'a: "\\x41\\u00e9\\U0001F389\\\\x41\\\\U"\n',
         'a: "\\\\ud83d \\\\e \\\\0"\n',  # escaped backslashes before what would be escapes
         'a: "\\U0001F389 \\\\U0001F389 \\\\\\U0001F389 \\U0000FFFD \\u00e9"\n',  # text past U+FFFF
+        'a: "\\U0001F389 UU\\U0001F600 \\U0001F389 \\\\\\U0001F600 U\\\\U0001F389"\n',  # escapes, then one escaped
+        'a: "' + "U" * 70 + '\\U0001F389 U\\\\U00000041 \\U0001F389"\n',  # more capital U's than are tried one by one
+        'a: "' + " ".join(f"\\U0001F{n:03X}" for n in range(600, 612)) + ' \\U0001F600"\n',  # more than a few distinct
         'a:\n- "x\\\n  y"\n- "z"\n',
         'a: "one"\nb: "two\\r\\n\\\n  three"\nc: 1\n',
     ],
