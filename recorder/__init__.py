@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .scan import Finding, files_to_scan, find_secrets
     from .session import CassetteRecorder
     from .skimming import Skimmed, skim
-    from .sse import ServerSentEvent, SSEDecoder, decode_fields, loads_or_text
+    from .sse import ServerSentEvent, SSEDecoder, decode_fields, lazy_events, loads_or_text
     from .transport import AsyncRecordingTransport, RecordingTransport, flavour_of
     from .uvicorn_server import ReturningServer
     from .writer import write_atomically
@@ -74,6 +74,7 @@ _EXPORTS = {
     "SSEDecoder": ".sse",
     "ServerSentEvent": ".sse",
     "loads_or_text": ".sse",
+    "lazy_events": ".sse",
     "decode_fields": ".sse",
     "cassette_from_capture": ".imports",
     "cassette_from_har": ".har",
@@ -127,6 +128,7 @@ __all__ = [
     "flavour_of",
     "is_har",
     "is_placeholder",
+    "lazy_events",
     "load",
     "loads",
     "loads_or_text",

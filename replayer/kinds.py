@@ -13,8 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
-from ssetape.recorder import Interaction, SSEDecoder, is_placeholder
-from ssetape.recorder.sse import lazy_events, loads_or_text
+from ssetape.recorder import Interaction, SSEDecoder, is_placeholder, lazy_events, loads_or_text
 
 __all__ = ["Kind", "api_of", "api_of_events", "kind_of"]
 
