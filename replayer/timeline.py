@@ -106,7 +106,6 @@ class Timeline:
         self._final: AnyState = acc.checkpoint()
         # The working accumulator: the event it has handled last, itself, and what that event fired.
         self._cursor: tuple[int, Any, Any] = (-1, self._new(), None)
-        self._replayed: tuple[int, list[Any]] | None = None
         #: Why the SDK stops reading (``[DONE]``, an error event, a handler exception), or ``None``.
         self.stop: Stop | None = acc.stop
         #: What the transport raises after the last recorded byte when the recording was cut off.
@@ -140,8 +139,10 @@ class Timeline:
         index = self._index(index)
         if self._yields_events:
             replay = self._replay
+            built: list[list[Any]] = []  # the events, built together on first use, and this call's only
             return [
-                StreamCallback(name, make=partial(replay, index, at)) for at, name in enumerate(self._callbacks[index])
+                StreamCallback(name, make=partial(replay, index, at, built))
+                for at, name in enumerate(self._callbacks[index])
             ]
         return self.reading(index)
 
@@ -185,12 +186,14 @@ class Timeline:
             self._cursor = (index, acc, fired)
         return fired
 
-    def _replay(self, index: int, position: int) -> Any:
-        """Event ``position`` of those the stream yields at event ``index``, as it was then."""
-        if self._replayed is None or self._replayed[0] != index:
+    def _replay(self, index: int, position: int, built: list[list[Any]]) -> Any:
+        """Event ``position`` of those the stream yields at event ``index``, as it was then: all of them are
+        copied together into ``built`` (one :meth:`callbacks` call's), so a caller who changes one changes
+        nothing another call returns."""
+        if not built:
             fired = self._fired(index)
-            self._replayed = (index, [callback.event for callback in _frozen(self._cursor[1], fired)])
-        return self._replayed[1][position]
+            built.append([callback.event for callback in _frozen(self._cursor[1], fired)])
+        return built[0][position]
 
     @cached_property
     def duration(self) -> float:

@@ -166,7 +166,12 @@ def tail(text: str, chars: int) -> Text:
     return out
 
 
-@lru_cache(maxsize=64)
+#: How many calls' arguments :func:`arguments` keeps: more than a long stream has calls in its panes (each
+#: asked again at every step: with 64 kept, a stream of more calls laid out every one again at every step).
+_ARGUMENTS_KEPT = 1024
+
+
+@lru_cache(maxsize=_ARGUMENTS_KEPT)
 def arguments(text: str, chars: int) -> RenderableType:
     """A function call's arguments: as sent while they arrive (the last ``chars`` highlighted), then as
     indented JSON; of long ones, the end (the last :data:`WINDOW` characters, the JSON from a line's start)

@@ -55,3 +55,18 @@ def test_what_the_panes_read_is_built_once_a_moment_and_is_what_the_copies_are(p
         assert getattr(state, name) is shown  # the panes of one moment share it
         if shown is not None:
             assert getattr(timeline.state(i - 1 if i else 1), name) is not shown
+
+
+CHANGED = [*LAGGING[:2], *LAGGING[-2:]]  # Chat Completions and Responses streams
+
+
+@pytest.mark.parametrize(("path", "index"), CHANGED, ids=[f"{p.stem}-{i}" for p, i in CHANGED])
+def test_an_event_a_caller_changes_is_not_what_the_next_call_returns(path: Path, index: int) -> None:
+    timeline = Timeline(load(path), index, every=8)
+    i = next(i for i in range(len(timeline)) if timeline.callbacks(i))
+    expected = read(timeline.callbacks(i))
+    first = timeline.callbacks(i)
+    for callback in first:
+        vars(callback.event).clear()  # what a careless handler might do to the object it was given
+    assert read(timeline.callbacks(i)) == expected
+    assert read(Timeline(load(path), index, every=8).callbacks(i)) == expected

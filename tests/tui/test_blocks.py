@@ -143,3 +143,10 @@ def test_a_paragraph_that_grows_and_shrinks_is_laid_out_as_rich_lays_it_out(seed
         text.stylize("reverse", len(texts[n]) - len(deltas[n]))
         renderable = Group(Text("… above", style="dim"), text) if n % 2 else text
         assert by_blocks(blocks, renderable, out) == whole(renderable, out), n
+
+
+def test_the_arguments_of_every_call_of_a_long_stream_are_kept() -> None:
+    calls = [f'{{"call": {n}, "city": "Paris"}}' for n in range(400)]  # Gemini's bench stream has 400
+    drawn = [arguments(call, 0) for call in calls]
+    for _ in range(2):  # the panes ask for every call again at each step
+        assert all(arguments(call, 0) is first for call, first in zip(calls, drawn, strict=True))
