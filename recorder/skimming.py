@@ -18,7 +18,6 @@ fields it reads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -91,11 +90,13 @@ _USUAL_RECORDING = re.compile(
 #: Chunk timings as the writer writes them, ``seconds:size`` pairs one space apart (a line of them).
 _PAIRS = rb"[0-9]++(?:\.[0-9]++)?+:[0-9]++(?: [0-9]++(?:\.[0-9]++)?+:[0-9]++)*+"
 #: A whole interaction as the writer writes a complete one, its request's lines after the URI skipped (up to the
-#: first ``  response:``), its response's keys in the writer's order, its chunk timings on one line or as a
-#: literal block of lines: what :func:`_interaction` reads by searches. (Possessive: nothing matched is tried
-#: again, so a file out of this shape costs one pass, not one per way to cut its lines.)
+#: first ``  response:``, none the next interaction's or a top-level key), its response's keys in the writer's
+#: order, its chunk timings on one line or as a literal block of lines: what :func:`_interaction` reads by
+#: searches. (Possessive: nothing matched is tried again, so a file out of this shape costs one pass, not one per
+#: way to cut its lines.)
 _USUAL_INTERACTION = re.compile(
-    rb"- request:\n    method: ([^\n]*+)\n    uri: ([^\n]*+)(?:\n(?!  response:\n)[^\n]*+)*+\n  response:"
+    rb"- request:\n    method: ([^\n]*+)\n    uri: ([^\n]*+)"
+    rb"(?:\n(?!  response:\n|- request:\n|[^ \n-])[^\n]*+)*+\n  response:"
     rb"\n    status:\n      code: ([^\n]*+)(?:\n      [^\n]*+)*+"
     rb"\n    headers:((?:\n      [^\n]*+)*+)\n    body:((?:\n(?:      [^\n]*+|(?=\n)))*+)"
     rb"\n    ssetape:\n      format: ([0-9]++)\n      recorded_at: '[^'\n]*+'\n      response_at: ([0-9]++\.[0-9]++)\n"
@@ -123,11 +124,9 @@ def skim(path: str | Path) -> list[Skimmed] | None:
     if not start or not raw.startswith(b"version: 1\n") or b"\r" in raw or not is_utf8(raw):
         return None
     start += len(b"interactions:\n")
-    found = _TOP_LEVEL.search(raw, start)
-    end = found.start() + 1 if found else len(raw)
     try:
         with collector_paused():
-            skimmed = [_interaction(raw, first, stop) for first, stop in _segments(raw, start, end)]
+            skimmed, end = _interactions(raw, start)
             _check_whole(raw[:start] + raw[end:], skimmed, path)
     except (_Unskimmable, UnicodeError, ValueError, KeyError, IndexError, CassetteDecodeError):
         return None
@@ -146,13 +145,35 @@ def _check_whole(outside: bytes, skimmed: list[Skimmed], path: Path) -> None:
     check_whole(data, path)
 
 
-def _segments(raw: bytes, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Where each interaction's lines start and end (after its last line break)."""
+def _interactions(raw: bytes, start: int) -> tuple[list[Skimmed], int]:
+    """Each interaction of the list starting at ``start``, and where the list ends (the next top-level line's
+    start, or the file's end). An interaction in the writer's usual shape is read by one match from where the
+    last one ended (no line of it can start the next one or a top-level key, so it ends where the searches
+    below would have cut it: a pass over the file each, a tenth of a listing); the rest are cut out by those
+    searches and read by :func:`_interaction`."""
+    skimmed: list[Skimmed] = []
+    usual, total = _USUAL_INTERACTION.match, len(raw)
+    while start < total:
+        match = usual(raw, start)
+        if match is None:
+            break
+        stop = match.end()
+        if stop < total and not raw.startswith(b"- request:\n", stop) and raw[stop] in _LINE_GOES_ON:
+            break  # (an interaction with more lines after its recording: cut and read below)
+        skimmed.append(_usual_interaction(*match.groups()))
+        start = stop
+    found = _TOP_LEVEL.search(raw, start - 1)
+    end = found.start() + 1 if found else total
     while start < end:
         following = raw.find(b"\n- request:\n", start, end)
         stop = following + 1 if following >= 0 else end
-        yield start, stop
+        skimmed.append(_interaction(raw, start, stop))
         start = stop
+    return skimmed, end
+
+
+#: A line's first byte that does not end the list of interactions (:data:`_TOP_LEVEL`).
+_LINE_GOES_ON = frozenset(b" \n-")
 
 
 def _interaction(raw: bytes, start: int, stop: int) -> Skimmed:

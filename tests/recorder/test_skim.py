@@ -158,3 +158,58 @@ def test_crlf_events_are_read_as_the_decoder_reads_them(body: bytes) -> None:
     """Gemini's CRLF streams: counted, and their first events read for their API, as the decoder does."""
     assert count_events(body) == len(decode(body))
     assert list(lazy_events(body)) == [(event.event, event.data) for event in SSEDecoder().feed(body)]
+
+
+_CHAT_CHUNK = 'data: {"object": "chat.completion.chunk", "choices": []}\n\n'
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from(["", "event: e\n", "event:x\n", "event: thread.run.created\n"]),
+            # (no space at a line's end: the writer double-quotes those bodies)
+            st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=12).map(lambda t: t.strip() + "x"),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    named_at=st.integers(0, 2),  # (within the three events a skim keeps)
+)
+def test_a_stream_of_usual_events_is_listed_from_its_block_as_it_loads(
+    tmp_path_factory: pytest.TempPathFactory, events: list[tuple[str, str]], named_at: int
+) -> None:
+    """A ``|+`` block of printable ASCII events in the usual shape is read without its dedented copy: the same
+    size, events and kind as loading gives, its head the first three events as the whole body's split gives."""
+    blocks = [f"{event}data: {data}\n\n" for event, data in events]
+    body = "".join([*blocks[:named_at], _CHAT_CHUNK, *blocks[named_at:]])
+    path = Cassette(interactions=[make_interaction(body), make_interaction("{}")]).save(
+        tmp_path_factory.mktemp("c") / "c.yaml"
+    )
+    assert "string: |+\n" in path.read_text()  # the block this reads
+    skimmed = skim(path)
+    assert skimmed is not None
+    raw = body.encode()
+    assert skimmed[0].head == b"\n\n".join(raw.split(b"\n\n", 3)[:3]) + b"\n\n"
+    assert (skimmed[0].size, skimmed[0].events) == (len(raw), len(decode(raw)))
+    assert list_interactions(path) == list_interactions(load(path))
+
+
+@pytest.mark.parametrize("after", ["  extra: 1\n", "- not: a request\n", "\n", "ssetape_end: 2\n"])
+def test_lines_after_an_interaction_in_the_usual_shape_are_read_as_loading_reads_them(
+    tmp_path: Path, after: str
+) -> None:
+    """An interaction read by one match ends where the cut before each ``- request:`` would end it: lines
+    after its recording (the interaction's, or a top-level key's) are read as they were, or the file loaded."""
+    path = Cassette(interactions=[make_interaction("data: 1\n\n"), make_interaction("data: 2\n\n")]).save(
+        tmp_path / "c.yaml"
+    )
+    text = path.read_text()
+    cut = text.index("- request:", text.index("- request:") + 1)
+    path.write_text(text[:cut] + after + text[cut:])
+    try:
+        loaded = list_interactions(load(path))
+    except CassetteDecodeError:
+        assert skim(path) is None
+        return
+    assert list_interactions(path) == loaded
