@@ -4,6 +4,7 @@ kind of bundled stream, stepping forward, back and jumping, as the TUI does."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,21 +37,22 @@ def test_reading_is_what_callbacks_copies(path: Path, index: int) -> None:
         assert read(timeline.reading(i)) == copied, (i, timeline.kind)
 
 
-SHOWN = {"responses": "shared_response", "chat": "shared_snapshot"}
+#: By kind: what the panes read (shared), and the public accessor that copies the same value.
+SHOWN: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "responses": ("shared_response", lambda state: state.completed_response or state.current_snapshot),
+    "chat": ("shared_snapshot", lambda state: state.current_snapshot),
+}
 LAGGING = [(path, index) for path, index in STREAMS if path.stem.split("_")[0] in SHOWN]
 
 
 @pytest.mark.parametrize(("path", "index"), LAGGING, ids=[f"{p.stem}-{i}" for p, i in LAGGING])
 def test_what_the_panes_read_is_built_once_a_moment_and_is_what_the_copies_are(path: Path, index: int) -> None:
     timeline = Timeline(load(path), index, every=8)
-    name = SHOWN[timeline.kind]
+    name, copy_of = SHOWN[timeline.kind]
     for i in [*range(len(timeline)), *range(len(timeline) - 1, -1, -5)]:
         state = timeline[i].state
         shown = getattr(state, name)
-        if timeline.kind == "responses":
-            copied = state.completed_response or state.current_snapshot
-        else:
-            copied = state.current_snapshot
+        copied = copy_of(state)
         assert normalize(shown) == normalize(copied), i
         assert getattr(state, name) is shown  # the panes of one moment share it
         if shown is not None:
