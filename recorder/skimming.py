@@ -204,7 +204,7 @@ def _interaction(raw: bytes, start: int, stop: int) -> Skimmed:
     response_at, last_at, complete, error, total, version = _recording(sections.get(b"ssetape"))
     if total is not None and total != len(body):
         raise _Unskimmable  # loading names the fault
-    head = b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n" if streamed else b""
+    head = _head(body) if streamed else b""
     return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version, head)
 
 
@@ -220,11 +220,10 @@ def _usual_interaction(
     chunk_lines: bytes | None,
 ) -> Skimmed:
     """:func:`_interaction` for one matched whole (:data:`_USUAL_INTERACTION`): what it reads line by line."""
-    method, uri, code, version = _scalar(method_text), _scalar(uri_text), _scalar(code_text), _scalar(format_text)
+    method, uri, code = _scalar(method_text), _scalar(uri_text), _scalar(code_text)
     if not isinstance(method, str) or not isinstance(uri, str) or type(code) is not int:
         raise _Unskimmable
-    if type(version) is not int or version > FORMAT_VERSION:
-        raise _Unskimmable  # a newer format: loading says so
+    version = _format(format_text)
     headers = _headers((b"", header_lines))
     if "content-encoding" in headers:
         raise _Unskimmable  # the events are in the decoded body
@@ -232,16 +231,14 @@ def _usual_interaction(
     usual = _usual_stream(body_lines) if streamed else None
     body = b"" if usual is not None else _body((b"", body_lines))
     size = usual[0] if usual is not None else len(body)
-    chunks = chunks_line or chunk_lines or b""
-    if sum(map(int, chunks.replace(b":", b" ").split()[1::2])) != size:
+    total, last_at = _written_chunks(chunks_line or chunk_lines or b"")
+    if total != size:
         raise _Unskimmable  # loading names the fault
-    last_at = float(chunks[chunks.rfind(b" ") + 1 : chunks.rfind(b":")])
     if usual is not None:
         return Skimmed(method, uri, code, True, usual[1], size, float(at), last_at, True, None, version, usual[2])
     if streamed:
-        head = b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n"
-        events = count_events(body)
-        return Skimmed(method, uri, code, True, events, size, float(at), last_at, True, None, version, head)
+        head = _head(body)
+        return Skimmed(method, uri, code, True, count_events(body), size, float(at), last_at, True, None, version, head)
     return Skimmed(method, uri, code, False, None, size, float(at), last_at, True, None, version, b"")
 
 
@@ -454,18 +451,14 @@ def _recording(section: _Section | None) -> tuple[float, float | None, bool, tup
     usual = _USUAL_RECORDING.fullmatch(lines)
     if usual is not None:  # the chunks as the writer writes them: their sizes just add up
         format_text, at, chunks = usual.groups()
-        version = _scalar(format_text)
-        if type(version) is not int or version > FORMAT_VERSION:
-            raise _Unskimmable  # a newer format: loading says so
-        total = sum(map(int, chunks.replace(b":", b" ").split()[1::2]))
-        return float(at), float(chunks[chunks.rfind(b" ") + 1 : chunks.rfind(b":")]), True, None, total, version
+        version = _format(format_text)
+        total, latest = _written_chunks(chunks)
+        return float(at), latest, True, None, total, version
     fields, chunk_lines = _recording_fields(_lines(section))
-    version = _scalar(fields[b"format"]) if b"format" in fields else 0
+    version = _format(fields[b"format"]) if b"format" in fields else 0
     response_at = _scalar(fields[b"response_at"]) if b"response_at" in fields else 0.0
     complete = _scalar(fields[b"complete"]) if b"complete" in fields else True
-    if type(version) is not int or version > FORMAT_VERSION or type(complete) is not bool:
-        raise _Unskimmable  # a newer format: loading says so
-    if type(response_at) not in (int, float):
+    if type(complete) is not bool or type(response_at) not in (int, float):
         raise _Unskimmable
     text = b" ".join(chunk_lines).decode("utf-8")
     words = text.split()
@@ -504,6 +497,26 @@ def _recording_fields(lines: list[bytes]) -> tuple[dict[bytes, bytes], list[byte
         elif line:
             raise _Unskimmable
     return fields, chunks
+
+
+def _head(body: bytes) -> bytes:
+    """:attr:`Skimmed.head` of a stream's ``body``: its first :data:`HEAD_EVENTS` blocks, each with its blank line."""
+    return b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n"
+
+
+def _format(text: bytes) -> int:
+    """The recording's ``format``, one this version reads (else loading says which it is)."""
+    version = _scalar(text)
+    if type(version) is not int or version > FORMAT_VERSION:
+        raise _Unskimmable
+    return version
+
+
+def _written_chunks(pairs: bytes) -> tuple[int, float]:
+    """The sizes added up and the last arrival of chunk timings as the writer writes them (``seconds:size``
+    pairs one space apart, on one line or several): matched by :data:`_PAIRS`, they need no other reading."""
+    total = sum(map(int, pairs.replace(b":", b" ").split()[1::2]))
+    return total, float(pairs[pairs.rfind(b" ") + 1 : pairs.rfind(b":")])
 
 
 #: Chunk timings as the writer writes them (``recorder.chunks``), matched whole: the sizes then just add up.
