@@ -18,6 +18,7 @@ fields it reads.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,7 +33,7 @@ from .sse import decode as decode_sse
 from .yaml_layout import is_utf8, parse, plain_characters, scalar
 from .yaml_quoted import double_quoted
 
-__all__ = ["Skimmed", "count_events", "skim"]
+__all__ = ["Body", "Skimmed", "count_events", "skim"]
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -58,12 +59,40 @@ class Skimmed(NamedTuple):
     error: tuple[str, str] | None
     #: The ``ssetape`` extension's format (0 without one).
     format: int
-    #: A stream's first events (up to :data:`HEAD_EVENTS`), which tell its API (``replayer.kind_of``).
-    head: bytes = b""
+    #: A stream's body, read for its API as loading reads it (``replayer.kind_of``): None for a body that is not
+    #: a stream.
+    body: Body | None = None
 
 
-#: How many events :attr:`Skimmed.head` keeps: every API names itself in its first event or two.
-HEAD_EVENTS = 3
+class Body(NamedTuple):
+    """Where a listed stream's body is: ``source[start:end]`` as it is, or (``block``) the lines of the writer's
+    ``|+`` block there, each after its line break and eight spaces (the body is not dedented whole: most streams
+    name their API in their first event)."""
+
+    source: bytes
+    start: int
+    end: int
+    block: bool = False
+
+    def pieces(self) -> Iterator[bytes]:
+        """The body in pieces of a few kB, which put together are the body; a block's first event alone."""
+        source, start, end = self.source, self.start, self.end
+        if not self.block:
+            for at in range(start, end, _PIECE):
+                yield source[at : min(at + _PIECE, end)]
+            return
+        # Each piece from a line's line break to the next piece's (exclusive), dedented: without its first line
+        # break (the last piece's line ending), with its last line's.
+        stop = source.find(b"\n\n", start, end) + 1 or end
+        while start < end:
+            yield source[start:stop].replace(_INDENT, b"\n")[1:] + b"\n"
+            start = stop
+            stop = source.find(b"\n", start + _PIECE, end)
+            stop = end if stop < 0 else stop
+
+
+#: The size of a piece of :meth:`Body.pieces`.
+_PIECE = 4096
 
 
 class _Unskimmable(Exception):
@@ -160,7 +189,7 @@ def _interactions(raw: bytes, start: int) -> tuple[list[Skimmed], int]:
         stop = match.end()
         if stop < total and not raw.startswith(b"- request:\n", stop) and raw[stop] in _LINE_GOES_ON:
             break  # (an interaction with more lines after its recording: cut and read below)
-        skimmed.append(_usual_interaction(*match.groups()))
+        skimmed.append(_usual_interaction(raw, match))
         start = stop
     found = _TOP_LEVEL.search(raw, start - 1)
     end = found.start() + 1 if found else total
@@ -180,7 +209,7 @@ def _interaction(raw: bytes, start: int, stop: int) -> Skimmed:
     """The interaction in ``raw[start:stop]``: read with searches over the file, the request's lines skipped."""
     usual = _USUAL_INTERACTION.fullmatch(raw, start, stop)
     if usual is not None:
-        return _usual_interaction(*usual.groups())
+        return _usual_interaction(raw, usual)
     if not raw.startswith(b"- request:\n    method: ", start) or raw[stop - 1] != _LF:
         raise _Unskimmable  # (a file whose last line has no line break: loading decides)
     method_end = raw.find(b"\n", start + 23, stop)
@@ -204,22 +233,16 @@ def _interaction(raw: bytes, start: int, stop: int) -> Skimmed:
     response_at, last_at, complete, error, total, version = _recording(sections.get(b"ssetape"))
     if total is not None and total != len(body):
         raise _Unskimmable  # loading names the fault
-    head = _head(body) if streamed else b""
-    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version, head)
+    stream = Body(body, 0, len(body)) if streamed else None
+    size = len(body)
+    return Skimmed(method, uri, code, streamed, events, size, response_at, last_at, complete, error, version, stream)
 
 
-def _usual_interaction(
-    method_text: bytes,
-    uri_text: bytes,
-    code_text: bytes,
-    header_lines: bytes,
-    body_lines: bytes,
-    format_text: bytes,
-    at: bytes,
-    chunks_line: bytes | None,
-    chunk_lines: bytes | None,
-) -> Skimmed:
+def _usual_interaction(raw: bytes, match: re.Match[bytes]) -> Skimmed:
     """:func:`_interaction` for one matched whole (:data:`_USUAL_INTERACTION`): what it reads line by line."""
+    method_text, uri_text, code_text, header_lines, format_text, at, chunks_line, chunk_lines = match.group(
+        1, 2, 3, 4, 6, 7, 8, 9
+    )
     method, uri, code = _scalar(method_text), _scalar(uri_text), _scalar(code_text)
     if not isinstance(method, str) or not isinstance(uri, str) or type(code) is not int:
         raise _Unskimmable
@@ -228,18 +251,20 @@ def _usual_interaction(
     if "content-encoding" in headers:
         raise _Unskimmable  # the events are in the decoded body
     streamed = is_event_stream(headers.get("content-type"))
-    usual = _usual_stream(body_lines) if streamed else None
-    body = b"" if usual is not None else _body((b"", body_lines))
+    start, end = match.span(5)
+    usual = _usual_stream(raw, start, end) if streamed else None
+    body = b"" if usual is not None else _body((b"", raw[start:end]))
     size = usual[0] if usual is not None else len(body)
     total, last_at = _written_chunks(chunks_line or chunk_lines or b"")
     if total != size:
         raise _Unskimmable  # loading names the fault
     if usual is not None:
-        return Skimmed(method, uri, code, True, usual[1], size, float(at), last_at, True, None, version, usual[2])
+        block = Body(raw, start + _STREAM_HEADER, end, block=True)
+        return Skimmed(method, uri, code, True, usual[1], size, float(at), last_at, True, None, version, block)
     if streamed:
-        head = _head(body)
-        return Skimmed(method, uri, code, True, count_events(body), size, float(at), last_at, True, None, version, head)
-    return Skimmed(method, uri, code, False, None, size, float(at), last_at, True, None, version, b"")
+        stream, events = Body(body, 0, size), count_events(body)
+        return Skimmed(method, uri, code, True, events, size, float(at), last_at, True, None, version, stream)
+    return Skimmed(method, uri, code, False, None, size, float(at), last_at, True, None, version)
 
 
 #: A stream's body as the writer writes one whose events are all in the usual shape (``count_events``), of
@@ -251,22 +276,15 @@ _STREAM_HEADER = len(b"\n      string: |+")
 _INDENT = b"\n        "
 
 
-def _usual_stream(lines: bytes) -> tuple[int, int, bytes] | None:
-    """The size, event count and head (:attr:`Skimmed.head`) of the body in a response's ``body`` section
-    ``lines`` when it matches :data:`_USUAL_STREAM_BLOCK`, else None."""
-    if _USUAL_STREAM_BLOCK.fullmatch(lines) is None:
+def _usual_stream(raw: bytes, start: int, end: int) -> tuple[int, int] | None:
+    """The size and event count of the body in a response's ``body`` section ``raw[start:end]`` when it matches
+    :data:`_USUAL_STREAM_BLOCK`, else None."""
+    if _USUAL_STREAM_BLOCK.fullmatch(raw, start, end) is None:
         return None
     # An empty line between each two events; every other line is eight spaces in. (Searches for these long
     # needles skip ahead: counting each line break took twice as long.)
-    events = lines.count(b"\n\n        ") + 1
-    size = len(lines) - _STREAM_HEADER - 8 * lines.count(_INDENT)
-    if events <= HEAD_EVENTS:  # the whole body (and a blank line more for fewer events, as their split gives)
-        body = lines[_STREAM_HEADER:].replace(_INDENT, b"\n")[1:] + b"\n"
-        return size, events, body if events == HEAD_EVENTS else body + b"\n\n"
-    end = _STREAM_HEADER - 1
-    for _ in range(HEAD_EVENTS):
-        end = lines.find(b"\n\n", end + 1)
-    return size, events, lines[_STREAM_HEADER : end + 1].replace(_INDENT, b"\n")[1:] + b"\n"
+    events = raw.count(b"\n\n        ", start, end) + 1
+    return end - start - _STREAM_HEADER - 8 * raw.count(_INDENT, start, end), events
 
 
 #: One key of the response: the text after its colon, and the lines under it, each after its line break.
@@ -497,11 +515,6 @@ def _recording_fields(lines: list[bytes]) -> tuple[dict[bytes, bytes], list[byte
         elif line:
             raise _Unskimmable
     return fields, chunks
-
-
-def _head(body: bytes) -> bytes:
-    """:attr:`Skimmed.head` of a stream's ``body``: its first :data:`HEAD_EVENTS` blocks, each with its blank line."""
-    return b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n"
 
 
 def _format(text: bytes) -> int:
