@@ -8,7 +8,7 @@ Gemini, whose CRLF body the writer double-quotes), each of a few deltas with its
 and ``bench.streams`` write them, a thousand written once by ssetape's writer and repeated. Targets (issue
 #15): under 5 s and under 3x the file's size in memory (peak RSS of the ``ssetape ls`` process). One more row
 times the worst case for telling kinds apart: ``bench.load``'s five-event Chat streams with chunks that name
-no API, whose kind ``ls`` then tells from each stream's first three events and its request path.
+no API, whose kind ``ls`` then tells from every event of each stream (none names an API) and its request path.
 """
 
 from __future__ import annotations

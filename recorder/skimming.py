@@ -19,56 +19,31 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import yaml
+from typing import Any
 
 from .chunks import Chunks
 from .collector import collector_paused
 from .errors import CassetteDecodeError
-from .format import FORMAT_VERSION, is_event_stream
+from .format import is_event_stream
 from .integrity import check_whole
-from .sse import decode as decode_sse
-from .yaml_layout import is_utf8, parse, plain_characters, scalar
-from .yaml_quoted import double_quoted
+from .skim_fields import (
+    _LF,
+    Body,
+    Skimmed,
+    _body,
+    _format,
+    _headers,
+    _lines,
+    _scalar,
+    _Section,
+    _Unskimmable,
+    _written_chunks,
+    count_events,
+)
+from .skim_usual import _USUAL_INTERACTION, _usual_interaction
+from .yaml_layout import is_utf8, parse
 
-__all__ = ["Skimmed", "count_events", "skim"]
-
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class Skimmed(NamedTuple):
-    """One interaction's fields for a listing (a named tuple: 100k frozen dataclasses took a fifth of a second
-    to build)."""
-
-    method: str
-    uri: str
-    status: int
-    streamed: bool
-    #: Complete SSE events in the body (None for a body that is not a stream).
-    events: int | None
-    #: The body's size in bytes.
-    size: int
-    #: Seconds to the response headers (0 without an ``ssetape`` recording).
-    response_at: float
-    #: Arrival of the last chunk, when chunks are recorded.
-    last_at: float | None
-    complete: bool
-    #: ``(type, message)`` of the error that cut the body off.
-    error: tuple[str, str] | None
-    #: The ``ssetape`` extension's format (0 without one).
-    format: int
-    #: A stream's first events (up to :data:`HEAD_EVENTS`), which tell its API (``replayer.kind_of``).
-    head: bytes = b""
-
-
-#: How many events :attr:`Skimmed.head` keeps: every API names itself in its first event or two.
-HEAD_EVENTS = 3
-
-
-class _Unskimmable(Exception):
-    """Not in the writer's layout: the cassette must be loaded."""
-
+__all__ = ["Body", "Skimmed", "count_events", "skim"]
 
 #: The next top-level line after the list: a key at the start of a line.
 _TOP_LEVEL = re.compile(rb"\n[^ \n-]")
@@ -76,31 +51,10 @@ _TOP_LEVEL = re.compile(rb"\n[^ \n-]")
 _STRAY_LINE = re.compile(rb"\n(?!      |    [^ \n]|\n|\Z)")
 #: A key of the response (``status``, ``headers``, ``body``, ``ssetape``): the line after its line break.
 _KEY_LINE = re.compile(rb"\n    ([^ \n][^\n]*)")
-#: A header line that may be ``content-type`` or ``content-encoding`` (any case), or is not a header line:
-#: the other names (a first letter but c) are skipped without being read.
-_MAYBE_CONTENT_HEADER = re.compile(rb"\n(?!      [!-BD-bd-~])([^\n]*)")
-#: In a literal block: a line neither indented by the block's eight spaces nor empty, or one of spaces only
-#: deeper than the block (YAML keeps those: :func:`parse` decides).
-_ODD_BLOCK_LINE = re.compile(rb"\n(?:(?!        |\n)| {9,}(?=\n|\Z))")
 #: The recording as the writer writes a complete one, on one line each (any other form is read line by line).
 _USUAL_RECORDING = re.compile(
     rb"\n      format: ([0-9]+)\n      recorded_at: '[^'\n]*'\n      response_at: ([0-9]+\.[0-9]+)\n"
     rb"      chunks: ((?:[0-9]+\.[0-9]+|[0-9]+):[0-9]+(?: (?:[0-9]+\.[0-9]+|[0-9]+):[0-9]+)*)\n      complete: true"
-)
-#: Chunk timings as the writer writes them, ``seconds:size`` pairs one space apart (a line of them).
-_PAIRS = rb"[0-9]++(?:\.[0-9]++)?+:[0-9]++(?: [0-9]++(?:\.[0-9]++)?+:[0-9]++)*+"
-#: A whole interaction as the writer writes a complete one, its request's lines after the URI skipped (up to the
-#: first ``  response:``, none the next interaction's or a top-level key), its response's keys in the writer's
-#: order, its chunk timings on one line or as a literal block of lines: what :func:`_interaction` reads by
-#: searches. (Possessive: nothing matched is tried again, so a file out of this shape costs one pass, not one per
-#: way to cut its lines.)
-_USUAL_INTERACTION = re.compile(
-    rb"- request:\n    method: ([^\n]*+)\n    uri: ([^\n]*+)"
-    rb"(?:\n(?!  response:\n|- request:\n|[^ \n-])[^\n]*+)*+\n  response:"
-    rb"\n    status:\n      code: ([^\n]*+)(?:\n      [^\n]*+)*+"
-    rb"\n    headers:((?:\n      [^\n]*+)*+)\n    body:((?:\n(?:      [^\n]*+|(?=\n)))*+)"
-    rb"\n    ssetape:\n      format: ([0-9]++)\n      recorded_at: '[^'\n]*+'\n      response_at: ([0-9]++\.[0-9]++)\n"
-    rb"      chunks: (?:(" + _PAIRS + rb")|\|-((?:\n        " + _PAIRS + rb")++))\n      complete: true\n"
 )
 _USUAL_KEYS = (b"status", b"headers", b"body", b"ssetape")
 #: The response's keys in the writer's order, none on its key's line, every line under them indented or empty:
@@ -160,7 +114,7 @@ def _interactions(raw: bytes, start: int) -> tuple[list[Skimmed], int]:
         stop = match.end()
         if stop < total and not raw.startswith(b"- request:\n", stop) and raw[stop] in _LINE_GOES_ON:
             break  # (an interaction with more lines after its recording: cut and read below)
-        skimmed.append(_usual_interaction(*match.groups()))
+        skimmed.append(_usual_interaction(raw, match))
         start = stop
     found = _TOP_LEVEL.search(raw, start - 1)
     end = found.start() + 1 if found else total
@@ -180,7 +134,7 @@ def _interaction(raw: bytes, start: int, stop: int) -> Skimmed:
     """The interaction in ``raw[start:stop]``: read with searches over the file, the request's lines skipped."""
     usual = _USUAL_INTERACTION.fullmatch(raw, start, stop)
     if usual is not None:
-        return _usual_interaction(*usual.groups())
+        return _usual_interaction(raw, usual)
     if not raw.startswith(b"- request:\n    method: ", start) or raw[stop - 1] != _LF:
         raise _Unskimmable  # (a file whose last line has no line break: loading decides)
     method_end = raw.find(b"\n", start + 23, stop)
@@ -204,73 +158,9 @@ def _interaction(raw: bytes, start: int, stop: int) -> Skimmed:
     response_at, last_at, complete, error, total, version = _recording(sections.get(b"ssetape"))
     if total is not None and total != len(body):
         raise _Unskimmable  # loading names the fault
-    head = _head(body) if streamed else b""
-    return Skimmed(method, uri, code, streamed, events, len(body), response_at, last_at, complete, error, version, head)
-
-
-def _usual_interaction(
-    method_text: bytes,
-    uri_text: bytes,
-    code_text: bytes,
-    header_lines: bytes,
-    body_lines: bytes,
-    format_text: bytes,
-    at: bytes,
-    chunks_line: bytes | None,
-    chunk_lines: bytes | None,
-) -> Skimmed:
-    """:func:`_interaction` for one matched whole (:data:`_USUAL_INTERACTION`): what it reads line by line."""
-    method, uri, code = _scalar(method_text), _scalar(uri_text), _scalar(code_text)
-    if not isinstance(method, str) or not isinstance(uri, str) or type(code) is not int:
-        raise _Unskimmable
-    version = _format(format_text)
-    headers = _headers((b"", header_lines))
-    if "content-encoding" in headers:
-        raise _Unskimmable  # the events are in the decoded body
-    streamed = is_event_stream(headers.get("content-type"))
-    usual = _usual_stream(body_lines) if streamed else None
-    body = b"" if usual is not None else _body((b"", body_lines))
-    size = usual[0] if usual is not None else len(body)
-    total, last_at = _written_chunks(chunks_line or chunk_lines or b"")
-    if total != size:
-        raise _Unskimmable  # loading names the fault
-    if usual is not None:
-        return Skimmed(method, uri, code, True, usual[1], size, float(at), last_at, True, None, version, usual[2])
-    if streamed:
-        head = _head(body)
-        return Skimmed(method, uri, code, True, count_events(body), size, float(at), last_at, True, None, version, head)
-    return Skimmed(method, uri, code, False, None, size, float(at), last_at, True, None, version, b"")
-
-
-#: A stream's body as the writer writes one whose events are all in the usual shape (``count_events``), of
-#: printable ASCII only: a ``|+`` literal block, each event's lines eight spaces in and an empty line after it.
-#: Such a block is read as it is, without its dedented copy: each pass over the body (the block's lines checked,
-#: dedented, its characters checked, its events matched and counted) was a fifth of a listing.
-_USUAL_STREAM_BLOCK = re.compile(rb"\n      string: \|\+(?:\n        (?:event:[ -~]*+\n        )?+data:[ -~]*+\n)++")
-_STREAM_HEADER = len(b"\n      string: |+")
-_INDENT = b"\n        "
-
-
-def _usual_stream(lines: bytes) -> tuple[int, int, bytes] | None:
-    """The size, event count and head (:attr:`Skimmed.head`) of the body in a response's ``body`` section
-    ``lines`` when it matches :data:`_USUAL_STREAM_BLOCK`, else None."""
-    if _USUAL_STREAM_BLOCK.fullmatch(lines) is None:
-        return None
-    # An empty line between each two events; every other line is eight spaces in. (Searches for these long
-    # needles skip ahead: counting each line break took twice as long.)
-    events = lines.count(b"\n\n        ") + 1
-    size = len(lines) - _STREAM_HEADER - 8 * lines.count(_INDENT)
-    if events <= HEAD_EVENTS:  # the whole body (and a blank line more for fewer events, as their split gives)
-        body = lines[_STREAM_HEADER:].replace(_INDENT, b"\n")[1:] + b"\n"
-        return size, events, body if events == HEAD_EVENTS else body + b"\n\n"
-    end = _STREAM_HEADER - 1
-    for _ in range(HEAD_EVENTS):
-        end = lines.find(b"\n\n", end + 1)
-    return size, events, lines[_STREAM_HEADER : end + 1].replace(_INDENT, b"\n")[1:] + b"\n"
-
-
-#: One key of the response: the text after its colon, and the lines under it, each after its line break.
-_Section = tuple[bytes, bytes]
+    stream = Body(body, 0, len(body)) if streamed else None
+    size = len(body)
+    return Skimmed(method, uri, code, streamed, events, size, response_at, last_at, complete, error, version, stream)
 
 
 def _sections(raw: bytes, first: int, last: int) -> dict[bytes, _Section]:
@@ -294,150 +184,12 @@ def _sections(raw: bytes, first: int, last: int) -> dict[bytes, _Section]:
     return sections
 
 
-def _lines(section: _Section) -> list[bytes]:
-    """A section's lines (its key's inline text first, when it has one)."""
-    rest, lines = section
-    return ([rest] if rest else []) + lines[1:].split(b"\n") if lines else [rest] if rest else []
-
-
 def _status(section: _Section | None) -> Any:
     if section is None or section[0] or not section[1].startswith(b"\n      code: "):
         raise _Unskimmable
     lines = section[1]
     end = lines.find(b"\n", 13)
     return _scalar(lines[13:] if end < 0 else lines[13:end])
-
-
-_scalars: dict[bytes, Any] = {}
-
-
-def _scalar(text: bytes) -> Any:
-    """:func:`scalar`, remembered: a listing reads the same few values on every interaction."""
-    try:
-        return _scalars[text]
-    except KeyError:
-        value = scalar(text.decode("utf-8"))
-        if not isinstance(value, list) and len(_scalars) < 10_000:  # (a list could be changed by its reader)
-            _scalars[text] = value
-        return value
-
-
-#: What the header lines that may be content headers gave (most interactions have the same few).
-_content_headers: dict[tuple[bytes, ...], dict[str, str]] = {}
-
-
-def _headers(section: _Section | None) -> dict[str, str]:
-    """``content-type`` and ``content-encoding`` (the first of each, as ``header()`` finds them)."""
-    if section is None:
-        return {}
-    rest, lines = section
-    if rest or not lines:
-        if rest == b" {}" and not lines:
-            return {}
-        raise _Unskimmable  # headers on the key's line, or none: loading decides
-    candidates = tuple(_MAYBE_CONTENT_HEADER.findall(lines))
-    try:
-        return _content_headers[candidates]
-    except KeyError:
-        pass
-    found: dict[str, str] = {}
-    for line in candidates:
-        name, colon, value = line[6:].partition(b": ")
-        if not line.startswith(b"      ") or not colon:
-            raise _Unskimmable  # a value on lines of its own (``- text/event-stream``): not the writer's layout
-        wanted = name.lower()
-        if wanted in (b"content-type", b"content-encoding") and (key := wanted.decode()) not in found:
-            values = _scalar(value)
-            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                raise _Unskimmable
-            if values:
-                found[key] = values[0]
-    if len(_content_headers) < 1000:
-        _content_headers[candidates] = found  # (read, never changed, by the caller)
-    return found
-
-
-def _body(section: _Section | None) -> bytes:
-    if section is None:
-        return b""
-    rest, lines = section
-    if rest or not lines.startswith(b"\n      string:"):
-        raise _Unskimmable  # (``body:`` with nothing under it is null, which loading refuses)
-    first_end = lines.find(b"\n", 1)
-    if first_end < 0:
-        if lines.startswith(b"\n      string: '") and len(lines) > 16 and lines[-1] == _QUOTE:
-            quoted = lines[16:-1]  # one line in single quotes (a JSON answer): '' stands for '
-            if b"'" not in quoted.replace(b"''", b""):
-                return quoted.replace(b"''", b"'")
-    else:
-        chomping = _CHOMPING.get(lines[:first_end])
-        if chomping is not None:
-            literal = _literal_body(lines, first_end, chomping)
-            if literal is not None:
-                return literal
-    if lines.startswith(b'\n      string: "'):
-        quoted_body = _double_quoted_body(lines)
-        if quoted_body is not None:
-            return quoted_body
-    return _parsed_body(b"\n".join(_lines(section)).decode("utf-8"))
-
-
-def _parsed_body(lines: str) -> bytes:
-    """The body in the section's ``lines``, read by :func:`parse` (PyYAML, when that declines)."""
-    text = "body:\n" + lines + "\n"
-    data = parse(text)
-    if data is None:
-        try:
-            data = yaml.load(text, Loader=_SafeLoader)
-        except yaml.YAMLError:
-            raise _Unskimmable from None
-    if not isinstance(data, dict) or not isinstance(data.get("body"), dict) or set(data["body"]) != {"string"}:
-        raise _Unskimmable
-    string = data["body"]["string"]
-    if string is None:
-        return b""
-    if not isinstance(string, str):
-        raise _Unskimmable
-    return string.encode("utf-8")
-
-
-#: The literal block headers the writer gives a body, and what each does with the block's last line breaks.
-_CHOMPING = {b"\n      string: |+": "keep", b"\n      string: |-": "strip", b"\n      string: |": "clip"}
-_BLOCK_INDENT = b" " * 8
-_LF, _QUOTE = ord("\n"), ord("'")
-
-
-def _literal_body(lines: bytes, header_end: int, chomping: str) -> bytes | None:
-    """A body the writer wrote as a literal block (most streams), its lines those of ``lines`` after
-    ``header_end``, read as YAML reads it; None for any other (an indentation indicator, a line of spaces only,
-    ...: :func:`parse` reads those)."""
-    block = lines[header_end:].rstrip(b"\n")  # without the empty lines after its last line
-    first_end = block.find(b"\n", 1)
-    first = block[1:] if first_end < 0 else block[1:first_end]
-    last = block[block.rfind(b"\n") + 1 :]
-    if not first.startswith(_BLOCK_INDENT) or not first[8:].strip(b" ") or not last[8:].strip(b" "):
-        return None
-    if _ODD_BLOCK_LINE.search(block):
-        return None
-    # Every line is indented by the block's eight spaces, or empty: dropping them after each line break dedents.
-    if chomping == "keep":
-        block = lines[header_end:] + b"\n"  # with the empty lines after it
-    elif chomping == "clip":
-        block += b"\n"
-    body = block.replace(b"\n        ", b"\n")[1:]
-    return body if plain_characters(body, encoded=True) else None  # else YAML may refuse it: parse() and PyYAML say
-
-
-def _double_quoted_body(lines: bytes) -> bytes | None:
-    """A body PyYAML's emitter wrote double-quoted (CRLF streams), read by :mod:`.yaml_quoted` when it is the
-    section's only text and holds only characters libyaml reads; None otherwise."""
-    text = lines + b"\n"
-    found = double_quoted(text, 15, 6)
-    if found is None or found[1] != len(text):
-        return None
-    if not lines.isascii() and not plain_characters(lines, encoded=True):
-        return None  # (ASCII, it was checked as it was read: jiter refuses control characters)
-    return found[0].encode("utf-8")
 
 
 def _recording(section: _Section | None) -> tuple[float, float | None, bool, tuple[str, str] | None, int | None, int]:
@@ -499,26 +251,6 @@ def _recording_fields(lines: list[bytes]) -> tuple[dict[bytes, bytes], list[byte
     return fields, chunks
 
 
-def _head(body: bytes) -> bytes:
-    """:attr:`Skimmed.head` of a stream's ``body``: its first :data:`HEAD_EVENTS` blocks, each with its blank line."""
-    return b"\n\n".join(body.split(b"\n\n", HEAD_EVENTS)[:HEAD_EVENTS]) + b"\n\n"
-
-
-def _format(text: bytes) -> int:
-    """The recording's ``format``, one this version reads (else loading says which it is)."""
-    version = _scalar(text)
-    if type(version) is not int or version > FORMAT_VERSION:
-        raise _Unskimmable
-    return version
-
-
-def _written_chunks(pairs: bytes) -> tuple[int, float]:
-    """The sizes added up and the last arrival of chunk timings as the writer writes them (``seconds:size``
-    pairs one space apart, on one line or several): matched by :data:`_PAIRS`, they need no other reading."""
-    total = sum(map(int, pairs.replace(b":", b" ").split()[1::2]))
-    return total, float(pairs[pairs.rfind(b" ") + 1 : pairs.rfind(b":")])
-
-
 #: Chunk timings as the writer writes them (``recorder.chunks``), matched whole: the sizes then just add up.
 _WRITTEN_CHUNKS = re.compile(r"(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+):[0-9]+(?:[ \n]+(?!\Z)|\Z))*")
 
@@ -528,31 +260,3 @@ def _chunks_total(text: str) -> int:
     if _WRITTEN_CHUNKS.fullmatch(text):
         return sum(map(int, text.replace(":", " ").split()[1::2]))
     return Chunks.from_text(text).total
-
-
-#: Events in the usual shape only (``sse``'s): each has a data line and ends with the body's only blank lines;
-#: LF-terminated, or CRLF-terminated with no other CR or LF (Gemini's).
-_USUAL_EVENTS = re.compile(rb"(?:(?:event: ?[^\n]*+\n)?+data: ?[^\n]*+\n\n)++")
-_USUAL_CRLF_EVENTS = re.compile(rb"(?:(?:event: ?[^\r\n]*+\r\n)?+data: ?[^\r\n]*+\r\n\r\n)++")
-
-
-def count_events(body: bytes) -> int:
-    """How many events an SSE decoder dispatches from ``body``: blocks ended by a blank line with a ``data``
-    field (counted with byte searches, events in the usual shape, LF or CRLF, by one match and a count; any other
-    body with a CR, or a BOM, goes through the decoder itself)."""
-    if body.startswith(b"\xef\xbb\xbf"):
-        return len(decode_sse(body))
-    if b"\r" in body:
-        return body.count(b"\r\n\r\n") if _USUAL_CRLF_EVENTS.fullmatch(body) else len(decode_sse(body))
-    if _USUAL_EVENTS.fullmatch(body):
-        return body.count(b"\n\n")
-    blocks = body.split(b"\n\n")
-    blocks.pop()  # after the last blank line: an event not ended, never dispatched
-    return sum(
-        1
-        for block in blocks
-        if (block.startswith(b"data") and block[4:5] in (b"", b":", b"\n"))
-        or b"\ndata:" in block
-        or b"\ndata\n" in block
-        or block.endswith(b"\ndata")
-    )

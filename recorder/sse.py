@@ -321,25 +321,38 @@ def decode_fields(body: bytes, *, dispatch_last: bool = False) -> tuple[list[Fie
     return decoder.feed(body) + decoder.flush(dispatch_last=dispatch_last), decoder.pending
 
 
-def lazy_events(body: bytes) -> Iterator[tuple[str, str]]:
-    """``(event, data)`` of each event :func:`decode` gives for ``body`` (but for the last one left without its
-    blank line: not flushed), decoded as they are asked for: a caller after the first few (which API a stream
-    is) builds no decoder for the usual shape, read by one match each as the decoder reads it."""
-    read = 0
-    if body[:1] != _BOM[:1]:
-        usual, pos, end = (_USUAL_CRLF if b"\r" in body else _USUAL).match, 0, len(body)
-        while pos < end:
-            found = usual(body, pos)
-            if found is None:
-                break
-            event, data = found.groups()
-            yield (event.decode("utf-8", "replace") if event else "") or "message", data.decode("utf-8", "replace")
-            read += 1
-            pos = found.end()
-        else:
-            return
-    for index, decoded in enumerate(SSEDecoder().feed(body)):
-        if index >= read:  # (the first ``read`` are the ones matched above)
+def lazy_events(pieces: Iterable[bytes]) -> Iterator[tuple[str, str]]:
+    """``(event, data)`` of each event an :class:`SSEDecoder` fed ``pieces`` (a body, cut anywhere) and
+    flushed gives, decoded as they are asked for: a caller after the first few (which API a stream is) decodes no
+    further than they go, and builds no decoder for events in the usual shape at the start of the stream, read
+    by one match each as the decoder reads them."""
+    decoder: SSEDecoder | None = None
+    matched = 0  # bytes read by matches
+    for piece in pieces:
+        pos = 0
+        if decoder is None:
+            if not matched and piece[:1] == _BOM[:1]:
+                decoder = SSEDecoder()  # (maybe a BOM, which only the decoder's rules drop)
+            else:
+                usual, end = (_USUAL_CRLF if b"\r" in piece else _USUAL).match, len(piece)
+                while pos < end:
+                    found = usual(piece, pos)
+                    if found is None:
+                        break
+                    event, data = found.groups()
+                    name = (event.decode("utf-8", "replace") if event else "") or "message"
+                    yield name, data.decode("utf-8", "replace")
+                    pos = found.end()
+                matched += pos
+                if pos == end:
+                    continue  # (an event boundary: the next piece starts at one)
+                decoder = SSEDecoder()
+                if matched:  # past the stream's start: a blank line, which dispatches nothing, says no BOM follows
+                    decoder.feed(b"\n")
+        for decoded in decoder.feed(piece[pos:] if pos else piece):
+            yield decoded.event, decoded.data
+    if decoder is not None:
+        for decoded in decoder.flush():
             yield decoded.event, decoded.data
 
 

@@ -38,6 +38,8 @@ _REFUSED_BEYOND_ASCII = {
 #: What a text need not hold for its characters to be plain: deleted, what is left is a control character or the
 #: first byte of a character that may be refused.
 _PLAIN_OR_HARMLESS = _PLAIN_ASCII + bytes(byte for byte in range(0x80, 0x100) if byte not in _REFUSED_BEYOND_ASCII)
+#: The ASCII this reader takes and every byte past it: what is left is a control character.
+_PLAIN_OR_BEYOND = _PLAIN_ASCII + bytes(range(0x80, 0x100))
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-]*):(?: |$)")
 _LITERAL = re.compile(r"\|(?:([1-9])?([+-])?|([+-])([1-9]))$")
 #: First characters a plain scalar cannot start with (``-``, ``?`` and ``:`` may, before a non-space).
@@ -491,6 +493,12 @@ def plain_characters(raw: bytes, *, encoded: bool = False) -> bool:
     return not any(refused.search(raw) for first, refused in _REFUSED_BEYOND_ASCII.items() if first in left)
 
 
+def _refused_beyond_ascii(raw: bytes) -> bool:
+    """Whether ``raw`` holds a character past ASCII that libyaml refuses or reads as a line break: each searched for
+    only when its first byte is in the text, which a search for one byte finds at memory's speed."""
+    return any(bytes((first,)) in raw and refused.search(raw) for first, refused in _REFUSED_BEYOND_ASCII.items())
+
+
 #: Bytes decoded at a time to check they are UTF-8.
 _UTF8_PIECE = 1 << 18
 
@@ -537,26 +545,25 @@ def parse(text: str | bytes) -> Any | None:
             return None
     if not text.endswith(b"\n"):
         return None
-    # ASCII text (most cassettes) has its characters checked as it is read: a literal block's as it is decoded,
-    # the rest once the blocks are known; the marks that stand for indentation must then be new to it.
-    ascii = text.isascii()
-    # Not checked as UTF-8 first: the reader decodes every character it keeps (str() and jiter refuse what is not
-    # UTF-8), and steps over ASCII only.
-    if (_FILL in text or _BREAK in text) if ascii else not plain_characters(text, encoded=True):
+    # The characters are checked as they are read: a literal block's as it is decoded, a double-quoted scalar's by
+    # jiter, the rest once the blocks are known; the marks that stand for indentation must then be new to the text.
+    # Past ASCII, the characters libyaml refuses there are searched for first. Not checked as UTF-8 first: the
+    # reader decodes every character it keeps (str() and jiter refuse what is not UTF-8), and steps over ASCII only.
+    if _FILL in text or _BREAK in text or (not text.isascii() and _refused_beyond_ascii(text)):
         return None
     reader = _Reader(text)
     try:
         data = reader.document()
     except (_Unsupported, UnicodeDecodeError):
         return None
-    return data if not ascii or _plain_outside(text, reader.blocks) else None
+    return data if _plain_outside(text, reader.blocks) else None
 
 
 def _plain_outside(raw: bytes, blocks: list[tuple[int, int]]) -> bool:
-    """Whether ASCII ``raw`` holds only characters libyaml reads as text outside these (checked) spans."""
+    """Whether ``raw`` holds no control character (but the line break) outside these (checked) spans."""
     start = 0
     for block_start, block_end in (*blocks, (len(raw), len(raw))):
-        if raw[start:block_start].translate(None, _PLAIN_ASCII):
+        if raw[start:block_start].translate(None, _PLAIN_OR_BEYOND):
             return False
         start = block_end
     return True

@@ -4,7 +4,8 @@ A body YAML's literal block cannot hold (CR, as in Gemini's ``\\r\\n\\r\\n``, or
 is written double-quoted, over lines of about ``width`` columns: each line but the last ends with ``\\``
 (a line break that adds nothing), the next is indented and, when it starts with a space, escapes it
 (``\\ ``). libyaml reads that character by character; here the lines are joined with one slice each, the
-few escapes JSON lacks (``\\x..``, ``\\U........``, ``\\0``, ``\\e``, ``\\N``...) are rewritten as JSON's,
+few escapes JSON lacks (``\\x..``, ``\\U........``, ``\\0``, ``\\e``, ``\\N``...) are rewritten as JSON's
+(a character past U+FFFF as its UTF-8 bytes, which jiter copies, where it decodes a pair of escapes slowly),
 and jiter reads the result as one JSON string: JSON's escapes (``\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u....``)
 mean what YAML's do, and jiter refuses a quote that is not escaped, a raw control character and a short
 ``\\u``. Anything else (a line break YAML folds into a space, another indentation, an escape YAML refuses, a
@@ -52,7 +53,7 @@ def _as_json(found: re.Match[bytes]) -> bytes:
     if byte is not None:
         return pairs + b"\\u00" + byte
     if wide is not None:
-        return pairs + _utf16(int(wide, 16))
+        return pairs + _character(int(wide, 16))
     if surrogate is not None:
         raise _Refused
     try:
@@ -72,7 +73,7 @@ def _wide_as_json(found: re.Match[bytes]) -> bytes:
         return _wide[escape]  # the same few emoji come back again and again
     except KeyError:
         pass
-    as_json = _utf16(int(found.group(1), 16))
+    as_json = _character(int(found.group(1), 16))
     if len(_wide) < 10_000:
         _wide[escape] = as_json
     return as_json
@@ -83,10 +84,13 @@ _FEW_WIDE = 8
 
 
 def _wide_rewritten(text: bytes) -> bytes:
-    """``text`` with each ``\\U........`` escape as JSON's surrogate pair: by one replace per distinct escape, found
-    by a search from the last (a text in one language repeats a few emoji), when no backslash precedes that escape
-    (each occurrence is then an escape); else, or past a few, escape by escape, each told from an escaped backslash
-    then "U"."""
+    """``text`` with each ``\\U........`` escape as the character's UTF-8 bytes: by one replace per distinct escape,
+    found by a search from the last (a text in one language repeats a few emoji); past a few, escape by escape.
+
+    An escape's first backslash may instead be the second of an escaped backslash, then "U..." is text. Past
+    U+007F the replace need not tell them apart: there it leaves a backslash before a byte past ASCII, an escape
+    jiter refuses, and the caller reads the scalar again the slow way. Below, where the bytes would be an escape
+    JSON reads (``\\u0041``), the replace is made only when no backslash precedes the escape."""
     pos, rewritten = _next_wide(text, 0), 0
     while pos >= 0:
         found = _WIDE.match(text, pos)
@@ -94,10 +98,11 @@ def _wide_rewritten(text: bytes) -> bytes:
             pos = _next_wide(text, pos + 2)
             continue
         escape = found.group()
-        if rewritten == _FEW_WIDE or b"\\" + escape in text:
+        code = int(found.group(1), 16)
+        if rewritten == _FEW_WIDE or (code < 0x80 and b"\\" + escape in text):
             return _WIDE.sub(_wide_as_json, text)
         # Every occurrence: none is before ``pos``, where each escape found so far was rewritten everywhere.
-        text = text.replace(escape, _utf16(int(found.group(1), 16)))
+        text = text.replace(escape, _character(code))
         rewritten += 1
         pos = _next_wide(text, pos)
     return text
@@ -120,14 +125,14 @@ def _next_wide(text: bytes, start: int) -> int:
     return text.find(b"\\U", start)
 
 
-def _utf16(code: int) -> bytes:
-    """A code point as JSON escapes it (a surrogate pair past U+FFFF)."""
+def _character(code: int) -> bytes:
+    """A code point as JSON reads it: its UTF-8 bytes, or an escape in ASCII (where the byte may be a quote, a
+    backslash or a control character)."""
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
         raise _Refused
-    if code <= 0xFFFF:
+    if code < 0x80:
         return b"\\u%04x" % code
-    code -= 0x10000
-    return b"\\u%04x\\u%04x" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
+    return chr(code).encode()
 
 
 def _escaped(text: bytes, at: int) -> bool:
@@ -144,42 +149,47 @@ def double_quoted(text: bytes, quote: int, indent: int) -> tuple[str, int] | Non
     is not in the form PyYAML's emitter writes (every line break escaped, the lines after the first indented
     alike and more than ``indent``, the closing quote ending its line)."""
     view = memoryview(text)
-    pieces = []
-    start, indentation = quote, b""
+    pieces: list[memoryview] = []
+    find, startswith, append = text.find, text.startswith, pieces.append
+    start, indentation, skip = quote, b"", 0
     while True:
-        end = text.find(b"\n", start)
+        end = find(b"\n", start)
         if end < 0:
             return None
         last = end - 1
-        if text[last] == _QUOTE and last > quote and not _escaped(text, last):
-            pieces.append(view[start:end])
-            break
-        if text[last] != _BACKSLASH or not _escaped(text, last + 1):
+        before = text[last - 1]
+        if text[last] != _BACKSLASH or (before == _BACKSLASH and not _escaped(text, last + 1)):
+            if text[last] == _QUOTE and last > quote and not _escaped(text, last):
+                pieces.append(view[start:end])
+                break
             return None  # a line break YAML folds into a space
-        pieces.append(view[start:last])
+        append(view[start:last])
+        line = start
         if not indentation:
             head = text[end + 1 : end + indent + 82]
             spaces = len(head) - len(head.lstrip(b" "))
             if spaces <= indent:
                 return None
             indentation = b" " * spaces
-        elif not text.startswith(indentation, end + 1):
+            skip = 1 + spaces
+        elif not startswith(indentation, end + 1):
             return None
-        start = end + 1 + len(indentation)
-        follows = text[start : start + 1]
-        if follows in (b" ", b"\n", b""):  # YAML drops spaces past the indentation too: the emitter escapes them
+        start = end + skip
+        head = text[start : start + 1]
+        # Spaces past the indentation, which YAML drops too (the emitter escapes them), an empty line, the end.
+        if head in b" \n":
             return None
-        if text.startswith(b"\\ ", start):  # an escaped space starting a line: kept
+        if before in _CUT and head in _HEX and _cut_short(text, line, last):
+            return None  # an escape the line break cuts: libyaml refuses it, the lines joined would read it
+        if head == b"\\" and startswith(b"\\ ", start):  # an escaped space starting a line: kept
             start += 1
     joined = b"".join(pieces)
     if b"\x7f" in joined:  # DEL, which libyaml refuses (jiter refuses the other control characters)
         return None
-    value = _json(joined)  # most bodies hold only escapes JSON has: read as they are
-    if value is None and _next_wide(joined, 0) >= 0:  # characters past U+FFFF (emoji): the emitter writes \U........
-        try:
-            value = _json(_wide_rewritten(joined))
-        except _Refused:
-            return None
+    try:  # most bodies hold only escapes JSON has, but for characters past U+FFFF (emoji), written \U........
+        value = _json(_wide_rewritten(joined) if _next_wide(joined, 0) >= 0 else joined)
+    except _Refused:  # an escape YAML refuses, or "U..." after an escaped backslash: told apart below
+        value = None
     # JSON joins a pair of surrogate escapes into one character, where libyaml refuses them.
     if value is None or (not value.isascii() and _SURROGATE.search(joined)):
         try:  # or an escape JSON lacks, an unescaped quote, a control character, a short \u...
@@ -187,6 +197,23 @@ def double_quoted(text: bytes, quote: int, indent: int) -> tuple[str, int] | Non
         except _Refused:
             return None
     return None if value is None else (value, end + 1)
+
+
+_HEX = b"0123456789ABCDEFabcdef"
+#: What an escape a line break cuts ends with.
+_CUT = _HEX + b"xuU"
+#: The hex digits each escape that takes them takes, by its letter.
+_DIGITS = {ord("x"): 2, ord("u"): 4, ord("U"): 8}
+
+
+def _cut_short(text: bytes, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` ends with an escape that takes more hex digits than it has (an escape's
+    widest is 10 bytes: its last backslash in its last 9 bytes starts it, if any does)."""
+    escape = text.rfind(b"\\", max(start, end - 9), end)
+    if escape < 0 or escape + 1 == end:
+        return False
+    digits = _DIGITS.get(text[escape + 1])
+    return digits is not None and end - escape - 2 < digits and _escaped(text, escape + 1)
 
 
 def _json(text: bytes) -> str | None:

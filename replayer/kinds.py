@@ -13,12 +13,12 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
-from ssetape.recorder import SSEDecoder, is_placeholder, lazy_events, loads_or_text
+from ssetape.recorder import is_placeholder, lazy_events, loads_or_text
 
 if TYPE_CHECKING:  # the models (pydantic): ``ssetape ls`` tells kinds apart from a skim, without them
     from ssetape.recorder import Interaction
 
-__all__ = ["Kind", "api_of", "api_of_events", "kind_of"]
+__all__ = ["Kind", "api_of", "api_of_events", "api_of_stream", "kind_of"]
 
 
 def kind_of(interaction: Interaction) -> Kind:
@@ -28,16 +28,14 @@ def kind_of(interaction: Interaction) -> Kind:
 
 def api_of(interaction: Interaction) -> Api:
     """The registry entry of the API whose stream ``interaction`` holds."""
-    return _decided(interaction.request.uri, _decoded(interaction))
+    return api_of_stream(interaction.request.uri, _pieces(interaction))
 
 
-def api_of_head(uri: str, head: bytes) -> Api:
-    """:func:`api_of` for a request URI and the first events of its stream (a listing's skim)."""
-    return _decided(uri, ((name, loads_or_text(data)) for name, data in lazy_events(head)))
-
-
-def _decided(uri: str, pairs: Iterable[tuple[str, Any]]) -> Api:
-    return api_of_events(pairs) or (None if is_placeholder(uri) else by_path(uri)) or DEFAULT
+def api_of_stream(uri: str, body: Iterable[bytes]) -> Api:
+    """:func:`api_of` for a request URI and its stream's ``body`` in pieces cut anywhere (a listing's skim gives
+    them), decoded no further than the event that names the API."""
+    named = api_of_events((name, loads_or_text(data)) for name, data in lazy_events(body))
+    return named or (None if is_placeholder(uri) else by_path(uri)) or DEFAULT
 
 
 def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
@@ -51,16 +49,6 @@ def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
 
 #: How much of a body is decoded at a time while looking for the event that names its API.
 _PIECE = 4096
-
-
-def _decoded(interaction: Interaction) -> Iterable[tuple[str, Any]]:
-    """``(name, data)`` of each event, decoded lazily: no further than the event that names the API."""
-    decoder = SSEDecoder()
-    for piece in _pieces(interaction):
-        for event in decoder.feed(piece):
-            yield event.event, event.parsed()
-    for event in decoder.flush():
-        yield event.event, event.parsed()
 
 
 def _pieces(interaction: Interaction) -> Iterator[bytes]:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from ssetape import recorder
 from ssetape.recorder import Skimmed, skim
 
-from .kinds import api_of_head, kind_of
+from .kinds import api_of_stream, kind_of
 from .stream_events import events
 
 if TYPE_CHECKING:  # the models (pydantic), imported only for a cassette the skim cannot list
@@ -63,7 +63,7 @@ def _skimmed(index: int, item: Skimmed) -> InteractionInfo:
         path=_path(item.uri),
         status=item.status,
         streamed=item.streamed,
-        kind=api_of_head(item.uri, item.head).kind if item.streamed else None,
+        kind=api_of_stream(item.uri, item.body.pieces()).kind if item.body is not None else None,
         events=item.events,
         bytes=item.size,
         duration=max(item.last_at or 0.0, item.response_at),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import zlib
 from pathlib import Path
 
 import pytest
 
 from ssetape.recorder import CassetteDecodeError, CassetteNotFoundError, load
 from ssetape.recorder.proxy import read_live, revision
-from ssetape.recorder.proxy.journal import journal_path
+from ssetape.recorder.proxy.journal import journal_path, read_journal
 from ssetape.replayer import Timeline, events
 from tests.conftest import FIXTURES
 from tests.tui import journals
@@ -50,6 +52,69 @@ def test_an_event_still_arriving_appears_exactly_when_its_blank_line_has(fixture
             (e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in expected
         ], f"cut at byte {cut}: {item.response.body_bytes[-8:]!r}"
         assert len(Timeline(live.cassette, 0)) == len(expected)
+
+
+@pytest.mark.parametrize("fixture", ["gemini_text", "chat_text"])
+@pytest.mark.parametrize("gzip", ["flushed", "members"])
+def test_a_compressed_event_still_arriving_appears_exactly_when_its_blank_line_has(
+    fixture: str, gzip: str, tmp_path: Path
+) -> None:
+    """A gzip stream cut at every fifth byte of its first chunks and around each chunk's end, so inside a gzip
+    member and, decoded, inside an event or its blank line: the live view holds the events the bytes so far
+    decode to the end of, no more (Gemini's reader would take the event being written as the last), no fewer."""
+    out = tmp_path / "session.yaml"
+    fixture_cassette = load(FIXTURES / f"{fixture}.yaml")
+    whole = events(fixture_cassette.interactions[fixture_cassette.streams()[0]])
+    journals.in_flight(out, fixture, 4, gzip=gzip)
+    ((_, sent),) = read_journal(journal_path(out)).interactions
+    compressed = sent.response.body_bytes
+    assert sent.response.header("content-encoding") == "gzip" and len(_gunzipped(compressed)) > whole[2].end
+    ends = list(itertools.accumulate(size for _, size in sent.response.ssetape.chunks))
+    decoded_to = set()
+    for cut in sorted({*range(1, len(compressed), 5), *(end + offset for end in ends for offset in (-1, 0, 1))}):
+        journals.in_flight(out, fixture, 0, size=cut, gzip=gzip)
+        live = read_live(out)
+        (item,) = live.cassette.interactions
+        assert live.in_flight == frozenset({0}) and item.complete
+        arrived = len(_gunzipped(compressed[:cut]))
+        decoded_to.add(arrived)
+        expected = [event for event in whole if event.end <= arrived]
+        so_far = events(item)
+        assert [(e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in so_far] == [
+            (e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in expected
+        ], f"cut at byte {cut} of the gzip body, {arrived} decoded"
+        assert len(Timeline(live.cassette, 0)) == len(expected)
+    inside = {at for at in decoded_to for event in whole[:3] if event.start < at < event.end}
+    assert len(inside) > 3, "cuts whose bytes decode to the middle of an event"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "compress"])
+def test_a_stream_not_in_its_coding_is_kept_as_sent(tmp_path: Path, encoding: str) -> None:
+    """Bytes that are not gzip, or a coding ssetape has no decoder for: the live view keeps them as they came
+    (reading its events then says what is wrong, as for a saved recording), rather than failing to show the rest."""
+    out = tmp_path / "session.yaml"
+    journals.in_flight(out, "chat_text", 3)
+    journal = journal_path(out)
+    lines = journal.read_text().splitlines(keepends=True)
+    coded = f'"headers": {{"content-encoding": ["{encoding}"], '
+    journal.write_text("".join(line.replace('"headers": {', coded) if '"res"' in line else line for line in lines))
+    ((_, sent),) = read_journal(journal).interactions
+    live = read_live(out)
+    (item,) = live.cassette.interactions
+    assert live.in_flight == frozenset({0}) and item.response.header("content-encoding") == encoding
+    assert item.response.body_bytes == sent.response.body_bytes
+    with pytest.raises(ValueError, match=encoding):
+        events(item)
+
+
+def _gunzipped(data: bytes) -> bytes:
+    """What a client has decoded of the gzip bytes ``data`` (members one after another, the last maybe cut)."""
+    out = b""
+    while data:
+        member = zlib.decompressobj(wbits=31)
+        out += member.decompress(data)
+        data = member.unused_data if member.eof else b""
+    return out
 
 
 def test_the_saved_interactions_come_first_then_the_journals(tmp_path: Path) -> None:

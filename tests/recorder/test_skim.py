@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ssetape.recorder import Cassette, CassetteDecodeError, CutOff, cassette_from_sse, load
 from ssetape.recorder.chunks import Chunks
 from ssetape.recorder.skimming import _body, _chunks_total, count_events, skim
-from ssetape.recorder.sse import SSEDecoder, decode, lazy_events
+from ssetape.recorder.sse import decode, lazy_events
 from ssetape.replayer import list_interactions
 
 from .test_cassette import make_interaction
@@ -157,7 +157,7 @@ def test_the_listing_benchs_cassette_is_skimmed_and_lists_as_it_loads(tmp_path: 
 def test_crlf_events_are_read_as_the_decoder_reads_them(body: bytes) -> None:
     """Gemini's CRLF streams: counted, and their first events read for their API, as the decoder does."""
     assert count_events(body) == len(decode(body))
-    assert list(lazy_events(body)) == [(event.event, event.data) for event in SSEDecoder().feed(body)]
+    assert list(lazy_events([body])) == [(event.event, event.data) for event in decode(body)]
 
 
 _CHAT_CHUNK = 'data: {"object": "chat.completion.chunk", "choices": []}\n\n'
@@ -174,15 +174,16 @@ _CHAT_CHUNK = 'data: {"object": "chat.completion.chunk", "choices": []}\n\n'
         min_size=1,
         max_size=6,
     ),
-    named_at=st.integers(0, 2),  # (within the three events a skim keeps)
+    named_at=st.integers(0, 6),
+    repeat=st.sampled_from([1, 1000]),  # (more than one piece)
 )
 def test_a_stream_of_usual_events_is_listed_from_its_block_as_it_loads(
-    tmp_path_factory: pytest.TempPathFactory, events: list[tuple[str, str]], named_at: int
+    tmp_path_factory: pytest.TempPathFactory, events: list[tuple[str, str]], named_at: int, repeat: int
 ) -> None:
     """A ``|+`` block of printable ASCII events in the usual shape is read without its dedented copy: the same
-    size, events and kind as loading gives, its head the first three events as the whole body's split gives."""
+    size, events and kind as loading gives, its pieces the body."""
     blocks = [f"{event}data: {data}\n\n" for event, data in events]
-    body = "".join([*blocks[:named_at], _CHAT_CHUNK, *blocks[named_at:]])
+    body = "".join([*blocks[:named_at], _CHAT_CHUNK, *blocks[named_at:]] * repeat)
     path = Cassette(interactions=[make_interaction(body), make_interaction("{}")]).save(
         tmp_path_factory.mktemp("c") / "c.yaml"
     )
@@ -190,7 +191,9 @@ def test_a_stream_of_usual_events_is_listed_from_its_block_as_it_loads(
     skimmed = skim(path)
     assert skimmed is not None
     raw = body.encode()
-    assert skimmed[0].head == b"\n\n".join(raw.split(b"\n\n", 3)[:3]) + b"\n\n"
+    stream = skimmed[0].body
+    assert stream is not None and stream.block
+    assert b"".join(stream.pieces()) == raw
     assert (skimmed[0].size, skimmed[0].events) == (len(raw), len(decode(raw)))
     assert list_interactions(path) == list_interactions(load(path))
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from pathlib import Path
@@ -577,17 +578,20 @@ def test_whole_events_take_the_usual_shape_in_one_match() -> None:
         st.sampled_from(
             ["data: x", "data:{}", "event: e", "event:", "id: 1", ": c", "\n", "\n\n", "\r", "\r\n", BOM.decode(), "é"]
         )
-    ).map(lambda parts: "".join(parts).encode())
+    ).map(lambda parts: "".join(parts).encode()),
+    cuts=st.lists(st.integers(0, 200), max_size=4),
 )
-def test_lazy_events_are_the_decoders(body: bytes) -> None:
-    """What a listing reads of a stream's first events: the decoder's events (its own shortcut for the usual
-    shape, its general rules from the first other event), without the flush."""
-    assert list(lazy_events(body)) == [(event.event, event.data) for event in SSEDecoder().feed(body)]
+def test_lazy_events_are_the_decoders(body: bytes, cuts: list[int]) -> None:
+    """What a listing and loading read of a stream's first events, the body cut in pieces anywhere: the decoder's
+    events (its own shortcut for the usual shape, its general rules from the first other event), flushed."""
+    bounds = [0, *sorted(min(cut, len(body)) for cut in cuts), len(body)]
+    pieces = [body[start:end] for start, end in itertools.pairwise(bounds)]
+    assert list(lazy_events(pieces)) == [(event.event, event.data) for event in decode(body)]
 
 
 def test_lazy_events_stop_where_they_are_no_longer_asked_for() -> None:
     body = b"data: 1\n\nevent: e\ndata: 2\n\n" + b"data: \xff\n\n" * 3 + b"id: 9\ndata: 3\n\n"
-    events = lazy_events(body)
+    events = lazy_events([body])
     assert next(events) == ("message", "1")
     assert next(events) == ("e", "2")
     assert list(events) == [("message", "\ufffd")] * 3 + [("message", "3")]

@@ -180,18 +180,31 @@ def test_a_block_ends_where_pyyaml_ends_it_whatever_the_pieces(
 _REFUSED = ["\x00", "\x01", "\x02", "\x08", "\t", "\x0b", "\x0c", "\r", "\x1b", "\x1f", "\x7f"]
 
 
-@pytest.mark.parametrize("char", _REFUSED, ids=repr)
+#: Past ASCII, the characters libyaml refuses or reads as a line break (C1 controls, NEL, the line and paragraph
+#: separators, the BOM, non-characters).
+_REFUSED_BEYOND_ASCII = ["\x80", "\x85", "\x9f", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff"]
+
+
+@pytest.mark.parametrize("char", _REFUSED + _REFUSED_BEYOND_ASCII, ids=repr)
 @pytest.mark.parametrize(
     "where", ["method: PO", "data: 1", "data: 2", "data: 3", "0.2:", "complete: tr", "ssetape_end: "]
 )
-def test_a_character_libyaml_refuses_is_left_to_pyyaml_wherever_it_is(tmp_path: Path, char: str, where: str) -> None:
-    """A control character (or DEL) anywhere, in a structure line, a body's first, middle or last line, or
-    the chunk times, leaves the file to PyYAML, as the whole-text check did: the block reader checks what it
-    decodes, and the rest is checked once the blocks are known."""
-    interaction = make_interaction("data: 1\n\ndata: 2\n\ndata: 3\n\n")
-    interaction.response.ssetape.chunks = [(0.1, 9), (0.2, 9), (0.3, 9)]  # type: ignore[union-attr]
+@pytest.mark.parametrize("body", ["ascii", "beyond ascii", "double-quoted", "double-quoted beyond ascii"])
+def test_a_character_libyaml_refuses_is_left_to_pyyaml_wherever_it_is(
+    tmp_path: Path, char: str, where: str, body: str
+) -> None:
+    """A control character (or DEL, or one past ASCII libyaml refuses) anywhere, in a structure line, a body's first,
+    middle or last line, or the chunk times, in a literal or a double-quoted body, in a text in ASCII or not,
+    leaves the file to PyYAML, as a whole-text check would: the block reader checks what it decodes, jiter what
+    it reads, the rest is checked once the blocks are known, and past ASCII what libyaml refuses is searched for."""
+    events = ["data: 1", "data: 2 é" if "beyond" in body else "data: 2", "data: 3"]
+    end = "\r\n\r\n" if "double" in body else "\n\n"
+    interaction = make_interaction("".join(event + end for event in events))
+    sizes = [len((event + end).encode()) for event in events]
+    interaction.response.ssetape.chunks = list(zip([0.1, 0.2, 0.3], sizes, strict=True))  # type: ignore[union-attr]
     text = Cassette(interactions=[interaction]).save(tmp_path / "c.yaml").read_text()
     assert parse(text) == pyyaml(text) and text.count(where) == 1
+    assert parse(text) is not None and ('string: "' in text) == ("double" in body)
     edited = text.replace(where, where + char)
     assert parse(edited) is None
 

@@ -91,6 +91,10 @@ def test_what_the_writer_writes_double_quoted_reads_as_pyyaml_reads_it(
         'a: "\\U0001F389 UU\\U0001F600 \\U0001F389 \\\\\\U0001F600 U\\\\U0001F389"\n',  # escapes, then one escaped
         'a: "' + "U" * 70 + '\\U0001F389 U\\\\U00000041 \\U0001F389"\n',  # more capital U's than are tried one by one
         'a: "' + " ".join(f"\\U0001F{n:03X}" for n in range(600, 612)) + ' \\U0001F600"\n',  # more than a few distinct
+        'a: "\\U00000041 \\\\U00000041 \\\\\\U00000041 \\U00000022\\U0000005C \\U000000E9 "\n',  # under U+0080
+        'a: "\\\\U000000E9 \\U000000E9 \\\\\\\\U0001F600 \\U0001F600"\n',  # "U..." after an escaped backslash
+        'a: "\\\\U0000D800 \\\\U00110000"\n',  # text, not an escape YAML refuses
+        'a: "x\\\n  \\U0001F600\\\n  \\\\U0001F600"\n',  # starting a line
         'a:\n- "x\\\n  y"\n- "z"\n',
         'a: "one"\nb: "two\\r\\n\\\n  three"\nc: 1\n',
     ],
@@ -98,6 +102,72 @@ def test_what_the_writer_writes_double_quoted_reads_as_pyyaml_reads_it(
 def test_the_emitters_form_reads_as_pyyaml_reads_it(text: str) -> None:
     assert parse(text) is not None
     assert parse(text) == pyyaml(text)
+
+
+#: Pieces of a hand-written double-quoted scalar: ``\\U`` escapes below U+0080 (a quote, a backslash among them),
+#: past it, in the BMP and past it, runs of backslashes before them (an even run makes "U..." text), surrogates,
+#: escapes a line break cuts (which libyaml refuses).
+_ESCAPES = st.lists(
+    st.sampled_from(
+        [
+            "\\U0001F600",
+            "\\U0001F389",
+            "\\U000000E9",
+            "\\U00002713",
+            "\\U00000041",
+            "\\U00000022",
+            "\\U0000005C",
+            "\\U0000D83D",
+            "\\U00110000",
+            "\\u00e9",
+            "\\ud83d\\ude00",
+            "\\\\",
+            "\\",
+            "U",
+            "0001F600",
+            "\\x4\\\n  1",
+            "\\u00\\\n  e9",
+            "\\U0001F6\\\n  00",
+            "x",
+            "é",
+            "😀",
+            " ",
+            "\\\n  ",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=_ESCAPES)
+def test_escapes_past_ascii_read_as_pyyaml_reads_them(body: str) -> None:
+    """``\\U`` escapes are rewritten before jiter reads the text, as UTF-8 past U+007F: whatever precedes them
+    (an escaped backslash, then "U..." is text), the reader gives PyYAML's string or leaves the text to it."""
+    text = f'a: "{body}"\nb: "{body}\\\n  {body}"\n'
+    try:
+        expected = pyyaml(text)
+    except yaml.YAMLError:
+        assert parse(text) is None
+        return
+    fast = parse(text)
+    assert fast is None or fast == expected
+    if _in_the_emitters_form(text) and "D83D" not in body and "\\ud83d" not in body:
+        assert fast is not None, text  # only another form and surrogates (JSON joins them) are left to PyYAML
+
+
+def _in_the_emitters_form(text: str) -> bool:
+    """Whether each line of ``text`` ends with an escaped break (an odd run of backslashes) followed by a line
+    indented by two spaces, then no space, or with a closing quote (an even run before it)."""
+    lines = text.split("\n")[:-1]
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        run = len(line) - len(line.rstrip("\\"))
+        if run % 2:
+            if not following.startswith("  ") or following[2:3] in (" ", ""):
+                return False
+        elif not line.endswith('"') or (len(line) - len(line[:-1].rstrip("\\")) - 1) % 2:
+            return False
+    return True
 
 
 @pytest.mark.parametrize(
@@ -122,6 +192,10 @@ def test_the_emitters_form_reads_as_pyyaml_reads_it(text: str) -> None:
         'a: "\\u00e"\n',
         'a: "x\x7f"\n',
         'a: "x\\\n',  # cut short
+        'a: "x\\x4\\\n  1"\n',  # an escape cut by a line break: YAML refuses it, joined lines would read it
+        'a: "x\\u00\\\n  e9"\n',
+        'a: "x\\U0001F6\\\n  00"\n',
+        'a: "x\\U\\\n  0001F600"\n',
         'a: "\n',
     ],
 )

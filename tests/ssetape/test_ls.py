@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ssetape.apis import REGISTRY
-from ssetape.recorder import load
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ssetape.apis import REGISTRY, recognise
+from ssetape.recorder import cassette_from_sse, load
+from ssetape.recorder.skimming import skim
+from ssetape.recorder.sse import decode
 from ssetape.replayer import kind_of
 from tests.conftest import FIXTURES
 from tests.ssetape.golden import assert_golden, run
@@ -85,3 +90,49 @@ def test_an_empty_cassette(tmp_path: Path) -> None:
     empty.write_text("version: 1\ninteractions: []\n")
     result = run("ls", str(empty))
     assert (result.exit_code, result.stdout) == (0, "(no interactions)\n")
+
+
+def _naming_events() -> dict[str, bytes]:
+    """For each API, the first event of one of its fixture streams that names it (as the decoder gives it back)."""
+    found: dict[str, bytes] = {}
+    for path in FIXTURE_PATHS:
+        for item in load(path).interactions:
+            if item.streamed and kind_of(item) not in found:
+                for event in decode(item.response.body_bytes):
+                    if recognise(event.event, event.parsed()) is not None:
+                        found[kind_of(item)] = f"event: {event.event}\ndata: {event.data}\n\n".encode()
+                        break
+    return found
+
+
+NAMING = _naming_events()
+#: Events no API recognises, to put before the one that names the stream's API.
+NAMING_NONE = [b'data: {"n": 1}\n\n', b"event: tick\ndata: 1\n\n", b'event: error\ndata: {"message": "boom"}\n\n']
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kind=st.sampled_from(sorted(NAMING)),
+    before=st.lists(st.sampled_from(NAMING_NONE), max_size=5),  # the naming event is the 1st to the 6th
+    crlf=st.booleans(),
+    path_of=st.sampled_from(sorted(NAMING)),
+    after=st.sampled_from([1, 100]),  # (a body of more than one piece)
+)
+def test_ls_gives_a_stream_the_kind_loading_gives_it_wherever_its_api_is_first_named(
+    tmp_path: Path, kind: str, before: list[bytes], crlf: bool, path_of: str, after: int
+) -> None:
+    """ls reads a stream's events for its kind as far as loading does (the first that names an API, then the
+    path): under another API's path, a stream whose API is named by its 4th event or later is still its API's."""
+    body = b"".join([*before, NAMING[kind], *NAMING_NONE * after])
+    if crlf:
+        body = body.replace(b"\n", b"\r\n")
+    uris = {"assistants": "/v1/threads/runs", "responses": "/v1/responses", "chat": "/v1/chat/completions"}
+    uris |= {"anthropic": "/v1/messages", "gemini": "/v1beta/models/m:streamGenerateContent?alt=sse"}
+    cassette = cassette_from_sse(body, uri=f"https://api.example.com{uris[path_of]}")
+    path = cassette.save(tmp_path / f"{kind}-{len(before)}.yaml")
+    skimmed = skim(path)
+    assert skimmed is not None and skimmed[0].body is not None  # listed from the skim, not loaded
+    assert b"".join(skimmed[0].body.pieces()) == body
+    result = run("ls", "--json", str(path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["kind"] == kind_of(load(path).interactions[0]) == kind

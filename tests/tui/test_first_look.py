@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from ssetape.recorder import Cassette, cassette_from_sse, load
-from ssetape.replayer import Timeline
+from ssetape.replayer import Timeline, events
 from ssetape.tui import TapeApp
 from ssetape.tui.indexing import FIRST_LOOK_BYTES, first_look, is_first_look
 from ssetape.tui.screens import TimelineScreen
 from ssetape.tui.screens import timeline as timeline_screen
 from tests.conftest import FIXTURES
-from tests.tui.helpers import SIZE, pane, text_run
+from tests.tui.helpers import SIZE, pane, ready, text_run
 from tests.tui.test_panes import render
 
 pytestmark = pytest.mark.anyio
@@ -91,3 +91,37 @@ async def test_the_first_events_are_on_screen_while_the_whole_is_indexed(
         await pilot.press("G")
         await pilot.pause()
         assert screen.drawn == len(screen.timeline) - 1
+
+
+async def test_an_index_of_a_cassette_since_replaced_is_not_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stream is indexed in a thread. Should the screen's cassette be replaced meanwhile (a recording followed,
+    read again), what the thread read is not shown as the screen's stream: the stream is indexed again, from the
+    cassette the screen now has."""
+    first, later = text_run(3), text_run(9)
+    read, go_on = threading.Event(), threading.Event()
+    index_whole = timeline_screen.index_whole
+    async with TapeApp(first, source="run.yaml").run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.timeline is not None and len(screen.timeline) == len(events(first.interactions[0]))
+
+        def held(*args: object, **kwargs: object) -> object:
+            read.set()
+            go_on.wait(10)
+            return index_whole(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(timeline_screen, "index_whole", held)
+        screen.indexed.clear()
+        screen.load(screen.interaction)
+        for _ in range(500):
+            if read.is_set():
+                break
+            await pilot.pause(0.01)
+        assert read.is_set(), "the stream is being indexed"
+        screen.cassette = later  # while the thread reads the first
+        go_on.set()
+        expected = len(events(later.interactions[0]))
+        for _ in range(500):
+            if screen.timeline is not None and len(screen.timeline) == expected:
+                break
+            await pilot.pause(0.01)
+        assert screen.timeline is not None and len(screen.timeline) == expected

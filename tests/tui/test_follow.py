@@ -187,12 +187,9 @@ async def test_the_stream_as_first_read_indexed_late_does_not_replace_a_later_re
         journals.in_flight(out, "chat_text", 40)
         arrived = len(events(read_live(out).cassette.interactions[0]))
         await until(pilot, lambda: length(screen) == arrived, "the stream read again is shown")
-        later = screen.cassette
-        screen.cassette = first.cassette  # what the screen opened on, indexed as when it opened
-        late = screen.index_stream(screen.interaction)
+        late = screen.index_stream(first.cassette, screen.interaction)  # what the screen opened on
         await late.wait()
         await pilot.pause()
-        screen.cassette = later
         assert length(screen) == arrived
 
 

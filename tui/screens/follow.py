@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from ssetape.recorder import CassetteNotFoundError
 from ssetape.recorder.proxy import LiveRecording, read_live, revision
@@ -116,15 +116,6 @@ class FollowScreen(_Watching, TimelineScreen):
         timeline = self.timeline
         if timeline is not None and message.index >= len(timeline):
             message.prevent_default()  # from the list of a stream this screen has since replaced
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group == "index" and event.state == WorkerState.SUCCESS and worker.result is not None:
-            interaction, indexed = worker.result
-            shown = self.indexed.get(interaction)
-            if shown is not None and len(shown.timeline) >= len(indexed.timeline):
-                # the stream as first read, indexed after it was read again (and shown): it stays
-                event.prevent_default()
 
     def on_reread(self, message: Reread) -> None:
         message.stop()

@@ -168,7 +168,7 @@ class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
         if look is None:
             self.add_class("-indexing")
             self.refresh_bindings()
-            self.index_stream(interaction)
+            self.index_stream(self.cassette, interaction)
             return
         self.first_look = (interaction, look)
         self.add_class("-first-look")
@@ -180,10 +180,11 @@ class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
         self._update_tabs()
         self.refresh_bindings()
         # once the first look is on screen: the thread would slow its first frame down
-        self.call_after_refresh(self.index_stream, interaction)
+        self.call_after_refresh(self.index_stream, self.cassette, interaction)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def index_stream(self, interaction: int) -> tuple[int, Indexed]:
+    def index_stream(self, cassette: Cassette, interaction: int) -> tuple[Cassette, int, Indexed]:
+        """``cassette``'s stream ``interaction``, indexed whole: shown if the screen still has that cassette."""
         worker = get_current_worker()
         progress = self.query_one(IndexProgress)
         reported = [0.0]
@@ -197,17 +198,21 @@ class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
                 progress.post_message(IndexProgress.Advanced(done, total))
 
         with collector_paused():
-            indexed = index_whole(self.cassette, interaction, progress=report)
+            indexed = index_whole(cassette, interaction, progress=report)
         if self.freeze_heap:
             freeze_heap()
-        return interaction, indexed
+        return cassette, interaction, indexed
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "index":
             return
         if event.state == WorkerState.SUCCESS and worker.result is not None:
-            interaction, indexed = worker.result
+            cassette, interaction, indexed = worker.result
+            if cassette is not self.cassette:  # replaced while it was read (a recording followed, read again)
+                if interaction == self.interaction and interaction not in self.indexed:
+                    self.index_stream(self.cassette, interaction)
+                return
             self.indexed[interaction] = indexed
             if interaction == self.interaction:
                 self._install()
