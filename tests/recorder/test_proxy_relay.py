@@ -5,6 +5,7 @@ the upstream closing, a 1xx before the answer, and a client that reads slower th
 from __future__ import annotations
 
 import contextlib
+import errno
 import http.client
 import os
 import shutil
@@ -20,7 +21,7 @@ from typing import Any, BinaryIO
 import httpx2
 import pytest
 
-from ssetape.recorder import load
+from ssetape.recorder import RecordError, load
 from ssetape.recorder.proxy import RecordingProxy
 from tests.recorder.test_proxy_e2e import Proxy, proxy_process
 
@@ -399,3 +400,51 @@ def test_a_body_cut_short_of_its_length_is_cut_for_the_client_and_recorded_in_h1
     assert recording.error.type == "RemoteProtocolError"
     assert recording.error.message == str(cut.value)  # what the live client saw, replay raises
     assert recording.error.message.endswith("(received 9 bytes, expected 100)")
+
+
+def test_a_head_the_journal_cannot_take_is_answered_with_a_503_and_not_passed_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request's journal line goes out with its answer's head: when that write fails (the disk just filled up),
+    the client gets the 503 that says so, and nothing of the upstream's answer."""
+    from ssetape.recorder.proxy import journal
+
+    class FullAtTheHead:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(os, name)
+
+        @staticmethod
+        def write(fd: int, data: bytes) -> int:
+            if b'"res":' in data:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return os.write(fd, data)
+
+    monkeypatch.setattr(journal, "os", FullAtTheHead())
+    box: list[RawUpstream] = []
+    upstream = RawUpstream(lambda c, n: echo_forever(c, n, box))
+    box.append(upstream)
+    proxy = RecordingProxy(upstream.url, tmp_path / "c.yaml", port=0, quiet=True, live=False, grace=0)
+    stopped: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            proxy.run()
+        except RecordError as exc:  # what it says on stopping after a failure
+            stopped.append(exc)
+
+    serving = threading.Thread(target=run, daemon=True)
+    serving.start()
+    try:
+        with socket.create_connection(("127.0.0.1", int(proxy.url.rsplit(":", 1)[1])), timeout=10) as sock:
+            sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 9\r\n\r\n{\"a\": 1}\n")
+            with sock.makefile("rb") as stream:
+                response, body = read_response(stream, "POST")
+    finally:
+        proxy.stop()
+        serving.join(30)
+        upstream.close()
+    assert upstream.requests  # it was sent: the answer's head is what could not be journaled
+    assert response.status == 503 and response.getheader("x-ssetape-error") == "RecordingFailed"
+    assert b"No space left on device" in body and b"its answer was not passed on" in body
+    assert b'{"a": 1}' not in body
+    assert stopped and "--recover" in str(stopped[0])
