@@ -3,6 +3,8 @@
     python -m bench.proxy_overhead                       # 20 and 50 streams, 5 paired rounds
     python -m bench.proxy_overhead --mitmdump PATH       # mitmproxy in reverse mode too
     python -m bench.proxy_overhead --floor               # and a relay that records nothing (the floor)
+    python -m bench.proxy_overhead --herd --tree old=/tmp/old   # quick: streams and storms only, and
+                                                         # another checkout's ssetape as one more path
 
 The upstream (``bench/proxy_servers.py``, uvicorn, in its own process) streams SSE events, each stamped with
 ``time.monotonic_ns()`` as it is sent; the clients (one process, a lean HTTP/1.1 client on uvloop, all
@@ -27,6 +29,11 @@ round (added milliseconds, throughput as a ratio), then the median of ``--rounds
 their min-max. The bench and its processes run at a raised priority (nice -10 and the session's autogroup too,
 where allowed; the same for every path; ``--normal-priority`` leaves it), so other users' work gets in the way
 less.
+
+``--herd`` runs only the paced streams and the storms (no throughput workload): their TTFB, all started at once
+and new, their per-event latency and the CPU per request, in about a third of the time. ``--tree NAME=DIR`` adds
+``ssetape record`` as another checkout ``DIR`` has it (the code before a change, say) as one more path of the
+same rounds, so that old and new are compared side by side under the same load.
 
 This is a benchmark, not a test: nothing here asserts. Issue #15's targets, at 20 and 50 streams on 2 cores:
 added TTFB and added per-event p99 under 3 ms, throughput at least 0.95x direct, ahead of mitmproxy on every
@@ -200,6 +207,10 @@ def storm(base: str, clients: int, repeats: int = STORMS) -> int:
     return clients * repeats
 
 
+#: The figures of ``--herd``, which skips the throughput workload.
+HERD_FIGURES = ("ttfb_ms", "herd_ttfb_ms", "p50_ms", "p99_ms", "loop_us_request", "cpu_us_request")
+
+
 def one_round(path: Server, servers: list[Server], clients: int, args: argparse.Namespace) -> dict[str, float]:
     """The three workloads through ``path``, each on a quiet machine: streams paced by the upstream (their
     per-event latency, their time to first byte all started at once, and probes' one at a time), streams as
@@ -213,29 +224,31 @@ def one_round(path: Server, servers: list[Server], clients: int, args: argparse.
     probes = Run()
     paced = run_workload(path.url, clients, args.events, args.gap, args.pad, probes)
     settle(servers)
-    cpu, loop = cpu_seconds(path.pid, children=False), loop_cpu_seconds(path.pid)
-    burst = run_workload(path.url, clients, max(1, args.burst_total // clients), 0.0, args.pad)
-    time.sleep(LOOP_TAIL)
-    loop_burst = loop_cpu_seconds(path.pid) - loop
-    settle(servers)
-    cpu_burst = cpu_seconds(path.pid, children=False) - cpu
+    figures = {
+        "ttfb_ms": statistics.median(probes.ttfb) * 1000,
+        "herd_ttfb_ms": statistics.median(paced.ttfb) * 1000,
+        "p50_ms": pct(paced.latencies, 50),
+        "p99_ms": pct(paced.latencies, 99),
+    }
+    if not args.herd:
+        cpu, loop = cpu_seconds(path.pid, children=False), loop_cpu_seconds(path.pid)
+        burst = run_workload(path.url, clients, max(1, args.burst_total // clients), 0.0, args.pad)
+        time.sleep(LOOP_TAIL)
+        loop_burst = loop_cpu_seconds(path.pid) - loop
+        settle(servers)
+        cpu_burst = cpu_seconds(path.pid, children=False) - cpu
+        figures["throughput_eps"] = burst.events / burst.wall
+        figures["loop_us_event"] = loop_burst / burst.events * 1e6
+        figures["cpu_us_event"] = cpu_burst / burst.events * 1e6
     cpu, loop = cpu_seconds(path.pid, children=False), loop_cpu_seconds(path.pid)
     requests = storm(path.url, clients)
     time.sleep(LOOP_TAIL)
     loop_storm = loop_cpu_seconds(path.pid) - loop
     settle(servers)
     cpu_storm = cpu_seconds(path.pid, children=False) - cpu
-    return {
-        "ttfb_ms": statistics.median(probes.ttfb) * 1000,
-        "herd_ttfb_ms": statistics.median(paced.ttfb) * 1000,
-        "p50_ms": pct(paced.latencies, 50),
-        "p99_ms": pct(paced.latencies, 99),
-        "throughput_eps": burst.events / burst.wall,
-        "loop_us_event": loop_burst / burst.events * 1e6,
-        "loop_us_request": loop_storm / requests * 1e6,
-        "cpu_us_event": cpu_burst / burst.events * 1e6,
-        "cpu_us_request": cpu_storm / requests * 1e6,
-    }
+    figures["loop_us_request"] = loop_storm / requests * 1e6
+    figures["cpu_us_request"] = cpu_storm / requests * 1e6
+    return figures
 
 
 def spread(values: list[float]) -> dict[str, float]:
@@ -260,10 +273,13 @@ def measure(
             for name in names if number % 2 == 0 else names[::-1]:
                 rounds[name].append(one_round(paths[name], servers, clients, args))
         for name in names:
-            row = table[name][str(clients)] = {key: spread([r[key] for r in rounds[name]]) for key in FIGURES}
+            figures = HERD_FIGURES if args.herd else FIGURES
+            row = table[name][str(clients)] = {key: spread([r[key] for r in rounds[name]]) for key in figures}
             pairs = list(zip(rounds[name], rounds["direct"], strict=True))
             for key in ADDED:
                 row[f"added_{key}"] = spread([ours[key] - direct[key] for ours, direct in pairs])
+            if args.herd:
+                continue
             row["throughput_x"] = spread([ours["throughput_eps"] / direct["throughput_eps"] for ours, direct in pairs])
     return table
 
@@ -281,6 +297,14 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--mitmdump", default=shutil.which("mitmdump"), help="mitmdump to compare with")
     parser.add_argument("--floor", action="store_true", help="also a pass-through relay that records nothing")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--herd", action="store_true", help="only the paced streams and the storms: no throughput")
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="also ssetape record as the checkout DIR has it, as the path NAME (repeatable)",
+    )
     parser.add_argument(
         "--normal-priority", action="store_true", help="run the bench at normal priority, not ahead of other work"
     )
@@ -343,9 +367,27 @@ def run(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict[str, flo
             mitm = [args.mitmdump, "--mode", f"reverse:{upstream.url}", "--listen-host", "127.0.0.1"]
             mitm += ["--listen-port", str(port), "--set", "stream_large_bodies=1", "-q"]
             paths["mitmproxy"] = stack.enter_context(process(mitm, url_from_stdout=False, port=port))
+        for name, tree in (tree.split("=", 1) for tree in args.tree):
+            layout = installed_layout(Path(tree), Path(tmp) / f"tree-{name}")
+            out = ["--out", os.path.join(tmp, f"{name}.yaml")]
+            env = {**os.environ, "PYTHONPATH": str(layout)}
+            paths[name] = stack.enter_context(process([*record, *out], env=env, cwd=layout))
         if args.floor:
             paths["floor"] = stack.enter_context(process([python, servers, "floor", upstream.url]))
         return measure(paths, args, [upstream, *paths.values()])
+
+
+def installed_layout(tree: Path, into: Path) -> Path:
+    """A folder where ``import ssetape`` finds ``tree``'s code as pyproject.toml's package-dir maps it (links):
+    on ``PYTHONPATH`` and as the current directory (an editable install's finder comes after both), it runs
+    that checkout rather than the installed one."""
+    package = into / "ssetape"
+    package.mkdir(parents=True)
+    for entry in (tree / "ssetape").iterdir():
+        (package / entry.name).symlink_to(entry)
+    for name in ("recorder", "replayer", "tui", "fixtures", "apis"):
+        (package / name).symlink_to(tree / name)
+    return into
 
 
 #: A separate virtualenv holding mitmproxy, when ``mitmdump`` is not on the PATH (it pins its own versions).
@@ -452,6 +494,15 @@ def report(table: dict[str, dict[str, dict[str, dict[str, float]]]], args: argpa
 
     for name, by_clients in table.items():
         for clients, row in by_clients.items():
+            if args.herd:
+                print(
+                    f"{name:<10} {clients:>7} {row['ttfb_ms']['median']:8.2f} {added(row, 'added_ttfb_ms'):>15} "
+                    f"{row['herd_ttfb_ms']['median']:8.2f} {added(row, 'added_herd_ttfb_ms'):>17} "
+                    f"{row['p99_ms']['median']:7.2f} {added(row, 'added_p99_ms'):>15} {'—':>9} {'—':>16} "
+                    f"{'—':>11} {row['loop_us_request']['median']:4.0f} {row['cpu_us_request']['median']:4.0f} "
+                    f"[{row['loop_us_request']['min']:.0f}-{row['loop_us_request']['max']:.0f}]"
+                )
+                continue
             ratio = row["throughput_x"]
             print(
                 f"{name:<10} {clients:>7} {row['ttfb_ms']['median']:8.2f} {added(row, 'added_ttfb_ms'):>15} "

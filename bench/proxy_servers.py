@@ -129,8 +129,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def process(args: list[str], *, url_from_stdout: bool = True, port: int | None = None) -> Iterator[Server]:
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+def process(
+    args: list[str],
+    *,
+    url_from_stdout: bool = True,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+) -> Iterator[Server]:
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=cwd, env=env)
     try:
         if url_from_stdout:
             assert proc.stdout is not None

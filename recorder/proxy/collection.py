@@ -7,17 +7,23 @@ run by the saver, does one while nothing streams and then freezes what survived 
 pass: the interactions just saved stay for the rest of the run), so the next one walks only what came
 since. Only while nothing is in flight: an object frozen in the middle of its exchange and part of a
 reference cycle once it is over would never be collected. Streams that never pause get a full pass once
-in a long while. The young generations are collected as usual.
+in a long while. The young generations are collected as usual, except while a request waits for the first
+byte of its answer's body (:meth:`Collections.hold`): a storm of requests keeps what each one starts alive, so a
+young pass in the middle of one walks all of it (measured: 0.16 ms a pass, 1.7 ms for the middle generation's)
+and every stream still waiting for its first byte waits for it too; the pass runs once the last has gone out.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 
 #: CPython's own default: a full pass once ten young (generation 1) passes have run since the last one.
 FULL_AFTER = 10
 #: While streams never pause: a full pass (nothing frozen) this many young passes after the last one.
 FULL_WHILE_BUSY_AFTER = 100
+#: The longest the young passes wait for requests' first bytes, in seconds (a storm's take milliseconds).
+MAX_HOLD = 0.25
 #: A threshold the count of young passes never reaches, so that CPython never starts a full pass itself.
 NEVER = 1 << 30
 
@@ -27,6 +33,8 @@ class Collections:
 
     def __init__(self) -> None:
         self._threshold: tuple[int, int, int] | None = None
+        self._held = 0
+        self._since = 0.0
 
     def start(self) -> None:
         # Everything imported and built so far lives as long as the process.
@@ -46,7 +54,29 @@ class Collections:
         elif young_passes >= FULL_WHILE_BUSY_AFTER:
             gc.collect()
 
+    def hold(self) -> None:
+        """A request is on its way: no collection until it, and every other one held, is :meth:`release` d (or
+        ``MAX_HOLD`` seconds have gone by: an answer can be long in coming, and other streams allocate)."""
+        if self._threshold is None:
+            return
+        if not self._held:
+            self._since = time.monotonic()
+            gc.disable()
+        elif time.monotonic() - self._since > MAX_HOLD:
+            gc.enable()
+        self._held += 1
+
+    def release(self) -> None:
+        if self._threshold is None:
+            return
+        self._held -= 1
+        if not self._held or time.monotonic() - self._since > MAX_HOLD:
+            gc.enable()
+
     def stop(self) -> None:
+        if self._held:
+            gc.enable()
+            self._held = 0
         if self._threshold is not None:
             gc.set_threshold(*self._threshold)
             self._threshold = None

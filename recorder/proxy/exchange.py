@@ -19,11 +19,12 @@ answer had come back (a POST is not: it may have been acted on).
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..capture import Capture, client_closed_error
 from ..cassette import CutOff
+from .collection import Collections
 from .headers import REQUEST_ONLY, RawHeaders, end_to_end
 from .origin import Origin, Timeouts
 from .pool import Pool
@@ -73,6 +74,8 @@ class Relay:
     timeouts: Timeouts
     #: The exchanges in flight (a stopping proxy waits for them).
     exchanges: set[Exchange]
+    #: The garbage collector's passes, held while a request waits for its response's head.
+    collections: Collections = field(default_factory=Collections)
 
 
 class Exchange:
@@ -93,6 +96,8 @@ class Exchange:
         self.done = False
         self._retried = False
         self._paused = False
+        self._holding = False  # the collector's passes, until the first byte of the body has gone out
+        self._sent_any = False
 
     # -- starting --------------------------------------------------------------------------------------------
     def start(self, request: Request) -> None:
@@ -110,10 +115,6 @@ class Exchange:
             self._refuse(unrecordable(url, recording.failure))
             return
         self.key, self.capture = recording.begin(request.method.decode("latin-1"), url, sent, body)
-        if recording.failure is not None:  # the journal could not take the request
-            recording.abandon(self.key)
-            self._refuse(unrecordable(url, recording.failure))
-            return
         head = [b"%s %s HTTP/1.1\r\nhost: %s\r\n" % (request.method, request.target, relay.origin.host_header)]
         head += [name + b": " + value + b"\r\n" for name, value in forwarded]
         if not framed and (body or request.method in WITH_BODY):
@@ -121,6 +122,8 @@ class Exchange:
         head.append(b"\r\n")
         self._wire = b"".join(head) + body
         relay.exchanges.add(self)
+        relay.collections.hold()
+        self._holding = True
         connection = relay.pool.take()
         if connection is not None:
             self._send(connection)
@@ -155,6 +158,12 @@ class Exchange:
 
     def on_read_end(self) -> None:
         self.client.uncork()
+        if self._holding and self._sent_any:
+            self._release()
+
+    def _release(self) -> None:
+        self._holding = False
+        self.relay.collections.release()
 
     def on_head(self, status: int, reason: bytes, headers: RawHeaders) -> None:
         capture = self.capture
@@ -162,7 +171,13 @@ class Exchange:
         capture.response(
             status, reason.decode("latin-1"), [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]
         )
-        self.relay.recording.responded(self.key)
+        recording = self.relay.recording
+        recording.responded(self.key)
+        if recording.failure is not None:  # the journal could not take the request and its head: nothing passes
+            capture.finish(CutOff(type="RecordingFailed", message=recording.failure))
+            self._close_upstream()
+            self._refuse(unrecordable(capture.uri, recording.failure, forwarded=True))
+            return
         self.responded = True
         self.client.respond(
             status, reason, end_to_end(headers), body=self.method != b"HEAD" and status not in (204, 304)
@@ -182,6 +197,7 @@ class Exchange:
             self._finish()
             return
         self.client.send(data)
+        self._sent_any = True
 
     def on_end(self, reusable: bool) -> None:
         self.body_done = True
@@ -292,3 +308,5 @@ class Exchange:
             return
         self.done = True
         self.relay.exchanges.discard(self)
+        if self._holding:
+            self._release()

@@ -110,31 +110,38 @@ class Journal:
         self._on_failure(failure)
 
     def request(self, key: int, capture: Capture) -> None:
-        body = capture.request_body
-        self._write(
-            {
-                "req": key,
-                "at": capture.recorded_at.isoformat(),
-                "method": capture.method,
-                "uri": capture.uri,
-                "headers": capture.request_headers,
-                "body": _b64(body) if body is not None else None,
-            }
-        )
+        self._append(self.request_line(key, capture))
 
-    def response(self, key: int, capture: Capture) -> None:
+    def response(self, key: int, capture: Capture, *, after: bytes = b"") -> None:
+        """The response's head; ``after`` a :meth:`request_line` held until now, in the same ``write()`` (the
+        proxy's way: nothing of the response reaches the client before its head is journaled, and a request
+        with no response is not recovered)."""
+        self._append(after + self._response_line(key, capture))
+
+    def request_line(self, key: int, capture: Capture) -> bytes:
+        body = capture.request_body
+        record = {
+            "req": key,
+            "at": capture.recorded_at.isoformat(),
+            "method": capture.method,
+            "uri": capture.uri,
+            "headers": capture.request_headers,
+            "body": _b64(body) if body is not None else None,
+        }
+        return _encode(record).encode("utf-8") + b"\n"
+
+    def _response_line(self, key: int, capture: Capture) -> bytes:
         redactor = capture.body_redactor()
         if redactor:
             self._redactors[key] = redactor
-        self._write(
-            {
-                "res": key,
-                "at": round(capture.response_at, 6),
-                "code": capture.status_code,
-                "message": capture.reason,
-                "headers": capture.response_headers,
-            }
-        )
+        record = {
+            "res": key,
+            "at": round(capture.response_at, 6),
+            "code": capture.status_code,
+            "message": capture.reason,
+            "headers": capture.response_headers,
+        }
+        return _encode(record).encode("utf-8") + b"\n"
 
     def chunk(self, key: int, at: float, data: bytes) -> None:
         redactor = self._redactors.get(key)

@@ -43,9 +43,11 @@ def refusal(prefix: str, method: bytes, target: bytes) -> Reply | None:
     return _json(status, reason, json.dumps(document).encode())
 
 
-def unrecordable(url: str, reason: str) -> Reply:
-    """A 503 in the error shape of the API ``url`` is (so its SDK shows why), not sent upstream."""
-    message = f"ssetape record: {reason}; this request was not sent upstream"
+def unrecordable(url: str, reason: str, *, forwarded: bool = False) -> Reply:
+    """A 503 in the error shape of the API ``url`` is (so its SDK shows why): the request not sent upstream, or
+    (``forwarded``) its answer not passed on."""
+    done = "its answer was not passed on" if forwarded else "this request was not sent upstream"
+    message = f"ssetape record: {reason}; {done}"
     body = json.dumps(error_document(url, 503, message, "ssetape_recording_failed")).encode()
     return _json(
         503,

@@ -167,9 +167,8 @@ class RecordingProxy:
         self._loop = loop
         if self._stop_asked:
             return
-        relay = Relay(
-            self.origin, self.recording, Pool(self.origin, self._timeouts, tls=self._tls), self._timeouts, set()
-        )
+        pool = Pool(self.origin, self._timeouts, tls=self._tls)
+        relay = Relay(self.origin, self.recording, pool, self._timeouts, set(), self._collections)
         connections: set[ClientConnection] = set()
         server = await loop.create_server(lambda: ClientConnection(relay, connections), sock=self._socket)
         try:

@@ -70,18 +70,22 @@ def test_a_compressed_event_still_arriving_appears_exactly_when_its_blank_line_h
     compressed = sent.response.body_bytes
     assert sent.response.header("content-encoding") == "gzip" and len(_gunzipped(compressed)) > whole[2].end
     ends = list(itertools.accumulate(size for _, size in sent.response.ssetape.chunks))
+    decoded_to = set()
     for cut in sorted({*range(1, len(compressed), 5), *(end + offset for end in ends for offset in (-1, 0, 1))}):
         journals.in_flight(out, fixture, 0, size=cut, gzip=gzip)
         live = read_live(out)
         (item,) = live.cassette.interactions
         assert live.in_flight == frozenset({0}) and item.complete
         arrived = len(_gunzipped(compressed[:cut]))
+        decoded_to.add(arrived)
         expected = [event for event in whole if event.end <= arrived]
         so_far = events(item)
         assert [(e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in so_far] == [
             (e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in expected
         ], f"cut at byte {cut} of the gzip body, {arrived} decoded"
         assert len(Timeline(live.cassette, 0)) == len(expected)
+    inside = {at for at in decoded_to for event in whole[:3] if event.start < at < event.end}
+    assert len(inside) > 3, "cuts whose bytes decode to the middle of an event"
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "compress"])

@@ -17,6 +17,7 @@ import pytest
 
 from ssetape.recorder import Cassette, Interaction, load
 from ssetape.recorder.capture import Capture
+from ssetape.recorder.cassette import Body, RecordedRequest, RecordedResponse, Recording, Status
 from ssetape.recorder.errors import RecordError
 from ssetape.recorder.proxy import OutputExistsError, ProxyOutput, UnrecoveredJournalError, read_journal, recover
 from ssetape.recorder.proxy.collection import Collections
@@ -124,6 +125,106 @@ def test_recover_puts_journal_interactions_after_the_saved_ones(tmp_path: Path) 
     assert interactions[1].response.body_bytes == SSE[0]
     assert not journal_path(out).exists()
     assert recover(out) is None
+
+
+def test_the_proxy_journals_a_request_with_its_head_in_one_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is written while a request is forwarded (one system call less on its way upstream): its line,
+    redacted, goes with its response's head, in one ``write()``, before the head can reach the client."""
+    out = tmp_path / "c.yaml"
+    recording = ProxyOutput(out, serialize_in_subprocess=False)
+    writes: list[bytes] = []
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: writes.append(bytes(data)) or real_write(fd, data))
+    key, capture = recording.begin("POST", "https://api.openai.com/v1/responses?key=sk-q",
+                                   [("authorization", "Bearer sk-secret")], b'{"stream":true}')
+    assert writes == []
+    capture.response(200, "OK", [("content-type", "text/event-stream"), ("x-echo", "sk-secret")])
+    recording.responded(key)
+    assert len(writes) == 1
+    request, response = (json.loads(line) for line in writes[0].splitlines())
+    assert (request["req"], response["res"]) == (key, key)
+    assert "sk-secret" not in writes[0].decode() and "sk-q" not in writes[0].decode()
+    assert request["headers"] == capture.request.headers and request["uri"] == capture.request.uri
+    capture.chunk(SSE[0])
+    recording.journal.close(remove=False)
+    found = read_journal(journal_path(out))
+    assert found.by_key()[key].request == capture.request
+    monkeypatch.undo()
+    recording.closed = True
+    recording._saver.stop()
+
+
+def _shape(value: object) -> object:
+    """Which fields each model of an interaction was given, and the type of every value, all the way down."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        fields = sorted(type(value).model_fields)
+        return type(value), sorted(value.model_fields_set), [_shape(getattr(value, name)) for name in fields]
+    if isinstance(value, dict):
+        return type(value), [(_shape(k), _shape(v)) for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        return type(value), [_shape(item) for item in value]
+    return type(value)
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "options", "status", "content_type", "chunks", "error"),
+    [
+        ([("authorization", "Bearer sk-secret")], b'{"stream":true}', {}, 200, "text/event-stream", SSE, None),
+        ([], b"", {"redact_json": ["thread_id"]}, 200, "text/event-stream",
+         [b"".join(SSE)[i : i + 7] for i in range(0, 140, 7)], None),
+        ([("x-api-key", "sk-ant-k")], b"\xff\x00", {}, 201, "application/octet-stream",
+         [b"\xff\xfe", b"sk-ant-k!"], None),
+        ([], b"", {}, 500, "application/json", [b'{"error":"\xc3\xa9"}'], None),
+        ([], b"", {}, 200, "text/event-stream", SSE[:1], RuntimeError("peer closed")),
+        ([], b"", {}, 204, "", [], None),
+    ],
+)
+def test_capture_builds_what_validation_does(
+    headers: list[tuple[str, str]], body: bytes, options: dict[str, object], status: int, content_type: str,
+    chunks: list[bytes], error: BaseException | None, tmp_path: Path
+) -> None:
+    """The interaction a capture builds (its models constructed, not validated) is the one pydantic's validation
+    makes of the same data: equal, the same fields given, values of the same types, written byte for byte the same;
+    and the one the journal's recovery (validated, from its own lines) gives back."""
+    from ssetape.recorder.writer import serialize
+
+    journal = Journal(tmp_path / "j", base=0)
+    finished: list[Interaction] = []
+    capture = Capture(method="POST", url="https://api.openai.com/v1/threads/thread_T/runs?key=sk-q", headers=headers,
+                      body=body, on_finish=lambda i: (journal.end(0, i), finished.append(i)),
+                      on_chunk=lambda at, data: journal.chunk(0, at, data), **options)  # type: ignore[arg-type]
+    journal.request(0, capture)
+    capture.response(status, "OK" if status == 200 else "", [("content-type", content_type)] if content_type else [])
+    journal.response(0, capture)
+    for chunk in chunks:
+        capture.chunk(chunk)
+    built = capture.finish(error)
+    assert built is not None and finished == [built]
+    journal.close(remove=False)
+    recovered = read_journal(tmp_path / "j").by_key()[0]
+    assert recovered == built and _shape(recovered.response.body) == _shape(built.response.body)
+    request, response, recording = built.request, built.response, built.response.ssetape
+    assert recording is not None
+    validated = Interaction(  # what the capture built before, validating every model
+        request=RecordedRequest(method=request.method, uri=request.uri, headers=request.headers, body=request.body),
+        response=RecordedResponse(
+            status=Status(code=response.status.code, message=response.status.message),
+            headers=response.headers,
+            body=Body(string=response.body.string),
+            ssetape=Recording(recorded_at=recording.recorded_at, response_at=recording.response_at,
+                              chunks=list(recording.chunks), complete=recording.complete, error=recording.error),
+        ),
+    )
+    assert validated == built and validated.model_dump() == built.model_dump()
+    assert _shape(validated) == _shape(built)
+    for name in ("c.yaml", "c.json"):
+        assert serialize(Cassette(interactions=[built]), tmp_path / name) == serialize(
+            Cassette(interactions=[validated]), tmp_path / name
+        )
 
 
 def test_a_recording_refuses_to_clobber_or_to_forget_a_crash(tmp_path: Path) -> None:
@@ -326,6 +427,50 @@ def test_no_full_collection_runs_by_itself_while_recording_and_tidying_runs_one_
         gc.callbacks.remove(watch)
         collections.stop()
     assert gc.get_threshold() == before
+
+
+def test_no_young_pass_while_requests_wait_for_their_first_byte(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A storm of requests keeps what each one starts alive: a young pass in the middle of it would walk all of
+    that while every stream waits for its first byte. The passes wait until the last request held is released,
+    or until ``MAX_HOLD`` has gone by (an answer can be long in coming)."""
+    from ssetape.recorder.proxy import collection
+
+    passes: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    collections = Collections()
+    gc.callbacks.append(watch)
+    try:
+        collections.hold()  # not started: nothing held
+        assert gc.isenabled()
+        collections.release()
+        collections.start()
+        collections.hold()
+        collections.hold()
+        kept = [[n] for n in range(20_000)]  # survivors: young passes would be due many times over
+        assert passes == [] and not gc.isenabled()
+        collections.release()
+        assert not gc.isenabled()  # one is still waiting
+        collections.release()
+        assert gc.isenabled()
+        for n in range(100):  # the pass that was due runs at the next allocations
+            kept.append([n])
+        assert passes
+        collections.hold()
+        now = time.monotonic()
+        monkeypatch.setattr(collection.time, "monotonic", lambda: now + collection.MAX_HOLD + 1)
+        collections.hold()  # held too long: the passes go on
+        assert gc.isenabled()
+        collections.release()
+        collections.release()
+        assert gc.isenabled() and len(kept) == 20_100
+    finally:
+        gc.callbacks.remove(watch)
+        collections.stop()
+    assert gc.isenabled()
 
 
 def test_the_serializing_worker_yields_the_cpu_to_the_streams(tmp_path: Path) -> None:
