@@ -1,6 +1,6 @@
 """Cassette load against vcrpy's own load of the same file, measured in the same run.
 
-    python -m bench.load [--full] [--rounds 7]
+    python -m bench.load [--full] [--rounds 7] [--rows "beyond ASCII" ...]
 
 ssetape: ``recorder.load(path)``, the cassette validated and ready to replay. vcrpy:
 ``FilesystemPersister.load_cassette(path, yamlserializer)`` (its read, YAML parse and deserialize into
@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -175,42 +176,63 @@ def _row(label: str, path: Path, ours: float, theirs: float) -> Row:
 _ROUNDS = {1000: 101, 10_000: 21}
 
 
-def rows(full: bool = False, rounds: int = 5) -> list[Row]:
+def rows(full: bool = False, rounds: int = 5, only: list[str] | None = None) -> list[Row]:
+    """The table's rows; ``only``: just those whose label holds one of these texts (their cassettes alone built)."""
     sizes = [1000, 10_000, 50_000] if full else [1000, 10_000]
     table = []
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [
-            (f"stream of {size // 1000}k events", big_stream(size, Path(tmp))[0], _ROUNDS.get(size, 9))
-            for size in sizes
-        ]
-        # Gemini's CRLF streams: the body double-quoted over many lines (recorder/yaml_quoted.py), not a literal block.
-        cases += [
-            (f"Gemini stream of {size // 1000}k events", gemini_stream(size, Path(tmp))[0], _ROUNDS.get(size, 9))
-            for size in sizes
-        ]
-        # Text beyond ASCII in each event (an accented word, an emoji past U+FFFF): checked character by character.
+        # (label, how its cassette is made, rounds); the Gemini streams' bodies are double-quoted over many lines
+        # (recorder/yaml_quoted.py), not a literal block; text beyond ASCII in each event (an accented word, an
+        # emoji past U+FFFF) is checked character by character.
         beyond = "text beyond ASCII"
-        cases += [
-            (f"Gemini stream of {n // 1000}k events, {beyond}", gemini_beyond_ascii(n, Path(tmp)), _ROUNDS.get(n, 9))
-            for n in sizes
+        cases: list[tuple[str, Callable[[], Path], int]] = [
+            *(
+                (f"stream of {n // 1000}k events", partial(_first, big_stream, n, Path(tmp)), _ROUNDS.get(n, 9))
+                for n in sizes
+            ),
+            *(
+                (
+                    f"Gemini stream of {n // 1000}k events",
+                    partial(_first, gemini_stream, n, Path(tmp)),
+                    _ROUNDS.get(n, 9),
+                )
+                for n in sizes
+            ),
+            *(
+                (
+                    f"Gemini stream of {n // 1000}k events, {beyond}",
+                    partial(gemini_beyond_ascii, n, Path(tmp)),
+                    _ROUNDS.get(n, 9),
+                )
+                for n in sizes
+            ),
+            ("1000 small interactions", partial(small_interactions, 1000, Path(tmp)), rounds),
         ]
-        cases.append(("1000 small interactions", small_interactions(1000, Path(tmp)), rounds))
-        for label, path, times in cases:
+        longest = {cases[len(sizes) - 1][0], cases[2 * len(sizes) - 1][0]}  # the longest stream of each layout
+        chosen = [case for case in cases if not only or any(text in case[0] for text in only)]
+        made = {label: make() for label, make, _ in chosen}  # all made before any is timed, as the table always was
+        for label, _, times in chosen:
+            path = made[label]
             ours, theirs = interleaved([partial(load, path), partial(vcrpy_load, path)], max(rounds, times))
             table.append(_row(label, path, ours, theirs))
-        for label, path, _ in (cases[len(sizes) - 1], cases[2 * len(sizes) - 1]):  # the longest stream of each layout
-            table.append(first_load_row(label, path, rounds))
+        for label in sorted(longest & made.keys(), key=list(made).index):
+            table.append(first_load_row(label, made[label], rounds))
     return table
+
+
+def _first(make: Callable[[int, Path], tuple[Path, object, object]], events: int, directory: Path) -> Path:
+    return make(events, directory)[0]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="include the 50k-event stream")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rows", nargs="+", metavar="TEXT", help="only the rows whose label holds one of these")
     args = parser.parse_args()
     from bench.table import print_table
 
-    print_table(rows(args.full, args.rounds))
+    print_table(rows(args.full, args.rounds, args.rows))
 
 
 if __name__ == "__main__":

@@ -493,10 +493,19 @@ def plain_characters(raw: bytes, *, encoded: bool = False) -> bool:
     return not any(refused.search(raw) for first, refused in _REFUSED_BEYOND_ASCII.items() if first in left)
 
 
+#: Bytes each of those characters holds, by its first: the line and paragraph separators are E2 80 A8 and E2 80 A9,
+#: the BOM and the non-characters end with BF.
+_HELD = {0xC2: (b"\xc2",), 0xE2: (b"\xe2", b"\x80"), 0xEF: (b"\xef", b"\xbf")}
+
+
 def _refused_beyond_ascii(raw: bytes) -> bool:
     """Whether ``raw`` holds a character past ASCII that libyaml refuses or reads as a line break: each searched for
-    only when its first byte is in the text, which a search for one byte finds at memory's speed."""
-    return any(bytes((first,)) in raw and refused.search(raw) for first, refused in _REFUSED_BEYOND_ASCII.items())
+    (a pass over the text) only when the text holds the bytes it holds, which a search for one byte finds at
+    memory's speed."""
+    return any(
+        all(byte in raw for byte in _HELD[first]) and refused.search(raw)
+        for first, refused in _REFUSED_BEYOND_ASCII.items()
+    )
 
 
 #: Bytes decoded at a time to check they are UTF-8.

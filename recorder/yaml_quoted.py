@@ -186,14 +186,19 @@ def double_quoted(text: bytes, quote: int, indent: int) -> tuple[str, int] | Non
     joined = b"".join(pieces)
     if b"\x7f" in joined:  # DEL, which libyaml refuses (jiter refuses the other control characters)
         return None
-    try:  # most bodies hold only escapes JSON has, but for characters past U+FFFF (emoji), written \U........
-        value = _json(_wide_rewritten(joined) if _next_wide(joined, 0) >= 0 else joined)
+    # Most bodies hold only escapes JSON has, but for characters past U+FFFF (emoji), written \U........: rewritten,
+    # and the text as joined let go before jiter reads it (its memory is then free for what jiter makes).
+    try:
+        if _next_wide(joined, 0) >= 0:
+            joined = _wide_rewritten(joined)
+        value = _json(joined)
     except _Refused:  # an escape YAML refuses, or "U..." after an escaped backslash: told apart below
         value = None
-    # JSON joins a pair of surrogate escapes into one character, where libyaml refuses them.
+    # JSON joins a pair of surrogate escapes into one character, where libyaml refuses them (the rewrite neither
+    # makes nor removes one).
     if value is None or (not value.isascii() and _SURROGATE.search(joined)):
         try:  # or an escape JSON lacks, an unescaped quote, a control character, a short \u...
-            value = _json(_NOT_JSON.sub(_as_json, joined))
+            value = _json(_NOT_JSON.sub(_as_json, b"".join(pieces)))
         except _Refused:
             return None
     return None if value is None else (value, end + 1)
