@@ -412,7 +412,8 @@ def install_mitmproxy() -> str | None:
 def rows(full: bool = False) -> list[Row]:
     """``python -m bench``: 20 and 50 concurrent streams through ``ssetape record`` against direct, and
     mitmproxy on the same workload when it is installed (on the PATH, or in ``MITM_VENV``)."""
-    args = parser().parse_args(["--clients", "20,50", "--rounds", "7" if full else "5"])
+    # The floor (a relay that only copies bytes) shows what any relay process costs on the same cores.
+    args = parser().parse_args(["--clients", "20,50", "--rounds", "7" if full else "5", "--floor"])
     args.mitmdump = shutil.which("mitmdump") or install_mitmproxy()
     table = run(args)
     report(table, args)
@@ -421,6 +422,7 @@ def rows(full: bool = False) -> list[Row]:
     for clients, direct in table["direct"].items():
         ours = table["ssetape"][clients]
         mitm = table.get("mitmproxy", {}).get(clients)
+        floor = table.get("floor", {}).get(clients)
         for label, key, target in (
             ("added TTFB of a new request", "ttfb_ms", 3.0),
             ("added TTFB, all started at once", "herd_ttfb_ms", 3.0),
@@ -428,6 +430,8 @@ def rows(full: bool = False) -> list[Row]:
         ):
             added = ours[f"added_{key}"]
             theirs = f"mitmproxy {mitm[f'added_{key}']['median']:+.1f} ms" if mitm else "mitmproxy not installed"
+            if floor:
+                theirs += f"; floor {floor[f'added_{key}']['median']:+.1f} ms"
             ahead = mitm is None or added["median"] < mitm[f"added_{key}"]["median"]
             out.append(
                 Row(
@@ -441,6 +445,8 @@ def rows(full: bool = False) -> list[Row]:
             )
         ratio = ours["throughput_x"]
         theirs = f"mitmproxy {mitm['throughput_x']['median']:.2f}x" if mitm else "—"
+        if floor:
+            theirs += f"; floor {floor['throughput_x']['median']:.2f}x"
         ahead = mitm is None or ratio["median"] > mitm["throughput_x"]["median"]
         out.append(
             Row(
