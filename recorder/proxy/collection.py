@@ -15,8 +15,8 @@ and every stream still waiting for its first byte waits for it too; the pass run
 
 from __future__ import annotations
 
+import asyncio
 import gc
-import time
 
 #: CPython's own default: a full pass once ten young (generation 1) passes have run since the last one.
 FULL_AFTER = 10
@@ -34,7 +34,7 @@ class Collections:
     def __init__(self) -> None:
         self._threshold: tuple[int, int, int] | None = None
         self._held = 0
-        self._since = 0.0
+        self._expiry: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
         # Everything imported and built so far lives as long as the process.
@@ -55,27 +55,32 @@ class Collections:
             gc.collect()
 
     def hold(self) -> None:
-        """A request is on its way: no collection until it, and every other one held, is :meth:`release` d (or
-        ``MAX_HOLD`` seconds have gone by: an answer can be long in coming, and other streams allocate)."""
+        """A request is on its way: no collection until it, and every other one held, is :meth:`release` d, or
+        until ``MAX_HOLD`` seconds have gone by (an answer can be long in coming while other streams allocate: a
+        timer of the event loop ends the hold even when no request comes or goes meanwhile)."""
         if self._threshold is None:
             return
         if not self._held:
-            self._since = time.monotonic()
             gc.disable()
-        elif time.monotonic() - self._since > MAX_HOLD:
-            gc.enable()
+            self._expiry = asyncio.get_running_loop().call_later(MAX_HOLD, gc.enable)
         self._held += 1
 
     def release(self) -> None:
         if self._threshold is None:
             return
         self._held -= 1
-        if not self._held or time.monotonic() - self._since > MAX_HOLD:
-            gc.enable()
+        if not self._held:
+            self._end_hold()
+
+    def _end_hold(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
+        gc.enable()
 
     def stop(self) -> None:
         if self._held:
-            gc.enable()
+            self._end_hold()
             self._held = 0
         if self._threshold is not None:
             gc.set_threshold(*self._threshold)

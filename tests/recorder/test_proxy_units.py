@@ -27,14 +27,24 @@ from ssetape.recorder.proxy.recording import WORKER_NICENESS
 from ssetape.recorder.proxy.saver import Saver
 from ssetape.recorder.proxy.split import identify
 
-SSE = [b'event: thread.run.created\ndata: {"id":"run_A","object":"thread.run","thread_id":"thread_T"}\n\n',
-       b'event: thread.message.delta\ndata: {"delta":{}}\n\n', b"event: done\ndata: [DONE]\n\n"]
+SSE = [
+    b'event: thread.run.created\ndata: {"id":"run_A","object":"thread.run","thread_id":"thread_T"}\n\n',
+    b'event: thread.message.delta\ndata: {"delta":{}}\n\n',
+    b"event: done\ndata: [DONE]\n\n",
+]
 
 
 def test_hop_by_hop_headers_and_those_connection_names_are_dropped() -> None:
-    headers = [(b"Connection", b"keep-alive, X-Private"), (b"X-Private", b"1"), (b"Keep-Alive", b"5"),
-               (b"TE", b"trailers"), (b"Transfer-Encoding", b"chunked"), (b"Host", b"evil"), (b"X-Kept", b"2"),
-               (b"Authorization", b"Bearer x")]
+    headers = [
+        (b"Connection", b"keep-alive, X-Private"),
+        (b"X-Private", b"1"),
+        (b"Keep-Alive", b"5"),
+        (b"TE", b"trailers"),
+        (b"Transfer-Encoding", b"chunked"),
+        (b"Host", b"evil"),
+        (b"X-Kept", b"2"),
+        (b"Authorization", b"Bearer x"),
+    ]
     assert end_to_end(headers, REQUEST_ONLY) == [(b"x-kept", b"2"), (b"authorization", b"Bearer x")]
 
 
@@ -43,9 +53,15 @@ def _capture(journal: Journal, key: int, finished: list[Interaction], **options:
         journal.end(key, interaction)
         finished.append(interaction)
 
-    capture = Capture(method="POST", url="https://api.openai.com/v1/threads/thread_T/runs",
-                      headers=[("authorization", "Bearer sk-secret")], body=b'{"stream":true}',
-                      on_finish=on_finish, on_chunk=lambda at, data: journal.chunk(key, at, data), **options)
+    capture = Capture(
+        method="POST",
+        url="https://api.openai.com/v1/threads/thread_T/runs",
+        headers=[("authorization", "Bearer sk-secret")],
+        body=b'{"stream":true}',
+        on_finish=on_finish,
+        on_chunk=lambda at, data: journal.chunk(key, at, data),
+        **options,
+    )
     journal.request(key, capture)
     return capture
 
@@ -137,8 +153,12 @@ def test_the_proxy_journals_a_request_with_its_head_in_one_write(
     writes: list[bytes] = []
     real_write = os.write
     monkeypatch.setattr(os, "write", lambda fd, data: writes.append(bytes(data)) or real_write(fd, data))
-    key, capture = recording.begin("POST", "https://api.openai.com/v1/responses?key=sk-q",
-                                   [("authorization", "Bearer sk-secret")], b'{"stream":true}')
+    key, capture = recording.begin(
+        "POST",
+        "https://api.openai.com/v1/responses?key=sk-q",
+        [("authorization", "Bearer sk-secret")],
+        b'{"stream":true}',
+    )
     assert writes == []
     capture.response(200, "OK", [("content-type", "text/event-stream"), ("x-echo", "sk-secret")])
     recording.responded(key)
@@ -174,18 +194,38 @@ def _shape(value: object) -> object:
     ("headers", "body", "options", "status", "content_type", "chunks", "error"),
     [
         ([("authorization", "Bearer sk-secret")], b'{"stream":true}', {}, 200, "text/event-stream", SSE, None),
-        ([], b"", {"redact_json": ["thread_id"]}, 200, "text/event-stream",
-         [b"".join(SSE)[i : i + 7] for i in range(0, 140, 7)], None),
-        ([("x-api-key", "sk-ant-k")], b"\xff\x00", {}, 201, "application/octet-stream",
-         [b"\xff\xfe", b"sk-ant-k!"], None),
+        (
+            [],
+            b"",
+            {"redact_json": ["thread_id"]},
+            200,
+            "text/event-stream",
+            [b"".join(SSE)[i : i + 7] for i in range(0, 140, 7)],
+            None,
+        ),
+        (
+            [("x-api-key", "sk-ant-k")],
+            b"\xff\x00",
+            {},
+            201,
+            "application/octet-stream",
+            [b"\xff\xfe", b"sk-ant-k!"],
+            None,
+        ),
         ([], b"", {}, 500, "application/json", [b'{"error":"\xc3\xa9"}'], None),
         ([], b"", {}, 200, "text/event-stream", SSE[:1], RuntimeError("peer closed")),
         ([], b"", {}, 204, "", [], None),
     ],
 )
 def test_capture_builds_what_validation_does(
-    headers: list[tuple[str, str]], body: bytes, options: dict[str, object], status: int, content_type: str,
-    chunks: list[bytes], error: BaseException | None, tmp_path: Path
+    headers: list[tuple[str, str]],
+    body: bytes,
+    options: dict[str, object],
+    status: int,
+    content_type: str,
+    chunks: list[bytes],
+    error: BaseException | None,
+    tmp_path: Path,
 ) -> None:
     """The interaction a capture builds (its models constructed, not validated) is the one pydantic's validation
     makes of the same data: equal, the same fields given, values of the same types, written byte for byte the same;
@@ -194,9 +234,15 @@ def test_capture_builds_what_validation_does(
 
     journal = Journal(tmp_path / "j", base=0)
     finished: list[Interaction] = []
-    capture = Capture(method="POST", url="https://api.openai.com/v1/threads/thread_T/runs?key=sk-q", headers=headers,
-                      body=body, on_finish=lambda i: (journal.end(0, i), finished.append(i)),
-                      on_chunk=lambda at, data: journal.chunk(0, at, data), **options)  # type: ignore[arg-type]
+    capture = Capture(
+        method="POST",
+        url="https://api.openai.com/v1/threads/thread_T/runs?key=sk-q",
+        headers=headers,
+        body=body,
+        on_finish=lambda i: (journal.end(0, i), finished.append(i)),
+        on_chunk=lambda at, data: journal.chunk(0, at, data),
+        **options,
+    )  # type: ignore[arg-type]
     journal.request(0, capture)
     capture.response(status, "OK" if status == 200 else "", [("content-type", content_type)] if content_type else [])
     journal.response(0, capture)
@@ -215,8 +261,13 @@ def test_capture_builds_what_validation_does(
             status=Status(code=response.status.code, message=response.status.message),
             headers=response.headers,
             body=Body(string=response.body.string),
-            ssetape=Recording(recorded_at=recording.recorded_at, response_at=recording.response_at,
-                              chunks=list(recording.chunks), complete=recording.complete, error=recording.error),
+            ssetape=Recording(
+                recorded_at=recording.recorded_at,
+                response_at=recording.response_at,
+                chunks=list(recording.chunks),
+                complete=recording.complete,
+                error=recording.error,
+            ),
         ),
     )
     assert validated == built and validated.model_dump() == built.model_dump()
@@ -257,14 +308,30 @@ def _interaction(uri: str, body: bytes, content_type: str) -> Interaction:
     ("uri", "body", "content_type", "expected"),
     [
         ("https://x/v1/threads/thread_T/runs", b"".join(SSE), "text/event-stream", ("thread_T", "run_A")),
-        ("https://x/v1/threads/runs", b'event: thread.created\ndata: {"id":"thread_N","object":"thread"}\n\n'
-         + SSE[0], "text/event-stream", ("thread_N", "run_A")),
-        ("https://x/v1/threads/thread_T/runs/run_B/submit_tool_outputs", SSE[1], "text/event-stream",
-         ("thread_T", "run_B")),
-        ("https://x/v1/chat/completions", b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk"}\n\n',
-         "text/event-stream", (None, "chatcmpl-1")),
-        ("https://x/v1/responses", b'event: response.created\ndata: {"response":{"id":"resp_1"}}\n\n',
-         "text/event-stream", (None, "resp_1")),
+        (
+            "https://x/v1/threads/runs",
+            b'event: thread.created\ndata: {"id":"thread_N","object":"thread"}\n\n' + SSE[0],
+            "text/event-stream",
+            ("thread_N", "run_A"),
+        ),
+        (
+            "https://x/v1/threads/thread_T/runs/run_B/submit_tool_outputs",
+            SSE[1],
+            "text/event-stream",
+            ("thread_T", "run_B"),
+        ),
+        (
+            "https://x/v1/chat/completions",
+            b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk"}\n\n',
+            "text/event-stream",
+            (None, "chatcmpl-1"),
+        ),
+        (
+            "https://x/v1/responses",
+            b'event: response.created\ndata: {"response":{"id":"resp_1"}}\n\n',
+            "text/event-stream",
+            (None, "resp_1"),
+        ),
         ("https://x/v1/threads", b'{"id":"thread_Z","object":"thread"}', "application/json", ("thread_Z", None)),
         ("https://x/v1/files", b'{"id":"file_1","object":"file"}', "application/json", (None, None)),
     ],
@@ -432,7 +499,7 @@ def test_no_full_collection_runs_by_itself_while_recording_and_tidying_runs_one_
 def test_no_young_pass_while_requests_wait_for_their_first_byte(monkeypatch: pytest.MonkeyPatch) -> None:
     """A storm of requests keeps what each one starts alive: a young pass in the middle of it would walk all of
     that while every stream waits for its first byte. The passes wait until the last request held is released,
-    or until ``MAX_HOLD`` has gone by (an answer can be long in coming)."""
+    or until ``MAX_HOLD`` has gone by (an answer can be long in coming), even when no request comes or goes."""
     from ssetape.recorder.proxy import collection
 
     passes: list[int] = []
@@ -441,35 +508,43 @@ def test_no_young_pass_while_requests_wait_for_their_first_byte(monkeypatch: pyt
         if phase == "start":
             passes.append(info["generation"])
 
-    collections = Collections()
-    gc.callbacks.append(watch)
-    try:
-        collections.hold()  # not started: nothing held
-        assert gc.isenabled()
-        collections.release()
-        collections.start()
-        collections.hold()
-        collections.hold()
-        kept = [[n] for n in range(20_000)]  # survivors: young passes would be due many times over
-        assert passes == [] and not gc.isenabled()
-        collections.release()
-        assert not gc.isenabled()  # one is still waiting
-        collections.release()
-        assert gc.isenabled()
-        for n in range(100):  # the pass that was due runs at the next allocations
-            kept.append([n])
-        assert passes
-        collections.hold()
-        now = time.monotonic()
-        monkeypatch.setattr(collection.time, "monotonic", lambda: now + collection.MAX_HOLD + 1)
-        collections.hold()  # held too long: the passes go on
-        assert gc.isenabled()
-        collections.release()
-        collections.release()
-        assert gc.isenabled() and len(kept) == 20_100
-    finally:
-        gc.callbacks.remove(watch)
-        collections.stop()
+    monkeypatch.setattr(collection, "MAX_HOLD", 0.05)
+
+    async def storm() -> None:
+        collections = Collections()
+        gc.callbacks.append(watch)
+        try:
+            collections.hold()  # not started: nothing held
+            assert gc.isenabled()
+            collections.release()
+            collections.start()
+            collections.hold()
+            collections.hold()
+            kept = [[n] for n in range(20_000)]  # survivors: young passes would be due many times over
+            assert passes == [] and not gc.isenabled()
+            collections.release()
+            assert not gc.isenabled()  # one is still waiting
+            collections.release()
+            assert gc.isenabled()
+            for n in range(100):  # the pass that was due runs at the next allocations
+                kept.append([n])
+            assert passes
+            collections.hold()
+            assert not gc.isenabled()
+            await asyncio.sleep(0.1)  # held too long, with nothing else happening: the passes go on
+            assert gc.isenabled()
+            collections.hold()  # still in the same long hold
+            assert gc.isenabled()
+            collections.release()
+            collections.release()
+            assert gc.isenabled() and len(kept) == 20_100
+            collections.hold()  # a new hold after the last one ended
+            assert not gc.isenabled()
+        finally:
+            gc.callbacks.remove(watch)
+            collections.stop()
+
+    asyncio.run(storm())
     assert gc.isenabled()
 
 
