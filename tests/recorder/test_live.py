@@ -11,7 +11,7 @@ import pytest
 from ssetape.recorder import CassetteDecodeError, CassetteNotFoundError, load
 from ssetape.recorder.proxy import read_live, revision
 from ssetape.recorder.proxy.journal import journal_path, read_journal
-from ssetape.replayer import Timeline, events
+from ssetape.replayer import StreamEvent, Timeline, events
 from tests.conftest import FIXTURES
 from tests.tui import journals
 
@@ -43,15 +43,19 @@ def test_an_event_still_arriving_appears_exactly_when_its_blank_line_has(fixture
     cuts |= {event.end + offset for event in whole[:3] for offset in (-3, -2, -1, 0, 1)}
     for cut in sorted(cuts):
         journals.in_flight(out, fixture, 0, size=cut)
-        live = read_live(out)
-        (item,) = live.cassette.interactions
-        assert live.in_flight == frozenset({0}) and item.complete
-        expected = [event for event in whole if event.end <= cut]
-        so_far = events(item)
-        assert [(e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in so_far] == [
-            (e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in expected
-        ], f"cut at byte {cut}: {item.response.body_bytes[-8:]!r}"
-        assert len(Timeline(live.cassette, 0)) == len(expected)
+        _shows(out, [event for event in whole if event.end <= cut], f"cut at byte {cut}")
+
+
+def _shows(out: Path, expected: list[StreamEvent], where: str) -> None:
+    """The live view of ``out`` holds its one stream, in flight, with exactly the ``expected`` events."""
+    live = read_live(out)
+    (item,) = live.cassette.interactions
+    assert live.in_flight == frozenset({0}) and item.complete
+    so_far = events(item)
+    assert [(e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in so_far] == [
+        (e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in expected
+    ], where
+    assert len(Timeline(live.cassette, 0)) == len(expected)
 
 
 @pytest.mark.parametrize("fixture", ["gemini_text", "chat_text"])
@@ -73,17 +77,10 @@ def test_a_compressed_event_still_arriving_appears_exactly_when_its_blank_line_h
     decoded_to = set()
     for cut in sorted({*range(1, len(compressed), 5), *(end + offset for end in ends for offset in (-1, 0, 1))}):
         journals.in_flight(out, fixture, 0, size=cut, gzip=gzip)
-        live = read_live(out)
-        (item,) = live.cassette.interactions
-        assert live.in_flight == frozenset({0}) and item.complete
         arrived = len(_gunzipped(compressed[:cut]))
         decoded_to.add(arrived)
         expected = [event for event in whole if event.end <= arrived]
-        so_far = events(item)
-        assert [(e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in so_far] == [
-            (e.name, e.raw, e.start, e.end, e.chunk, e.at) for e in expected
-        ], f"cut at byte {cut} of the gzip body, {arrived} decoded"
-        assert len(Timeline(live.cassette, 0)) == len(expected)
+        _shows(out, expected, f"cut at byte {cut} of the gzip body, {arrived} decoded")
     inside = {at for at in decoded_to for event in whole[:3] if event.start < at < event.end}
     assert len(inside) > 3, "cuts whose bytes decode to the middle of an event"
 
