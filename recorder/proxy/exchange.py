@@ -115,6 +115,10 @@ class Exchange:
             self._refuse(unrecordable(url, recording.failure))
             return
         self.key, self.capture = recording.begin(request.method.decode("latin-1"), url, sent, body)
+        if recording.failure is not None:  # the journal could not take the request
+            recording.abandon(self.key)
+            self._refuse(unrecordable(url, recording.failure))
+            return
         head = [b"%s %s HTTP/1.1\r\nhost: %s\r\n" % (request.method, request.target, relay.origin.host_header)]
         head += [name + b": " + value + b"\r\n" for name, value in forwarded]
         if not framed and (body or request.method in WITH_BODY):
@@ -173,7 +177,7 @@ class Exchange:
         )
         recording = self.relay.recording
         recording.responded(self.key)
-        if recording.failure is not None:  # the journal could not take the request and its head: nothing passes
+        if recording.failure is not None:  # the journal could not take the head: nothing of the answer passes
             capture.finish(CutOff(type="RecordingFailed", message=recording.failure))
             self._close_upstream()
             self._refuse(unrecordable(capture.uri, recording.failure, forwarded=True))

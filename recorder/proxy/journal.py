@@ -110,15 +110,12 @@ class Journal:
         self._on_failure(failure)
 
     def request(self, key: int, capture: Capture) -> None:
-        self._append(self.request_line(key, capture))
+        self._append(self._request_line(key, capture))
 
-    def response(self, key: int, capture: Capture, *, after: bytes = b"") -> None:
-        """The response's head; ``after`` a :meth:`request_line` held until now, in the same ``write()`` (the
-        proxy's way: nothing of the response reaches the client before its head is journaled, and a request
-        with no response is not recovered)."""
-        self._append(after + self._response_line(key, capture))
+    def response(self, key: int, capture: Capture) -> None:
+        self._append(self._response_line(key, capture))
 
-    def request_line(self, key: int, capture: Capture) -> bytes:
+    def _request_line(self, key: int, capture: Capture) -> bytes:
         body = capture.request_body
         record = {
             "req": key,

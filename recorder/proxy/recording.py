@@ -202,8 +202,6 @@ class ProxyOutput:
             raise RecordError(f"{self.out}: cannot write the recording there ({exc.strerror or exc})") from None
         self._keys = itertools.count()
         self._open: dict[int, Capture] = {}
-        #: The journal lines of requests that have no response yet.
-        self._requests: dict[int, bytes] = {}
         self._on_finish = on_finish
         self._finished = self._streams = self._events = self._bytes = self._incomplete = 0
         self._uncounted: list[Capture] = []
@@ -263,8 +261,10 @@ class ProxyOutput:
                 defer=self._defer,
             )
             self._open[key] = capture
-            # Written with the response's head, in one write: one system call less on a request's way upstream.
-            self._requests[key] = self.journal.request_line(key, capture)
+        # Journaled before it is sent: should the journal fail, the request is refused, not sent upstream (an
+        # answer that could not be recorded may have cost the user; a refusal costs nothing). Outside the lock:
+        # a failing write reports itself through _failed, which takes it.
+        self.journal.request(key, capture)
         return key, capture
 
     def _defer(self, build: Callable[[], object]) -> None:
@@ -299,14 +299,13 @@ class ProxyOutput:
             self._guarded(self._builds.popleft())
 
     def responded(self, key: int) -> None:
-        """The capture's response headers are in: journal them, with its request's line."""
-        self.journal.response(key, self._open[key], after=self._requests.pop(key))
+        """The capture's response headers are in: journal them."""
+        self.journal.response(key, self._open[key])
 
     def abandon(self, key: int) -> None:
         """The request got no response (the client went away first): nothing to record."""
         with self._state:
             self._open.pop(key, None)
-            self._requests.pop(key, None)
 
     def _finish(self, key: int, interaction: Interaction) -> None:
         self.journal.end(key, interaction)

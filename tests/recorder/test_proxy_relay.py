@@ -402,24 +402,29 @@ def test_a_body_cut_short_of_its_length_is_cut_for_the_client_and_recorded_in_h1
     assert recording.error.message.endswith("(received 9 bytes, expected 100)")
 
 
-def test_a_head_the_journal_cannot_take_is_answered_with_a_503_and_not_passed_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("line", "forwarded", "said"),
+    [(b'"req":', False, b"this request was not sent upstream"), (b'"res":', True, b"its answer was not passed on")],
+)
+def test_a_request_or_head_the_journal_cannot_take_is_answered_with_a_503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: bytes, forwarded: bool, said: bytes
 ) -> None:
-    """A request's journal line goes out with its answer's head: when that write fails (the disk just filled up),
-    the client gets the 503 that says so, and nothing of the upstream's answer."""
+    """A request is journaled before it is sent upstream, an answer's head before any of it reaches the client:
+    when that write fails (the disk just filled up), the client gets the 503 that says so. A request is then not
+    sent (an answer that cannot be recorded may cost the user), a head's answer not passed on."""
     from ssetape.recorder.proxy import journal
 
-    class FullAtTheHead:
+    class FullDisk:
         def __getattr__(self, name: str) -> Any:
             return getattr(os, name)
 
         @staticmethod
         def write(fd: int, data: bytes) -> int:
-            if b'"res":' in data:
+            if line in data:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             return os.write(fd, data)
 
-    monkeypatch.setattr(journal, "os", FullAtTheHead())
+    monkeypatch.setattr(journal, "os", FullDisk())
     box: list[RawUpstream] = []
     upstream = RawUpstream(lambda c, n: echo_forever(c, n, box))
     box.append(upstream)
@@ -436,15 +441,15 @@ def test_a_head_the_journal_cannot_take_is_answered_with_a_503_and_not_passed_on
     serving.start()
     try:
         with socket.create_connection(("127.0.0.1", int(proxy.url.rsplit(":", 1)[1])), timeout=10) as sock:
-            sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 9\r\n\r\n{\"a\": 1}\n")
+            sock.sendall(b'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 9\r\n\r\n{"a": 1}\n')
             with sock.makefile("rb") as stream:
                 response, body = read_response(stream, "POST")
     finally:
         proxy.stop()
         serving.join(30)
         upstream.close()
-    assert upstream.requests  # it was sent: the answer's head is what could not be journaled
+    assert bool(upstream.requests) is forwarded
     assert response.status == 503 and response.getheader("x-ssetape-error") == "RecordingFailed"
-    assert b"No space left on device" in body and b"its answer was not passed on" in body
+    assert b"No space left on device" in body and said in body
     assert b'{"a": 1}' not in body
     assert stopped and "--recover" in str(stopped[0])

@@ -143,11 +143,12 @@ def test_recover_puts_journal_interactions_after_the_saved_ones(tmp_path: Path) 
     assert recover(out) is None
 
 
-def test_the_proxy_journals_a_request_with_its_head_in_one_write(
+def test_the_proxy_journals_a_request_before_it_is_sent_and_its_head_before_the_client_has_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Nothing is written while a request is forwarded (one system call less on its way upstream): its line,
-    redacted, goes with its response's head, in one ``write()``, before the head can reach the client."""
+    """The request's line, redacted, is written when its recording begins, before it is sent upstream (should
+    that write fail, the request is refused rather than sent: an answer that cannot be recorded may have cost
+    the user), and its response's head in a line of its own before the head can reach the client."""
     out = tmp_path / "c.yaml"
     recording = ProxyOutput(out, serialize_in_subprocess=False)
     writes: list[bytes] = []
@@ -159,14 +160,15 @@ def test_the_proxy_journals_a_request_with_its_head_in_one_write(
         [("authorization", "Bearer sk-secret")],
         b'{"stream":true}',
     )
-    assert writes == []
+    assert len(writes) == 1
+    request = json.loads(writes[0])
+    assert "sk-secret" not in writes[0].decode() and "sk-q" not in writes[0].decode()
+    assert request["req"] == key
+    assert request["headers"] == capture.request.headers and request["uri"] == capture.request.uri
     capture.response(200, "OK", [("content-type", "text/event-stream"), ("x-echo", "sk-secret")])
     recording.responded(key)
-    assert len(writes) == 1
-    request, response = (json.loads(line) for line in writes[0].splitlines())
-    assert (request["req"], response["res"]) == (key, key)
-    assert "sk-secret" not in writes[0].decode() and "sk-q" not in writes[0].decode()
-    assert request["headers"] == capture.request.headers and request["uri"] == capture.request.uri
+    assert len(writes) == 2
+    assert json.loads(writes[1])["res"] == key and "sk-secret" not in writes[1].decode()
     capture.chunk(SSE[0])
     recording.journal.close(remove=False)
     found = read_journal(journal_path(out))
