@@ -74,7 +74,7 @@ class Relay:
     timeouts: Timeouts
     #: The exchanges in flight (a stopping proxy waits for them).
     exchanges: set[Exchange]
-    #: The garbage collector's passes, held while a request waits for its response's head.
+    #: The garbage collector's passes, held while a request waits for the first byte of its answer's body.
     collections: Collections = field(default_factory=Collections)
 
 

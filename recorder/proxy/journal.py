@@ -110,35 +110,31 @@ class Journal:
         self._on_failure(failure)
 
     def request(self, key: int, capture: Capture) -> None:
-        self._append(self._request_line(key, capture))
+        body = capture.request_body
+        self._write(
+            {
+                "req": key,
+                "at": capture.recorded_at.isoformat(),
+                "method": capture.method,
+                "uri": capture.uri,
+                "headers": capture.request_headers,
+                "body": _b64(body) if body is not None else None,
+            }
+        )
 
     def response(self, key: int, capture: Capture) -> None:
-        self._append(self._response_line(key, capture))
-
-    def _request_line(self, key: int, capture: Capture) -> bytes:
-        body = capture.request_body
-        record = {
-            "req": key,
-            "at": capture.recorded_at.isoformat(),
-            "method": capture.method,
-            "uri": capture.uri,
-            "headers": capture.request_headers,
-            "body": _b64(body) if body is not None else None,
-        }
-        return _encode(record).encode("utf-8") + b"\n"
-
-    def _response_line(self, key: int, capture: Capture) -> bytes:
         redactor = capture.body_redactor()
         if redactor:
             self._redactors[key] = redactor
-        record = {
-            "res": key,
-            "at": round(capture.response_at, 6),
-            "code": capture.status_code,
-            "message": capture.reason,
-            "headers": capture.response_headers,
-        }
-        return _encode(record).encode("utf-8") + b"\n"
+        self._write(
+            {
+                "res": key,
+                "at": round(capture.response_at, 6),
+                "code": capture.status_code,
+                "message": capture.reason,
+                "headers": capture.response_headers,
+            }
+        )
 
     def chunk(self, key: int, at: float, data: bytes) -> None:
         redactor = self._redactors.get(key)

@@ -87,6 +87,9 @@ def read_live(out: str | Path) -> LiveRecording:
     return LiveRecording(Cassette(interactions=interactions), frozenset(in_flight), before)
 
 
+_ENCODING = "content-encoding"
+
+
 def _so_far(interaction: Interaction) -> None:
     """Makes ``interaction``, still arriving, complete up to its last whole event (see the module
     docstring); a body that is not an event stream is kept whole, a compressed one decoded."""
@@ -122,6 +125,3 @@ def _so_far(interaction: Interaction) -> None:
         response.headers = {name: values for name, values in response.headers.items() if name.lower() != _ENCODING}
     kept = body[:whole]  # whole lines: a UTF-8 body stays UTF-8
     response.body.string = kept.decode() if isinstance(response.body.string, str) else kept
-
-
-_ENCODING = "content-encoding"
