@@ -263,11 +263,12 @@ class Capture:
         return self._build(error)
 
     def _build(self, error: CutOff | None) -> Interaction:
-        body, chunks = bytes(self._body), list(zip(self._arrivals, self._sizes, strict=True))
+        body, chunks = bytes(self._body), Chunks.from_arrays(self._arrivals, self._sizes)
         redactor = self.body_redactor()
         if redactor:
             body = redactor.feed(body) + redactor.flush(complete=error is None)
-            chunks = redactor.map_chunks(chunks)
+            if redactor.resized:
+                chunks = Chunks(redactor.map_chunks(chunks))
         # The response and its recording constructed, not validated: validation checks every chunk's time and the
         # sizes' sum in Python, a loop over the chunks, for pairs that are ours and add up to the body by
         # construction (the small models are validated: pydantic-core does that faster than model_construct).
@@ -275,7 +276,7 @@ class Capture:
         recording = Recording.model_construct(
             recorded_at=self._recorded_at,
             response_at=round(self._response_at, 6),
-            chunks=Chunks([(round(at, 6), size) for at, size in chunks]),
+            chunks=chunks,
             complete=error is None,
             error=error,
         )

@@ -248,6 +248,11 @@ class ResponseRedactor:
             out = (stage.feed(out) if out else b"") + stage.flush(complete=complete)
         return out
 
+    @property
+    def resized(self) -> bool:
+        """Whether a stage replaced anything so far (only then do the output's chunks differ from the input's)."""
+        return any(stage.replaced for stage in self._stages)
+
     def map_chunks(self, chunks: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
         """The recorded chunks resized to the output, stage by stage."""
         result = list(chunks)

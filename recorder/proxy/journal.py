@@ -33,8 +33,10 @@ import contextlib
 import errno
 import json
 import os
+import sys
 import threading
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ from pydantic import ValidationError
 
 from ..capture import Capture
 from ..cassette import Body, CutOff, Interaction, RecordedRequest, RecordedResponse, Recording, Status
+from ..chunks import Chunks, check_times
 from ..errors import CassetteDecodeError
 from ..redact import ResponseRedactor
 
@@ -155,7 +158,11 @@ class Journal:
         error = recording.error.model_dump() if recording is not None and recording.error is not None else None
         record: dict[str, Any] = {"end": key, "error": error}
         if redactor is not None and recording is not None:  # redaction moved chunk boundaries: keep the exact ones
-            record["chunks"] = [[at, size] for at, size in recording.chunks]
+            # As the bytes of two arrays (little-endian): a list of pairs is an object per number, thousands for
+            # a long stream, made and encoded on the event loop.
+            chunks = recording.chunks if isinstance(recording.chunks, Chunks) else Chunks(recording.chunks)
+            times, sizes = chunks.arrays()
+            record["times"], record["sizes"] = _b64(_little_endian(times)), _b64(_little_endian(sizes))
         self._write(record)
 
     def file(self, key: str, name: str) -> None:
@@ -297,11 +304,11 @@ def _interaction(entry: _Entry, path: Path) -> Interaction:
     request, response = entry.request, entry.response
     assert response is not None
     body = b"".join(data for _, data in entry.data)
-    chunks = [(at, len(data)) for at, data in entry.data]
+    chunks: Sequence[tuple[float, int]] = [(at, len(data)) for at, data in entry.data]
     if entry.end is not None:
         error = CutOff(**entry.end["error"]) if entry.end.get("error") else None
-        recorded = [(at, size) for at, size in entry.end.get("chunks", [])]
-        if recorded and sum(size for _, size in recorded) == len(body):
+        recorded = _recorded_chunks(entry.end)
+        if recorded and recorded.total == len(body):
             chunks = recorded
     else:
         error = CutOff(
@@ -330,6 +337,33 @@ def _interaction(entry: _Entry, path: Path) -> Interaction:
             ),
         ),
     )
+
+
+def _little_endian(numbers: array[Any]) -> bytes:
+    if sys.byteorder == "little":
+        return numbers.tobytes()
+    swapped = array(numbers.typecode, numbers)
+    swapped.byteswap()
+    return swapped.tobytes()
+
+
+def _from_little_endian(typecode: str, data: bytes) -> array[Any]:
+    numbers = array(typecode)
+    numbers.frombytes(data)
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    return numbers
+
+
+def _recorded_chunks(end: dict[str, Any]) -> Chunks | None:
+    """The exact chunks an end line keeps (redaction moved their boundaries), or None."""
+    if "times" in end:
+        times = _from_little_endian("d", base64.b64decode(end["times"]))
+        sizes = _from_little_endian("q", base64.b64decode(end["sizes"]))
+        return Chunks(check_times(list(Chunks.from_arrays(times, sizes))))
+    if end.get("chunks"):  # a journal written before the arrays
+        return Chunks(check_times([(at, size) for at, size in end["chunks"]]))
+    return None
 
 
 def _b64(data: bytes) -> str:

@@ -61,3 +61,35 @@ def test_chunks_compare_and_index_as_a_list() -> None:
     chunks = Chunks.from_text("0.1:5 0.25:7")
     assert chunks == [(0.1, 5), (0.25, 7)] and chunks[-1] == (0.25, 7) and chunks[:1] == [(0.1, 5)]
     assert chunks != [(0.1, 5)] and bool(Chunks()) is False
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=_PAIRS, data=st.data())
+def test_chunks_held_in_arrays_read_as_the_rounded_pairs(pairs: list[tuple[float, int]], data: st.DataObject) -> None:
+    """What a capture builds (two arrays, rounded when read) reads in every way as the list of rounded pairs it
+    built before, pickled (to the serializing worker) and written too."""
+    import pickle
+
+    expected = [(round(at, 6), size) for at, size in pairs]
+    listed = Chunks(expected)
+    for chunks in (
+        (arrays := Chunks.from_arrays([at for at, _ in pairs], [size for _, size in pairs])),
+        pickle.loads(pickle.dumps(arrays)),
+    ):
+        assert list(chunks) == expected and chunks == expected and chunks == listed and listed == chunks
+        assert len(chunks) == len(expected) and chunks.total == sum(size for _, size in pairs) and chunks.parsed
+        assert repr(chunks) == repr(expected) and encode_chunks(chunks) == encode_chunks(expected)
+        if expected:
+            index = data.draw(st.integers(-len(expected), len(expected) - 1))
+            assert chunks[index] == expected[index]
+        start, stop = data.draw(st.integers(-5, 35)), data.draw(st.integers(-5, 35))
+        assert chunks[start:stop] == expected[start:stop]
+        assert list(Chunks.from_arrays(*chunks.arrays())) == expected
+        chunks.cover(sum(size for _, size in pairs))
+        with pytest.raises(ValueError, match="add up to"):
+            chunks.cover(sum(size for _, size in pairs) + 1)
+
+
+def test_chunk_arrays_of_different_lengths_are_refused() -> None:
+    with pytest.raises(ValueError, match="2 chunk times for 1 sizes"):
+        Chunks.from_arrays([0.1, 0.2], [3])

@@ -122,6 +122,42 @@ def test_journal_chunks_are_redacted_event_by_event(tmp_path: Path) -> None:
     assert read_journal(tmp_path / "j").by_key()[0] == finished[0]
 
 
+def test_the_exact_chunks_an_end_line_keeps_are_recovered_in_either_form(tmp_path: Path) -> None:
+    """With a secret to take out of the response, the journal's chunk lines are split where the scrubber released
+    them, so the end line keeps the chunks as they arrived: as two arrays' bytes, and in a journal written before
+    them as a list of pairs, which recovery still reads. Damaged arrays are named as the journal's fault."""
+    from ssetape.recorder.errors import CassetteDecodeError
+
+    path = tmp_path / "j"
+    journal = Journal(path, base=0)
+    finished: list[Interaction] = []
+    capture = _capture(journal, 0, finished)
+    capture.response(200, "OK", [("content-type", "text/event-stream")])
+    journal.response(0, capture)
+    stream = b"".join(SSE)
+    for i in range(0, len(stream), 9):
+        capture.chunk(stream[i : i + 9], i / 9000 + 1e-7)
+    capture.finish()
+    journal.close(remove=False)
+    recording = finished[0].response.ssetape
+    assert recording is not None and len(recording.chunks) == len(range(0, len(stream), 9))
+    assert read_journal(path).by_key()[0] == finished[0]
+    *lines, end = path.read_text().splitlines()
+    record = json.loads(end)
+    assert set(record) == {"end", "error", "times", "sizes"}
+    for replaced, recovers in (
+        ({"chunks": [[at, size] for at, size in recording.chunks]}, True),
+        ({"times": record["times"], "sizes": base64.b64encode(b"\x01" * 9).decode()}, False),
+        ({"times": "not base64!", "sizes": record["sizes"]}, False),
+    ):
+        path.write_text("\n".join([*lines, json.dumps({"end": 0, "error": None, **replaced})]) + "\n")
+        if recovers:
+            assert read_journal(path).by_key()[0] == finished[0]
+        else:
+            with pytest.raises(CassetteDecodeError, match=r"j: not a journal ssetape can recover"):
+                read_journal(path)
+
+
 def test_recover_puts_journal_interactions_after_the_saved_ones(tmp_path: Path) -> None:
     out = tmp_path / "c.yaml"
     saved = load(Path(__file__).parents[2] / "fixtures" / "text.yaml")
