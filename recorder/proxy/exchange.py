@@ -103,6 +103,9 @@ class Exchange:
     def start(self, request: Request) -> None:
         """Record and forward ``request`` (or refuse it at once: the recording cannot be written)."""
         relay, recording = self.relay, self.relay.recording
+        # From here to the first byte of the body, no young collection: starting the recording allocates too.
+        relay.collections.hold()
+        self._holding = True
         url = relay.origin.prefix + request.target.decode("latin-1")
         forwarded = end_to_end(request.headers, REQUEST_ONLY)
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in forwarded]
@@ -126,8 +129,6 @@ class Exchange:
         head.append(b"\r\n")
         self._wire = b"".join(head) + body
         relay.exchanges.add(self)
-        relay.collections.hold()
-        self._holding = True
         connection = relay.pool.take()
         if connection is not None:
             self._send(connection)

@@ -730,3 +730,68 @@ def test_one_upstream_read_goes_to_the_client_in_one_send_after_the_journal_has_
         recording.close()
     bodies = [interaction.response.body_bytes for interaction in load(tmp_path / "c.yaml").interactions]
     assert bodies == [b"".join(SSE)] * 2
+
+
+def test_no_young_collection_runs_from_a_requests_start_to_its_first_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A young pass walks everything a storm of requests keeps alive: none runs while a request's recording
+    begins, is sent upstream, and waits for its answer, until the first byte of its body has gone to the client;
+    then the passes that were due run."""
+    from ssetape.recorder.proxy.client_side import ClientConnection
+    from ssetape.recorder.proxy.exchange import Exchange, Relay
+    from ssetape.recorder.proxy.origin import DEFAULT_TIMEOUTS, upstream_origin
+    from ssetape.recorder.proxy.pool import Pool
+    from ssetape.recorder.proxy.upstream import UpstreamConnection
+
+    stage = ["parsing"]
+    passes: list[str] = []
+    start = Exchange.start
+
+    def starting(self: Exchange, request: object) -> None:
+        stage[0] = "starting"
+        start(self, request)  # type: ignore[arg-type]
+        stage[0] = "waiting"
+
+    def sent(data: bytes) -> None:
+        if b"data:" in data:
+            stage[0] = "sent"
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(stage[0])
+
+    monkeypatch.setattr(Exchange, "start", starting)
+    recording = ProxyOutput(tmp_path / "c.yaml", serialize_in_subprocess=False, save_interval=60)
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+
+    async def exchange() -> None:
+        origin = upstream_origin("http://127.0.0.1:9")
+        relay = Relay(origin, recording, Pool(origin, DEFAULT_TIMEOUTS), DEFAULT_TIMEOUTS, set())
+        upstream = UpstreamConnection(lambda connection: None)
+        upstream.connection_made(_Socket())  # type: ignore[arg-type]
+        relay.pool.release(upstream)
+        client = ClientConnection(relay, set())
+        client.connection_made(_Socket(sent))  # type: ignore[arg-type]
+        relay.collections.start()
+        gc.callbacks.append(watch)
+        try:
+            client.data_received(b"GET /v1/threads/runs HTTP/1.1\r\nHost: proxy\r\nAuthorization: Bearer sk-x\r\n\r\n")
+            upstream.data_received(head)
+            upstream.data_received(_chunked(SSE[0]))
+            kept = [[n] for n in range(2_000)]  # allocations after the first byte: the passes due run
+            upstream.data_received(_chunked(*SSE[1:]) + b"0\r\n\r\n")
+            assert len(kept) == 2_000
+        finally:
+            gc.callbacks.remove(watch)
+            relay.collections.stop()
+        client.connection_lost(None)
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # a young pass at nearly every allocation, unless held
+    try:
+        asyncio.run(exchange())
+    finally:
+        gc.set_threshold(*threshold)
+        recording.close()
+    assert "sent" in passes and not {"starting", "waiting"} & set(passes), passes
