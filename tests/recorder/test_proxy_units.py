@@ -20,12 +20,17 @@ from ssetape.recorder.capture import Capture
 from ssetape.recorder.cassette import Body, RecordedRequest, RecordedResponse, Recording, Status
 from ssetape.recorder.errors import RecordError
 from ssetape.recorder.proxy import OutputExistsError, ProxyOutput, UnrecoveredJournalError, read_journal, recover
+from ssetape.recorder.proxy.client_side import ClientConnection
 from ssetape.recorder.proxy.collection import Collections
+from ssetape.recorder.proxy.exchange import Exchange, Relay
 from ssetape.recorder.proxy.headers import REQUEST_ONLY, end_to_end
 from ssetape.recorder.proxy.journal import Journal, journal_path
+from ssetape.recorder.proxy.origin import DEFAULT_TIMEOUTS, upstream_origin
+from ssetape.recorder.proxy.pool import Pool
 from ssetape.recorder.proxy.recording import WORKER_NICENESS
 from ssetape.recorder.proxy.saver import Saver
 from ssetape.recorder.proxy.split import identify
+from ssetape.recorder.proxy.upstream import UpstreamConnection
 
 SSE = [
     b'event: thread.run.created\ndata: {"id":"run_A","object":"thread.run","thread_id":"thread_T"}\n\n',
@@ -682,16 +687,26 @@ def _chunked(*pieces: bytes) -> bytes:
     return b"".join(b"%x\r\n%b\r\n" % (len(piece), piece) for piece in pieces)
 
 
+def _relay_with_one_upstream(
+    recording: ProxyOutput, on_client_write: Callable[[bytes], None]
+) -> tuple[Relay, UpstreamConnection, ClientConnection, _Socket]:
+    """A relay whose pool holds one kept-alive upstream connection, and a client connected to it, on sockets that
+    keep what is written (called on the running event loop)."""
+    origin = upstream_origin("http://127.0.0.1:9")
+    relay = Relay(origin, recording, Pool(origin, DEFAULT_TIMEOUTS), DEFAULT_TIMEOUTS, set())
+    upstream = UpstreamConnection(lambda connection: None)
+    upstream.connection_made(_Socket())  # type: ignore[arg-type]
+    relay.pool.release(upstream)
+    client = ClientConnection(relay, set())
+    client_socket = _Socket(on_client_write)
+    client.connection_made(client_socket)  # type: ignore[arg-type]
+    return relay, upstream, client, client_socket
+
+
 def test_one_upstream_read_goes_to_the_client_in_one_send_after_the_journal_has_it(tmp_path: Path) -> None:
     """Head, body and end that come in one network read leave in one ``send`` (not one each: a system call and
     a wake-up of the client apiece); a body piece reaches the client only once the journal's ``write`` holding
     it has returned; pieces that come in reads of their own leave at once, each in its own ``send``."""
-    from ssetape.recorder.proxy.client_side import ClientConnection
-    from ssetape.recorder.proxy.exchange import Relay
-    from ssetape.recorder.proxy.origin import DEFAULT_TIMEOUTS, upstream_origin
-    from ssetape.recorder.proxy.pool import Pool
-    from ssetape.recorder.proxy.upstream import UpstreamConnection
-
     recording = ProxyOutput(tmp_path / "c.yaml", serialize_in_subprocess=False, save_interval=60)
     journal = journal_path(tmp_path / "c.yaml")
     head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
@@ -704,14 +719,7 @@ def test_one_upstream_read_goes_to_the_client_in_one_send_after_the_journal_has_
         journaled_first.append(all(piece in journaled for piece in SSE if piece in data))
 
     async def exchange(*reads: bytes) -> list[bytes]:
-        origin = upstream_origin("http://127.0.0.1:9")
-        relay = Relay(origin, recording, Pool(origin, DEFAULT_TIMEOUTS), DEFAULT_TIMEOUTS, set())
-        upstream = UpstreamConnection(lambda connection: None)
-        upstream.connection_made(_Socket())  # type: ignore[arg-type]
-        relay.pool.release(upstream)
-        client = ClientConnection(relay, set())
-        client_socket = _Socket(client_write)
-        client.connection_made(client_socket)  # type: ignore[arg-type]
+        _, upstream, client, client_socket = _relay_with_one_upstream(recording, client_write)
         client.data_received(b"GET /v1/threads/runs HTTP/1.1\r\nHost: proxy\r\n\r\n")
         assert upstream.transport.writes == [b"GET /v1/threads/runs HTTP/1.1\r\nhost: 127.0.0.1:9\r\n\r\n"]  # type: ignore[union-attr]
         for read in reads:
@@ -738,12 +746,6 @@ def test_no_young_collection_runs_from_a_requests_start_to_its_first_byte(
     """A young pass walks everything a storm of requests keeps alive: none runs while a request's recording
     begins, is sent upstream, and waits for its answer, until the first byte of its body has gone to the client;
     then the passes that were due run."""
-    from ssetape.recorder.proxy.client_side import ClientConnection
-    from ssetape.recorder.proxy.exchange import Exchange, Relay
-    from ssetape.recorder.proxy.origin import DEFAULT_TIMEOUTS, upstream_origin
-    from ssetape.recorder.proxy.pool import Pool
-    from ssetape.recorder.proxy.upstream import UpstreamConnection
-
     stage = ["parsing"]
     passes: list[str] = []
     start = Exchange.start
@@ -766,13 +768,7 @@ def test_no_young_collection_runs_from_a_requests_start_to_its_first_byte(
     head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
 
     async def exchange() -> None:
-        origin = upstream_origin("http://127.0.0.1:9")
-        relay = Relay(origin, recording, Pool(origin, DEFAULT_TIMEOUTS), DEFAULT_TIMEOUTS, set())
-        upstream = UpstreamConnection(lambda connection: None)
-        upstream.connection_made(_Socket())  # type: ignore[arg-type]
-        relay.pool.release(upstream)
-        client = ClientConnection(relay, set())
-        client.connection_made(_Socket(sent))  # type: ignore[arg-type]
+        relay, upstream, client, _ = _relay_with_one_upstream(recording, sent)
         relay.collections.start()
         gc.callbacks.append(watch)
         try:
