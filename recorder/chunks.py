@@ -105,9 +105,8 @@ class Chunks(Sequence[Pair]):
     @classmethod
     def from_arrays(cls, times: Iterable[float], sizes: Iterable[int]) -> Chunks:
         """Pairs held as two arrays of numbers (copied), each time rounded to the microsecond as it is read: not a
-        tuple, a float and an int per chunk. A recording proxy keeps every recording of its session, and millions
-        of small objects kept among short-lived ones scatter its heap: every allocation after them got slower
-        (measured: a third more of the event loop's time per request after 1.2M events recorded)."""
+        tuple, a float and an int per chunk, made on the proxy's event loop as each stream ends (``round`` converts
+        to decimal: 0.3 µs a chunk) and kept for the rest of the session (about 116 bytes a chunk, not 16)."""
         chunks = cls()
         chunks._pairs = None
         chunks._times, chunks._sizes = array("d", times), array("q", sizes)
