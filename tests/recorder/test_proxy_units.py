@@ -402,6 +402,35 @@ def test_saves_wait_while_streams_are_busy_but_not_forever() -> None:
     assert len(saves) == 3  # close always saves
 
 
+def test_a_recording_saves_once_requests_stop_not_in_the_gaps_between_them(tmp_path: Path) -> None:
+    """A save rewrites the whole cassette (a second at 500 MB): while requests come one after another, each over
+    before the next begins, no save runs in the gaps between them; one runs once a whole interval goes by with
+    none."""
+    saves: list[float] = []
+    recording = ProxyOutput(
+        tmp_path / "c.yaml",
+        serialize_in_subprocess=False,
+        save_interval=0.2,
+        after_save=lambda idle: saves.append(time.monotonic()),
+    )
+    try:
+        deadline = time.monotonic() + 1.0  # (a save overdue by max_delay, 5 s, would run anyway)
+        while time.monotonic() < deadline:
+            key, capture = recording.begin("GET", "http://127.0.0.1:9/v1/models", [], b"")
+            capture.response(200, "OK", [("content-type", "application/json")])
+            recording.responded(key)
+            capture.chunk(b"{}")
+            capture.finish()
+            time.sleep(0.01)
+        stopped = time.monotonic()
+        assert saves == []
+        time.sleep(1.0)
+        assert saves and saves[0] - stopped >= 0.2
+    finally:
+        recording.close()
+    assert len(load(tmp_path / "c.yaml").interactions) > 10
+
+
 def test_the_listening_socket_lets_asyncio_turn_nagle_off(tmp_path: Path) -> None:
     """asyncio sets TCP_NODELAY on accepted connections only when the socket says IPPROTO_TCP; without it a
     small event waits for the client's delayed ACK (about 40 ms at the start of every stream)."""
