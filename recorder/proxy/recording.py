@@ -362,7 +362,8 @@ class ProxyOutput:
     def _not_quiet(self) -> bool:
         """Whether a save should wait: something is in flight, or a request began since the saver last asked (a
         save rewrites the whole cassette, which takes a second at 500 MB: not in the gaps between requests that
-        come one after another, which made each cost the event loop about a fifth more in storms of 50)."""
+        come one after another, where it cost each of them about 40% more of the event loop's time, in storms of
+        50 after 1.2M events recorded)."""
         with self._state:
             begun, self._begun_seen = self._begun != self._begun_seen, self._begun
             return bool(self._open) or begun
