@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -111,6 +112,8 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
 
     Pieces are never joined first: joining a large cassette would hold the GIL for as long as it copies,
     and a recording proxy saving from a thread would stall every stream for that long."""
+    if path.is_dir():  # else the temporary file is written beside it, and only the rename fails
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file to write", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

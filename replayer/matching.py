@@ -24,11 +24,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ssetape.recorder import REDACTED, Interaction
+from ssetape.recorder.credentials import SECRET_HEADERS, SECRET_QUERY_PARAMETERS
 
 #: The fields a request can be matched on.
 MATCH_FIELDS = ("method", "host", "path", "query", "body", "headers")
@@ -96,7 +97,8 @@ class RequestKey:
     body: Any
 
     def describe(self) -> str:
-        query = "&".join(f"{k}={v}" for k, v in self.query)
+        """``POST /v1/chat/completions?limit=10``, with the values of secret query parameters redacted."""
+        query = "&".join(f"{k}={REDACTED if _secret('query', k) else v}" for k, v in self.query)
         return f"{self.method} {self.path}{'?' + query if query else ''}"
 
     @property
@@ -189,16 +191,20 @@ class FieldDiff:
         return name
 
     def __str__(self) -> str:
-        return f"{self.name}: recorded {_show(self.recorded)}, sent {_show(self.sent)}"
+        sent = self.sent
+        if sent is not ABSENT and self.field in ("query", "headers") and _secret(self.field, self.path[0]):
+            sent = REDACTED  # what the client sent there is a live credential: not for a test's output
+        return f"{self.name}: recorded {_show(self.recorded)}, sent {_show(sent)}"
 
-    def remedy(self) -> str | None:
-        """The ``Matching`` argument that would ignore this difference, if one can."""
+    def remedy(self) -> tuple[str, str] | None:
+        """The ``Matching`` argument that would ignore this difference and the name to give it, if one can:
+        ``("ignore_json_paths", "messages.1.content")``."""
         if self.field == "body" and self.path:
-            return f'ignore_json_paths=["{".".join(self.path)}"]'
+            return "ignore_json_paths", ".".join(self.path)
         if self.field == "query":
-            return f'ignore_query=["{self.path[0]}"]'
+            return "ignore_query", self.path[0]
         if self.field == "headers":
-            return f'ignore_headers=["{self.path[0]}"]'
+            return "ignore_headers", self.path[0]
         return None
 
 
@@ -212,7 +218,18 @@ def _show(value: Any, limit: int = 80) -> str:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError):
             text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str) and text.startswith('"'):
+        return text[: limit - 2] + '…"'  # still a string, quoted, that says it was cut
+    return text[: limit - 1] + "…"
+
+
+def _secret(field: str, name: str) -> bool:
+    """Whether a query parameter or header of this name carries a credential (what recording redacts)."""
+    if field == "query":
+        return unquote_plus(name).lower() in SECRET_QUERY_PARAMETERS
+    return name.lower() in SECRET_HEADERS
 
 
 def differences(recorded: RequestKey, sent: RequestKey, matching: Matching = DEFAULT_MATCHING) -> Iterator[FieldDiff]:

@@ -74,6 +74,10 @@ class _Transport(AsyncReplayTransport):
         return response
 
 
+#: ``ssetape serve``'s options for the arguments of :class:`Matching` it has.
+SERVE_OPTIONS = {"ignore_json_paths": "--ignore-json-path", "ignore_query": "--ignore-query"}
+
+
 class ReplayApp:
     """ASGI app: every request is answered from ``cassette`` at ``speed`` (1 = recorded pace, 0 = at once).
 
@@ -90,8 +94,11 @@ class ReplayApp:
         on_request: Callable[[ServedRequest], None] | None = None,
         allowed_hosts: Collection[str] | None = None,
         matching: Matching | None = None,
+        command_line: bool = False,
     ) -> None:
         self.transport = _Transport(cassette, speed, allow_repeats=allow_repeats, matching=matching)
+        #: A 404 names ``ssetape serve``'s options that would match the request, not ``Matching``'s arguments.
+        self.command_line = command_line
         self.cassette = self.transport.cassette
         self.on_request = on_request
         #: ``Host`` values answered (lowercase); None answers any (the app mounted behind something else).
@@ -131,7 +138,7 @@ class ReplayApp:
         try:
             response = await self.transport.handle_async_request(request)
         except UnmatchedRequestError as exc:
-            await _not_found(send, str(exc))
+            await _not_found(send, exc.explained(SERVE_OPTIONS) if self.command_line else str(exc))
             self._log(ServedRequest(scope["method"], target, 404, None, seconds=time.perf_counter() - started))
             return
         index = self._index_of(response)
@@ -258,8 +265,16 @@ class ReplayServer:
         on_request: Callable[[ServedRequest], None] | None = None,
         allow_hosts: Iterable[str] = (),
         matching: Matching | None = None,
+        command_line: bool = False,
     ) -> None:
-        self.app = ReplayApp(cassette, speed, allow_repeats=allow_repeats, on_request=on_request, matching=matching)
+        self.app = ReplayApp(
+            cassette,
+            speed,
+            allow_repeats=allow_repeats,
+            on_request=on_request,
+            matching=matching,
+            command_line=command_line,
+        )
         self.host = host
         self._socket = _listen(host, port)
         self.port: int = self._socket.getsockname()[1]

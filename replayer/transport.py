@@ -161,7 +161,7 @@ class _ReplayBase:
         matching: Matching | None = None,
         hint: str | None = None,
     ) -> None:
-        if speed < 0:
+        if not speed >= 0:  # (nan too)
             raise ValueError(f"speed must be 0 (no waiting) or positive, not {speed}")
         self.cassette = cassette if isinstance(cassette, Cassette) else load(cassette)
         self.speed = speed

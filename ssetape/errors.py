@@ -23,6 +23,8 @@ The command line turns any of them into one ``Error: …`` line and exit code 2.
 
 from __future__ import annotations
 
+import json
+import shlex
 from pathlib import Path
 
 __all__ = [
@@ -105,9 +107,24 @@ class UnmatchedRequestError(ReplayError, LookupError):
         differences: list[str],
         *,
         others: list[str] | None = None,
-        remedies: list[str] | None = None,
+        remedies: list[tuple[str, str]] | None = None,
         hint: str | None = None,
     ) -> None:
+        self.request = request
+        self.cassette = cassette
+        self.closest = closest
+        self.differences = differences
+        self.others = others or []
+        #: ``(Matching argument, name)`` pairs that would match the request without the differences.
+        self.remedies = remedies or []
+        self.hint = hint
+        super().__init__(self.explained())
+
+    def explained(self, options: dict[str, str] | None = None) -> str:
+        """The message; with ``options`` (Matching argument -> command-line option, as ``ssetape serve`` has them)
+        the remedies are given as those options."""
+        request, cassette, closest, differences = self.request, self.cassette, self.closest, self.differences
+        others, hint = self.others, self.hint
         lines = [f"{cassette}: no recorded response matches {request}"]
         if closest is None:
             lines.append("the cassette holds no interactions")
@@ -119,13 +136,22 @@ class UnmatchedRequestError(ReplayError, LookupError):
         if others:
             lines.append("also recorded: " + "; ".join(others))
         lines.append(f"to proceed: {hint or 'record the cassette again'}")
-        if remedies:
-            lines.append(f"  or, if that difference does not matter, match without it: {', '.join(remedies)}")
-        super().__init__("\n".join(lines))
-        self.request = request
-        self.cassette = cassette
-        self.closest = closest
-        self.differences = differences
+        remedy = _remedies(self.remedies, options)
+        if remedy:
+            lines.append(f"  or, if that difference does not matter, match without it: {remedy}")
+        return "\n".join(lines)
+
+
+def _remedies(remedies: list[tuple[str, str]], options: dict[str, str] | None) -> str:
+    """``ignore_json_paths=["a", "b"], ignore_query=["key"]`` (one list per argument, as it can be pasted), or
+    ``--ignore-json-path a --ignore-json-path b`` with ``options``; arguments that have no option are left out."""
+    if options is not None:
+        given = [(options[argument], name) for argument, name in remedies if argument in options]
+        return " ".join(f"{option} {shlex.quote(name)}" for option, name in given)
+    grouped: dict[str, list[str]] = {}
+    for argument, name in remedies:
+        grouped.setdefault(argument, []).append(name)
+    return ", ".join(f"{argument}={json.dumps(names)}" for argument, names in grouped.items())
 
 
 class MissingCassetteError(ReplayError, FileNotFoundError):

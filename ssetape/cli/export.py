@@ -40,6 +40,8 @@ def export_command(cassette: Path, kind: str | None, output: Path | None, intera
       ssetape export fixtures/text.yaml --format jsonl | jq -c 'select(.event == "done")'
       ssetape export session.yaml -o session.har
     """
+    if output is not None and output.is_dir():
+        raise click.BadParameter(f"{output} is a directory: name the file to write", param_hint="-o")
     if kind is None:
         kind = _SUFFIXES.get(output.suffix.lower()) if output is not None else None
         if kind is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -58,8 +59,15 @@ def import_command(
         | ssetape import - -o run.yaml --request-body @run.json
       ssetape import session.har -o session.yaml --match '/v1/'
     """
+    if output.is_dir():
+        raise click.BadParameter(f"{output} is a directory: name the cassette file to write", param_hint="-o")
     if output.exists() and not force:
         raise click.UsageError(f"{output} exists: pass --force to overwrite it")
+    if match:
+        try:
+            re.compile(match)
+        except re.error as exc:
+            raise click.BadParameter(f"{match!r} is not a regular expression: {exc}", param_hint="--match") from None
     data = _read(source)
     if kind == "har" or (kind == "auto" and is_har(data)):
         cassette = cassette_from_har(data, match=match, source=source)

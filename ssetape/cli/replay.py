@@ -34,7 +34,7 @@ def replay(cassette: Path, speed: float, interaction: int | None, show_events: b
       ssetape replay fixtures/code_interpreter.yaml --speed 2
       ssetape replay fixtures/function_calling.yaml --events --interaction 1
     """
-    if speed < 0:
+    if not speed >= 0:  # (nan too)
         raise click.BadParameter("must be 0 or more", param_hint="--speed")
     if show_events:
         _events(cassette, speed, interaction)

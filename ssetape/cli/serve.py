@@ -67,7 +67,7 @@ def serve(
       OPENAI_BASE_URL=http://127.0.0.1:8000/v1 node app.js
       ssetape serve session.yaml --port 0 --speed 0 > server.url &   # a free port, its URL in server.url
     """
-    if speed < 0:
+    if not speed >= 0:  # (nan too)
         raise click.BadParameter("must be 0 or more", param_hint="--speed")
     try:
         matching = Matching(ignore_json_paths=ignore_json_paths, ignore_query=ignore_query)
@@ -83,6 +83,7 @@ def serve(
         on_request=None if quiet else _log,
         allow_hosts=allow_hosts,
         matching=matching,
+        command_line=True,
     )
     click.echo(server.base_url)
     count = len(server.app.cassette.interactions)

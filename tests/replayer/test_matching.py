@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx2
@@ -135,3 +136,36 @@ def test_the_hint_replaces_the_default_advice(tmp_path: Path) -> None:
         with pytest.raises(UnmatchedRequestError) as info:
             client.get("http://up.test/v1/models")
     assert f"to proceed: {hint}" in str(info.value)
+
+
+def test_the_remedy_for_several_body_fields_is_one_list_that_can_be_pasted(tmp_path: Path) -> None:
+    path = recorded(tmp_path)
+    messages = [CHAT["messages"][0], {"role": "user", "content": "hello"}]  # type: ignore[index]
+    message = unmatched(path, "http://up.test/v1/chat/completions?limit=10", sent_like(messages=messages, model="o3"))
+    remedy = message.split("match without it: ")[1].splitlines()[0]
+    assert remedy == 'ignore_json_paths=["messages.1.content", "model"]'
+    assert Matching(**eval(f"dict({remedy})"))  # noqa: S307 (what a user would paste, as Python)
+
+
+def test_a_long_recorded_string_is_cut_inside_its_quotes() -> None:
+    long = "Explain, briefly, how server-sent events let a client read a long answer as it arrives."
+    recorded_key = request_key("POST", "http://up.test/v1/x", "application/json", json.dumps({"q": long}).encode())
+    sent_key = request_key("POST", "http://up.test/v1/x", "application/json", b'{"q": "hello"}')
+    (difference,) = differences(recorded_key, sent_key)
+    shown = str(difference)
+    assert shown.startswith('body.q: recorded "Explain, briefly')
+    assert '…", sent "hello"' in shown
+    assert len(shown.split(", sent ")[0].removeprefix("body.q: recorded ")) == 80
+
+
+def test_a_credential_the_client_sent_is_not_shown_when_nothing_matches(tmp_path: Path) -> None:
+    path = recorded(tmp_path, url="http://up.test/v1/chat/completions?key=live-secret-123456")
+    url = "http://up.test/v1/chat/completions?key=other-secret-987654"
+    message = unmatched(path, url, sent_like(model="o3"))
+    assert "key=REDACTED" in message
+    assert "other-secret-987654" not in message
+    # A recording without the parameter: the difference names it, not its value.
+    plain = recorded(tmp_path / "plain")
+    message = unmatched(plain, "http://up.test/v1/chat/completions?limit=10&api_key=other-secret-987654", CHAT)
+    assert 'query.api_key: recorded nothing, sent "REDACTED"' in message
+    assert "other-secret-987654" not in message

@@ -69,6 +69,27 @@ def test_import_refuses_to_overwrite_and_reports_unreadable_input(tmp_path: Path
     assert not (tmp_path / "z.yaml").exists()
 
 
+def test_a_bad_match_pattern_or_a_directory_to_write_is_a_usage_error(tmp_path: Path) -> None:
+    har = tmp_path / "session.har"
+    assert run("export", str(FIXTURES / "text.yaml"), "-o", str(har)).exit_code == 0
+    result = run("import", str(har), "-o", str(tmp_path / "x.yaml"), "--match", "(")
+    assert result.exit_code == 2 and "Invalid value for --match: '(' is not a regular expression" in result.stderr
+    for command in (["import", str(har), "-o", str(tmp_path), "-f"], ["export", str(FIXTURES / "text.yaml"), "-o"]):
+        result = run(*command, *([] if command[0] == "import" else [str(tmp_path), "--format", "sse"]))
+        assert result.exit_code == 2
+        assert f"Invalid value for -o: {tmp_path} is a directory" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.har"]  # nothing staged beside it either
+
+
+def test_a_file_that_cannot_be_written_is_one_line_naming_it(tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a directory should be")
+    result = run("export", str(FIXTURES / "text.yaml"), "--format", "sse", "-o", str(blocked / "run.sse"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert str(blocked) in result.stderr
+
+
 @pytest.mark.parametrize(
     "data",
     [bytes(range(256)) * 20, b"just some text\nwith lines\n\nand no fields\n", b": only a comment\n\n"],

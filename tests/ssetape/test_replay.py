@@ -69,3 +69,9 @@ def test_chunk_sizes_that_do_not_add_up_are_reported_in_one_line(tmp_path: Path,
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(f"Error: {path}:") and "chunk sizes add up to" in result.stderr
+
+
+@pytest.mark.parametrize("speed", ["-1", "nan"])
+def test_a_speed_that_is_not_a_number_of_zero_or_more_is_refused(speed: str) -> None:
+    result = run("replay", str(FIXTURES / "text.yaml"), "--speed", speed)
+    assert result.exit_code == 2 and "Invalid value for --speed: must be 0 or more" in result.stderr

@@ -106,3 +106,18 @@ def test_a_bad_ignored_path_is_a_one_line_error() -> None:
     assert result.exit_code == 2
     assert "'a..b' is not a JSON field path" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_request_nothing_matches_is_told_the_commands_own_options(served: tuple[subprocess.Popen[str], str]) -> None:
+    _, base_url = served
+    refused = httpx2.post(
+        base_url + "/threads/runs",
+        json={"assistant_id": "asst_other", "model": "gpt-5", "stream": True},
+        headers={"authorization": "Bearer sk-anything"},
+    )
+    assert refused.status_code == 404
+    message = refused.json()["error"]["message"]
+    remedy = message.split("match without it: ")[1].splitlines()[0]
+    assert remedy.startswith("--ignore-json-path ")
+    assert "--ignore-json-path model" in remedy and "--ignore-json-path assistant_id" in remedy
+    assert "ignore_json_paths=" not in message
