@@ -54,6 +54,17 @@ def test_a_corrupt_file_is_a_format_problem_and_a_missing_one_exits_2(tmp_path: 
     assert result.stdout == "1 cassette: no problems; 1 cassette could not be read\n"
 
 
+def test_chunk_sizes_that_do_not_add_up_are_a_format_problem_of_their_interaction(tmp_path: Path) -> None:
+    text = (FIXTURES / "text.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("0.373576:2411 ", "0.373576:9411 ", 1))  # interaction 2's first chunk, grown
+    result = run("validate", str(bad))
+    assert result.exit_code == 1, result.stderr
+    (line, summary) = [line for line in result.stdout.splitlines() if "[format]" in line or "in 1 cassette" in line]
+    assert "interaction 2" in line and "the recorded chunk sizes add up to" in line and line.endswith("[format]")
+    assert summary.startswith("1 error")
+
+
 def test_unknown_rule_is_bad_usage() -> None:
     result = run("validate", "fixtures/text.yaml", "--ignore", "nope")
     assert result.exit_code == 2 and "Invalid value for '--ignore'" in result.stderr
