@@ -55,14 +55,16 @@ def find_drift(
     *,
     max_age: timedelta | None = None,
     now: datetime | None = None,
+    orphans: bool = True,
 ) -> list[Drift]:
     """``used`` maps each test to its cassette, ``sent`` each test to its run record
-    (``{"cassette": path, "sent": [{"method", "path", "model"}, ...]}``)."""
+    (``{"cassette": path, "sent": [{"method", "path", "model"}, ...]}``). Orphans only with ``orphans``: ``used``
+    must then hold every test of the suite."""
     from ssetape.recorder import load
 
     found: list[Drift] = []
     in_use = {path.resolve() for path in used.values()}
-    for path in sorted(_cassette_files(cassette_dirs)):
+    for path in sorted(_cassette_files(cassette_dirs)) if orphans else ():
         if path.resolve() not in in_use:
             found.append(Drift("orphan", path, "no test uses it"))
     now = now or datetime.now(UTC)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pytest
 
-from .check import pytest_sessionfinish, pytest_terminal_summary
+from .check import pytest_deselected, pytest_sessionfinish, pytest_terminal_summary
 from .fixtures import (
     ssetape_anthropic_client,
     ssetape_async_anthropic_client,
@@ -50,6 +50,7 @@ __all__ = [
     "Settings",
     "pytest_addoption",
     "pytest_configure",
+    "pytest_deselected",
     "pytest_runtest_call",
     "pytest_runtest_makereport",
     "pytest_sessionfinish",

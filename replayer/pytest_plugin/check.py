@@ -8,6 +8,23 @@ import pytest
 
 DRIFT = pytest.StashKey[list[Any]]()
 XDIST = pytest.StashKey[bool]()
+#: Why this run is not the whole suite (tests deselected, or only some files or tests named), when it is not.
+PARTIAL = pytest.StashKey[str]()
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if items:
+        items[0].config.stash[PARTIAL] = "tests were deselected"
+
+
+def _partial(config: pytest.Config) -> str | None:
+    """Why the run saw only part of the suite, or None: a cassette that none of its tests used may be another's."""
+    if PARTIAL in config.stash:
+        return config.stash[PARTIAL]
+    for arg in config.args:
+        if "::" in arg or not (config.invocation_params.dir / arg).is_dir():
+            return f"only {arg} ran"
+    return None
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -28,7 +45,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     collector = Collector()
     collector.pytest_collection_finish(session)
-    drift = find_drift(collector.used, collector.dirs, collector.sent, max_age=max_age)
+    partial = _partial(config)
+    drift = find_drift(collector.used, collector.dirs, collector.sent, max_age=max_age, orphans=partial is None)
     config.stash[DRIFT] = drift
     if drift and session.exitstatus == 0:
         session.exitstatus = 1
@@ -42,7 +60,14 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if config.stash.get(XDIST, False):
         terminalreporter.write_line("not checked under pytest-xdist (-n): run `ssetape check` after this run")
         return
+    partial = _partial(config)
+    if partial is not None:
+        terminalreporter.write_line(
+            f"orphans not looked for: {partial}, and a cassette none of these tests used may be another's "
+            "(run `ssetape check`, which collects every test)"
+        )
     if not drift:
-        terminalreporter.write_line("every cassette is used, fresh and recorded against what the tests send")
+        used = "fresh" if partial is not None else "used, fresh"
+        terminalreporter.write_line(f"every cassette is {used} and recorded against what the tests send")
     for entry in drift:
         terminalreporter.write_line(str(entry))

@@ -98,6 +98,20 @@ def test_the_command_and_the_pytest_option_exit_1_with_the_list(
     assert run(project, "--ssetape-check").ret == 0
 
 
+@pytest.mark.parametrize("part", [["test_user.py"], ["-k", "test_user"], ["test_user.py::test_chat"]])
+def test_a_run_of_part_of_the_suite_does_not_call_the_others_cassettes_orphans(
+    project: pytest.Pytester, part: list[str]
+) -> None:
+    recorded_project(project)
+    (project.path / "cassettes" / "forgotten.yaml").unlink()
+    result = run(project, "--ssetape-check", *part)
+    assert result.ret == 0, result.stdout.str()
+    assert "orphan:" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*orphans not looked for: *, and a cassette none of these tests used*"])
+    whole = run(project, "--ssetape-check")
+    assert whole.ret == 0 and "orphans not looked for" not in whole.stdout.str()
+
+
 def test_a_bad_age_and_uncollectable_tests_are_one_line_errors(project: pytest.Pytester) -> None:
     with pytest.raises(ValueError, match="not an age"):
         parse_age("soon")
