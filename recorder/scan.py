@@ -37,8 +37,9 @@ PATTERNS: dict[str, re.Pattern[bytes]] = {
 #: An AWS secret key is 40 base64 characters: only taken for one when an access key id is this near.
 _AWS_SECRET = re.compile(rb"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _AWS_NEAR = 300
-#: Files a directory is searched for: cassettes and journals.
-SCANNED_SUFFIXES = (".yaml", ".yml", ".json", ".journal", ".har")
+#: Files a directory is searched for: cassettes of every dialect, journals, and what ``export`` and a raw capture
+#: write (a raw ``.sse`` dump is a cassette too: ``ls`` and ``tui`` read one).
+SCANNED_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".journal", ".har", ".sse", ".txt", ".jsonl", ".ndjson"})
 #: A YAML ``!!binary`` (or Ruby's ``!binary``) block, or one quoted base64 string.
 _BINARY_BLOCK = re.compile(rb"(?:!?!binary|base64_string:) *[|>][-+]?\n((?:[ ]+[A-Za-z0-9+/=]+\n)+)")
 _BASE64_STRING = re.compile(
@@ -172,7 +173,7 @@ def files_to_scan(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SCANNED_SUFFIXES))
+            files += sorted(p for p in path.rglob("*") if p.suffix.lower() in SCANNED_SUFFIXES and p.is_file())
         elif path.is_file():
             files.append(path)
         else:

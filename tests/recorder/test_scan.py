@@ -198,3 +198,13 @@ def test_a_key_split_across_two_journal_chunks_is_found_at_the_line_it_starts(tm
     lines += [{"data": 0, "at": 0.1 * i, "b": base64.b64encode(piece).decode()} for i, piece in enumerate(pieces)]
     journal.write_text("".join(json.dumps(line) + "\n" for line in lines))
     assert [(f.kind, f.line) for f in scan([journal])] == [("google-api-key", 3)]
+
+
+def test_a_directory_is_searched_for_raw_dumps_and_exports_too(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "dump.sse").write_bytes(b'data: {"k": "' + KEY.encode() + b'"}\n\n')
+    (tmp_path / "runs" / "events.jsonl").write_text(json.dumps({"event": "x", "data": KEY}) + "\n")
+    cassette(KEY).save(tmp_path / "LOUD.YAML")
+    (tmp_path / "notes.md").write_text(KEY)  # not a cassette of any kind: not searched
+    found = sorted(finding.path.name for finding in scan([tmp_path]))
+    assert found == ["LOUD.YAML", "dump.sse", "events.jsonl"]
