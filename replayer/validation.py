@@ -28,6 +28,7 @@ stream's first event that names its API decides which; a stream that names none 
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -152,6 +153,7 @@ def _interaction(item: Interaction, skip: frozenset[str]) -> Iterator[Problem]:
             except ValueError as exc:
                 yield Problem("format", f"the response says application/json but its body is not JSON: {exc}")
         return
+    yield from _text(item.response.decoded_body)
     found, pending = _decode(item)
     if pending.strip() and item.complete:
         yield Problem(
@@ -178,6 +180,26 @@ def _interaction(item: Interaction, skip: frozenset[str]) -> Iterator[Problem]:
     ended = item.complete and not pending.strip()
     if rules is not None:
         yield from rules.order(found, ended)
+
+
+def _text(body: bytes) -> Iterator[Problem]:
+    """An event stream is UTF-8 text; and one that starts with a byte-order mark is read two ways."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Problem(
+            "sse",
+            f"the body is not UTF-8 text: byte {body[exc.start]:#04x} at offset {exc.start} ({exc.reason}); "
+            "an SDK reading it fails there",
+        )
+    if body.startswith(codecs.BOM_UTF8):
+        yield Problem(
+            "sse",
+            "the body starts with a byte-order mark: ssetape skips it, as the SSE standard says, but the openai and "
+            "anthropic SDKs do not, and drop the first event (its field reads as '\\ufeffdata')",
+            event=0,
+            severity="warning",
+        )
 
 
 def _schema(rules: Rules | None, event: StreamEvent) -> Iterator[Problem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,29 @@ ANY_EVENT = st.sampled_from(
 def test_any_sequence_of_events_is_judged_without_crashing(events: list[f.Event], blank: bool) -> None:
     for problem in validate(cassette_from_sse(f.sse_bytes(events, trailing_blank_line=blank))):
         assert problem.rule in RULES and problem.message
+
+
+CHAT_CHUNK = (
+    b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m",'
+    b'"choices":[{"index":0,"delta":{"content":"%s"},"finish_reason":null}]}\n\n'
+)
+
+
+def test_a_body_that_is_not_utf8_is_an_sse_error() -> None:
+    body = CHAT_CHUNK % "caf\xe9".encode("latin-1") + b"data: [DONE]\n\n"
+    cassette = cassette_from_sse(body, uri="https://api.openai.com/v1/chat/completions")
+    (problem,) = [p for p in validate(cassette) if p.rule == "sse"]
+    assert problem.severity == "error"
+    assert problem.message.startswith(f"the body is not UTF-8 text: byte 0xe9 at offset {body.index(0xE9)} (")
+
+
+def test_a_byte_order_mark_is_a_warning_that_names_what_the_sdk_does_with_it() -> None:
+    from openai._streaming import SSEDecoder
+
+    body = codecs.BOM_UTF8 + CHAT_CHUNK % b"Hel" + CHAT_CHUNK % b"lo" + b"data: [DONE]\n\n"
+    sdk = [event.data for event in SSEDecoder().iter_bytes(iter([body]))]
+    assert len(sdk) == 2  # the oracle: the first event is gone
+    cassette = cassette_from_sse(body, uri="https://api.openai.com/v1/chat/completions")
+    (problem,) = validate(cassette)
+    assert (problem.rule, problem.severity, problem.event) == ("sse", "warning", 0)
+    assert "drop the first event" in problem.message
