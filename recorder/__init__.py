@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         CassetteVersionError,
         OutputExistsError,
         RecordError,
+        RecordingRunningError,
         UnrecoveredJournalError,
     )
     from .format import DEFAULT_URI, FORMAT_VERSION, is_placeholder
@@ -67,6 +68,7 @@ _EXPORTS = {
     "SECRET_QUERY_PARAMETERS": ".credentials",
     "UnrecoveredJournalError": ".errors",
     "RecordError": ".errors",
+    "RecordingRunningError": ".errors",
     "OutputExistsError": ".errors",
     "RecordingTransport": ".transport",
     "ReturningServer": ".uvicorn_server",
@@ -111,6 +113,7 @@ __all__ = [
     "RecordedRequest",
     "RecordedResponse",
     "Recording",
+    "RecordingRunningError",
     "RecordingTransport",
     "ReturningServer",
     "SSEDecoder",

@@ -7,6 +7,7 @@ from ssetape.errors import (
     CassetteVersionError,
     OutputExistsError,
     RecordError,
+    RecordingRunningError,
     UnrecoveredJournalError,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "CassetteVersionError",
     "OutputExistsError",
     "RecordError",
+    "RecordingRunningError",
     "UnrecoveredJournalError",
 ]

@@ -9,7 +9,8 @@ Each also derives from the builtin that fits, so ``except FileNotFoundError`` an
     │   └── CassetteVersionError       (ValueError) written by a newer ssetape
     ├── RecordError                    recording cannot start or go on
     │   ├── OutputExistsError          (FileExistsError) the cassette is there; overwrite or append
-    │   └── UnrecoveredJournalError    a crashed recording's journal is waiting for --recover
+    │   ├── UnrecoveredJournalError    a crashed recording's journal is waiting for --recover
+    │   └── RecordingRunningError      another ssetape record is writing there now
     ├── ReplayError                    a cassette cannot answer what was asked of it
     │   ├── UnmatchedRequestError      (LookupError) no recording matches a request
     │   ├── MissingCassetteError       (FileNotFoundError) a test replays a cassette that is not there
@@ -37,6 +38,7 @@ __all__ = [
     "NetworkBlockedError",
     "OutputExistsError",
     "RecordError",
+    "RecordingRunningError",
     "ReplayError",
     "ServerError",
     "SsetapeError",
@@ -89,6 +91,11 @@ class OutputExistsError(RecordError, FileExistsError):
 
 class UnrecoveredJournalError(RecordError):
     """A recording into this place crashed and its journal has not been folded in yet."""
+
+
+class RecordingRunningError(RecordError):
+    """Another ``ssetape record`` is writing into this place now: recovering, overwriting or appending would take
+    its journal from under it."""
 
 
 class ReplayError(SsetapeError):

@@ -46,8 +46,13 @@ from pydantic import ValidationError
 from ..capture import Capture
 from ..cassette import Body, CutOff, Interaction, RecordedRequest, RecordedResponse, Recording, Status
 from ..chunks import Chunks, check_times
-from ..errors import CassetteDecodeError
+from ..errors import CassetteDecodeError, RecordingRunningError
 from ..redact import ResponseRedactor
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover (Windows)
+    fcntl = None  # type: ignore[assignment]
 
 JOURNAL_FORMAT = 1
 #: One encoder for every line (json.dumps with options builds one per call: a few microseconds per request).
@@ -71,6 +76,52 @@ def _encode(record: dict[str, Any]) -> str:
 INTERRUPTED = "RecordingInterrupted"
 
 
+def _header(base: int) -> dict[str, Any]:
+    return {"journal": JOURNAL_FORMAT, "base": base, "pid": os.getpid()}
+
+
+def _hold(fd: int, path: Path) -> None:
+    """Take the journal for this process (a lock the OS lets go of when the process ends, even by kill -9)."""
+    if fcntl is None:  # (Windows: no advisory locks; two recordings into one place are not told apart there)
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise RecordingRunningError(_running(path)) from None
+
+
+def in_use(path: Path) -> bool:
+    """Whether a running ``ssetape record`` is writing the journal at ``path`` (False when there is none)."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def refuse_if_running(path: Path) -> None:
+    """Raise :class:`RecordingRunningError` when a running recording writes the journal at ``path``."""
+    if in_use(path):
+        raise RecordingRunningError(_running(path))
+
+
+def _running(path: Path) -> str:
+    pid = None
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        with path.open("rb") as journal:
+            pid = json.loads(journal.readline()).get("pid")
+    who = f"ssetape record (process {pid})" if isinstance(pid, int) else "another ssetape record"
+    return f"{path}: {who} is recording there now; stop it first (Ctrl-C saves what it recorded)"
+
+
 def journal_path(out: Path) -> Path:
     """Where the journal of a recording into ``out`` (a cassette file or a directory) lives."""
     if out.is_dir():
@@ -88,10 +139,17 @@ class Journal:
         self.failure: OSError | None = None
         self._on_failure = on_failure
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+        # Emptied only once it is ours: another proxy writing into the same place holds it (see in_use).
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            _hold(self._fd, path)
+            os.ftruncate(self._fd, 0)
+        except BaseException:
+            os.close(self._fd)
+            raise
         self._redactors: dict[int, ResponseRedactor] = {}
         self._last_at: dict[int, float] = {}
-        self._write({"journal": JOURNAL_FORMAT, "base": base})
+        self._write(_header(base))
 
     def _write(self, record: dict[str, Any]) -> None:
         self._append(_encode(record).encode("utf-8") + b"\n")
@@ -171,7 +229,7 @@ class Journal:
 
     def reset(self, base: int) -> None:
         """Start over with nothing in flight: the cassette holds ``base`` interactions, all saved."""
-        header = json.dumps({"journal": JOURNAL_FORMAT, "base": base}).encode() + b"\n"
+        header = json.dumps(_header(base)).encode() + b"\n"
         with self.lock:
             if self._fd < 0:
                 return
@@ -180,6 +238,7 @@ class Journal:
             try:
                 fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
                 try:
+                    _hold(fd, fresh)
                     if os.write(fd, header) != len(header):
                         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                     os.replace(fresh, self.path)

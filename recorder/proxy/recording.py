@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -30,7 +31,7 @@ from ..errors import OutputExistsError, RecordError, UnrecoveredJournalError
 from ..reader import load
 from ..redact import JsonPath, parse_json_path
 from ..session import CassetteRecorder
-from .journal import Journal, Recovered, journal_path, read_journal
+from .journal import Journal, Recovered, journal_path, read_journal, refuse_if_running
 from .saver import Saver
 from .split import SplitOutput
 
@@ -89,6 +90,7 @@ def recover(out: str | Path) -> Recovered | None:
     """Fold a crashed recording's journal into its cassette(s); None when there is no journal."""
     out = Path(out)
     path = journal_path(out)
+    refuse_if_running(path)
     if not path.exists():
         return None
     found = read_journal(path)
@@ -102,7 +104,22 @@ def recover(out: str | Path) -> Recovered | None:
         saved = load(out).interactions[: found.base] if out.exists() else []
         Cassette(interactions=saved + [interaction for _, interaction in found.interactions]).save(out)
     path.unlink()
+    _remove_half_written(out)
     return found
+
+
+#: What ``write_atomically`` writes beside a cassette before renaming it over: ``.NAME.XXXXXXXX.tmp``.
+_HALF_WRITTEN = re.compile(r"\..+\.(?:ya?ml|json)\.[a-z0-9_]{8}\.tmp")
+
+
+def _remove_half_written(out: Path) -> None:
+    """The temporary files of saves the crash interrupted (the cassettes themselves were never touched by them)."""
+    directory = out if is_directory_target(out) else out.parent
+    prefix = "." if is_directory_target(out) else f".{out.name}."
+    for leftover in directory.glob(f"{prefix}*.tmp"):
+        if _HALF_WRITTEN.fullmatch(leftover.name):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def _counter(capture: Capture | None) -> Callable[[], int]:
@@ -117,7 +134,10 @@ WORKER_NICENESS = 10
 def _worker_init(parent: int) -> None:
     """In the serializing worker: leave Ctrl-C to the proxy, go when the proxy is gone (even by kill -9), and
     let the streams have the CPU first (serializing a long stream takes a few hundred milliseconds)."""
+    # Ctrl-C, and a SIGTERM to the whole process group (timeout(1), a supervisor), are for the proxy: it then
+    # shuts the worker down after its last save. Gone with the proxy anyway (the watch below).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
 
@@ -178,10 +198,10 @@ class ProxyOutput:
             else None
         )
         if self._pool is not None:
-            # Start the worker now, not in the middle of the first busy moment, and with SIGINT blocked:
-            # Ctrl-C reaches the terminal's whole process group, and it is for the proxy to handle (it
-            # then shuts the worker down). If the worker dies anyway, saves go on in this process.
-            previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            # Start the worker now, not in the middle of the first busy moment, and with SIGINT and SIGTERM blocked
+            # until it ignores them: Ctrl-C reaches the terminal's whole process group, and it is for the proxy to
+            # handle (it then shuts the worker down). If the worker dies anyway, saves go on in this process.
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             try:
                 self._pool.submit(int)
             finally:
@@ -228,6 +248,7 @@ class ProxyOutput:
 
     def _settle_previous(self, *, overwrite: bool, append: bool) -> Recovered | None:
         journal = journal_path(self.out)
+        refuse_if_running(journal)  # not even --overwrite takes a journal from a recording still writing it
         if journal.exists():
             if overwrite:
                 journal.unlink()

@@ -105,6 +105,7 @@ class RecordingProxy:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._stop_asked = False
+        self._told_saving = False
 
     @property
     def base_url(self) -> str:
@@ -132,19 +133,23 @@ class RecordingProxy:
         # The saver and status threads run Python too: when one holds the GIL, the event loop (every stream)
         # waits for it up to the switch interval, 5 ms by default; 1 ms keeps that off the streams' p99.
         sys.setswitchinterval(0.001)
-        try:
-            if on_listening is not None:
-                on_listening(self.url)
-            self.status.start()
-            with asyncio.Runner(loop_factory=_loop_factory()) as runner, self._signals():
-                runner.run(self._serve())
-        finally:
+        # The signals are ours from before the URL is out (a client may act on it at once, a supervisor stop it)
+        # until the last save is done: a second Ctrl-C, or a SIGTERM sent to the whole process group after the
+        # first, must not cut the save short (kill -9 still can: the journal then has it all).
+        with self._signals():
             try:
-                self.recording.close("the recorder was stopped")
+                if on_listening is not None:
+                    on_listening(self.url)
+                self.status.start()
+                with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+                    runner.run(self._serve())
             finally:
-                self._collections.stop()
-                self.status.stop()
-                self._socket.close()
+                try:
+                    self.recording.close("the recorder was stopped")
+                finally:
+                    self._collections.stop()
+                    self.status.stop()
+                    self._socket.close()
 
     @contextlib.contextmanager
     def _signals(self) -> Generator[None, None, None]:
@@ -153,7 +158,7 @@ class RecordingProxy:
             yield
             return
         previous = {
-            sig: signal.signal(sig, lambda signum, frame: self.stop()) for sig in (signal.SIGINT, signal.SIGTERM)
+            sig: signal.signal(sig, lambda signum, frame: self._signalled()) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
             yield
@@ -186,6 +191,17 @@ class RecordingProxy:
                 if connection.transport is not None:
                     connection.transport.abort()
             await relay.pool.aclose()
+
+    def _signalled(self) -> None:
+        if self._stop_asked and not self._told_saving:
+            self._told_saving = True
+            print(
+                f"ssetape record: still saving {self.recording.out}; it exits when that is done "
+                "(kill -9 would leave the journal, for --recover)",
+                file=sys.stderr,
+                flush=True,
+            )
+        self.stop()
 
     def stop(self) -> None:
         """Ask a running proxy to shut down (from any thread, or a signal handler)."""

@@ -66,7 +66,7 @@ class StatusLine:
     def stop(self) -> None:
         if self._live is not None:
             self._live.stop()
-        self.console.print(self.__rich__())
+        self.console.print(self.__rich__(), soft_wrap=True)  # one line, however long, for whoever reads the log
 
     def finished(self, key: int, interaction: Interaction, events: Callable[[], int]) -> None:
         """Print a line for a finished interaction; ``events`` counts its events (only when printed)."""

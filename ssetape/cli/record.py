@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -21,7 +22,13 @@ from .errors import reports_errors
     help="A cassette file (.yaml or .json), or a directory (ending in /) for one cassette per streamed run.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, help="Port to listen on; 0 picks a free one.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
 @click.option("--overwrite", is_flag=True, help="Replace an existing cassette; discard a crashed recording's journal.")
 @click.option("--append", is_flag=True, help="Add to an existing cassette (recovering a crashed recording first).")
 @click.option("--recover", "recover_only", is_flag=True, help="Fold a crashed recording's journal in, then exit.")
@@ -33,9 +40,27 @@ from .errors import reports_errors
     metavar="PATH",
     help="A JSON field to redact in bodies and events, e.g. metadata.user_email, messages.*.content, **.api_key.",
 )
-@click.option("--timeout", default=600.0, show_default=True, help="Seconds to wait for the upstream to send anything.")
-@click.option("--connect-timeout", default=10.0, show_default=True, help="Seconds to wait to connect to the upstream.")
-@click.option("--grace", default=5.0, show_default=True, help="On Ctrl-C/SIGTERM, seconds streams get to finish.")
+@click.option(
+    "--timeout",
+    default=600.0,
+    show_default=True,
+    callback=lambda ctx, param, value: _seconds(value, zero=False),
+    help="Seconds to wait for the upstream to send anything.",
+)
+@click.option(
+    "--connect-timeout",
+    default=10.0,
+    show_default=True,
+    callback=lambda ctx, param, value: _seconds(value, zero=False),
+    help="Seconds to wait to connect to the upstream.",
+)
+@click.option(
+    "--grace",
+    default=5.0,
+    show_default=True,
+    callback=lambda ctx, param, value: _seconds(value, zero=True),
+    help="On Ctrl-C/SIGTERM, seconds streams get to finish (inf: all the time they take).",
+)
 @click.option("--quiet", is_flag=True, help="No line per interaction, only the status line.")
 @click.option("--tui", is_flag=True, help="Show the recording in the TUI as it happens (quit it to stop recording).")
 @reports_errors
@@ -124,3 +149,10 @@ def record(
 
         sys.exit(run_recording(proxy, out, grace=grace))
     proxy.run(on_listening=listening)
+
+
+def _seconds(value: float, *, zero: bool) -> float:
+    """A number of seconds over 0 and finite (a timeout); or, with ``zero``, 0 or more, inf too (a grace)."""
+    if math.isnan(value) or value < 0 or (not zero and (value == 0 or math.isinf(value))):
+        raise click.BadParameter(f"{value:g} is not a number of seconds {'of 0 or more' if zero else 'over 0'}")
+    return value

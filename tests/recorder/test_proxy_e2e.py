@@ -35,6 +35,7 @@ from ssetape.fixtures.emulator import Upstream
 from ssetape.fixtures.sessions import SESSIONS, Session
 from ssetape.recorder import Cassette, load
 from ssetape.recorder.proxy import read_journal
+from tests.conftest import FIXTURES
 from tests.oracle import LoggingHandler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -381,6 +382,87 @@ def test_append_recovers_first_then_adds(tmp_path: Path) -> None:
     assert methods == [("POST", True), ("POST", True), ("POST", False), ("POST", True)]
 
 
+def test_a_recording_still_running_is_not_recovered_overwritten_or_joined(tmp_path: Path) -> None:
+    out = tmp_path / "live.yaml"
+    seen: list[str] = []
+    with Upstream(pace=0.3) as upstream, proxy_process(tmp_path, upstream.base_url, out) as proxy:
+        worker = _stream_until(proxy, 3, seen)
+        journal = tmp_path / ".live.yaml.journal"
+        before = journal.read_bytes()
+        for args in (["--recover"], ["--upstream", upstream.base_url, "--port", "0", "--overwrite"]):
+            refused = run_command("--out", str(out), *args)
+            assert refused.returncode == 2, refused.stderr
+            assert f"ssetape record (process {proxy.process.pid}) is recording there now" in refused.stderr
+            assert refused.stderr.count("\n") == 1
+        assert journal.exists() and journal.read_bytes().startswith(before)  # still the running proxy's
+        assert proxy.stop() == 0
+        worker.join(10)
+    assert len(_events(load(out).interactions[-1].response.body_bytes)) >= len(seen) >= 3
+
+
+def test_a_second_signal_during_the_last_save_does_not_cut_it_short(tmp_path: Path) -> None:
+    out = tmp_path / "twice.yaml"
+    fixture = load(FIXTURES / "text.yaml")
+    Cassette(interactions=fixture.interactions * 150).save(out)  # a last save long enough to signal into
+    with Upstream(pace=0) as upstream:
+        with proxy_process(tmp_path, upstream.base_url, out, "--grace", "0", "--append") as proxy:
+            sdk(proxy).beta.threads.create()
+            proxy.process.send_signal(signal.SIGINT)
+            for _ in range(40):  # what timeout(1) or a supervisor sends next, to the whole process group
+                time.sleep(0.005)
+                proxy.process.send_signal(signal.SIGTERM)
+            assert proxy.stop() == 0, proxy.stderr()
+    assert len(load(out).interactions) == len(fixture.interactions) * 150 + 1
+    assert not (tmp_path / ".twice.yaml.journal").exists()
+    assert "Traceback" not in proxy.stderr() and "Aborted" not in proxy.stderr()
+    assert proxy.stderr().count("still saving") <= 1
+
+
+def test_a_sigterm_as_soon_as_the_url_is_out_still_saves(tmp_path: Path) -> None:
+    out = tmp_path / "early.yaml"
+    with proxy_process(tmp_path, "http://127.0.0.1:9", out) as proxy:
+        assert proxy.stop(signal.SIGTERM) == 0, proxy.stderr()
+    assert load(out).interactions == []
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".log")) == ["early.yaml"]
+
+
+def test_recovering_removes_the_half_written_files_of_saves_the_crash_cut_short(tmp_path: Path) -> None:
+    out = tmp_path / "cut.yaml"
+    with Upstream(pace=0.3) as upstream, proxy_process(tmp_path, upstream.base_url, out) as proxy:
+        _stream_until(proxy, 3, [])
+        proxy.stop(signal.SIGKILL)
+    half = tmp_path / ".cut.yaml.k2j4_x9a.tmp"  # as write_atomically names them
+    half.write_text("interactions:\n- request:")
+    other = tmp_path / ".notes.tmp"
+    other.write_text("not ours")
+    recovered = run_command("--out", str(out), "--recover")
+    assert recovered.returncode == 0, recovered.stderr
+    assert not half.exists() and other.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--port", "99999", "99999 is not in the range 0<=x<=65535"),
+        ("--connect-timeout", "nan", "nan is not a number of seconds over 0"),
+        ("--timeout", "-1", "-1 is not a number of seconds over 0"),
+        ("--grace", "-2", "-2 is not a number of seconds of 0 or more"),
+    ],
+)
+def test_a_port_or_a_time_out_of_range_is_a_usage_error(tmp_path: Path, option: str, value: str, said: str) -> None:
+    refused = run_command("--upstream", "http://127.0.0.1:9", "--out", str(tmp_path / "x.yaml"), option, value)
+    assert refused.returncode == 2 and said in refused.stderr and "Traceback" not in refused.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_last_status_line_is_one_line_in_a_log(tmp_path: Path) -> None:
+    out = tmp_path / ("a-cassette-with-a-name-long-enough-to-pass-the-width-of-a-terminal-" * 2 + ".yaml")
+    with proxy_process(tmp_path, "http://127.0.0.1:9", out) as proxy:
+        assert proxy.stop() == 0
+    (last,) = [line for line in proxy.stderr().splitlines() if "recording" in line and "→" in line]
+    assert last.endswith(str(out))
+
+
 # -- refusing, binding, splitting ------------------------------------------------------------------------------
 def test_an_existing_cassette_is_never_overwritten_unless_asked(tmp_path: Path) -> None:
     out = tmp_path / "kept.yaml"
@@ -408,9 +490,10 @@ def test_out_dir_gives_each_streamed_run_its_own_cassette(tmp_path: Path) -> Non
     assert [i.request.method for i in load(text_run).interactions] == ["POST", "POST", "POST"]  # thread, message, run
     # Each per-run cassette replays on its own, with the session's own code.
     assert run_session(by_name["text"], replayer.openai_client(text_run)).logs == live["text"].logs
-    assert run_session(by_name["function_calling"], replayer.openai_client(function_run)).logs == live[
-        "function_calling"
-    ].logs
+    assert (
+        run_session(by_name["function_calling"], replayer.openai_client(function_run)).logs
+        == live["function_calling"].logs
+    )
     assert sum(len(load(f).interactions) for f in files) == requests, "every request is in one cassette"
     leftovers = [f for f in files if f not in runs]
     assert any("thread_" in f.name for f in leftovers), "the polling session's thread has a cassette of its own"
@@ -418,7 +501,7 @@ def test_out_dir_gives_each_streamed_run_its_own_cassette(tmp_path: Path) -> Non
 
 # -- an upstream that misbehaves -----------------------------------------------------------------------------
 GATE = threading.Event()
-SSE = [b"event: a\ndata: {\"n\": 1}\n\n", b"event: b\ndata: {\"n\": 2}\n\n", b"event: done\ndata: [DONE]\n\n"]
+SSE = [b'event: a\ndata: {"n": 1}\n\n', b'event: b\ndata: {"n": 2}\n\n', b"event: done\ndata: [DONE]\n\n"]
 GZIPPED = gzip.compress(b"".join(SSE))
 
 
@@ -442,8 +525,15 @@ async def bad_upstream(scope: dict[str, Any], receive: Callable[..., Any], send:
     sse = [(b"content-type", b"text/event-stream")]
     if path == "/v1/echo":
         echo = {"headers": [[k.decode(), v.decode()] for k, v in scope["headers"]], "body": body.decode()}
-        await start(200, [(b"content-type", b"application/json"), (b"keep-alive", b"timeout=99"),
-                          (b"proxy-authenticate", b"Basic"), (b"x-upstream", b"yes")])
+        await start(
+            200,
+            [
+                (b"content-type", b"application/json"),
+                (b"keep-alive", b"timeout=99"),
+                (b"proxy-authenticate", b"Basic"),
+                (b"x-upstream", b"yes"),
+            ],
+        )
         await chunk(json.dumps(echo).encode(), more=False)
     elif path == "/v1/set-cookie":
         await start(200, [(b"content-type", b"application/json"), (b"set-cookie", b"upstream=kept-by-whom; Path=/")])
@@ -528,9 +618,7 @@ def _recorded(bad: Bad, path: str, where: Callable[[Any], bool] = lambda interac
     deadline = time.monotonic() + 15
     while True:
         if bad.out.exists():
-            matches = [
-                i for i in load(bad.out).interactions if i.request.uri.split("?")[0].endswith(path) and where(i)
-            ]
+            matches = [i for i in load(bad.out).interactions if i.request.uri.split("?")[0].endswith(path) and where(i)]
             if matches:
                 return matches[-1]
         assert time.monotonic() < deadline, f"{path} was not recorded"
