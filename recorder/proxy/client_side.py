@@ -86,9 +86,11 @@ class ClientConnection(asyncio.Protocol):
         self._next()
 
     def eof_received(self) -> bool:
-        """The client is done sending: answer what it asked, then close."""
+        """The client closed its side: it has gone (curl -m, a killed process, an SDK's timeout), and what it
+        asked is given up, upstream too, as nginx does (``proxy_ignore_client_abort off``): an API left to
+        generate for nobody costs the user, and an answer recorded as passed on was never read."""
         self._closing = True
-        return self.exchange is not None or bool(self._queue)  # True: the transport stays open to answer
+        return False  # the transport closes; connection_lost tells the exchange in flight
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._gone = True

@@ -723,6 +723,16 @@ def test_upstream_timeouts_reach_the_client_and_the_cassette(bad: Bad) -> None:
     assert stall.response.body_bytes == SSE[0]
 
 
+def test_a_client_that_gives_up_before_the_answer_takes_the_upstream_request_with_it(bad: Bad) -> None:
+    with httpx2.Client(timeout=0.3) as client, pytest.raises(httpx2.ReadTimeout):
+        client.get(bad.proxy.base_url + "/slow-headers?gave-up=1")  # closes its connection: nobody is waiting now
+    time.sleep(1.2)  # past the proxy's --timeout 1: a proxy still waiting would have recorded a 504 by now
+    with httpx2.Client(timeout=10) as client:
+        assert client.get(bad.proxy.base_url + "/echo?after=gave-up").status_code == 200
+    _recorded(bad, "/echo", lambda interaction: "after=gave-up" in interaction.request.uri)
+    assert not [i for i in load(bad.out).interactions if "gave-up=1" in i.request.uri]
+
+
 def test_redaction_options_keep_more_secrets_off_disk(bad: Bad) -> None:
     with httpx2.Client(timeout=10) as client:
         response = client.post(
