@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import sys
 from pathlib import Path
@@ -55,7 +56,7 @@ class Collector:
                 continue
             record = cache.get(run_record_key(item.nodeid), None) if cache is not None else None
             try:
-                path = cassette_path(session.config, item, settings_for(session.config, item, {}))
+                path = cassette_path(session.config, item, settings_for(session.config, item, _static_config(item)))
             except pytest.UsageError:  # a marker the run itself rejects: the run record may still know
                 path = None
             if record is not None:
@@ -66,3 +67,22 @@ class Collector:
             self.used[item.nodeid] = path
             self.dirs.add(path.parent)
             self.dirs.add(Path(str(item.path)).parent / "cassettes")
+
+
+def _static_config(item: Any) -> dict[str, Any]:
+    """The ``ssetape_config`` fixture's value, where it can be had without running a test: a plain function that
+    takes no other fixture (the README's form, ``return {"cassette_dir": ...}``). Else nothing: the run record
+    that a run leaves in pytest's cache says where the cassette was."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.get("ssetape_config") if info is not None else None
+    if not definitions:
+        return {}
+    definition = definitions[-1]
+    function = definition.func
+    if definition.argnames or inspect.isgeneratorfunction(function) or inspect.iscoroutinefunction(function):
+        return {}
+    try:
+        value = function()
+    except Exception:  # whatever it needs is not there outside a run
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -52,6 +52,24 @@ def test_check_lists_orphans_and_nothing_else_while_the_tests_match(project: pyt
     assert default.exists()  # a test with no path uses cassettes/<module>/<test>.yaml, and that is no orphan
 
 
+def test_a_cassette_dir_from_ssetape_config_is_known_without_a_run_record(project: pytest.Pytester) -> None:
+    project.makeconftest(
+        """
+import pytest
+
+@pytest.fixture
+def ssetape_config():
+    return {"cassette_dir": "tests/cassettes"}
+"""
+    )
+    (project.path / "tests").mkdir()
+    (project.path / "tests" / "test_user.py").write_text(chat_test("one", marker='"used.yaml"'))
+    run(project, "--ssetape-record-mode=once").assert_outcomes(passed=1)
+    assert (project.path / "tests" / "cassettes" / "used.yaml").exists()
+    shutil.rmtree(project.path / ".pytest_cache")  # a fresh checkout, CI: no run records
+    assert check(project.path) == []
+
+
 def test_check_finds_stale_cassettes_by_their_recorded_at(project: pytest.Pytester) -> None:
     recorded_project(project)
     path = project.path / "cassettes" / "one.yaml"
