@@ -2,9 +2,9 @@
 
 The events decide when they can: they are what the SDK has to parse. The first event that names its
 API settles it (``thread.*``, ``response.*``, a ``chat.completion.chunk``, ...). A body with no such event
-(empty, or only ``error`` / ``[DONE]``) is classified by the request path, unless that URL was made up for
-a dump imported without one (``recorder.is_placeholder``). Anything else is a generic SSE stream
-(``sse``): shown as the events it holds, never read as some API's.
+(empty, or only errors, ``[DONE]`` and keep-alives) is classified by the request path, unless that URL was made
+up for a dump imported without one (``recorder.is_placeholder``). Anything else, events no API sends among them
+whatever the path, is a generic SSE stream (``sse``): shown as the events it holds, never read as some API's.
 """
 
 from __future__ import annotations
@@ -34,17 +34,41 @@ def api_of(interaction: Interaction) -> Api:
 def api_of_stream(uri: str, body: Iterable[bytes]) -> Api:
     """:func:`api_of` for a request URI and its stream's ``body`` in pieces cut anywhere (a listing's skim gives
     them), decoded no further than the event that names the API."""
-    named = api_of_events((name, loads_or_text(data)) for name, data in lazy_events(body))
-    return named or (None if is_placeholder(uri) else by_path(uri)) or DEFAULT
+    others: list[str] = []
+    named = api_of_events(((name, loads_or_text(data)) for name, data in lazy_events(body)), others=others)
+    if named is not None:
+        return named
+    if others:  # events no API sends, under an API's path (an MCP stream at /v1/messages): not that API's
+        return DEFAULT
+    return (None if is_placeholder(uri) else by_path(uri)) or DEFAULT
 
 
-def api_of_events(pairs: Iterable[tuple[str, Any]]) -> Api | None:
-    """The API named by the first of ``(name, data)`` pairs that names one, or None."""
+def api_of_events(pairs: Iterable[tuple[str, Any]], *, others: list[str] | None = None) -> Api | None:
+    """The API named by the first of ``(name, data)`` pairs that names one, or None; ``others`` gets the names of
+    the events before it that no API sends (see :func:`_foreign`)."""
     for name, data in pairs:
         found = recognise(name, data)
         if found is not None:
             return found
+        if others is not None and _foreign(name, data):
+            others.append(name)
     return None
+
+
+#: What any API may send without naming itself: an error, a keep-alive.
+_NEUTRAL = frozenset({"error", "ping"})
+
+
+def _foreign(name: str, data: Any) -> bool:
+    """An event no API sends: one named (``event: endpoint``) or typed (``{"type": "start"}``) as none of them
+    names or types an event, or data that is neither JSON nor ``[DONE]``. (Unnamed JSON objects with no
+    ``type``, what Chat and Gemini send, are left to the path: their shape alone is not enough to rule on.)"""
+    if name != "message" and name not in _NEUTRAL:
+        return True
+    if isinstance(data, dict):
+        kind = data.get("type")
+        return isinstance(kind, str) and kind not in _NEUTRAL
+    return isinstance(data, str) and data != "[DONE]"
 
 
 #: How much of a body is decoded at a time while looking for the event that names its API.

@@ -156,3 +156,15 @@ def test_a_lone_gemini_line_without_its_blank_line_is_what_its_path_says_it_is()
     assert kind_of(unknown.interactions[0]) == "sse" and replayer.events(unknown.interactions[0]) == []
     (problem,) = replayer.validate(unknown)
     assert problem.severity == "error" and "ends inside an event" in problem.message
+
+
+def test_events_no_api_sends_are_not_read_as_the_api_of_their_path() -> None:
+    messages = "https://mcp.example.com/v1/messages"
+    mcp = sse(("endpoint", "/messages?session=1"), ("message", {"jsonrpc": "2.0", "id": 1, "result": {}}))
+    assert kind(mcp, messages) == "sse"
+    vercel = sse((None, {"type": "start"}), (None, {"type": "text-delta", "delta": "hi"}), (None, "[DONE]"))
+    assert kind(vercel, "http://localhost:3000/api/responses") == "sse"
+    # What any API sends without naming itself still leaves it to the path: an error, a keep-alive, the end.
+    overloaded = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+    assert kind(sse(("ping", {"type": "ping"}), ("error", overloaded)), messages) == "anthropic"
+    assert kind(sse((None, {"error": {"message": "no"}}), (None, "[DONE]")), "https://x/v1/chat/completions") == "chat"
