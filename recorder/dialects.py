@@ -37,6 +37,8 @@ def read_other(raw: bytes, path: Path | None) -> Cassette | None:
     if is_har(raw):
         try:
             har = json.loads(raw)
+        except json.JSONDecodeError as exc:  # a HAR cut short, say: a JSON file, not YAML, whatever its suffix
+            raise CassetteDecodeError(path, f"invalid JSON (a HAR file): {exc.msg}", line=exc.lineno) from None
         except ValueError:
             har = None
         if isinstance(har, dict) and isinstance(har.get("log"), dict) and "interactions" not in har:

@@ -183,6 +183,10 @@ def _check_layout(data: Any, path: Path | None) -> None:
             path, "not a cassette: expected a mapping with 'version' and 'interactions' at the top"
         )
     version = data.get("version")
+    if version is None:
+        raise CassetteDecodeError(
+            path, "has 'interactions' but no 'version': vcrpy writes it last, so the file may be cut short"
+        )
     if version != VCR_FORMAT_VERSION:
         raise CassetteVersionError(
             path,

@@ -130,3 +130,24 @@ def test_a_body_another_tool_recorded_ending_inside_an_event_is_cut_off(tmp_path
     item = load(_dump_yaml(data, tmp_path / "vcrpy.yaml")).interactions[-1]
     assert item.complete is not cut
     assert (item.response.ssetape is not None and item.response.ssetape.error is not None) is cut
+
+
+def test_a_vcrpy_cassette_cut_before_its_version_says_it_may_be_cut_short(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.yaml"
+    whole.write_text(
+        "interactions:\n- request:\n    body: null\n    headers: {}\n    method: GET\n    uri: https://x/v1/models\n"
+        "  response:\n    body: {string: '{}'}\n    headers: {}\n    status: {code: 200, message: OK}\nversion: 1\n"
+    )
+    assert len(load(whole).interactions) == 1
+    cut = tmp_path / "cut.yaml"
+    cut.write_text(whole.read_text().removesuffix("version: 1\n"))
+    with pytest.raises(CassetteDecodeError, match="no 'version': vcrpy writes it last, so the file may be cut short"):
+        load(cut)
+
+
+def test_a_har_cut_short_is_invalid_json_where_it_stops(tmp_path: Path) -> None:
+    cut = tmp_path / "session.har"
+    cut.write_text('{"log": {"version": "1.2",\n "entries": [')
+    with pytest.raises(CassetteDecodeError) as info:
+        load(cut)
+    assert str(info.value).startswith(f"{cut}:2: invalid JSON (a HAR file): ")
