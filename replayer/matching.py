@@ -28,8 +28,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ssetape.recorder import REDACTED, Interaction
-from ssetape.recorder.credentials import SECRET_HEADERS, SECRET_QUERY_PARAMETERS
+from ssetape.recorder import REDACTED, SECRET_HEADERS, SECRET_QUERY_PARAMETERS, Interaction
 
 #: The fields a request can be matched on.
 MATCH_FIELDS = ("method", "host", "path", "query", "body", "headers")
