@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from ssetape.recorder.proxy import DEFAULT_PORT, RecordingProxy, Timeouts, recover
 
 from .errors import reports_errors
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _seconds_option(name: str, default: float, help: str, *, zero: bool = False) -> Callable[[F], F]:
+    """An option taking seconds: over 0 and finite (a timeout), or, with ``zero``, 0 or more, inf too (a grace)."""
+    return click.option(
+        name, default=default, show_default=True, help=help, callback=lambda ctx, param, value: _seconds(value, zero)
+    )
+
+
+def _seconds(value: float, zero: bool) -> float:
+    """A number of seconds over 0 and finite (a timeout); or, with ``zero``, 0 or more, inf too (a grace)."""
+    if math.isnan(value) or value < 0 or (not zero and (value == 0 or math.isinf(value))):
+        raise click.BadParameter(f"{value:g} is not a number of seconds {'of 0 or more' if zero else 'over 0'}")
+    return value
 
 
 @click.command()
@@ -40,27 +58,9 @@ from .errors import reports_errors
     metavar="PATH",
     help="A JSON field to redact in bodies and events, e.g. metadata.user_email, messages.*.content, **.api_key.",
 )
-@click.option(
-    "--timeout",
-    default=600.0,
-    show_default=True,
-    callback=lambda ctx, param, value: _seconds(value, zero=False),
-    help="Seconds to wait for the upstream to send anything.",
-)
-@click.option(
-    "--connect-timeout",
-    default=10.0,
-    show_default=True,
-    callback=lambda ctx, param, value: _seconds(value, zero=False),
-    help="Seconds to wait to connect to the upstream.",
-)
-@click.option(
-    "--grace",
-    default=5.0,
-    show_default=True,
-    callback=lambda ctx, param, value: _seconds(value, zero=True),
-    help="On Ctrl-C/SIGTERM, seconds streams get to finish (inf: all the time they take).",
-)
+@_seconds_option("--timeout", 600.0, "Seconds to wait for the upstream to send anything.")
+@_seconds_option("--connect-timeout", 10.0, "Seconds to wait to connect to the upstream.")
+@_seconds_option("--grace", 5.0, "On Ctrl-C/SIGTERM, seconds streams get to finish (inf: all they take).", zero=True)
 @click.option("--quiet", is_flag=True, help="No line per interaction, only the status line.")
 @click.option("--tui", is_flag=True, help="Show the recording in the TUI as it happens (quit it to stop recording).")
 @reports_errors
@@ -149,10 +149,3 @@ def record(
 
         sys.exit(run_recording(proxy, out, grace=grace))
     proxy.run(on_listening=listening)
-
-
-def _seconds(value: float, *, zero: bool) -> float:
-    """A number of seconds over 0 and finite (a timeout); or, with ``zero``, 0 or more, inf too (a grace)."""
-    if math.isnan(value) or value < 0 or (not zero and (value == 0 or math.isinf(value))):
-        raise click.BadParameter(f"{value:g} is not a number of seconds {'of 0 or more' if zero else 'over 0'}")
-    return value
