@@ -63,12 +63,14 @@ def _foreign(name: str, data: Any) -> bool:
     """An event no API sends: one named (``event: endpoint``) or typed (``{"type": "start"}``) as none of them
     names or types an event, or data that is neither JSON nor ``[DONE]``. (Unnamed JSON objects with no
     ``type``, what Chat and Gemini send, are left to the path: their shape alone is not enough to rule on.)"""
+    if data == "[DONE]":  # whatever names it (the Assistants API's ``event: done``)
+        return False
     if name != "message" and name not in _NEUTRAL:
         return True
     if isinstance(data, dict):
         kind = data.get("type")
         return isinstance(kind, str) and kind not in _NEUTRAL
-    return isinstance(data, str) and data != "[DONE]"
+    return isinstance(data, str)
 
 
 #: How much of a body is decoded at a time while looking for the event that names its API.

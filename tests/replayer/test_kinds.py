@@ -168,3 +168,4 @@ def test_events_no_api_sends_are_not_read_as_the_api_of_their_path() -> None:
     overloaded = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
     assert kind(sse(("ping", {"type": "ping"}), ("error", overloaded)), messages) == "anthropic"
     assert kind(sse((None, {"error": {"message": "no"}}), (None, "[DONE]")), "https://x/v1/chat/completions") == "chat"
+    assert kind(sse(("error", {"error": {"message": "no"}}), ("done", "[DONE]"))) == "assistants"
