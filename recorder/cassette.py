@@ -172,6 +172,14 @@ class Interaction(BaseModel):
     def response_at(self) -> float:
         return self.response.ssetape.response_at if self.response.ssetape else 0.0
 
+    @property
+    def timed(self) -> bool:
+        """Whether the recording says when each byte arrived: another tool's cassette, a raw ``.sse`` dump or a HAR
+        without timings does not (each event then reads +0.000s, which would be a lie), even when a cut was
+        found in it."""
+        recording = self.response.ssetape
+        return recording is not None and (recording.response_at > 0 or len(recording.chunks) > 0)
+
     def chunks(self) -> list[Chunk]:
         """The body as it arrived on the network (still in its ``content-encoding``).
 

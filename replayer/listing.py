@@ -35,15 +35,16 @@ class InteractionInfo:
     #: Complete SSE events in the body (None for a body that is not a stream).
     events: int | None
     bytes: int
-    #: Seconds from sending the request to the last byte (to the headers, for an empty body).
-    duration: float
+    #: Seconds from sending the request to the last byte (to the headers, for an empty body); None when the
+    #: recording does not say when bytes arrived (another tool's cassette, a raw dump).
+    duration: float | None
     complete: bool
     #: ``Type: message`` of the error that cut the body off, when it was.
     cut_off_by: str | None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["duration"] = round(self.duration, 6)
+        data["duration"] = round(self.duration, 6) if self.duration is not None else None
         return data
 
 
@@ -66,10 +67,15 @@ def _skimmed(index: int, item: Skimmed) -> InteractionInfo:
         kind=api_of_stream(item.uri, item.body.pieces()).kind if item.body is not None else None,
         events=item.events,
         bytes=item.size,
-        duration=max(item.last_at or 0.0, item.response_at),
+        duration=max(item.last_at or 0.0, item.response_at) if _timed(item) else None,
         complete=item.complete,
         cut_off_by=f"{item.error[0]}: {item.error[1]}" if item.error is not None and not item.complete else None,
     )
+
+
+def _timed(item: Skimmed) -> bool:
+    """``Interaction.timed``, from a skim: a recording (format 1 or more) with a time in it."""
+    return item.format > 0 and (item.last_at is not None or item.response_at > 0)
 
 
 _paths: dict[str, str] = {}
@@ -100,7 +106,7 @@ def _info(index: int, item: Interaction) -> InteractionInfo:
         kind=kind_of(item) if item.streamed else None,
         events=len(events(item)) if item.streamed else None,
         bytes=len(item.response.body_bytes),
-        duration=max(chunks[-1].at if chunks else 0.0, item.response_at),
+        duration=max(chunks[-1].at if chunks else 0.0, item.response_at) if item.timed else None,
         complete=item.complete,
         cut_off_by=f"{error.type}: {error.message}" if error is not None else None,
     )

@@ -56,6 +56,9 @@ class Stats:
     #: Whether the body arrived whole; when not, the error that cut it off.
     complete: bool
     cut_off_by: str | None
+    #: Whether the recording says when each byte arrived (``Interaction.timed``); without, the times above are 0
+    #: and mean nothing (``to_json`` gives them as null).
+    timed: bool = True
 
     @property
     def text_length(self) -> int:
@@ -65,7 +68,9 @@ class Stats:
         data = asdict(self)
         data["text_length"] = self.text_length
         for key in ("response_at", "first_byte", "first_event", "first_text", "duration", "events_per_second"):
-            if data[key] is not None:
+            if not self.timed:
+                data[key] = None
+            elif data[key] is not None:
                 data[key] = round(data[key], 6)
         return data
 
@@ -107,6 +112,7 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
             if recording is not None and not recording.complete and recording.error is not None
             else None
         ),
+        timed=interaction.timed,
     )
 
 

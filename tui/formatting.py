@@ -35,9 +35,8 @@ def request_path(uri: str, *, shorten: bool = True) -> str:
 
 
 def is_timed(record: Interaction) -> bool:
-    """Whether the recording says when each byte arrived (a raw ``.sse`` dump or a foreign cassette
-    does not: every event then reads ``+0.000s``, which would be a lie)."""
-    return record.response.ssetape is not None
+    """Whether the recording says when each byte arrived (see ``Interaction.timed``)."""
+    return record.timed
 
 
 def request_line(record: Interaction, kind: Kind) -> str:

@@ -64,7 +64,7 @@ def inspect(cassette: Path, interaction: int | None, types: tuple[str, ...], as_
         + f"{item.request.method} {_path(item.request.uri)} → {item.response.status.code}"
     )
     if not summary_only:
-        lines = EventLines(shown)
+        lines = EventLines(shown, timed=item.timed)
         click.echo(lines.header())
         for event in shown:
             click.echo(lines.line(event))
@@ -85,13 +85,14 @@ def _wanted(name: str, globs: tuple[str, ...]) -> bool:
 
 
 def _summary(s: Stats) -> list[tuple[str, str]]:
-    rate = f", {s.events_per_second:.1f}/s" if s.events_per_second is not None else ""
+    rate = f", {s.events_per_second:.1f}/s" if s.events_per_second is not None and s.timed else ""
+    times = [s.duration, s.response_at, s.first_byte, s.first_event, s.first_text] if s.timed else [None] * 5
     rows = [
-        ("total time", seconds(s.duration)),
-        ("headers", seconds(s.response_at)),
-        ("first byte", seconds(s.first_byte)),
-        ("first event", seconds(s.first_event)),
-        ("first text", seconds(s.first_text)),
+        ("total time", seconds(times[0]) if s.timed else "no timing recorded"),
+        ("headers", seconds(times[1])),
+        ("first byte", seconds(times[2])),
+        ("first event", seconds(times[3])),
+        ("first text", seconds(times[4])),
         ("events", f"{s.events}{rate} ({s.bytes} bytes in {s.chunks} chunks)"),
         ("text", f"{s.text_length} characters"),
         ("tool calls", ", ".join(s.tool_calls) if s.tool_calls else "-"),

@@ -105,7 +105,9 @@ def seconds(value: float | None, *, sign: bool = False) -> str:
 class EventLines:
     """Aligned one-line-per-event output, cheap enough for 50k events (no table to lay out)."""
 
-    def __init__(self, events: Sequence[StreamEvent]) -> None:
+    def __init__(self, events: Sequence[StreamEvent], *, timed: bool = True) -> None:
+        #: Without timings (a raw dump, another tool's cassette) the offset and gap columns say so: "-".
+        self.timed = timed
         self.index_width = len(str(max((event.index for event in events), default=0)))
         self.name_width = max((len(event.name) for event in events), default=5)
         self.width = terminal_width()
@@ -116,7 +118,8 @@ class EventLines:
 
     def line(self, event: StreamEvent) -> str:
         name = click.style(f"{event.name:<{self.name_width}}", fg=_colour(event))
-        head = f"{event.index:>{self.index_width}}  {seconds(event.at):>8}  {seconds(event.gap, sign=True):>8}  "
+        at, gap = (seconds(event.at), seconds(event.gap, sign=True)) if self.timed else ("-", "-")
+        head = f"{event.index:>{self.index_width}}  {at:>8}  {gap:>8}  "
         summary = summarize(event)
         if self.width is not None:
             room = self.width - len(head) - self.name_width - 2

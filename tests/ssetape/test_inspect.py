@@ -87,3 +87,34 @@ def test_a_plain_interaction_or_a_cassette_without_streams_is_bad_usage() -> Non
     assert result.exit_code == 2 and result.stderr.startswith("Error: fixtures/polling.yaml: holds no streamed")
     result = run("inspect", "fixtures/text.yaml", "--interaction", "99")
     assert result.exit_code == 2 and "has no interaction 99" in result.stderr
+
+
+CHUNK = (
+    '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m",'
+    '"choices":[{"index":0,"delta":{"content":"%s"}}]}'
+)
+
+
+@pytest.mark.parametrize("cut", [False, True], ids=["whole", "cut inside an event"])
+def test_a_stream_recorded_without_timings_says_so_instead_of_showing_zeros(tmp_path: Path, cut: bool) -> None:
+    dump = tmp_path / "run.sse"
+    body = "".join(f"data: {CHUNK % piece}\n\n" for piece in ("Hel", "lo")) + ('data: {"id"' if cut else "")
+    dump.write_text(body)
+    shown = run("inspect", str(dump)).stdout.splitlines()
+    assert [line.split()[:3] for line in shown[2:4]] == [["0", "-", "-"], ["1", "-", "-"]]
+    assert "total time    no timing recorded" in shown
+    assert "first byte    -" in shown and "first text    -" in shown
+    (record,) = [json.loads(line) for line in run("inspect", str(dump), "--summary", "--json").stdout.splitlines()]
+    assert record["timed"] is False and record["duration"] is None and record["first_text"] is None
+    (row,) = [json.loads(line) for line in run("ls", str(dump), "--json").stdout.splitlines()]
+    assert row["duration"] is None
+    assert run("ls", str(dump)).stdout.splitlines()[1].split()[7] == "-"
+
+
+def test_a_recording_keeps_its_times() -> None:
+    (record,) = [
+        json.loads(line)
+        for line in run("inspect", str(FIXTURES / "chat_text.yaml"), "--summary", "--json").stdout.splitlines()
+    ]
+    assert record["timed"] is True and record["duration"] > 0 and record["first_text"] > 0
+    assert load(FIXTURES / "chat_text.yaml").interactions[0].timed
