@@ -31,9 +31,12 @@ def export(cassette: Cassette | str | Path, format: Format, *, interaction: int 
     if format == "jsonl":
         indexes = [pick(loaded, interaction)] if interaction is not None else loaded.streams()
         lines = [
-            json.dumps({"interaction": index, **event.to_json()}, ensure_ascii=False, separators=(",", ":"))
+            json.dumps(
+                {"interaction": index, **event.to_json(timed=item.timed)}, ensure_ascii=False, separators=(",", ":")
+            )
             for index in indexes
-            for event in events(loaded.interactions[index])
+            for item in (loaded.interactions[index],)
+            for event in events(item)
         ]
         return "".join(line + "\n" for line in lines).encode("utf-8")
     if format == "har":

@@ -68,13 +68,14 @@ class StreamEvent:
         _last_read = (self, value)
         return value
 
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-able record (one line of ``ssetape inspect --json``)."""
+    def to_json(self, *, timed: bool = True) -> dict[str, Any]:
+        """A JSON-able record (one line of ``ssetape inspect --json``); ``at`` and ``gap`` are null when the
+        recording is not ``timed`` (``Interaction.timed``: no arrival was recorded, which is not 0)."""
         return {
             "index": self.index,
             "event": self.name,
-            "at": round(self.at, 6),
-            "gap": round(self.gap, 6),
+            "at": round(self.at, 6) if timed else None,
+            "gap": round(self.gap, 6) if timed else None,
             "start": self.start,
             "end": self.end,
             "chunk": self.chunk,

@@ -57,7 +57,7 @@ def inspect(cassette: Path, interaction: int | None, types: tuple[str, ...], as_
             json_line({"cassette": str(cassette), "interaction": index, **summary.to_json()})
         else:
             for event in shown:
-                json_line({"interaction": index, **event.to_json()})
+                json_line({"interaction": index, **event.to_json(timed=item.timed)})
         return
     click.echo(
         click.style(f"{cassette}, interaction {index}: ", bold=True)

@@ -106,6 +106,10 @@ def test_a_stream_recorded_without_timings_says_so_instead_of_showing_zeros(tmp_
     assert "first byte    -" in shown and "first text    -" in shown
     (record,) = [json.loads(line) for line in run("inspect", str(dump), "--summary", "--json").stdout.splitlines()]
     assert record["timed"] is False and record["duration"] is None and record["first_text"] is None
+    lines = [json.loads(line) for line in run("inspect", str(dump), "--json").stdout.splitlines()]
+    assert [(line["at"], line["gap"]) for line in lines] == [(None, None), (None, None)]
+    exported = [json.loads(line) for line in run("export", str(dump), "--format", "jsonl").stdout.splitlines()]
+    assert [(line["at"], line["gap"]) for line in exported] == [(None, None), (None, None)]
     (row,) = [json.loads(line) for line in run("ls", str(dump), "--json").stdout.splitlines()]
     assert row["duration"] is None
     assert run("ls", str(dump)).stdout.splitlines()[1].split()[7] == "-"
