@@ -44,7 +44,9 @@ def read_other(raw: bytes, path: Path | None) -> Cassette | None:
         if isinstance(har, dict) and isinstance(har.get("log"), dict) and "interactions" not in har:
             return cassette_from_har(har, source=path)
     if is_sse_dump(path, raw):
-        if b"data:" not in raw:
+        # curl -i's capture of a plain answer (a 429's JSON, say) is read as ssetape import reads it: its head says
+        # what the body is.
+        if b"data:" not in raw and not raw.lstrip().startswith(b"HTTP/"):
             raise CassetteDecodeError(path, "holds no Server-Sent Events: expected `event:` and `data:` lines")
         return cassette_from_capture(raw, source=path)
     return None

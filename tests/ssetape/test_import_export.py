@@ -109,6 +109,11 @@ def test_import_keeps_a_curl_capture_of_a_plain_error_response(tmp_path: Path) -
     out = tmp_path / "x.yaml"
     assert run_with_input(["import", "-", "-o", str(out)], capture).exit_code == 0
     assert load(out).interactions[0].response.status.code == 401
+    raw = tmp_path / "x.sse"  # the capture read as it is, by every command, as import reads it
+    raw.write_bytes(capture)
+    assert load(raw).interactions[0].response.status.code == 401
+    listed = run("ls", str(raw), "--json")
+    assert listed.exit_code == 0 and json.loads(listed.stdout)["status"] == 401
 
 
 def test_export_needs_a_format_and_writes_jsonl_to_stdout() -> None:
