@@ -30,14 +30,15 @@ def export(cassette: Cassette | str | Path, format: Format, *, interaction: int 
         return loaded.interactions[pick(loaded, interaction)].response.decoded_body
     if format == "jsonl":
         indexes = [pick(loaded, interaction)] if interaction is not None else loaded.streams()
-        lines = [
-            json.dumps(
-                {"interaction": index, **event.to_json(timed=item.timed)}, ensure_ascii=False, separators=(",", ":")
-            )
-            for index in indexes
-            for item in (loaded.interactions[index],)
-            for event in events(item)
-        ]
+        lines = []
+        for index in indexes:
+            item = loaded.interactions[index]
+            lines += [
+                json.dumps(
+                    {"interaction": index, **event.to_json(timed=item.timed)}, ensure_ascii=False, separators=(",", ":")
+                )
+                for event in events(item)
+            ]
         return "".join(line + "\n" for line in lines).encode("utf-8")
     if format == "har":
         if interaction is not None:

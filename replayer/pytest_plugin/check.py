@@ -8,7 +8,8 @@ import pytest
 
 DRIFT = pytest.StashKey[list[Any]]()
 XDIST = pytest.StashKey[bool]()
-#: Why this run is not the whole suite (tests deselected, or only some files or tests named), when it is not.
+#: Why this run is not the whole suite (tests deselected, or only some files or tests named), when it is not: set
+#: on deselection, and by the check for the rest (:func:`_partial`).
 PARTIAL = pytest.StashKey[str]()
 
 
@@ -46,6 +47,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     collector = Collector()
     collector.pytest_collection_finish(session)
     partial = _partial(config)
+    if partial is not None:
+        config.stash[PARTIAL] = partial  # for the summary
     drift = find_drift(collector.used, collector.dirs, collector.sent, max_age=max_age, orphans=partial is None)
     config.stash[DRIFT] = drift
     if drift and session.exitstatus == 0:
@@ -60,7 +63,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if config.stash.get(XDIST, False):
         terminalreporter.write_line("not checked under pytest-xdist (-n): run `ssetape check` after this run")
         return
-    partial = _partial(config)
+    partial = config.stash.get(PARTIAL, None)
     if partial is not None:
         terminalreporter.write_line(
             f"orphans not looked for: {partial}, and a cassette none of these tests used may be another's "

@@ -86,13 +86,16 @@ def _wanted(name: str, globs: tuple[str, ...]) -> bool:
 
 def _summary(s: Stats) -> list[tuple[str, str]]:
     rate = f", {s.events_per_second:.1f}/s" if s.events_per_second is not None and s.timed else ""
-    times = [s.duration, s.response_at, s.first_byte, s.first_event, s.first_text] if s.timed else [None] * 5
+
+    def time(value: float | None) -> str:
+        return seconds(value if s.timed else None)
+
     rows = [
-        ("total time", seconds(times[0]) if s.timed else "no timing recorded"),
-        ("headers", seconds(times[1])),
-        ("first byte", seconds(times[2])),
-        ("first event", seconds(times[3])),
-        ("first text", seconds(times[4])),
+        ("total time", time(s.duration) if s.timed else "no timing recorded"),
+        ("headers", time(s.response_at)),
+        ("first byte", time(s.first_byte)),
+        ("first event", time(s.first_event)),
+        ("first text", time(s.first_text)),
         ("events", f"{s.events}{rate} ({s.bytes} bytes in {s.chunks} chunks)"),
         ("text", f"{s.text_length} characters"),
         ("tool calls", ", ".join(s.tool_calls) if s.tool_calls else "-"),
