@@ -419,7 +419,9 @@ def _recorded_chunks(end: dict[str, Any]) -> Chunks | None:
     if "times" in end:
         times = _from_little_endian("d", base64.b64decode(end["times"]))
         sizes = _from_little_endian("q", base64.b64decode(end["sizes"]))
-        return Chunks(check_times(list(Chunks.from_arrays(times, sizes))))
+        chunks = Chunks.from_arrays(times, sizes)
+        check_times(list(chunks))  # damaged arrays are the journal's fault, named as such
+        return chunks
     if end.get("chunks"):  # a journal written before the arrays
         return Chunks(check_times([(at, size) for at, size in end["chunks"]]))
     return None
