@@ -170,9 +170,9 @@ class _Decoder(Generic[_E]):
 
     def flush(self, *, dispatch_last: bool = False) -> list[_E]:
         """End of stream: settle a trailing CR. An unterminated last event is not dispatched (see pending),
-        unless ``dispatch_last`` and it lacks only its blank line: its lines are whole, and it ends where the
-        stream does (a reader that takes what is left at the end of a complete body as one more event, as
-        google-genai's does). A last line cut inside (no line end) is never dispatched."""
+        unless ``dispatch_last``: the stream's end then ends its last line and its last event (a reader that
+        takes what is left at the end of a complete body as one more event, as google-genai's, which reads lines
+        and yields the last one whether or not a line end follows it)."""
         if self._closed:
             return []
         self._closed = True
@@ -182,7 +182,11 @@ class _Decoder(Generic[_E]):
             self._tail = []
             self._process([line], self._cr_chunk, out)
             self._cr_chunk = None
-        if dispatch_last and self._data and not self._tail:
+        if dispatch_last and self._tail:
+            line = b"".join(self._tail)
+            self._tail = []
+            self._process([line], self._chunks - 1, out)
+        if dispatch_last and self._data:
             self._process([b""], self._block_chunk, out)  # an empty blank line: the event ends at the last byte
         return out
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .masking import Masker
     from .matching import FieldDiff, Matching
     from .server import ReplayApp, ReplayServer, ServedRequest
-    from .stream_events import StreamEvent, events, follow, summarize, text_of, unterminated
+    from .stream_events import StreamEvent, events, follow, summarize, text_of, unread_bytes, unterminated
     from .stream_stats import Stats, stats
     from .stream_timing import Stall, Timing, timing
     from .streaming import astream, pick, stream, streams
@@ -112,6 +112,7 @@ _EXPORTS = {
     "transcribe": ".transcript",
     "summarize": ".stream_events",
     "text_of": ".stream_events",
+    "unread_bytes": ".stream_events",
     "unterminated": ".stream_events",
     "validate": ".validation",
 }
@@ -186,6 +187,7 @@ __all__ = [
     "text_of",
     "timing",
     "transcribe",
+    "unread_bytes",
     "unterminated",
     "validate",
 ]

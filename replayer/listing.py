@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ssetape import recorder
-from ssetape.recorder import Skimmed, skim
+from ssetape.recorder import Skimmed, decode_fields, skim
 
 from .kinds import api_of_stream, kind_of
-from .stream_events import events
+from .stream_events import events, unread, unread_bytes
 
 if TYPE_CHECKING:  # the models (pydantic), imported only for a cassette the skim cannot list
     from ssetape.recorder import Cassette, Interaction
@@ -41,6 +41,8 @@ class InteractionInfo:
     complete: bool
     #: ``Type: message`` of the error that cut the body off, when it was.
     cut_off_by: str | None
+    #: Bytes at the end of a body that arrived whole that its SDK never reads: an event no blank line ends.
+    unread: int = 0
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -58,19 +60,36 @@ def list_interactions(cassette: Cassette | str | Path) -> list[InteractionInfo]:
 
 
 def _skimmed(index: int, item: Skimmed) -> InteractionInfo:
+    api = api_of_stream(item.uri, item.body.pieces()) if item.body is not None else None
+    events, unread_end = _skimmed_end(item, api.event_at_end) if api is not None else (item.events, 0)
     return InteractionInfo(
         index=index,
         method=item.method.upper(),
         path=_path(item.uri),
         status=item.status,
         streamed=item.streamed,
-        kind=api_of_stream(item.uri, item.body.pieces()).kind if item.body is not None else None,
-        events=item.events,
+        kind=api.kind if api is not None else None,
+        events=events,
         bytes=item.size,
         duration=max(item.last_at or 0.0, item.response_at) if _timed(item) else None,
         complete=item.complete,
         cut_off_by=f"{item.error[0]}: {item.error[1]}" if item.error is not None and not item.complete else None,
+        unread=unread_end,
     )
+
+
+def _skimmed_end(item: Skimmed, event_at_end: bool) -> tuple[int | None, int]:
+    """The events of a skimmed stream and its :func:`unread_bytes`, as loading gives them: the end of a body that
+    arrived whole read as its SDK reads it (Gemini's reads a last event lacking its blank line: one more)."""
+    body = item.body
+    # A literal block holds events in the usual shape only, each ended by a blank line.
+    if body is None or body.block or not item.complete:
+        return item.events, 0
+    source, start, end = body.source, body.start, body.end
+    if source.endswith(b"\n\n", start, end) or source.endswith(b"\r\n\r\n", start, end):
+        return item.events, 0
+    fields, pending = decode_fields(source[start:end], dispatch_last=event_at_end)
+    return len(fields), unread(pending)
 
 
 def _timed(item: Skimmed) -> bool:
@@ -109,4 +128,5 @@ def _info(index: int, item: Interaction) -> InteractionInfo:
         duration=max(chunks[-1].at if chunks else 0.0, item.response_at) if item.timed else None,
         complete=item.complete,
         cut_off_by=f"{error.type}: {error.message}" if error is not None else None,
+        unread=unread_bytes(item),
     )

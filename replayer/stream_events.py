@@ -24,7 +24,7 @@ from .kinds import api_of
 if TYPE_CHECKING:  # the models (pydantic): ``ssetape ls`` lists a skimmed cassette without them
     from ssetape.recorder import Interaction
 
-__all__ = ["StreamEvent", "events", "follow", "summarize", "text_of", "unterminated"]
+__all__ = ["StreamEvent", "events", "follow", "summarize", "text_of", "unread_bytes", "unterminated"]
 
 #: Longest quoted text in a summary (the TUI and tables truncate further to their width).
 QUOTE_WIDTH = 60
@@ -128,6 +128,26 @@ def events(interaction: Interaction) -> list[StreamEvent]:
 def unterminated(interaction: Interaction) -> bytes:
     """The bytes after the last complete event: a stream cut mid-event (empty when it ends cleanly)."""
     return _decode(interaction)[1] if interaction.streamed else b""
+
+
+def unread(pending: bytes) -> int:
+    """How many bytes of ``pending`` (what follows a body's last complete event) its SDK never reads although they
+    carry an event (a raw dump saved without its last blank line): 0 when there are none, or only blank and
+    comment lines."""
+    if any(line.strip() and not line.startswith(b":") for line in pending.splitlines()):
+        return len(pending)
+    return 0
+
+
+def unread_bytes(interaction: Interaction) -> int:
+    """How many bytes at the end of ``interaction``'s body its SDK never reads although they hold an event (no blank
+    line ends it: a raw dump saved without it), when the body arrived whole (one cut off says so itself); else 0."""
+    if not (interaction.streamed and interaction.complete):
+        return 0
+    response = interaction.response
+    if not response.header("content-encoding") and response.body_bytes.endswith((b"\n\n", b"\r\n\r\n")):
+        return 0  # (the usual end: not decoded again)
+    return unread(unterminated(interaction))
 
 
 def follow(interaction: Interaction, speed: float = 1.0) -> Iterator[StreamEvent]:

@@ -16,7 +16,7 @@ from ssetape.apis import Events, as_dict
 from ssetape.recorder import Interaction
 
 from .kinds import api_of
-from .stream_events import StreamEvent, events, text_in
+from .stream_events import StreamEvent, events, text_in, unread_bytes
 
 __all__ = ["Stats", "stats"]
 
@@ -56,6 +56,9 @@ class Stats:
     #: Whether the body arrived whole; when not, the error that cut it off.
     complete: bool
     cut_off_by: str | None
+    #: Bytes at the end of a body that arrived whole that its SDK never reads: an event no blank line ends (a raw
+    #: dump saved without it). 0 when there are none.
+    unread: int = 0
     #: Whether the recording says when each byte arrived (``Interaction.timed``); without, the times above are 0
     #: and mean nothing (``to_json`` gives them as null).
     timed: bool = True
@@ -113,6 +116,7 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
             else None
         ),
         timed=interaction.timed,
+        unread=unread_bytes(interaction),
     )
 
 

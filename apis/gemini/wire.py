@@ -24,8 +24,8 @@ __all__ = [
     "run_of",
 ]
 
-#: google-genai's reader yields the data lines left at the end of a body: a whole last line lacking only its
-#: blank line is a chunk (a last line with no line end is not: the body stopped inside it).
+#: google-genai's reader yields the data lines left at the end of a body that arrived whole: a last event lacking
+#: its blank line, or its last line's end too, is a chunk.
 EVENT_AT_END = True
 #: The fields of a ``GenerateContentResponse`` as the REST API (Gemini API and Vertex AI) sends them.
 CHUNK_KEYS = frozenset(

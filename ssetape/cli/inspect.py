@@ -106,6 +106,11 @@ def _summary(s: Stats) -> list[tuple[str, str]]:
         ended = click.style(f"cut off: {s.cut_off_by}", fg="red")
     elif s.error_event:
         ended = click.style(f"error event: {s.error_event}", fg="red")
+    elif s.unread:
+        ended = click.style(
+            f"complete, but its last {s.unread} bytes are an event no blank line ends: its SDK never reads it",
+            fg="yellow",
+        )
     else:
         ended = "complete"
     rows.append(("ended", ended))

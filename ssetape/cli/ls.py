@@ -29,7 +29,8 @@ _STYLED = (3, 8)
 def ls(cassettes: tuple[Path, ...], as_json: bool) -> None:
     """List the interactions in each cassette: method, path, status, streamed or not, which API's
     stream (kind: assistants, responses, chat, anthropic, ..., or sse when none), events, duration,
-    complete or cut off.
+    complete, cut off, or unterminated (it arrived whole, but its last event lacks the blank line that ends
+    it, so its SDK never reads that event: a raw dump saved without it).
 
     Exits 2 if a cassette cannot be read (after listing the others).
 
@@ -78,8 +79,15 @@ def _row(info: InteractionInfo) -> list[str]:
         info.kind or "-",
         str(info.events) if info.events is not None else "-",
         seconds(info.duration),
-        "complete" if info.complete else "cut off",  # why: in --json and in `ssetape inspect`
+        _state(info),
     ]
+
+
+def _state(info: InteractionInfo) -> str:
+    """Why, in --json and in `ssetape inspect`."""
+    if not info.complete:
+        return "cut off"
+    return "unterminated" if info.unread else "complete"
 
 
 def _style(row: int, column: int, text: str) -> str | None:
@@ -87,4 +95,6 @@ def _style(row: int, column: int, text: str) -> str | None:
         return "red"
     if column == 8 and text.startswith("cut off"):
         return "red"
+    if column == 8 and text.startswith("unterminated"):
+        return "yellow"
     return None

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ssetape.errors import SsetapeError
-from ssetape.recorder import load
-from ssetape.replayer import events, follow, pick, transcribe
+from ssetape.recorder import Interaction, load
+from ssetape.replayer import events, follow, pick, transcribe, unread_bytes
 
 from .errors import reports_errors
 from .output import EventLines, closes_quietly
@@ -40,15 +40,23 @@ def replay(cassette: Path, speed: float, interaction: int | None, show_events: b
         _events(cassette, speed, interaction)
         return
     loaded = load(cassette)
-    pick(loaded, interaction)  # a wrong cassette or interaction is reported, not printed as a stream ending
+    item = loaded.interactions[pick(loaded, interaction)]  # a wrong one is reported, not printed as a stream ending
     try:
         ended_well = transcribe(loaded, interaction, speed=speed)
     except SsetapeError:
         raise  # the cassette itself is wrong (e.g. chunk sizes first read here): reported in one line
     except Exception:
         sys.exit(1)  # transcribe already printed how the stream ended
+    _tell_unread(item)
     if not ended_well:
         sys.exit(1)
+
+
+def _tell_unread(item: Interaction) -> None:
+    """What the SDK did not read is said (on stderr: the transcript stays what a handler saw)."""
+    unread = unread_bytes(item)
+    if unread:
+        click.echo(f"[the last {unread} bytes are an event no blank line ends: the SDK never read it]", err=True)
 
 
 def _events(cassette: Path, speed: float, interaction: int | None) -> None:
@@ -65,5 +73,6 @@ def _events(cassette: Path, speed: float, interaction: int | None) -> None:
         error = f": {recording.error.type}: {recording.error.message}" if recording.error else ""
         click.echo(f"[stream cut off{error}]")
         failed = True
+    _tell_unread(item)
     if failed:
         sys.exit(1)

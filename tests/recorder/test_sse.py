@@ -252,12 +252,12 @@ def test_unterminated_trailing_event_is_dropped_and_pending() -> None:
     [
         (b"data: y\n", ("y", "message")),
         (b"event: e\r\ndata: y\r\ndata: z\r", ("y\nz", "e")),
-        (b"data: y", None),  # cut inside its line: never an event
-        (b"data: y\ndata: z", None),
+        (b"data: y", ("y", "message")),  # no line end either: the end of the stream ends its line too
+        (b"data: y\ndata: z", ("y\nz", "message")),
         (b"event: e\n: c\n", None),  # no data
     ],
 )
-def test_flush_can_dispatch_a_last_event_lacking_only_its_blank_line(tail: bytes, dispatched: Any) -> None:
+def test_flush_can_dispatch_a_last_event_lacking_its_blank_line(tail: bytes, dispatched: Any) -> None:
     body = b"event: e0\ndata: x\n\n" + tail
     decoder = SSEDecoder()
     got = [e for chunk in (body[:12], body[12:-1], body[-1:]) for e in decoder.feed(chunk)]

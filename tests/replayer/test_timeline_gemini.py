@@ -285,3 +285,20 @@ def test_the_shared_function_call_parts_are_the_sdks_read_once_for_every_state()
     assert copied is not last[0]
     copied.function_call.args["n"] = 99  # type: ignore[index, union-attr]
     assert states[-1].function_calls[0].args == {"n": 0}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        sse(chunk("Hel"), chunk("lo", finish="STOP"))[:-4],
+        sse(chunk("Hel"), tail='data: {"candidates": [{"content": {"parts": [{"text": "lo"}]}'),
+        sse(chunk("Hel"), tail=f"data:{json.dumps(chunk('lo'))}"),
+    ],
+    ids=["whole-json", "cut-json", "without-space"],
+)
+def test_a_whole_body_whose_last_line_has_no_line_end(body: bytes) -> None:
+    """A body that arrived whole (the recording says so) but ends inside its last line, as a server that sends no
+    line end after its last event: google-genai's reader still takes that line, and so does the Timeline."""
+    cassette = cassette_from_sse(body, uri=GEMINI, chunks=[(0.0, len(body))])
+    assert cassette.interactions[0].complete
+    assert_parity(cassette)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -49,6 +50,7 @@ def test_json_lines_one_per_interaction() -> None:
         "duration": 3.125826,
         "complete": True,
         "cut_off_by": None,
+        "unread": 0,
     }
     cut = records[-1]
     assert cut["complete"] is False and cut["cut_off_by"].startswith("RemoteProtocolError: peer closed")
@@ -136,3 +138,66 @@ def test_ls_gives_a_stream_the_kind_loading_gives_it_wherever_its_api_is_first_n
     result = run("ls", "--json", str(path))
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["kind"] == kind_of(load(path).interactions[0]) == kind
+
+
+GEMINI_URI = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+_RUN = b'event: thread.run.created\ndata: {"id": "run_1", "object": "thread.run", "status": "queued"}\n\n'
+_ERROR = b'event: error\ndata: {"error": {"message": "The server had an error", "type": "server_error"}}\n'
+_GEMINI = b'data: {"candidates": [{"content": {"parts": [{"text": "Hi"}], "role": "model"}, "index": 0}]}'
+
+
+def _openai_sdk_events(body: bytes) -> int:
+    from openai._streaming import SSEDecoder
+
+    return len(list(SSEDecoder().iter_bytes(iter([body]))))
+
+
+@pytest.mark.parametrize(
+    ("body", "uri", "events", "state"),
+    [
+        (_RUN + _ERROR, "https://api.openai.com/v1/threads/runs", 1, "unterminated"),  # the SDK never reads the error
+        (_RUN + b": keep-alive\n", "https://api.openai.com/v1/threads/runs", 1, "complete"),  # a comment: nothing lost
+        (_RUN, "https://api.openai.com/v1/threads/runs", 1, "complete"),
+        (_GEMINI + b"\r\n\r\n" + _GEMINI, GEMINI_URI, 2, "complete"),  # google-genai reads the last line anyway
+        (_GEMINI + b"\r\n\r\n" + _GEMINI + b"\r\n", GEMINI_URI, 2, "complete"),
+    ],
+    ids=["error-unterminated", "comment", "whole", "gemini-no-line-end", "gemini-no-blank-line"],
+)
+def test_a_whole_body_whose_last_event_no_blank_line_ends(
+    tmp_path: Path, body: bytes, uri: str, events: int, state: str
+) -> None:
+    """A body that arrived whole but whose last event lacks its blank line (a raw dump saved without it) is listed
+    as its SDK reads it: the openai and anthropic SDKs never dispatch that event ("unterminated", and how many bytes
+    in --json), google-genai reads it. The same from a skimmed cassette and from a loaded one."""
+    if "openai" in uri:
+        assert _openai_sdk_events(body) == events  # the oracle
+    cassette = cassette_from_sse(body, uri=uri, chunks=[(0.1, len(body))])
+    skimmed, loaded = tmp_path / "skimmed.yaml", tmp_path / "loaded.json"
+    cassette.save(skimmed)
+    cassette.save(loaded)
+    assert skim(skimmed) is not None and skim(loaded) is None  # both ways of listing
+    for path in (skimmed, loaded):
+        (record,) = [json.loads(line) for line in run("ls", str(path), "--json").stdout.splitlines()]
+        unread = len(body) - body.rfind(b"\n\n") - 2 if state == "unterminated" else 0
+        assert (record["events"], record["complete"], record["unread"]) == (events, True, unread), path
+        assert run("ls", str(path)).stdout.splitlines()[1].split()[-1] == state
+        ended = run("inspect", str(path), "--summary").stdout.splitlines()[-1]
+        if state == "unterminated":
+            assert f"its last {unread} bytes are an event no blank line ends: its SDK never reads it" in ended
+        else:
+            assert ended.split() == ["ended", "complete"]
+
+
+def test_a_raw_dump_whose_last_event_no_blank_line_ends_is_listed_and_replayed_so(tmp_path: Path) -> None:
+    dump = tmp_path / "run.sse"
+    dump.write_bytes(_RUN + _ERROR)
+    (record,) = [json.loads(line) for line in run("ls", str(dump), "--json").stdout.splitlines()]
+    assert (record["events"], record["complete"], record["unread"]) == (1, True, len(_ERROR))
+    assert run("validate", str(dump)).exit_code != 0  # which says the same, as an error
+    said = f"[the last {len(_ERROR)} bytes are an event no blank line ends: the SDK never read it]\n"
+    for replayed in (run("replay", str(dump), "--speed", "0"), run("replay", str(dump), "--speed", "0", "--events")):
+        assert (replayed.exit_code, replayed.stderr) == (0, said)  # as the SDK read it: no error event
+    whole = tmp_path / "whole.sse"
+    whole.write_bytes(_RUN + _ERROR + b"\n")
+    replayed = run("replay", str(whole), "--speed", "0")
+    assert (replayed.exit_code, replayed.stderr) == (1, "")  # the error event read, and nothing left unread
