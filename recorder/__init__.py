@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         UnrecoveredJournalError,
     )
     from .format import DEFAULT_URI, FORMAT_VERSION, is_placeholder
+    from .encodings import Encoder, encoder
     from .har import cassette_from_har, cassette_to_har, is_har
     from .imports import cassette_from_capture, cassette_from_sse
     from .reader import load, loads
@@ -78,6 +79,8 @@ _EXPORTS = {
     "loads_or_text": ".sse",
     "lazy_events": ".sse",
     "decode_fields": ".sse",
+    "Encoder": ".encodings",
+    "encoder": ".encodings",
     "cassette_from_capture": ".imports",
     "cassette_from_har": ".har",
     "cassette_from_sse": ".imports",
@@ -106,6 +109,7 @@ __all__ = [
     "CassetteVersionError",
     "Chunk",
     "CutOff",
+    "Encoder",
     "Finding",
     "Interaction",
     "OutputExistsError",
@@ -126,6 +130,7 @@ __all__ = [
     "cassette_to_har",
     "collector_paused",
     "decode_fields",
+    "encoder",
     "files_to_scan",
     "find_secrets",
     "flavour_of",

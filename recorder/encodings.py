@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-__all__ = ["ENCODINGS", "UnknownEncodingError", "decode", "decoder", "encodings_of"]
+__all__ = ["ENCODINGS", "Encoder", "UnknownEncodingError", "decode", "decoder", "encoder", "encodings_of"]
 
 import brotli
 
@@ -124,6 +124,75 @@ _DECODERS: dict[str, Any] = {
 }
 
 
+class Encoder(Protocol):
+    """Encodes a body piece by piece, each piece decodable as soon as it is received (as a server flushes each
+    event it sends)."""
+
+    def feed(self, data: bytes) -> bytes: ...
+
+    def finish(self) -> bytes: ...
+
+
+class _ZlibEncoder:
+    def __init__(self, wbits: int) -> None:
+        self._inner = zlib.compressobj(wbits=wbits)
+
+    def feed(self, data: bytes) -> bytes:
+        return self._inner.compress(data) + self._inner.flush(zlib.Z_SYNC_FLUSH)
+
+    def finish(self) -> bytes:
+        return self._inner.flush()
+
+
+class _BrotliEncoder:
+    def __init__(self) -> None:
+        self._inner = brotli.Compressor()
+
+    def feed(self, data: bytes) -> bytes:
+        return bytes(self._inner.process(data) + self._inner.flush())
+
+    def finish(self) -> bytes:
+        return bytes(self._inner.finish())
+
+
+class _ZstdEncoder:
+    def __init__(self) -> None:
+        self._inner = zstd.ZstdCompressor()
+
+    def feed(self, data: bytes) -> bytes:
+        return bytes(self._inner.compress(data, zstd.ZstdCompressor.FLUSH_BLOCK))
+
+    def finish(self) -> bytes:
+        return bytes(self._inner.flush(zstd.ZstdCompressor.FLUSH_FRAME))
+
+
+class _EncoderChain:
+    """Codings applied one after another, in the order the header names them."""
+
+    def __init__(self, encoders: list[Encoder]) -> None:
+        self._encoders = encoders
+
+    def feed(self, data: bytes) -> bytes:
+        for one in self._encoders:
+            data = one.feed(data)
+        return data
+
+    def finish(self) -> bytes:
+        data = b""
+        for one in self._encoders:
+            data = one.feed(data) + one.finish() if data else one.finish()
+        return data
+
+
+_ENCODERS: dict[str, Any] = {
+    "gzip": lambda: _ZlibEncoder(31),
+    "x-gzip": lambda: _ZlibEncoder(31),
+    "deflate": lambda: _ZlibEncoder(zlib.MAX_WBITS),
+    "br": _BrotliEncoder,
+    "zstd": _ZstdEncoder,
+}
+
+
 def encodings_of(header: str | None) -> list[str]:
     """The codings a ``content-encoding`` value names, in the order the server applied them."""
     names = [part.strip().lower() for part in (header or "").split(",")]
@@ -163,3 +232,17 @@ def decode(header: str | None, parts: Iterable[bytes]) -> list[bytes]:
     elif rest:
         out.append(rest)
     return out
+
+
+def encoder(header: str | None) -> Encoder | None:
+    """An incremental encoder into ``content-encoding: header``; None when that is no coding. Raises
+    :class:`UnknownEncodingError` for a coding ssetape cannot encode (the ones it decodes)."""
+    names = encodings_of(header)
+    if not names:
+        return None
+    unknown = [name for name in names if name not in _ENCODERS]
+    if unknown:
+        raise UnknownEncodingError(
+            f"content-encoding {unknown[0]!r} is not one ssetape encodes ({', '.join(ENCODINGS)})"
+        )
+    return _EncoderChain([_ENCODERS[name]() for name in names])

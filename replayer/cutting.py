@@ -33,22 +33,22 @@ def cut_at(cassette: Cassette, event: int, interaction: int | None = None) -> Ca
         )
     end = found[event].end
     recording = item.response.ssetape
-    kept = None
-    if recording is not None:
-        chunks, used = [], 0
+    chunks: list[tuple[float, int]] = []
+    if recording is not None and recording.chunks:  # timed: the chunks up to the cut (untimed stays untimed)
+        used = 0
         for chunk in item.decoded_chunks():
             if used >= end:
                 break
             size = min(len(chunk.data), end - used)
             chunks.append((chunk.at, size))
             used += size
-        kept = Recording(
-            recorded_at=recording.recorded_at,
-            response_at=recording.response_at,
-            chunks=chunks,
-            complete=False,
-            error=CutOff(type=CUT_ERROR.type, message=CUT_ERROR.message.format(event=event)),
-        )
+    kept = Recording(
+        recorded_at=recording.recorded_at if recording is not None else None,
+        response_at=recording.response_at if recording is not None else 0.0,
+        chunks=chunks,
+        complete=False,
+        error=CutOff(type=CUT_ERROR.type, message=CUT_ERROR.message.format(event=event)),
+    )
     headers = {
         name: values
         for name, values in item.response.headers.items()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from ssetape.recorder import Chunk, Interaction
+from ssetape.recorder import Chunk, Interaction, encoder
 
 from .errors import ReplayError
 from .stream_events import events
@@ -55,11 +55,32 @@ class Fault:
 def apply_faults(
     interaction: Interaction, faults: Iterable[Fault], flavour: types.ModuleType
 ) -> tuple[list[Chunk], Exception | None]:
-    """The interaction's body, one chunk per event (each at its recorded arrival time), with ``faults`` applied."""
+    """The interaction's body, one chunk per event (each at its recorded arrival time), with ``faults`` applied.
+
+    A compressed body is broken where its events are, then compressed again as it was sent (``content-encoding``),
+    each chunk flushed so that the client decodes its events as they arrive; cut short, it is never finished."""
+    encoding = interaction.response.header("content-encoding")
+    served, error = _faulted(interaction, sorted(faults, key=lambda fault: fault.event), flavour)
+    coder = encoder(encoding)
+    if coder is None:
+        return served, error
+    encoded = [Chunk(chunk.at, coder.feed(chunk.data)) for chunk in served]
+    if error is None:
+        end = coder.finish()
+        if encoded:
+            encoded[-1] = Chunk(encoded[-1].at, encoded[-1].data + end)
+        else:
+            encoded.append(Chunk(interaction.response_at, end))
+    return encoded, error
+
+
+def _faulted(
+    interaction: Interaction, faults: list[Fault], flavour: types.ModuleType
+) -> tuple[list[Chunk], Exception | None]:
+    """:func:`apply_faults` on the body as the client reads it (decoded)."""
     chunks = interaction.chunks()
     stream_events = events(interaction)
-    body = interaction.response.body_bytes
-    faults = sorted(faults, key=lambda fault: fault.event)
+    body = interaction.response.decoded_body
     for fault in faults:
         if not 0 <= fault.event < len(stream_events):
             raise ReplayError(
@@ -87,5 +108,5 @@ def apply_faults(
         if "cut" in kinds:
             return served, flavour.RemoteProtocolError(f"ssetape fault: connection cut after event {index}")
     if position < len(body):
-        served.append(Chunk(chunks[-1].at, body[position:]))
+        served.append(Chunk(chunks[-1].at if chunks else interaction.response_at, body[position:]))
     return served, None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import time
@@ -112,6 +113,18 @@ def _error_for(flavour: types.ModuleType, interaction: Interaction) -> Exception
         return flavour.RemoteProtocolError(recording.error.message)  # type: ignore[no-any-return]
 
 
+@functools.cache
+def _anthropic_unmatched() -> type[UnmatchedRequestError]:
+    """:class:`UnmatchedRequestError` as an ``anthropic.AnthropicError`` too: the anthropic SDK passes its own errors
+    through as they are and wraps any other a transport raises in ``APIConnectionError: Connection error.`` (the
+    openai SDK passes on all but httpx's), which would hide what does not match behind a network failure."""
+    import anthropic
+
+    return type(
+        "UnmatchedRequestError", (UnmatchedRequestError, anthropic.AnthropicError), {"__module__": "ssetape.errors"}
+    )
+
+
 def _headers(interaction: Interaction, speed: float) -> list[tuple[str, str]]:
     items = []
     for name, values in interaction.response.headers.items():
@@ -198,7 +211,12 @@ class _ReplayBase:
 
     def _lookup(self, request: Any, body: bytes) -> tuple[Interaction, Clock]:
         clock = self._clock()
-        return self._cursor.take(self._key(request, body)), clock
+        try:
+            return self._cursor.take(self._key(request, body)), clock
+        except UnmatchedRequestError as exc:
+            if "anthropic" in request.headers.get("user-agent", "").lower():  # (Anthropic/, AsyncAnthropic/ ...)
+                exc.__class__ = _anthropic_unmatched()
+            raise
 
     def find(self, request: Any, body: bytes) -> Interaction | None:
         """The recording answering ``request``, or None (nothing raised)."""

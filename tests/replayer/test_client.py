@@ -80,3 +80,43 @@ def test_a_cassette_recorded_by_vcrpy_itself_replays_with_sdk_parity(real_stream
         stream.until_done()
     assert handler.log == sdk_log([body]).log
     assert normalize(stream.get_final_run()) == sdk_log([body]).final_run
+
+
+def test_an_anthropic_client_raises_the_unmatched_request_as_it_is() -> None:
+    """The anthropic SDK wraps what a transport raises in ``APIConnectionError: Connection error.`` unless it is one
+    of its own errors: the explanation of what does not match is raised as it is, sync and async, as through
+    openai_client."""
+    import json
+
+    import anthropic
+
+    from ssetape.replayer import anthropic_client, async_anthropic_client
+
+    path = FIXTURES / "anthropic_text.yaml"
+    sent = json.loads(load(path).interactions[0].request.body_bytes)
+    sent.pop("stream")
+    sent["max_tokens"] = 10
+
+    def check(exc: BaseException) -> None:
+        assert isinstance(exc, UnmatchedRequestError) and isinstance(exc, anthropic.AnthropicError)
+        assert type(exc).__name__ == "UnmatchedRequestError"
+        assert 'ignore_json_paths=["max_tokens"]' in str(exc)
+
+    try:
+        with anthropic_client(path).messages.stream(**sent) as stream:
+            stream.until_done()
+    except Exception as exc:
+        check(exc)
+    else:
+        raise AssertionError("no error")
+
+    async def read() -> None:
+        async with async_anthropic_client(path).messages.stream(**sent) as stream:
+            await stream.until_done()
+
+    try:
+        asyncio.run(read())
+    except Exception as exc:
+        check(exc)
+    else:
+        raise AssertionError("no error")

@@ -42,3 +42,18 @@ def test_a_cut_cassette_replays_as_the_stream_dropped_after_that_event(
 def test_cutting_after_an_event_the_stream_lacks_says_so() -> None:
     with pytest.raises(ReplayError, match=r"after event 999: its stream has 210 events \(0 to 209\)"):
         cut_at(load(FIXTURES / "chat_text.yaml"), 999)
+
+
+@pytest.mark.parametrize("dialect", ["sse_dump", "vcrpy_yaml", "content_gzip", "har"])
+def test_a_recording_without_timings_is_cut_as_well(tmp_path: Path, dialect: str) -> None:
+    """A raw dump or another tool's cassette (no ssetape block, no timings) cut at an event is marked cut too, and
+    stays untimed: not a shorter stream that ends cleanly."""
+    from tests.dialects import write
+
+    original = load(write(dialect, "chat_tool_call", tmp_path))
+    assert not original.interactions[0].timed
+    path = tmp_path / "cut.yaml"
+    cut_at(original, 7).save(path)
+    cut = load(path).interactions[0]
+    assert not cut.complete and not cut.timed and len(events(cut)) == 8
+    assert sdk_replay(load(path)) == sdk_replay(original, Fault.cut_after(7))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -90,3 +91,34 @@ def test_several_faults_combine() -> None:
 def test_a_fault_past_the_end_is_refused() -> None:
     with pytest.raises(ReplayError, match=f"the stream has {len(EVENTS)} events"):
         replayed(Fault.cut_after(len(EVENTS)))
+
+
+@pytest.mark.parametrize("dialect", ["content_gzip", "content_deflate", "content_br", "content_zstd"])
+@pytest.mark.parametrize(
+    "faults",
+    [(Fault.drop(3),), (Fault.duplicate(3),), (Fault.cut_after(3),), (Fault.timeout(3),), (Fault.drop(1), Fault.cut_after(5))],
+    ids=["drop", "duplicate", "cut", "timeout", "drop-and-cut"],
+)
+def test_a_fault_in_a_compressed_recording_is_where_its_events_are(
+    dialect: str, faults: tuple[Fault, ...], tmp_path: Path
+) -> None:
+    """A body stored compressed (vcrpy keeps content-encoding) is broken where its events are, not at their offsets
+    in the decoded body applied to the compressed bytes (which broke nothing): the SDK reads what it reads when the
+    same faults hit the plain recording."""
+    from tests.dialects import fixture, write
+
+    def read(cassette: Any, faults: tuple[Fault, ...]) -> tuple[int, str | None]:
+        seen = 0
+        try:
+            with replayer.stream(cassette, faults=faults) as chunks:
+                for _ in chunks:
+                    seen += 1
+        except Exception as exc:  # what the SDK raises
+            return seen, type(exc).__name__
+        return seen, None
+
+    compressed = load(write(dialect, "chat_tool_call", tmp_path))
+    assert compressed.interactions[0].response.header("content-encoding") == dialect.removeprefix("content_")
+    got = read(compressed, faults)
+    assert got == read(fixture("chat_tool_call"), faults)
+    assert got != read(compressed, ())  # the faults broke the stream
