@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     )
     from .collector import collector_paused
     from .credentials import REDACTED, SECRET_HEADERS, SECRET_QUERY_PARAMETERS
+    from .encodings import Encoder, encoder
     from .errors import (
         CassetteDecodeError,
         CassetteError,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
         UnrecoveredJournalError,
     )
     from .format import DEFAULT_URI, FORMAT_VERSION, is_placeholder
-    from .encodings import Encoder, encoder
     from .har import cassette_from_har, cassette_to_har, is_har
     from .imports import cassette_from_capture, cassette_from_sse
     from .reader import load, loads

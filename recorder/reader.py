@@ -107,6 +107,10 @@ def _read(source: _Source, path: Path | None, as_json: bool) -> Cassette:
         data = dialects.normalise(data, path)
     except (AttributeError, KeyError, TypeError, IndexError) as exc:  # wrong types where a dialect has its own
         raise CassetteDecodeError(path, f"not a cassette: unexpected {type(exc).__name__}: {exc}") from None
+    except CassetteDecodeError as exc:
+        if exc.line is None and exc.loc and not as_json:
+            raise CassetteDecodeError(path, exc.problem, line=_yaml_line(source.text, exc.loc)) from None
+        raise
     _check_layout(data, path)
     check_whole(data, path)
     _decode_bodies(data, path)

@@ -41,7 +41,8 @@ def normalise_interactions(data: dict[str, Any], path: Any, key: str = "interact
         try:
             _interaction(interaction)
         except _Problem as exc:
-            raise CassetteDecodeError(path, f"{key}.{index}.{exc.where}: {exc}") from None
+            loc: tuple[int | str, ...] = (key, index, *exc.where.split("."))
+            raise CassetteDecodeError(path, f"{key}.{index}.{exc.where}: {exc}", loc=loc) from None
 
 
 def _interaction(interaction: dict[str, Any]) -> None:
@@ -82,6 +83,9 @@ def _headers(value: Any, where: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name, values in value.items():
         items = values if isinstance(values, list | tuple) else [values]
+        for item in items:
+            if isinstance(item, dict | list | tuple):  # text, bytes or a number is a value; these are not
+                raise _Problem(f"{where}.{name}", f"expected a header value (text), found {type(item).__name__}")
         out[str(name)] = [_text(item) for item in items if item is not None]
     return out
 

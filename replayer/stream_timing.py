@@ -49,6 +49,9 @@ class Timing:
     events_per_second: float | None
     #: The longest gaps between events (the first event's: since the response headers), longest first.
     stalls: tuple[Stall, ...]
+    #: Whether the recording says when each byte arrived (``Interaction.timed``): a raw dump, another tool's
+    #: cassette or a HAR without times does not, and every time above is then 0, which measures nothing.
+    timed: bool = True
 
     @property
     def span(self) -> float:
@@ -97,4 +100,5 @@ def timing(interaction: Interaction, decoded: Sequence[StreamEvent] | None = Non
         duration=max(chunks[-1].at if chunks else 0.0, interaction.response_at),
         events_per_second=(len(found) - 1) / span if span > 0 else None,
         stalls=tuple(Stall(event.index, event.at, event.gap) for event in longest if event.gap > 0),
+        timed=interaction.timed,
     )

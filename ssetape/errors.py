@@ -65,7 +65,9 @@ class CassetteNotFoundError(CassetteError, FileNotFoundError):
 class CassetteDecodeError(CassetteError, ValueError):
     """The file exists but is not a readable cassette; never treated as empty."""
 
-    def __init__(self, path: Path | None, problem: str, *, line: int | None = None) -> None:
+    def __init__(
+        self, path: Path | None, problem: str, *, line: int | None = None, loc: tuple[int | str, ...] = ()
+    ) -> None:
         where = str(path) if path is not None else "<cassette>"
         if line is not None:
             where += f":{line}"
@@ -73,6 +75,8 @@ class CassetteDecodeError(CassetteError, ValueError):
         self.path = path
         self.line = line
         self.problem = problem
+        #: Where in the document the problem is (``("interactions", 0, "response", "headers")``), for its line.
+        self.loc = loc
 
 
 class CassetteVersionError(CassetteError, ValueError):

@@ -164,8 +164,10 @@ def sdk_stream(
     arguments: dict[str, Any] | None = None,
     raise_at_end: BaseException | None = None,
     headers: dict[str, str] | None = None,
+    response_headers: list[tuple[str, str]] | None = None,
 ) -> SDKStreamRun:
-    """Run a response body through the SDK's own stream helper and record everything it yields."""
+    """Run a response body through the SDK's own stream helper and record everything it yields (``headers``: the
+    request's extra ones; ``response_headers``: the response's, a content-type for SSE by default)."""
     run = SDKStreamRun()
     pending: list[dict[str, Any]] = []
     holder: dict[str, Any] = {}
@@ -182,7 +184,8 @@ def sdk_stream(
 
     def handler(request: httpx2.Request) -> httpx2.Response:
         body = _Body(list(chunks), boundary, raise_at_end)
-        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=body, request=request)
+        sent = response_headers if response_headers is not None else [("content-type", "text/event-stream")]
+        return httpx2.Response(200, headers=sent, stream=body, request=request)
 
     http_client = httpx2.Client(transport=httpx2.MockTransport(handler))
     arguments = dict(arguments or {})

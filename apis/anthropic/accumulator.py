@@ -34,7 +34,7 @@ from anthropic.lib._parse._response import parse_text
 from jiter import from_json
 
 from ..emitted import Stop, StreamCallback, StreamEmitted
-from .flavours import MESSAGES, Flavour, status_error
+from .flavours import MESSAGES, Flavour, response_of, status_error
 from .json_prefix import START, Prefix, advance, sure
 from .state import GENERAL, INPUT, Block, Config, MessageState, View
 
@@ -89,11 +89,13 @@ class MessageAccumulator:
         *,
         output_format: Any = not_given,
         status: int = 200,
+        response: httpx2.Response | None = None,
     ) -> None:
         """``flavour``: which helper read the stream; ``headers``: the request's; ``output_format``: the
-        helper's; ``status``: the response's (see :class:`Config`)."""
+        helper's; ``status``: the response's, and ``response`` itself, as recorded (see :class:`Config`)."""
         headers = headers if headers is not None else httpx2.Headers()
-        self._config = Config(flavour, headers, flavour.partial_mode(headers), output_format, status)
+        response = response if response is not None else response_of(status)
+        self._config = Config(flavour, headers, flavour.partial_mode(headers), output_format, status, response)
         self._start: Any = None
         self._blocks: list[Block] = []
         self._views: list[View] = []
@@ -129,7 +131,13 @@ class MessageAccumulator:
     @classmethod
     def restore(cls, state: MessageState) -> MessageAccumulator:
         config = state._config
-        out = cls(config.flavour, config.headers, output_format=config.output_format, status=config.status)
+        out = cls(
+            config.flavour,
+            config.headers,
+            output_format=config.output_format,
+            status=config.status,
+            response=config.response,
+        )
         out._start, out._stop, out._rare = state._start, state._stop, state._rare[: state._rares]
         out._blocks = [view.block.copy(view) for view in state.blocks]
         out._views = [view._replace(block=block) for view, block in zip(state.blocks, out._blocks, strict=True)]
@@ -150,8 +158,8 @@ class MessageAccumulator:
         if self._stop is not None or name in (None, "ping"):
             return StreamEmitted()
         if name == "error":
-            status = self._config.status
-            return self._halt(Stop("error_event", status_error(raw, raw or f"Error code: {status}", status)))
+            message = raw or f"Error code: {self._config.status}"
+            return self._halt(Stop("error_event", status_error(raw, message, self._config.response)))
         if not raw:
             return StreamEmitted()
         try:
@@ -165,7 +173,7 @@ class MessageAccumulator:
         if self._stop is not None or name in (None, "ping"):  # the SDK's Stream skips these
             return StreamEmitted()
         if name == "error":
-            return self._halt(Stop("error_event", status_error(data, f"{data}", self._config.status)))
+            return self._halt(Stop("error_event", status_error(data, f"{data}", self._config.response)))
         if self._start is not None and type(data) is dict and data.get("type") == "content_block_delta":
             hot = self._hot(data)
             if hot is not None:

@@ -83,9 +83,19 @@ def flavour_of(uri: str, headers: Mapping[str, list[str]] | None = None) -> Flav
     return MESSAGES
 
 
-def status_error(body: Any, message: str, status: int = 200) -> anthropic.APIStatusError:
-    """What the SDK's ``Stream`` raises for an ``event: error``."""
-    return _client()._make_status_error(message, body=body, response=_response(status))
+def status_error(body: Any, message: str, response: httpx2.Response) -> anthropic.APIStatusError:
+    """What the SDK's ``Stream`` raises for an ``event: error`` of ``response`` (see :func:`response_of`)."""
+    return _client()._make_status_error(message, body=body, response=response)
+
+
+def response_of(status: int, headers: Mapping[str, list[str]] | None = None, url: str | None = None) -> httpx2.Response:
+    """The response the SDK's error for an ``error`` event carries: the recorded status and headers (its
+    ``request_id``), and the request's URL (the path its message names)."""
+    if not headers and url is None:
+        return _response(status)
+    request = httpx2.Request("POST", url) if url is not None else _REQUEST
+    pairs = [(name, value) for name, values in (headers or {}).items() for value in values]
+    return httpx2.Response(status, headers=pairs, request=request)
 
 
 @functools.cache

@@ -16,7 +16,7 @@ from ..requests import recorded_body, recorded_model
 from ..transcripts import print_stream
 from .accumulator import MessageAccumulator, MessageState
 from .events import TOOL_BLOCKS
-from .flavours import BETA, flavour_of, headers_of
+from .flavours import BETA, flavour_of, headers_of, response_of
 from .transcript import MessageLines
 
 __all__ = [
@@ -92,7 +92,8 @@ def _beta_header(item: Any) -> dict[str, Any]:
 def accumulator(item: Any) -> tuple[Any, Any]:
     flavour, headers = flavour_of(item.request.uri, item.request.headers), headers_of(item.request.headers)
     status = item.response.status.code
-    return (lambda: MessageAccumulator(flavour, headers, status=status)), MessageAccumulator.restore
+    response = response_of(status, item.response.headers, item.request.uri)
+    return (lambda: MessageAccumulator(flavour, headers, status=status, response=response)), MessageAccumulator.restore
 
 
 def answer(state: MessageState, item: Any, index: int, said: Said) -> None:

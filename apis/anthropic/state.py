@@ -38,6 +38,8 @@ class Config(NamedTuple):
     output_format: Any
     #: The response's status, which the SDK's error for an ``error`` event carries.
     status: int
+    #: The response that error carries (:func:`.flavours.response_of`).
+    response: httpx2.Response
 
     def fold(self, event: Any, snapshot: Any, json_bufs: dict[Any, bytes] | None = None) -> Any:
         return self.flavour.fold(event, snapshot, {} if json_bufs is None else json_bufs, self.headers)

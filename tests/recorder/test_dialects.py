@@ -111,6 +111,24 @@ def test_a_malformed_dialect_file_names_the_file_and_the_place(
 
 
 @pytest.mark.parametrize(
+    ("value", "found"), [("{a: 1}", "dict"), ("[[text/event-stream]]", "list")], ids=["mapping", "nested-list"]
+)
+def test_a_header_value_of_a_wrong_type_is_refused_at_its_line(tmp_path: Path, value: str, found: str) -> None:
+    """Not read as the text of a Python dict or list (a content-type "{'a': 1}" makes a stream not one)."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "interactions:\n- request: {method: GET, uri: 'http://x/'}\n  response:\n    status: {code: 200}\n"
+        f"    headers:\n      content-length: [12]\n      content-type: {value}\n"
+        "    body: {string: hello}\nversion: 1\n"
+    )
+    with pytest.raises(CassetteDecodeError) as caught:
+        load(path)
+    assert str(caught.value) == (
+        f"{path}:7: interactions.0.response.headers.content-type: expected a header value (text), found {found}"
+    )
+
+
+@pytest.mark.parametrize(
     ("tail", "cut"),
     [
         (b'data: {"a"', True),

@@ -96,7 +96,13 @@ def test_a_fault_past_the_end_is_refused() -> None:
 @pytest.mark.parametrize("dialect", ["content_gzip", "content_deflate", "content_br", "content_zstd"])
 @pytest.mark.parametrize(
     "faults",
-    [(Fault.drop(3),), (Fault.duplicate(3),), (Fault.cut_after(3),), (Fault.timeout(3),), (Fault.drop(1), Fault.cut_after(5))],
+    [
+        (Fault.drop(3),),
+        (Fault.duplicate(3),),
+        (Fault.cut_after(3),),
+        (Fault.timeout(3),),
+        (Fault.drop(1), Fault.cut_after(5)),
+    ],
     ids=["drop", "duplicate", "cut", "timeout", "drop-and-cut"],
 )
 def test_a_fault_in_a_compressed_recording_is_where_its_events_are(

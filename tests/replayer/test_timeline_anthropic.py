@@ -16,6 +16,7 @@ import pytest
 from ssetape.apis.anthropic.accumulator import MessageState
 from ssetape.recorder import Cassette, cassette_from_sse, load
 from ssetape.replayer import Timeline
+from tests.conftest import FIXTURES
 from tests.oracle import normalize
 from tests.oracle_kinds import SDKStreamRun, event_chunks, fixture_streams, oracle_kind, sdk_stream
 from tests.replayer.test_timeline_kinds import sse
@@ -32,8 +33,20 @@ MESSAGES = "https://api.anthropic.com/v1/messages"
 BETA = MESSAGES + "?beta=true"
 
 
-def oracle(kind: str, body: bytes, headers: dict[str, str] | None = None, **arguments: Any) -> SDKStreamRun:
-    return sdk_stream(kind, event_chunks(body), headers=headers, arguments=arguments)  # type: ignore[arg-type]
+def oracle(
+    kind: str,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    response_headers: list[tuple[str, str]] | None = None,
+    **arguments: Any,
+) -> SDKStreamRun:
+    return sdk_stream(
+        kind,  # type: ignore[arg-type]
+        event_chunks(body),
+        headers=headers,
+        arguments=arguments,
+        response_headers=response_headers,
+    )
 
 
 def moment(timeline: Timeline, i: int) -> dict[str, Any]:
@@ -60,8 +73,9 @@ def raised(timeline: Timeline) -> str | None:
 
 
 def assert_parity(cassette: Cassette, kind: str, index: int = 0, headers: dict[str, str] | None = None) -> Timeline:
-    body = cassette.interactions[index].response.body_bytes
-    want = oracle(kind, body, headers)
+    response = cassette.interactions[index].response
+    recorded = [(name, value) for name, values in response.headers.items() for value in values]
+    want = oracle(kind, response.body_bytes, headers, recorded or None)  # the recorded ones: its request id
     timeline = Timeline(cassette, index, every=4)
     assert timeline.kind == "anthropic"
     assert_matches(timeline, want, list(range(len(timeline))))
@@ -341,3 +355,26 @@ def test_astream_gives_the_async_message_stream(real_streams: Path) -> None:
     assert "".join(texts) == want.content[0].text
     assert normalize(final) == normalize(want)
     assert [block.name for block in final.content if block.type == "tool_use"] == ["get_weather", "get_time"]
+
+
+@pytest.mark.parametrize("fixture", ["anthropic_overloaded.yaml"])
+def test_the_stop_raises_what_the_sdk_raises_with_the_recorded_response(fixture: str) -> None:
+    """The error an ``error`` event raises carries the recorded response: its request id (``request-id``) and the
+    request's path, in its attributes and its message, as the SDK's raised over the same recording does."""
+    from ssetape import replayer
+
+    path = FIXTURES / fixture
+    with pytest.raises(Exception) as caught, replayer.stream(path) as stream:
+        stream.until_done()
+    want = caught.value
+    stop = Timeline(load(path)).stop
+    assert stop is not None and stop.exception is not None
+    got: Any = stop.exception
+    assert getattr(want, "request_id", None) is not None  # (the fixture has one to compare)
+    assert (type(got), str(got), got.request_id, got.status_code, got.body) == (
+        type(want),
+        str(want),
+        want.request_id,
+        want.status_code,  # type: ignore[attr-defined]
+        want.body,  # type: ignore[attr-defined]
+    )

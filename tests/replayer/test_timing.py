@@ -65,6 +65,7 @@ def test_agrees_with_stats_on_every_fixture(path: Path, index: int) -> None:
         summary.duration,
     )
     assert found.events_per_second == summary.events_per_second
+    assert found.timed == summary.timed
     gaps = sorted((event.gap for event in events(item)), reverse=True)[: len(found.stalls)]
     assert [stall.gap for stall in found.stalls] == [gap for gap in gaps if gap > 0]
 
@@ -75,3 +76,10 @@ def test_a_stream_with_no_events() -> None:
     found = timing(item)
     assert found.times == () and found.stalls == () and found.first_token is None
     assert found.histogram(4) == [0, 0, 0, 0]
+
+
+def test_a_stream_recorded_without_timings_says_so() -> None:
+    """A raw dump: its times are all 0, which measure nothing, and ``timed`` says so (as ``Stats.timed``)."""
+    body = b'data: {"n": 0}\n\ndata: {"n": 1}\n\n'
+    assert not timing(cassette_from_sse(body).interactions[0]).timed
+    assert timing(cassette_from_sse(body, chunks=[(0.2, len(body))]).interactions[0]).timed
