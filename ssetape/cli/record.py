@@ -13,6 +13,7 @@ import click
 from ssetape.recorder.proxy import DEFAULT_PORT, RecordingProxy, Timeouts, recover
 
 from .errors import reports_errors
+from .options import port_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,13 +41,7 @@ def _seconds(value: float, zero: bool) -> float:
     help="A cassette file (.yaml or .json), or a directory (ending in /) for one cassette per streamed run.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=DEFAULT_PORT,
-    show_default=True,
-    help="Port to listen on; 0 picks a free one.",
-)
+@port_option(DEFAULT_PORT, "Port to listen on; 0 picks a free one.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing cassette; discard a crashed recording's journal.")
 @click.option("--append", is_flag=True, help="Add to an existing cassette (recovering a crashed recording first).")
 @click.option("--recover", "recover_only", is_flag=True, help="Fold a crashed recording's journal in, then exit.")

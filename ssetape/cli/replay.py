@@ -12,14 +12,13 @@ from ssetape.recorder import Interaction, load
 from ssetape.replayer import events, follow, pick, transcribe, unread_bytes
 
 from .errors import reports_errors
+from .options import speed_option
 from .output import EventLines, closes_quietly
 
 
 @click.command(short_help="Print a recorded stream as an event handler sees it.")
 @click.argument("cassette", type=click.Path(path_type=Path))
-@click.option(
-    "--speed", type=float, default=1.0, show_default=True, help="1 = recorded pace, 2 = twice as fast, 0 = no waiting."
-)
+@speed_option
 @click.option("--interaction", type=int, default=None, help="Which streamed response (default: the first).")
 @click.option("--events", "show_events", is_flag=True, help="Print each event's one-line summary as it arrives.")
 @reports_errors
@@ -34,8 +33,6 @@ def replay(cassette: Path, speed: float, interaction: int | None, show_events: b
       ssetape replay fixtures/code_interpreter.yaml --speed 2
       ssetape replay fixtures/function_calling.yaml --events --interaction 1
     """
-    if not speed >= 0:  # (nan too)
-        raise click.BadParameter("must be 0 or more", param_hint="--speed")
     if show_events:
         _events(cassette, speed, interaction)
         return

@@ -12,15 +12,14 @@ import pydantic
 from ssetape.replayer import Matching, ReplayServer, ServedRequest
 
 from .errors import reports_errors
+from .options import port_option, speed_option
 
 
 @click.command(short_help="Serve a cassette over HTTP, paced as recorded.")
 @click.argument("cassette", type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on; 0 picks a free one.")
-@click.option(
-    "--speed", type=float, default=1.0, show_default=True, help="1 = recorded pace, 2 = twice as fast, 0 = no waiting."
-)
+@port_option(8000, "Port to listen on; 0 picks a free one.")
+@speed_option
 @click.option("--once", is_flag=True, help="Answer each recording once; then 404 (default: repeat the last one).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
 @click.option(
@@ -67,8 +66,6 @@ def serve(
       OPENAI_BASE_URL=http://127.0.0.1:8000/v1 node app.js
       ssetape serve session.yaml --port 0 --speed 0 > server.url &   # a free port, its URL in server.url
     """
-    if not speed >= 0:  # (nan too)
-        raise click.BadParameter("must be 0 or more", param_hint="--speed")
     try:
         matching = Matching(ignore_json_paths=ignore_json_paths, ignore_query=ignore_query)
     except pydantic.ValidationError as exc:

@@ -71,7 +71,18 @@ def test_chunk_sizes_that_do_not_add_up_are_reported_in_one_line(tmp_path: Path,
     assert result.stderr.startswith(f"Error: {path}:") and "chunk sizes add up to" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["replay", "serve"])
 @pytest.mark.parametrize("speed", ["-1", "nan"])
-def test_a_speed_that_is_not_a_number_of_zero_or_more_is_refused(speed: str) -> None:
-    result = run("replay", str(FIXTURES / "text.yaml"), "--speed", speed)
-    assert result.exit_code == 2 and "Invalid value for --speed: must be 0 or more" in result.stderr
+def test_a_speed_that_is_not_a_number_of_zero_or_more_is_refused(command: str, speed: str) -> None:
+    result = run(command, str(FIXTURES / "text.yaml"), "--speed", speed)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--speed': {speed} is not a speed of 0 or more" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "record"])
+def test_a_port_out_of_range_is_refused_before_anything_starts(command: str, tmp_path: Path) -> None:
+    given = [str(FIXTURES / "text.yaml")] if command == "serve" else ["--out", str(tmp_path / "x.yaml")]
+    result = run(command, *given, "--port", "99999")
+    assert result.exit_code == 2
+    assert "Invalid value for '--port': 99999 is not in the range 0<=x<=65535" in result.stderr
+    assert list(tmp_path.iterdir()) == []
