@@ -238,6 +238,12 @@ class Capture:
     def size(self) -> int:
         return len(self._body)
 
+    def abandon(self) -> None:
+        """Record nothing: the request got no response (the upstream could not be reached), so there is no
+        interaction to save, not even an incomplete one. Later calls to :meth:`finish` do nothing."""
+        with self._lock:
+            self.finished = True
+
     def finish(self, error: BaseException | CutOff | None = None) -> Interaction | None:
         """Build the interaction and hand it on. Only the first call counts: a later one (the stream's
         close after its iterator already ended it, say) does nothing and returns None."""

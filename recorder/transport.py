@@ -191,9 +191,10 @@ class RecordingTransport(_RecordingBase, httpx2.BaseTransport, httpx.BaseTranspo
     (``metadata.user_email``, ``**.api_key``) replaced by ``REDACTED`` in request and response bodies.
 
     Every finished exchange is saved at once; a body cut off by an error or by the client is
-    saved as incomplete, with the error and what had arrived. When the cassette cannot be written
-    (the disk is full), one line says so on stderr, later requests get a 503 in the API's error
-    shape without reaching it, and :meth:`close` raises :class:`RecordError`.
+    saved as incomplete, with the error and what had arrived. A request that got no response (the
+    upstream could not be reached) is not recorded: the client gets its error, the cassette nothing.
+    When the cassette cannot be written (the disk is full), one line says so on stderr, later requests
+    get a 503 in the API's error shape without reaching it, and :meth:`close` raises :class:`RecordError`.
     """
 
     def handle_request(self, request: Any) -> Any:
@@ -201,7 +202,11 @@ class RecordingTransport(_RecordingBase, httpx2.BaseTransport, httpx.BaseTranspo
         if self.failure is not None:
             return self._refused(flavour, request)
         capture = self._capture(request, request.read())
-        response = self._inner(flavour, "HTTPTransport").handle_request(request)
+        try:
+            response = self._inner(flavour, "HTTPTransport").handle_request(request)
+        except BaseException:
+            capture.abandon()
+            raise
         return _passed_on(flavour, response, capture, _RecordingStream)
 
     def close(self) -> None:
@@ -222,7 +227,11 @@ class AsyncRecordingTransport(_RecordingBase, httpx2.AsyncBaseTransport, httpx.A
         if self.failure is not None:
             return self._refused(flavour, request)
         capture = self._capture(request, await request.aread())
-        response = await self._inner(flavour, "AsyncHTTPTransport").handle_async_request(request)
+        try:
+            response = await self._inner(flavour, "AsyncHTTPTransport").handle_async_request(request)
+        except BaseException:
+            capture.abandon()
+            raise
         return _passed_on(flavour, response, capture, _AsyncRecordingStream)
 
     async def aclose(self) -> None:

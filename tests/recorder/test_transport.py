@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
 import threading
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,7 +17,7 @@ from ssetape.recorder import AsyncRecordingTransport, RecordingTransport, load
 from tests.mock_upstream import Scripted, mock_transport
 
 FLAVOURS = [pytest.param(httpx2, id="httpx2"), pytest.param(httpx, id="httpx")]
-EVENTS = [f"event: thread.message.delta\ndata: {{\"i\": {i}}}\n\n".encode() for i in range(5)]
+EVENTS = [f'event: thread.message.delta\ndata: {{"i": {i}}}\n\n'.encode() for i in range(5)]
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
@@ -210,3 +212,43 @@ def test_client_stopping_at_a_chat_error_still_records_the_whole_body(tmp_path: 
     interaction = load(tmp_path / "c.yaml").interactions[0]
     assert interaction.complete
     assert interaction.response.body_bytes == b"".join(body)
+
+
+@pytest.fixture
+def refused_url() -> Iterator[str]:
+    """A loopback address nothing listens on: a connection to it is refused (the port stays bound, unlistened)."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{bound.getsockname()[1]}/v1"
+
+
+def test_a_request_that_got_no_response_is_not_recorded(tmp_path: Path, refused_url: str) -> None:
+    transport = RecordingTransport(tmp_path / "c.yaml")
+    client = openai.OpenAI(
+        api_key="sk-x", base_url=refused_url, http_client=httpx2.Client(transport=transport), max_retries=1
+    )
+    with pytest.raises(openai.APIConnectionError):
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+    transport.close()
+    assert load(tmp_path / "c.yaml").interactions == []
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_async_twin_records_nothing_for_a_refused_request_and_the_next_one_as_usual(
+    tmp_path: Path, flavour: types.ModuleType, refused_url: str
+) -> None:
+    async def run() -> None:
+        transport = AsyncRecordingTransport(tmp_path / "c.yaml")
+        async with flavour.AsyncClient(transport=transport) as client:
+            with pytest.raises(flavour.ConnectError):
+                await client.get(refused_url + "/models")
+        answered = AsyncRecordingTransport(
+            tmp_path / "c.yaml", mock_transport(flavour, Scripted(EVENTS), asynchronous=True), append=True
+        )
+        async with flavour.AsyncClient(transport=answered) as client:
+            await client.get("http://up.test/v1/s")
+
+    asyncio.run(run())
+    (interaction,) = load(tmp_path / "c.yaml").interactions
+    assert interaction.request.uri == "http://up.test/v1/s"
+    assert interaction.response.status.code == 200 and interaction.complete
