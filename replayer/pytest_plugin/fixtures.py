@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from ..errors import MissingCassetteError
 from .modes import CassetteUse
 from .network import NetworkBlock
-from .options import Settings, cassette_path, settings_for
+from .options import Settings, cassette_path, default_name, settings_for
 from .runs import finish_test
 
 if TYPE_CHECKING:
@@ -37,7 +38,30 @@ def ssetape_settings(request: pytest.FixtureRequest, ssetape_config: dict[str, A
 @pytest.fixture
 def ssetape_cassette(request: pytest.FixtureRequest, ssetape_settings: Settings) -> Path:
     """The cassette this test replays or records."""
-    return cassette_path(request.config, request.node, ssetape_settings)
+    path = cassette_path(request.config, request.node, ssetape_settings)
+    if ssetape_settings.path is None:
+        sharing = [other for other in _named_alike(request.session, request.node) if other != request.node.nodeid]
+        if sharing:
+            pytest.fail(
+                f"{path} would be the cassette of {sharing[0]} too: their names differ only in characters a file "
+                'name cannot hold; give each its own with @pytest.mark.ssetape("NAME.yaml") or other ids',
+                pytrace=False,
+            )
+    return path
+
+
+_NAMES = pytest.StashKey[dict[tuple[str, str], list[str]]]()
+
+
+def _named_alike(session: pytest.Session, node: pytest.Item) -> list[str]:
+    """The tests of ``node``'s module whose cassette takes the same default name."""
+    names = session.stash.get(_NAMES, None)
+    if names is None:
+        names = {}
+        for item in session.items:
+            names.setdefault((str(item.path), default_name(item)), []).append(item.nodeid)
+        session.stash[_NAMES] = names
+    return names.get((str(node.path), default_name(node)), [])
 
 
 @pytest.fixture
@@ -46,11 +70,18 @@ def ssetape_use(
 ) -> Iterator[CassetteUse]:
     """How this test uses its cassette (record mode, transports); writes the cassette after a passing
     test that recorded, and blocks the network while the test only replays."""
-    use = CassetteUse(ssetape_cassette, ssetape_settings, request.node.nodeid)
+    missing: str | None = None
+    try:
+        use = CassetteUse(ssetape_cassette, ssetape_settings, request.node.nodeid)
+    except MissingCassetteError as exc:
+        missing = str(exc)
+    if missing is not None:
+        pytest.fail(missing, pytrace=False)  # what to run says it all: not the plugin's traceback
     request.node.stash[USE] = use
     with ExitStack() as stack:
         if use.replays_only:
-            stack.enter_context(NetworkBlock(ssetape_settings.allowed_hosts, hint=f"record with {use.command('once')}"))
+            hint = f"record what the cassette lacks with {use.command('new_episodes')}"
+            stack.enter_context(NetworkBlock(ssetape_settings.allowed_hosts, hint=hint))
         yield use
         use.close()
     finish_test(request.node, use)
@@ -132,7 +163,7 @@ async def ssetape_async_anthropic_client(ssetape_use: CassetteUse) -> AsyncItera
 
 @pytest.fixture
 def ssetape_gemini_client(ssetape_use: CassetteUse) -> Iterator[Any]:
-    """A ``google.genai.Client`` replaying (or recording) the test's cassette: ``client.models`` and, replaying,
+    """A ``google.genai.Client`` replaying (or recording) the test's cassette: ``client.models`` and
     ``client.aio.models``. Recording, the SDK finds its key (``GOOGLE_API_KEY``) and base URL in the environment."""
     import httpx2
     from google import genai
@@ -145,7 +176,8 @@ def ssetape_gemini_client(ssetape_use: CassetteUse) -> Iterator[Any]:
         client = gemini_over(ssetape_use.replayed_cassette(), *transports)
     else:
         http_client = httpx2.Client(transport=ssetape_use.transport())
-        client = genai.Client(http_options=types.HttpOptions(httpx_client=http_client))
+        async_client = httpx2.AsyncClient(transport=ssetape_use.async_transport(keep_alive=False))
+        client = genai.Client(http_options=types.HttpOptions(httpx_client=http_client, httpx_async_client=async_client))
     try:
         yield client
     finally:

@@ -26,6 +26,7 @@ class NetworkBlock:
         self.allowed = frozenset(allowed_hosts)
         self.hint = hint
         self._token: contextvars.Token[NetworkBlock | None] | None = None
+        self._addresses: frozenset[str] | None = None  # of the allowed host names, looked up when first needed
 
     def __enter__(self) -> NetworkBlock:
         global _saved
@@ -52,7 +53,12 @@ class NetworkBlock:
                 _saved = None
 
     def allows(self, host: str) -> bool:
-        return host in self.allowed or _is_loopback(host)
+        """``host`` is the address a socket connects to: a name allowed is allowed by its addresses."""
+        if host in self.allowed or _is_loopback(host):
+            return True
+        if self._addresses is None:
+            self._addresses = frozenset(address for name in self.allowed for address in _addresses(name))
+        return host.split("%")[0] in self._addresses
 
 
 def _check(sock: socket.socket, address: Any) -> None:
@@ -92,3 +98,17 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.split("%")[0]).is_loopback
     except ValueError:
         return False
+
+
+def _addresses(name: str) -> list[str]:
+    """The addresses a host name has now (none for an address itself, or a name that does not resolve)."""
+    try:
+        ipaddress.ip_address(name)
+        return []
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return [str(info[4][0]).split("%")[0] for info in found]

@@ -173,10 +173,18 @@ def _normalised(name: str, value: Any, node: pytest.Item, where: str) -> Any:
     return value
 
 
+def default_name(node: pytest.Item) -> str:
+    """A test's cassette name, without its suffix: the test's name, after its classes' (``TestA.test_it``, as
+    pytest-recording names them: two classes' ``test_it`` are two tests), each character a file name should not
+    hold made ``_``."""
+    within_module = node.nodeid.split("::")[1:] or [node.name]
+    return re.sub(r"[^\w.-]+", "_", ".".join(within_module))
+
+
 def cassette_path(config: pytest.Config, node: pytest.Item, settings: Settings) -> Path:
     """Where a test's cassette lives: the marker's path (relative ones against ``cassette_dir``, else
     the rootdir), or ``<cassette_dir>/<test>.yaml``, by default ``cassettes/<module>/<test>.yaml``
-    beside the test's module."""
+    beside the test's module (``<test>``: :func:`default_name`)."""
     root = Path(config.rootpath)
     base = Path(settings.cassette_dir) if settings.cassette_dir else None
     if base is not None and not base.is_absolute():
@@ -184,7 +192,7 @@ def cassette_path(config: pytest.Config, node: pytest.Item, settings: Settings) 
     if settings.path is not None:
         path = Path(settings.path)
         return path if path.is_absolute() else (base or root) / path
-    name = re.sub(r"[^\w.-]+", "_", node.name) + ".yaml"
+    name = default_name(node) + ".yaml"
     if base is not None:
         return base / name
     module = Path(str(node.path))

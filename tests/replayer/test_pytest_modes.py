@@ -79,10 +79,11 @@ def test_none_is_the_default_and_a_missing_cassette_says_how_to_record_it(projec
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [
-            f"*MissingCassetteError: {cassette(project)}: no such cassette; to record it: "
+            f"*{cassette(project)}: no such cassette; to record it: "
             "pytest test_user.py::test_chat --ssetape-record-mode=once*"
         ]
     )
+    assert "pytest_plugin" not in result.stdout.str()  # what to do, not the plugin's traceback
 
 
 def test_once_records_a_missing_cassette_then_only_replays_it(project: pytest.Pytester, upstream: Upstream) -> None:
@@ -170,7 +171,7 @@ def test_a_failing_test_keeps_the_old_cassette_and_leaves_its_recording_beside_i
     result = run(project, "--ssetape-record-mode=rewrite")
     result.assert_outcomes(failed=1)
     assert cassette(project).read_bytes() == before
-    partial = cassette(project).with_name(".chat.recording.yaml")
+    (partial,) = cassette(project).parent.glob(".chat.*.recording.yaml")
     assert '"two"' in load(partial).interactions[0].request.body_bytes.decode()
     result.stdout.fnmatch_lines([f"*the test failed: {cassette(project)} is unchanged*{partial}*"])
 
@@ -278,3 +279,93 @@ def test_pytest_xdist_runs_each_test_with_its_own_cassette(project: pytest.Pytes
     workers.stdout.fnmatch_lines(["*2 workers*", "*not checked under pytest-xdist (-n): run `ssetape check`*"])
     assert '"one"' in contents(project, "one.yaml")[0] and '"two"' in contents(project, "two.yaml")[0]
     run(project, "--ssetape-strict").assert_outcomes(passed=2)
+
+
+CLASSES_TEST = """
+import pytest
+
+
+def chat(client, message):
+    chunks = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": message}], stream=True
+    )
+    return "".join(chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices)
+
+
+class TestA:
+    def test_it(self, ssetape_client):
+        assert chat(ssetape_client, "A")
+
+
+class TestB:
+    def test_it(self, ssetape_client):
+        assert chat(ssetape_client, "B")
+
+
+@pytest.mark.parametrize("case", ["a b/c", "a/b c"])
+def test_collide(ssetape_client, case):
+    assert chat(ssetape_client, case)
+"""
+
+
+def test_each_test_has_its_own_cassette_and_two_that_would_not_are_told(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two classes' ``test_it`` are two cassettes (``TestA.test_it.yaml``, pytest-recording's names), not one that
+    each recording replaces; two ids that differ only in what a file name cannot hold fail, not share one."""
+    project.makepyfile(test_user=CLASSES_TEST)
+    result = run(project, "--ssetape-record-mode=once")
+    result.assert_outcomes(passed=2, errors=2)
+    where = project.path / "cassettes" / "test_user"
+    assert sorted(path.name for path in where.iterdir()) == ["TestA.test_it.yaml", "TestB.test_it.yaml"]
+    result.stdout.fnmatch_lines(
+        [
+            "*test_collide_a_b_c_.yaml would be the cassette of test_user.py::test_collide?a/b c? too*",
+            "*test_collide_a_b_c_.yaml would be the cassette of test_user.py::test_collide?a b/c? too*",
+        ]
+    )
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    result = run(project, "-k", "TestA or TestB", "--ssetape-strict")
+    result.assert_outcomes(passed=2)
+
+
+def test_a_command_to_run_names_the_test_as_a_shell_reads_it(project: pytest.Pytester) -> None:
+    project.makepyfile(test_user=CLASSES_TEST.replace('["a b/c", "a/b c"]', '["a b"]'))
+    result = run(project, "-k", "collide")
+    result.stdout.fnmatch_lines(
+        ["*to record it: pytest 'test_user.py::test_collide[[]a b]' --ssetape-record-mode=once"]
+    )
+    assert "another exception occurred" not in result.stdout.str()
+
+
+SHARED_TEST = """
+import pytest
+
+
+@pytest.mark.ssetape("cassettes/shared.yaml")
+@pytest.mark.parametrize("n", range(6))
+def test_shared(ssetape_client, n):
+    chunks = ssetape_client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": f"number {n}"}], stream=True
+    )
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices)
+"""
+
+
+def test_workers_recording_into_one_cassette_keep_what_each_recorded(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pytest-xdist's workers, each adding to a cassette its tests share, take turns and read what the others wrote:
+    no recording is lost (the last writer kept only its own and the file it had read)."""
+    project.makepyfile(test_user=SHARED_TEST)
+    workers = project.runpytest_subprocess(
+        "-p", "no:cacheprovider", *QUICK, "-n", "2", "--ssetape-record-mode=new_episodes"
+    )
+    workers.assert_outcomes(passed=6)
+    assert sorted(contents(project, "shared.yaml")) == sorted(
+        c for c in contents(project, "shared.yaml") if "number" in c
+    )
+    assert sorted(int(c.split("number ")[1][0]) for c in contents(project, "shared.yaml")) == list(range(6))
+    assert not list((project.path / "cassettes").glob(".*recording*"))
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    run(project).assert_outcomes(passed=6)

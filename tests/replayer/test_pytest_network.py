@@ -55,3 +55,24 @@ def test_loopback_is_always_allowed_and_nothing_is_blocked_outside_a_block() -> 
         with pytest.raises(NetworkBlockedError):
             start_connecting()
     start_connecting()
+
+
+def test_an_allowed_host_name_allows_the_addresses_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A socket connects to an address, not a name: ``allowed_hosts=["myservice.test"]`` allows that name's
+    addresses (as pytest-recording's block does), looked up once, and no other."""
+    looked_up: list[str] = []
+    names = {"myservice.test": OUTSIDE[0], "other.test": "192.0.2.77"}
+
+    def getaddrinfo(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        looked_up.append(host)
+        if host not in names:
+            raise socket.gaierror(socket.EAI_NONAME, "unknown")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (names[host], 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with NetworkBlock(["myservice.test", "nowhere.test"]):
+        start_connecting()
+        start_connecting()
+    assert sorted(looked_up) == ["myservice.test", "nowhere.test"]
+    with NetworkBlock(["other.test"]), pytest.raises(NetworkBlockedError, match=r"may not connect to 192\.0\.2\.1:9"):
+        start_connecting()
