@@ -31,7 +31,7 @@ class Stats:
 
     #: How many complete events the body holds.
     events: int
-    #: Body size in bytes, and how many network chunks it arrived in.
+    #: Body size in bytes as sent (compressed, when it was), and how many network chunks it arrived in.
     bytes: int
     chunks: int
     #: Arrival of the response headers, of the first body byte, of the first event, of the first text.
@@ -56,6 +56,9 @@ class Stats:
     #: Whether the body arrived whole; when not, the error that cut it off.
     complete: bool
     cut_off_by: str | None
+    #: The body's ``content-encoding`` (``gzip``, ``br``, ...), None when it was sent as it is; and its size decoded.
+    encoding: str | None = None
+    decoded_bytes: int = 0
     #: Bytes at the end of a body that arrived whole that its SDK never reads: an event no blank line ends (a raw
     #: dump saved without it). 0 when there are none.
     unread: int = 0
@@ -117,6 +120,8 @@ def stats(interaction: Interaction, decoded: Sequence[StreamEvent] | None = None
         ),
         timed=interaction.timed,
         unread=unread_bytes(interaction),
+        encoding=interaction.response.header("content-encoding"),
+        decoded_bytes=len(interaction.response.decoded_body),
     )
 
 

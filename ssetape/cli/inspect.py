@@ -96,7 +96,7 @@ def _summary(s: Stats) -> list[tuple[str, str]]:
         ("first byte", time(s.first_byte)),
         ("first event", time(s.first_event)),
         ("first text", time(s.first_text)),
-        ("events", f"{s.events}{rate} ({s.bytes} bytes in {s.chunks} chunks)"),
+        ("events", f"{s.events}{rate} ({_size(s)} in {s.chunks} chunk{'' if s.chunks == 1 else 's'})"),
         ("text", f"{s.text_length} characters"),
         ("tool calls", ", ".join(s.tool_calls) if s.tool_calls else "-"),
         ("final status", s.status or "-"),
@@ -115,6 +115,12 @@ def _summary(s: Stats) -> list[tuple[str, str]]:
         ended = "complete"
     rows.append(("ended", ended))
     return rows
+
+
+def _size(s: Stats) -> str:
+    if s.encoding:
+        return f"{s.decoded_bytes} bytes; sent as {s.bytes} bytes of {s.encoding},"
+    return f"{s.bytes} bytes"
 
 
 def _usage(s: Stats) -> str:

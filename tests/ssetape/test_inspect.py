@@ -122,3 +122,17 @@ def test_a_recording_keeps_its_times() -> None:
     ]
     assert record["timed"] is True and record["duration"] > 0 and record["first_text"] > 0
     assert load(FIXTURES / "chat_text.yaml").interactions[0].timed
+
+
+def test_a_compressed_body_gives_its_size_decoded_and_as_sent(tmp_path: Path) -> None:
+    """A body vcrpy stored gzipped: the events' bytes (what the SDK reads) and what was sent, not only the latter."""
+    from tests.dialects import write
+
+    path = write("content_gzip", "chat_text", tmp_path)
+    item = load(path).interactions[0]
+    sent, decoded = len(item.response.body_bytes), len(item.response.decoded_body)
+    assert sent < decoded
+    (line,) = [line for line in run("inspect", str(path), "--summary").stdout.splitlines() if line.startswith("events")]
+    assert line.endswith(f"({decoded} bytes; sent as {sent} bytes of gzip, in 1 chunk)")
+    summary = json.loads(run("inspect", str(path), "--summary", "--json").stdout)
+    assert (summary["bytes"], summary["decoded_bytes"], summary["encoding"]) == (sent, decoded, "gzip")
