@@ -12,6 +12,7 @@ recorded bytes, without the terminating chunk, and the client sees the same inco
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import logging
@@ -43,6 +44,9 @@ _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "te", "trailer"}
 )
 _CUT_MESSAGE = "ASGI callable returned without completing response."
+_STOPPED = "cut off: the server stopped"
+#: What uvicorn logs when it cancels the requests still running at the end of its graceful shutdown.
+_CANCELLED_TASKS = "Cancel %s running task(s), timeout graceful shutdown exceeded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +56,18 @@ class ServedRequest:
     method: str
     target: str
     status: int
-    #: The interaction that answered, or None when no recording matched (answered 404).
+    #: The interaction that answered, or None when none did (no recording matched, or the server stopped first).
     interaction: int | None
-    #: Why the response ended early: the recorded cut, or the client going away.
+    #: Why the response ended early: the recorded cut, the client going away, or the server stopping.
     ended: str | None = None
     seconds: float = 0.0
 
     def __str__(self) -> str:
         line = f"{self.method} {self.target} → {self.status}"
-        line += f" (interaction {self.interaction})" if self.interaction is not None else " (no recording)"
+        if self.interaction is not None:
+            line += f" (interaction {self.interaction})"
+        elif self.ended is None:
+            line += " (no recording)"
         line += f" in {self.seconds:.3f}s"
         return line + (f", {self.ended}" if self.ended else "")
 
@@ -135,22 +142,30 @@ class ReplayApp:
             headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
             content=body,
         )
+        ended: str | None = None
         try:
             response = await self.transport.handle_async_request(request)
         except UnmatchedRequestError as exc:
             await _not_found(send, exc.explained(SERVE_OPTIONS) if self.command_line else str(exc))
             self._log(ServedRequest(scope["method"], target, 404, None, seconds=time.perf_counter() - started))
             return
+        except asyncio.CancelledError:  # stopped while the recorded head was not due yet: uvicorn answers 500
+            ended = _STOPPED + " before the response began"
+            self._log(ServedRequest(scope["method"], target, 500, None, ended, time.perf_counter() - started))
+            raise
         index = self._index_of(response)
         await send(
             {"type": "http.response.start", "status": response.status_code, "headers": _headers(response, index, self)}
         )
-        ended = None
         try:
             async for chunk in response.aiter_raw():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         except OSError as exc:  # the client went away
             ended = f"client disconnected ({type(exc).__name__})"
+        except asyncio.CancelledError:  # the server stopping, once its grace period is over: uvicorn drops the stream
+            seconds = time.perf_counter() - started
+            self._log(ServedRequest(scope["method"], target, response.status_code, index, _STOPPED, seconds))
+            raise
         except Exception as exc:
             # The recorded cut: returning now, unfinished, makes the server drop the connection.
             ended = f"cut off as recorded ({type(exc).__name__}: {exc})"
@@ -241,10 +256,14 @@ async def _not_found(send: Any, message: str) -> None:
 
 
 class _HideRecordedCuts(logging.Filter):
-    """uvicorn logs an app that stops mid-response as an error; here that is the recorded cut."""
+    """uvicorn logs an app that stops mid-response as an error; here that is the recorded cut. So are the
+    streams still running when the server stops (it cancels them, with a traceback each): the request log
+    says which were cut."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != _CUT_MESSAGE
+        if record.getMessage() == _CUT_MESSAGE or record.msg == _CANCELLED_TASKS:
+            return False
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
 
 class ReplayServer:

@@ -58,7 +58,8 @@ def serve(
     The base URL is printed first on stdout; requests are logged on stderr. Only requests whose Host
     names the address listened on (on loopback: 127.0.0.1, localhost, [::1], with the port) are
     answered, so a web page cannot read the recordings through DNS rebinding; others get a 421.
-    Ctrl+C or SIGTERM stops it (exit 0).
+    Ctrl+C or SIGTERM stops it (exit 0); a response still being served a second later is cut, and
+    its log line says so.
 
     \b
     Examples:

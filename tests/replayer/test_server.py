@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -115,6 +117,36 @@ def test_streams_are_paced_as_recorded() -> None:
     chunks = item.chunks()
     assert first is not None and first >= chunks[0].at / speed * 0.9
     assert total >= chunks[-1].at / speed * 0.95
+
+
+def test_stopping_while_a_response_is_not_due_yet_is_one_log_line_and_no_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    item = load(FIXTURES / "chat_text.yaml").interactions[0]
+    served: list[ServedRequest] = []
+    asked, answered = threading.Event(), threading.Event()
+    statuses: list[int] = []
+    server = ReplayServer(FIXTURES / "chat_text.yaml", speed=0.01, on_request=served.append).start()
+    serve = server.app.transport.serve
+
+    async def noticed(*args: Any) -> Any:
+        asked.set()
+        return await serve(*args)
+
+    server.app.transport.serve = noticed  # type: ignore[method-assign]
+
+    def ask() -> None:
+        statuses.append(httpx.post(server.url + "/v1/chat/completions", content=item.request.body_bytes).status_code)
+        answered.set()
+
+    threading.Thread(target=ask, daemon=True).start()
+    assert asked.wait(10)  # the head is due in 45 s
+    with caplog.at_level(logging.DEBUG, logger="uvicorn"):
+        server.stop()
+    assert answered.wait(10) and statuses == [500]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    assert [str(s).split(" in ")[0] for s in served] == ["POST /v1/chat/completions → 500"]
+    assert served[0].ended == "cut off: the server stopped before the response began"
 
 
 def test_an_unrecorded_request_is_a_404_the_sdk_reports_with_the_closest_recording(

@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import openai
 import pytest
 
 from ssetape.fixtures.sessions import SESSION_BY_NAME
+from ssetape.recorder import load
 from ssetape.replayer import ReplayServer
 from tests.conftest import FIXTURES, ROOT
 from tests.fixtures.test_cassettes import run_session
 from tests.ssetape.golden import run
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
+@contextlib.contextmanager
+def serving(cassette: Path, speed: str = "0") -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``ssetape serve cassette`` in a process of its own, with the first line it prints (a base URL)."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ssetape",
-            "serve",
-            str(FIXTURES / "function_calling.yaml"),
-            "--port",
-            "0",
-            "--speed",
-            "0",
-        ],
+        [sys.executable, "-m", "ssetape", "serve", str(cassette), "--port", "0", "--speed", speed],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -40,13 +36,18 @@ def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
     )
     try:
         assert process.stdout is not None
-        base_url = process.stdout.readline().strip()  # printed before serving; the port is already bound
-        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1"), base_url
-        yield process, base_url
+        yield process, process.stdout.readline().strip()  # printed before serving; the port is already bound
     finally:
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=30)
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    with serving(FIXTURES / "function_calling.yaml") as (process, base_url):
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1"), base_url
+        yield process, base_url
 
 
 def test_the_openai_client_runs_a_recorded_session_against_the_command(
@@ -81,6 +82,44 @@ def test_sigterm_stops_it_with_exit_0_and_a_foreign_host_is_refused(
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_stopping_it_mid_stream_cuts_the_stream_in_one_line_and_exits_0(stop: signal.Signals) -> None:
+    streaming, ended = threading.Event(), threading.Event()
+    got: list[BaseException] = []
+
+    def read(base_url: str) -> None:
+        client = openai.OpenAI(base_url=base_url, api_key="sk-anything", max_retries=0)
+        try:
+            with client.with_options(timeout=30).chat.completions.create(**_chat_text_request()) as stream:
+                for _ in stream:
+                    streaming.set()
+        except Exception as exc:
+            got.append(exc)
+        finally:
+            ended.set()
+            client.close()
+
+    # At half speed the recorded stream lasts 17 s: far longer than the server's second of grace.
+    with serving(FIXTURES / "chat_text.yaml", speed="0.5") as (process, base_url):
+        threading.Thread(target=read, args=(base_url,), daemon=True).start()
+        assert streaming.wait(30), f"the stream never started: {got}"
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=30)
+    assert ended.wait(30)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr and "CancelledError" not in stderr and "graceful shutdown" not in stderr
+    (log,) = [line for line in stderr.splitlines() if "→" in line]
+    assert log.startswith("POST /v1/chat/completions → 200 (interaction 0) in ")
+    assert log.endswith(", cut off: the server stopped")
+    assert len(stderr.splitlines()) == 2, stderr  # the line saying what is served, and that one
+    assert [type(exc) for exc in got] == [openai.APIConnectionError]  # the client sees the connection cut
+
+
+def _chat_text_request() -> dict[str, Any]:
+    """The recorded request (``stream`` in it)."""
+    return json.loads(load(FIXTURES / "chat_text.yaml").interactions[0].request.body_bytes)
 
 
 def test_a_port_in_use_or_a_missing_cassette_exits_2(tmp_path: Path) -> None:
