@@ -79,16 +79,28 @@ def request_json(timeline: Timeline) -> str:
     return json.dumps(request_head(timeline), indent=2, ensure_ascii=False)
 
 
-def copy_path(source: str, what: str, index: int | None = None) -> Path:
-    """Where a copy of ``what`` from ``source`` is written: ``<tmp>/ssetape/<source>.<what>[.<index>].json``."""
-    stem = re.sub(r"[^\w.-]+", "_", Path(source).stem)
-    return COPIES / f"{stem}.{what}{'' if index is None else f'.{index}'}.json"
+def copy_path(source: str, timeline: Timeline, what: str, index: int | None = None) -> Path:
+    """Where a copy of ``what`` from ``source`` is written: ``<tmp>/ssetape/<name>.<what>[.<index>].json``
+    (``<name>``: :func:`_name`)."""
+    return COPIES / f"{_name(source, timeline)}.{what}{'' if index is None else f'.{index}'}.json"
 
 
 def write_cut(timeline: Timeline, index: int, folder: Path, source: str) -> Path:
-    """The stream cut after event ``index`` (``replayer.cut_at``), saved in ``folder`` as
-    ``<source>.cut<index>.yaml``; its path."""
-    stem = re.sub(r"[^\w.-]+", "_", Path(source).stem)
-    path = folder / f"{stem}.cut{index}.yaml"
+    """The stream cut after event ``index`` (``replayer.cut_at``), saved in ``folder`` as ``<name>.cut<index>.yaml``
+    (``<name>``: :func:`_name`), or ``...cut<index>-2.yaml`` and on when that is taken (a cut written before is
+    never replaced); its path."""
+    stem = f"{_name(source, timeline)}.cut{index}"
+    path = folder / f"{stem}.yaml"
+    again = 1
+    while path.exists():
+        again += 1
+        path = folder / f"{stem}-{again}.yaml"
     cut_at(timeline.cassette, index, timeline.interaction).save(path)
     return path
+
+
+def _name(source: str, timeline: Timeline) -> str:
+    """The source's name, and the interaction's when the cassette streams more than once (each stream its own)."""
+    stem = re.sub(r"[^\w.-]+", "_", Path(source).stem)
+    streams = timeline.cassette.streams()
+    return stem if len(streams) <= 1 else f"{stem}.interaction{timeline.interaction}"

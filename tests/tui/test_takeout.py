@@ -86,3 +86,46 @@ async def test_the_request_pane_shows_the_request_and_response_head_and_the_sear
         assert "previous_response" in marked
         assert all(p is not pane for p in screen.panes)  # not one of the panes that follow the cursor
         assert isinstance(screen.query_one("#raw"), Pane)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (160, 30), (100, 45)])
+async def test_the_request_pane_shows_in_a_small_terminal_too(size: tuple[int, int]) -> None:
+    """Where the panes take turns (narrow or short terminals), ``r`` shows the request pane, not a blank screen."""
+    async with app_for("chat_text").run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        pane = screen.query_one(RequestPane)
+        assert screen.maximized is pane and pane.display
+        assert pane.size.width > size[0] // 2 and pane.size.height > size[1] // 2
+        assert "POST https://api.openai.com/v1/chat/completions" in pane.text
+
+
+async def test_each_stream_s_cut_and_copies_have_their_own_names_and_a_cut_never_replaces_one(
+    tmp_path: Path, copies: Path
+) -> None:
+    """In a cassette of two streams, ``w`` and ``y`` at the same event of each write two files, not one over the
+    other; ``w`` again where a cut was written adds one (``-2``)."""
+    notes = Notes()
+    async with app_for("function_calling").run_test(size=LARGE, message_hook=notes) as pilot:
+        screen = await ready(pilot)
+        screen.cuts = tmp_path
+        await pilot.press("colon", "5", "enter", "w", "y", "w")
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        screen = await ready(pilot)
+        screen.cuts = tmp_path
+        assert screen.timeline is not None and screen.timeline.interaction == 1
+        await pilot.press("colon", "5", "enter", "w", "y")
+    assert sorted(path.name for path in tmp_path.glob("*.yaml")) == [
+        "function_calling.interaction0.cut5-2.yaml",
+        "function_calling.interaction0.cut5.yaml",
+        "function_calling.interaction1.cut5.yaml",
+    ]
+    first, second = (load(tmp_path / f"function_calling.interaction{i}.cut5.yaml") for i in (0, 1))
+    assert first.interactions[0].request.body_bytes != second.interactions[0].request.body_bytes
+    assert sorted(path.name for path in copies.iterdir()) == [
+        "function_calling.interaction0.event.5.json",
+        "function_calling.interaction1.event.5.json",
+    ]

@@ -40,7 +40,7 @@ class TakeOut(Stepping):
             "text": lambda: text_so_far(timeline, index),
             "request": lambda: request_json(timeline),
         }[what]()
-        path = copy_path(self.source, what, None if what == "request" else index)
+        path = copy_path(self.source, timeline, what, None if what == "request" else index)
         self.app.copy_to_clipboard(text)  # OSC 52: the terminal may or may not pass it on
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
