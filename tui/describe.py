@@ -31,6 +31,13 @@ _FIELDS = (
     "outputs",
     "content",
     "text",
+    "thinking",
+    "partial_json",
+    "signature",
+    "citation",
+    "stop_reason",
+    "input_tokens",
+    "output_tokens",
     "image_file",
     "image",
     "code_interpreter",
@@ -78,7 +85,7 @@ def value(obj: Any, width: int = 40, *, tail: bool = False, depth: int = 0) -> s
 
 def _model(obj: BaseModel, width: int, tail: bool, depth: int) -> str:
     kind = type(obj).__name__
-    if kind in _TEXTS:
+    if kind in _TEXTS and hasattr(obj, "value"):  # (Anthropic's TextDelta holds its text in .text: a model)
         text = quote(getattr(obj, "value", None) or "", width, tail=tail)
         annotations = getattr(obj, "annotations", None) or []
         return text + (f" +{len(annotations)} annotation{'s' if len(annotations) > 1 else ''}" if annotations else "")
@@ -90,13 +97,19 @@ def _model(obj: BaseModel, width: int, tail: bool, depth: int) -> str:
     fields = []
     for name in _FIELDS:
         field = getattr(obj, name, None)
-        if field is None or field == [] or (name == "type" and kind.lower().startswith(str(field).replace("_", ""))):
+        if field is None or field == [] or (name == "type" and _named_by(kind, field)):
             continue
         if name == "content" and kind == "Message":
             fields.append(f"content=[{_blocks(field)}]")
             continue
         fields.append(f"{name}={value(field, width, tail=tail, depth=depth + 1)}")
     return f"{kind}({', '.join(fields)})"
+
+
+def _named_by(kind: str, type_: Any) -> bool:
+    """Whether a model's class name says its ``type`` already (``TextDelta`` a ``text_delta``, Anthropic's beta
+    ``BetaThinkingDelta`` a ``thinking_delta``)."""
+    return kind.lower().removeprefix("beta").startswith(str(type_).replace("_", ""))
 
 
 def _blocks(content: list[Any]) -> str:
@@ -131,6 +144,13 @@ _EVENT_FIELDS = {
     "refusal.delta": ("delta", "snapshot"),
     "tool_calls.function.arguments.delta": ("index", "name", "arguments_delta"),
     "tool_calls.function.arguments.done": ("index", "name", "arguments"),
+    # Anthropic's MessageStream: its own events after each content_block_delta, and the delta's
+    "text": ("text", "snapshot"),
+    "thinking": ("thinking", "snapshot"),
+    "input_json": ("partial_json", "snapshot"),
+    "citation": ("citation",),
+    "signature": ("signature",),
+    "message_delta": ("delta", "usage"),
 }
 _COMMON_FIELDS = ("delta", "text", "content", "refusal", "name", "arguments", "code", "message", "param")
 _OBJECT_FIELDS = ("item", "part", "response", "annotation")

@@ -132,11 +132,14 @@ def test_a_long_tool_input_shows_its_end_and_how_much_is_above() -> None:
     assert re.search(r"… [\d,]+ earlier characters not shown", shown)
     assert '"item1997", "end"]}' in shown.replace("\n", "") and '"item0"' not in shown
     highlighted = Console(width=100, file=io.StringIO(), color_system=None)
-    assert "".join(
-        segment.text
-        for segment in highlighted.render(items(timeline, timeline[last_delta])[2])
-        if segment.style is not None and segment.style.reverse
-    ) == added
+    assert (
+        "".join(
+            segment.text
+            for segment in highlighted.render(items(timeline, timeline[last_delta])[2])
+            if segment.style is not None and segment.style.reverse
+        )
+        == added
+    )
     done = render(timeline, len(timeline) - 1)["step"]  # complete: its indented JSON's last lines
     lines = done.splitlines()
     assert len(lines) < 300 and lines[-4:] == ['    "end"', "  ]", "}", ")"]
@@ -147,3 +150,36 @@ def test_a_long_tool_input_shows_its_end_and_how_much_is_above() -> None:
     # laid out again
     stop, end = (items(timeline, timeline[index])[2].renderables for index in (len(timeline) - 3, len(timeline) - 1))
     assert end[-2] is stop[-2] and isinstance(end[-2], Group) and isinstance(end[-2].renderables[-1], Syntax)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "delta", "key", "said"),
+    [
+        ("anthropic_text", "text_delta", "text", "text"),
+        ("anthropic_thinking", "thinking_delta", "thinking", "thinking"),
+        ("anthropic_tool_use", "input_json_delta", "partial_json", "input_json"),
+    ],
+)
+async def test_the_stream_events_pane_shows_what_each_delta_adds(fixture: str, delta: str, key: str, said: str) -> None:
+    """The events MessageStream yields for a delta, with what it adds (its text, thinking or JSON), where the
+    pane showed an empty delta=''."""
+    async with app_for(fixture).run_test(size=LARGE) as pilot:
+        screen = await ready(pilot)
+        index = first(screen, "content_block_delta", type=delta)
+        await select(pilot, index + 2)  # (one further in, past a first delta that may be empty)
+        assert screen.timeline is not None
+        added = screen.timeline.events[index + 2].data["delta"][key]
+        shown = pane(screen, "callbacks")
+        assert "content_block_delta(delta=" in shown and f"{key}={added[:30]!r}"[:-1] in shown
+        assert f"{said}({key}={added[:30]!r}"[:-1] in shown and "snapshot=" in shown
+        assert "delta='')" not in shown
+
+
+async def test_the_stream_events_pane_shows_the_stop_reason_and_usage_a_message_delta_sets() -> None:
+    async with app_for("anthropic_max_tokens").run_test(size=LARGE) as pilot:
+        screen = await ready(pilot)
+        assert screen.timeline is not None
+        index = next(e.index for e in screen.timeline.events if e.name == "message_delta")
+        await select(pilot, index)
+        shown = pane(screen, "callbacks")
+        assert "message_delta(delta=Delta(stop_reason='max_tokens')" in shown and "output_tokens=" in shown
