@@ -84,7 +84,8 @@ def usage_line(usage: Any, names: TokenNames = TOKENS) -> str:
         return ""
     prompt, completion, _ = token_counts(usage, names)
     thinking = _count(usage, names.thinking)
-    return f"tokens {prompt} in + {completion} out" + (f" ({thinking} thinking)" if thinking else "")
+    counts = [f"{count} {side}" for count, side in ((prompt, "in"), (completion, "out")) if count is not None]
+    return "tokens " + " + ".join(counts) + (f" ({thinking} thinking)" if thinking else "")
 
 
 def outcome(obj: dict[str, Any], error_key: str, width: int) -> str:

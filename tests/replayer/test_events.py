@@ -240,6 +240,13 @@ SUMMARIES = [
         ("response.completed", {"response": {"status": "completed", "usage": {"input_tokens": 5, "output_tokens": 2}}}),
         "status → completed (tokens 5 in + 2 out)",
     ),
+    (
+        (
+            "message_delta",
+            {"type": "message_delta", "delta": {"stop_reason": "max_tokens"}, "usage": {"output_tokens": 124}},
+        ),
+        "stop_reason → max_tokens tokens 124 out",  # (no input count sent: none shown, not None)
+    ),
     (("thread.run.step.delta", "not json"), '"not json"'),
     (("thread.message.delta", {"delta": {"content": "oops"}}), ""),
 ]
