@@ -162,6 +162,11 @@ class EventView:
         if not 0 <= number < size:
             note = f"No event {number}: the stream has {size:,} (0 to {size - 1:,})."
             return Jump(self.row_of(min(max(number, 0), size - 1)), note, "warning")
+        row = self.row_of(number)
         if not self.shows(number):
-            return Jump(self.row_of(number), f"Event {number} is hidden by the filter: showing the one before it.")
-        return Jump(self.row_of(number))
+            nearest = self.rows[row] if self.rows else None
+            if nearest is None:
+                return Jump(None, f"Event {number} is hidden by the filter, which shows none.", "warning")
+            side = "before" if nearest < number else "after"
+            return Jump(row, f"Event {number} is hidden by the filter: showing the nearest one {side} it, #{nearest}.")
+        return Jump(row)

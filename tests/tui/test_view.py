@@ -39,8 +39,12 @@ def test_colon_takes_an_index_a_relative_row_or_a_time(code: Timeline) -> None:
     assert view.jump("9999", 0) == view.jump("9999", 5)
     assert view.jump("9999", 0).row == 177 and "the stream has 178 (0 to 177)" in view.jump("9999", 0).note
     assert view.jump("abc", 3).row is None and view.jump("abc", 3).severity == "error"
-    hidden = EventView(code, frozenset({"thread.run.step.created"})).jump("40", 0)
-    assert hidden.row == 1 and "hidden by the filter" in hidden.note
+    steps = EventView(code, frozenset({"thread.run.step.created"}))
+    hidden = steps.jump("40", 0)
+    assert hidden.row == 1
+    assert hidden.note == "Event 40 is hidden by the filter: showing the nearest one before it, #39."
+    first = steps.jump("1", 5)  # before the first shown: the nearest is after it, and the note says so
+    assert first.row == 0 and first.note == "Event 1 is hidden by the filter: showing the nearest one after it, #3."
 
 
 def test_choosing_every_type_is_no_filter(code: Timeline) -> None:
