@@ -129,3 +129,37 @@ async def test_each_stream_s_cut_and_copies_have_their_own_names_and_a_cut_never
         "function_calling.interaction0.event.5.json",
         "function_calling.interaction1.event.5.json",
     ]
+
+
+async def test_a_stream_with_no_event_still_copies_its_request(copies: Path) -> None:
+    """An empty stream's request is what there is to look at: R copies it; the keys that need an event say so."""
+    from ssetape.recorder import Cassette
+    from ssetape.tui.app import TapeApp
+    from ssetape.tui.screens import TimelineScreen
+
+    empty = Cassette.model_validate(
+        {
+            "interactions": [
+                {
+                    "request": {"method": "POST", "uri": "https://api.openai.com/v1/chat/completions", "body": "{}"},
+                    "response": {
+                        "status": {"code": 200},
+                        "headers": {"content-type": ["text/event-stream"]},
+                        "body": {"string": ""},
+                    },
+                }
+            ]
+        }
+    )
+    notes = Notes()
+    async with TapeApp(empty, source="empty.yaml").run_test(size=LARGE, message_hook=notes) as pilot:
+        for _ in range(200):
+            screen = pilot.app.screen
+            if isinstance(screen, TimelineScreen) and screen.timeline is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.press("R", "y")
+        await pilot.pause()
+        assert json.loads(pilot.app.clipboard)["request"]["url"] == "https://api.openai.com/v1/chat/completions"
+        assert (copies / "empty.request.json").exists()
+        assert "No event is selected: no event to copy." in notes

@@ -32,14 +32,15 @@ class TakeOut(Stepping):
 
     def action_copy(self, what: str) -> None:
         timeline, index = self.timeline, self.selected
-        if timeline is None or index is None:
+        if timeline is None:
             return
-        text = {
-            "event": lambda: event_json(timeline, index),
-            "snapshot": lambda: snapshot_json(timeline, index),
-            "text": lambda: text_so_far(timeline, index),
-            "request": lambda: request_json(timeline),
-        }[what]()
+        if what == "request":  # (a stream with no event still has its request: all it has)
+            text = request_json(timeline)
+        elif index is None:
+            self.notify(f"No event is selected: no {what} to copy.", severity="warning")
+            return
+        else:
+            text = {"event": event_json, "snapshot": snapshot_json, "text": text_so_far}[what](timeline, index)
         path = copy_path(self.source, timeline, what, None if what == "request" else index)
         self.app.copy_to_clipboard(text)  # OSC 52: the terminal may or may not pass it on
         try:
