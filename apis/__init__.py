@@ -32,6 +32,7 @@ from .registry import (
     by_path,
     error_document,
     recognise,
+    recognise_error,
     run_of,
     stream_ends,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "error_line",
     "quote",
     "recognise",
+    "recognise_error",
     "recorded_body",
     "run_of",
     "stream_ends",

@@ -37,6 +37,12 @@ class Wire(Protocol):
 
     # Optional: ``error_document(status, message, code) -> dict``, its error body's shape (OpenAI's
     # otherwise); ``registry.error_document`` asks for it.
+    # Optional: ``sdk_base(uri) -> apis._sdk_base.SdkBase | None``, where its SDK's base URL ends in the path of
+    # ``uri``, a request the SDK sent, and the environment variable the SDK reads it from (``ssetape serve`` prints
+    # them); ``Api.sdk_base`` asks for it.
+    # Optional: ``error_names_api(data) -> bool``, whether an ``error`` event's data is in this API's own shape:
+    # it names the API only where no event and no request path does (a raw dump holding only an error);
+    # ``registry.recognise_error`` asks for it.
     # Optional: ``EVENT_AT_END = True`` when its SDK's reader takes the whole lines left after the last blank
     # line of a complete body as one more event (google-genai's does; SSE, and the OpenAI and Anthropic
     # SDKs, drop them); ``Api.event_at_end`` asks for it.

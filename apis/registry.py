@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
+from ._sdk_base import SdkBase
 from ._summary import TOKENS, TokenNames
 
 if TYPE_CHECKING:
@@ -88,6 +89,13 @@ class Api:
         the home's optional ``wire.EVENT_AT_END`` (False: they are dropped, as SSE says)."""
         return bool(getattr(self.wire, "EVENT_AT_END", False))
 
+    def sdk_base(self, uri: str) -> SdkBase | None:
+        """Where its SDK's base URL ends in the path of ``uri`` (a request it sent), with the environment variable
+        the SDK reads it from: the home's optional ``wire.sdk_base``; None when it has none (no SDK: a generic
+        stream) or ``uri`` is not a path the SDK would send to."""
+        found = getattr(self.wire, "sdk_base", None)
+        return None if found is None else cast("SdkBase | None", found(uri))
+
     def event_types(self, pairs: Iterable[tuple[str, Any]]) -> list[str] | None:
         """The type of each event ``(name, data)`` as lists show and group it, from the home's optional
         ``events.event_type``; None when the home has none (its SSE types already say what each event is)."""
@@ -141,6 +149,15 @@ def recognise(name: str, data: Any) -> Api | None:
     """The API this event names, if it names one."""
     for entry, wire in _wires():
         if wire.names_api(name, data):
+            return entry
+    return None
+
+
+def recognise_error(data: Any) -> Api | None:
+    """The API whose own shape an ``error`` event's data has, if one's wire says so (``error_names_api``)."""
+    for entry, wire in _wires():
+        names = getattr(wire, "error_names_api", None)
+        if names is not None and names(data):
             return entry
     return None
 

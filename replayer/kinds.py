@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise
+from ssetape.apis import DEFAULT, Api, Kind, by_path, recognise, recognise_error
 from ssetape.recorder import is_placeholder, lazy_events, loads_or_text
 
 if TYPE_CHECKING:  # the models (pydantic): ``ssetape ls`` tells kinds apart from a skim, without them
@@ -35,23 +35,33 @@ def api_of_stream(uri: str, body: Iterable[bytes]) -> Api:
     """:func:`api_of` for a request URI and its stream's ``body`` in pieces cut anywhere (a listing's skim gives
     them), decoded no further than the event that names the API."""
     others: list[str] = []
-    named = api_of_events(((name, loads_or_text(data)) for name, data in lazy_events(body)), others=others)
+    errors: list[Any] = []
+    pairs = ((name, loads_or_text(data)) for name, data in lazy_events(body))
+    named = api_of_events(pairs, others=others, errors=errors)
     if named is not None:
         return named
     if others:  # events no API sends, under an API's path (an MCP stream at /v1/messages): not that API's
         return DEFAULT
-    return (None if is_placeholder(uri) else by_path(uri)) or DEFAULT
+    by_uri = None if is_placeholder(uri) else by_path(uri)
+    if by_uri is not None:
+        return by_uri
+    # Nothing but errors where no path tells (a raw dump): an error in one API's own shape names it.
+    return next((found for found in map(recognise_error, errors) if found is not None), DEFAULT)
 
 
-def api_of_events(pairs: Iterable[tuple[str, Any]], *, others: list[str] | None = None) -> Api | None:
+def api_of_events(
+    pairs: Iterable[tuple[str, Any]], *, others: list[str] | None = None, errors: list[Any] | None = None
+) -> Api | None:
     """The API named by the first of ``(name, data)`` pairs that names one, or None; ``others`` gets the names of
-    the events before it that no API sends (see :func:`_foreign`)."""
+    the events before it that no API sends (see :func:`_foreign`), ``errors`` the data of its ``error`` events."""
     for name, data in pairs:
         found = recognise(name, data)
         if found is not None:
             return found
         if others is not None and _foreign(name, data):
             others.append(name)
+        if errors is not None and name == "error":
+            errors.append(data)
     return None
 
 

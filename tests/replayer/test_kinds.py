@@ -169,3 +169,22 @@ def test_events_no_api_sends_are_not_read_as_the_api_of_their_path() -> None:
     assert kind(sse(("ping", {"type": "ping"}), ("error", overloaded)), messages) == "anthropic"
     assert kind(sse((None, {"error": {"message": "no"}}), (None, "[DONE]")), "https://x/v1/chat/completions") == "chat"
     assert kind(sse(("error", {"error": {"message": "no"}}), ("done", "[DONE]"))) == "assistants"
+
+
+ANTHROPIC_ERROR = b'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n'
+
+
+def test_a_dump_of_nothing_but_an_error_in_one_api_s_own_shape_is_that_api_s(tmp_path: Path) -> None:
+    """An Anthropic error (a typed error nested in a typed error event) where no path tells: Anthropic's, so that
+    it replays as the anthropic SDK raises it. A path still decides first; other errors stay generic."""
+    import anthropic
+
+    dump = tmp_path / "overloaded.sse"
+    dump.write_bytes(ANTHROPIC_ERROR)
+    assert kind_of(load(dump).interactions[0]) == "anthropic"
+    with pytest.raises(anthropic.APIStatusError, match="Overloaded"), replayer.stream(dump) as stream:
+        stream.until_done()
+    responses_error = b'event: error\ndata: {"type":"error","code":"server_error","message":"boom"}\n\n'
+    assert kind_of(cassette_from_sse(responses_error).interactions[0]) == "sse"
+    under_responses = cassette_from_sse(ANTHROPIC_ERROR, uri="https://api.openai.com/v1/responses")
+    assert kind_of(under_responses.interactions[0]) == "responses"
