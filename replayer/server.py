@@ -13,6 +13,7 @@ recorded bytes, without the terminating chunk, and the client sees the same inco
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import json
 import logging
@@ -33,10 +34,11 @@ from ssetape.recorder import Cassette, Interaction
 
 from .client import base_url_of
 from .errors import ServerError, UnmatchedRequestError
+from .kinds import api_of
 from .matching import Matching
 from .transport import AsyncReplayTransport
 
-__all__ = ["ReplayApp", "ReplayServer", "ServedRequest", "ServerError"]
+__all__ = ["BaseUrl", "ReplayApp", "ReplayServer", "ServedRequest", "ServerError"]
 
 # Not passed on: they describe the connection, not the recorded response.
 _HOP_BY_HOP = frozenset(
@@ -70,6 +72,34 @@ class ServedRequest:
             line += " (no recording)"
         line += f" in {self.seconds:.3f}s"
         return line + (f", {self.ended}" if self.ended else "")
+
+
+@dataclass(frozen=True, slots=True)
+class BaseUrl:
+    """Where one SDK is pointed to replay a cassette's requests of some APIs."""
+
+    #: The APIs' names (``Chat Completions``, ``Responses``); none when the cassette holds no API's stream.
+    apis: tuple[str, ...]
+    #: The environment variable the SDK reads its base URL from: ``OPENAI_BASE_URL``, ``ANTHROPIC_BASE_URL``.
+    variable: str
+    url: str
+
+
+def _sdk_bases(cassette: Cassette) -> list[tuple[tuple[str, ...], str, str]]:
+    """``(API names, environment variable, base path)`` for each SDK the cassette's streams were recorded with,
+    in the order of their first interactions (APIs sharing an SDK and a path, such as Chat Completions and
+    Responses, on one line); a cassette with no API's stream gets the ``openai`` SDK's, as recorded."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for interaction in cassette.interactions:
+        api = api_of(interaction)
+        base = api.sdk_base(interaction.request.uri)
+        if base is not None:
+            names = found.setdefault(base, [])
+            if api.name not in names:
+                names.append(api.name)
+    if not found:
+        return [((), "OPENAI_BASE_URL", urlsplit(base_url_of(cassette)).path)]
+    return [(tuple(names), variable, path) for (path, variable), names in found.items()]
 
 
 class _Transport(AsyncReplayTransport):
@@ -307,10 +337,16 @@ class ReplayServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    @functools.cached_property
+    def base_urls(self) -> list[BaseUrl]:
+        """Where to point each SDK the cassette was recorded with (``/v1`` for ``openai``, the root for
+        ``anthropic`` and ``google-genai``, which add ``/v1`` and ``/v1beta`` themselves)."""
+        return [BaseUrl(apis, variable, self.url + path) for apis, variable, path in _sdk_bases(self.app.cassette)]
+
     @property
     def base_url(self) -> str:
-        """Where to point an OpenAI client: the server plus the recorded base path (``/v1``)."""
-        return self.url + urlsplit(base_url_of(self.app.cassette)).path
+        """Where to point the SDK of the cassette's first API (an ``openai`` client: the server plus ``/v1``)."""
+        return self.base_urls[0].url
 
     def start(self, timeout: float = 10.0) -> ReplayServer:
         """Serve from a background thread; returns once the server accepts connections."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._sdk_base import SdkBase, before
+
 #: The run's lifecycle events after which it streams nothing more but ``done``.
 RUN_TERMINAL = frozenset(
     {
@@ -23,6 +25,11 @@ def names_api(name: str, data: Any) -> bool:
 
 def owns_path(segments: list[str]) -> bool:
     return "threads" in segments
+
+
+def sdk_base(uri: str) -> SdkBase | None:
+    base = before(uri, "threads")
+    return None if base is None else (base, "OPENAI_BASE_URL")
 
 
 def ends_stream(name: str, data: Any) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from .._sdk_base import SdkBase, before
+
 
 def names_api(name: str, data: Any) -> bool:
     return isinstance(data, dict) and data.get("object") == "chat.completion.chunk"
@@ -12,6 +14,11 @@ def names_api(name: str, data: Any) -> bool:
 
 def owns_path(segments: list[str]) -> bool:
     return ("chat", "completions") in itertools.pairwise(segments)
+
+
+def sdk_base(uri: str) -> SdkBase | None:
+    base = before(uri, "chat")
+    return None if base is None else (base, "OPENAI_BASE_URL")
 
 
 def ends_stream(name: str, data: Any) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._sdk_base import SdkBase, before
+
 __all__ = [
     "CHUNK_KEYS",
     "EVENT_AT_END",
@@ -22,6 +24,7 @@ __all__ = [
     "names_api",
     "owns_path",
     "run_of",
+    "sdk_base",
 ]
 
 #: google-genai's reader yields the data lines left at the end of a body that arrived whole: a last event lacking
@@ -55,6 +58,14 @@ def owns_path(segments: list[str]) -> bool:
     if len(segments) < 3 or not segments[-1].endswith(_STREAMING):
         return False
     return segments[-2] in ("models", "tunedModels")
+
+
+def sdk_base(uri: str) -> SdkBase | None:
+    """google-genai is given the root: it adds the API version (``v1beta``) and the rest."""
+    base = before(uri, "models", "tunedModels", "projects", back=1)
+    if base is None:
+        return None
+    return base, "GOOGLE_VERTEX_BASE_URL" if is_vertex(uri) else "GOOGLE_GEMINI_BASE_URL"
 
 
 def is_vertex(uri: str) -> bool:

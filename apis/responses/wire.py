@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._sdk_base import SdkBase, before
+
 #: The lifecycle events that end a response.
 FINAL = frozenset({"response.completed", "response.failed", "response.incomplete"})
 
@@ -17,6 +19,11 @@ def names_api(name: str, data: Any) -> bool:
 
 def owns_path(segments: list[str]) -> bool:
     return "responses" in segments
+
+
+def sdk_base(uri: str) -> SdkBase | None:
+    base = before(uri, "responses")
+    return None if base is None else (base, "OPENAI_BASE_URL")
 
 
 def ends_stream(name: str, data: Any) -> bool:

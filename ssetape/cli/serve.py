@@ -55,16 +55,21 @@ def serve(
     in the OpenAI API's error format, naming the fields in which it differs from the closest recording
     (--ignore-json-path and --ignore-query leave fields out of matching).
 
-    The base URL is printed first on stdout; requests are logged on stderr. Only requests whose Host
-    names the address listened on (on loopback: 127.0.0.1, localhost, [::1], with the port) are
-    answered, so a web page cannot read the recordings through DNS rebinding; others get a 421.
-    Ctrl+C or SIGTERM stops it (exit 0); a response still being served a second later is cut, and
-    its log line says so.
+    The base URL of each SDK the cassette was recorded with is printed on stdout, one a line: the
+    openai SDK's ends in /v1, anthropic's and google-genai's are the server itself (they add /v1 and
+    /v1beta). stderr says, for each API the cassette holds, the variable its SDK reads that URL from
+    (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GOOGLE_GEMINI_BASE_URL), then logs requests.
+
+    Only requests whose Host names the address listened on (on loopback: 127.0.0.1, localhost, [::1],
+    with the port) are answered, so a web page cannot read the recordings through DNS rebinding;
+    others get a 421. Ctrl+C or SIGTERM stops it (exit 0); a response still being served a second
+    later is cut, and its log line says so.
 
     \b
     Examples:
       ssetape serve fixtures/text.yaml
       OPENAI_BASE_URL=http://127.0.0.1:8000/v1 node app.js
+      ANTHROPIC_BASE_URL=http://127.0.0.1:8000 python app.py        # a cassette of Anthropic streams
       ssetape serve session.yaml --port 0 --speed 0 > server.url &   # a free port, its URL in server.url
     """
     try:
@@ -83,13 +88,17 @@ def serve(
         matching=matching,
         command_line=True,
     )
-    click.echo(server.base_url)
+    bases = server.base_urls
+    for url in dict.fromkeys(base.url for base in bases):
+        click.echo(url)
     count = len(server.app.cassette.interactions)
     click.echo(
-        f"Serving {cassette} ({count} interaction{'' if count == 1 else 's'}) at speed {speed:g}: "
-        "point OPENAI_BASE_URL here, any API key works. Ctrl+C stops.",
+        f"Serving {cassette} ({count} interaction{'' if count == 1 else 's'}) at speed {speed:g}, "
+        "to SDKs given these base URLs (any API key works; Ctrl+C stops):",
         err=True,
     )
+    for base in bases:
+        click.echo(f"  {', '.join(base.apis) + ': ' if base.apis else ''}{base.variable}={base.url}", err=True)
     if not _is_loopback(host):
         click.echo(f"Warning: listening on {host}: anyone who can reach it can read these recordings.", err=True)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn has shut down gracefully

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -19,10 +20,11 @@ from google import genai
 from google.genai import types
 from google.oauth2.credentials import Credentials
 
-from ssetape.fixtures.sessions import SESSIONS, Session
+from ssetape.apis import api
+from ssetape.fixtures.sessions import SESSION_BY_NAME, SESSIONS, Session
 from ssetape.recorder import load
 from ssetape.replayer import Matching, ReplayServer, ServedRequest, ServerError
-from ssetape.replayer.server import hosts_for
+from ssetape.replayer.server import BaseUrl, hosts_for
 from tests.conftest import FIXTURES
 from tests.fixtures.test_cassettes import assert_same, oracle, run_session
 
@@ -74,6 +76,43 @@ def test_every_session_replays_over_http_as_recorded(session: Session, connect: 
     # Every recording was asked for, once, in order (the uploads of a batch go concurrently).
     assert sorted(s.interaction for s in served if s.interaction is not None) == list(range(len(cassette.interactions)))
     assert all(s.status == cassette.interactions[s.interaction].response.status.code for s in served)  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("name", "variable", "path"),
+    [
+        ("function_calling", "OPENAI_BASE_URL", "/v1"),
+        ("responses_text", "OPENAI_BASE_URL", "/v1"),
+        ("chat_text", "OPENAI_BASE_URL", "/v1"),
+        ("anthropic_text", "ANTHROPIC_BASE_URL", ""),
+        ("gemini_text", "GOOGLE_GEMINI_BASE_URL", ""),
+        ("gemini_vertex_text", "GOOGLE_VERTEX_BASE_URL", ""),
+    ],
+)
+def test_each_sdk_replays_its_session_given_only_the_base_url_in_the_variable_it_reads(
+    name: str, variable: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = SESSION_BY_NAME[name]
+    served: list[ServedRequest] = []
+    with ReplayServer(FIXTURES / f"{name}.yaml", speed=0, on_request=served.append) as server:
+        assert server.base_urls == [BaseUrl((api(session.kind).name,), variable, server.url + path)]
+        assert server.base_url == server.url + path
+        monkeypatch.setenv(variable, server.base_url)
+        with contextlib.closing(sdk_client_from_environment(session)) as client:
+            run_session(session, client)
+    assert served and all(s.status == 200 for s in served), [str(s) for s in served]
+
+
+def sdk_client_from_environment(session: Session) -> Any:
+    """The session's SDK client as an application makes it: no base URL given, so the SDK reads its variable."""
+    if session.kind == "anthropic":
+        return anthropic.Anthropic(api_key="sk-ant-anything", max_retries=0)
+    if session.kind == "gemini":
+        if session.vertex:
+            token = Credentials(token="anything")  # type: ignore[no-untyped-call]
+            return genai.Client(vertexai=True, project="ssetape-fixtures", location="us-central1", credentials=token)
+        return genai.Client(vertexai=False, api_key="anything")
+    return openai.OpenAI(api_key="sk-anything", max_retries=0)
 
 
 def test_a_cut_recording_is_cut_on_the_wire_after_the_same_bytes() -> None:

@@ -10,17 +10,18 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx2
 import openai
 import pytest
 
 from ssetape.fixtures.sessions import SESSION_BY_NAME
-from ssetape.recorder import load
+from ssetape.recorder import Cassette, load
 from ssetape.replayer import ReplayServer
 from tests.conftest import FIXTURES, ROOT
 from tests.fixtures.test_cassettes import run_session
+from tests.replayer.test_server import sdk_client_from_environment
 from tests.ssetape.golden import run
 
 
@@ -113,13 +114,61 @@ def test_stopping_it_mid_stream_cuts_the_stream_in_one_line_and_exits_0(stop: si
     (log,) = [line for line in stderr.splitlines() if "→" in line]
     assert log.startswith("POST /v1/chat/completions → 200 (interaction 0) in ")
     assert log.endswith(", cut off: the server stopped")
-    assert len(stderr.splitlines()) == 2, stderr  # the line saying what is served, and that one
+    assert [line for line in stderr.splitlines() if not line.startswith(("Serving ", "  "))] == [log]  # nothing else
     assert [type(exc) for exc in got] == [openai.APIConnectionError]  # the client sees the connection cut
 
 
 def _chat_text_request() -> dict[str, Any]:
     """The recorded request (``stream`` in it)."""
     return json.loads(load(FIXTURES / "chat_text.yaml").interactions[0].request.body_bytes)
+
+
+def test_each_api_of_a_cassette_gets_its_sdks_base_url_and_variable_and_each_sdk_replays_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ("chat_text", "anthropic_text", "gemini_text")
+    mixed = Cassette(interactions=[item for name in names for item in load(FIXTURES / f"{name}.yaml").interactions])
+    mixed.save(tmp_path / "mixed.yaml")
+    with serving(tmp_path / "mixed.yaml") as (process, first):
+        assert process.stdout is not None and process.stderr is not None
+        urls = [first, *_lines(process.stdout, 1)]
+        root = first.removesuffix("/v1")
+        assert urls == [root + "/v1", root] and root.startswith("http://127.0.0.1:")
+        heading, *said = _lines(process.stderr, 1 + len(names))
+        assert heading.startswith(f"Serving {tmp_path / 'mixed.yaml'} (3 interactions) at speed 0")
+        assert said == [
+            f"  Chat Completions: OPENAI_BASE_URL={root}/v1",
+            f"  Anthropic Messages: ANTHROPIC_BASE_URL={root}",
+            f"  Gemini: GOOGLE_GEMINI_BASE_URL={root}",
+        ]
+        for name, line in zip(names, said, strict=True):
+            variable, url = line.split(": ")[1].split("=")
+            monkeypatch.setenv(variable, url)  # the SDK is given no base URL: it reads the variable, as an app does
+            with contextlib.closing(sdk_client_from_environment(SESSION_BY_NAME[name])) as client:
+                run_session(SESSION_BY_NAME[name], client)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert [line.split(" in ")[0] for line in stderr.splitlines()] == [
+        "POST /v1/chat/completions → 200 (interaction 0)",
+        "POST /v1/messages → 200 (interaction 1)",
+        "POST /v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse → 200 (interaction 2)",
+    ]
+
+
+def _lines(stream: IO[str], count: int) -> list[str]:
+    """The next ``count`` lines of a process's ``stream``, or those that came within 30 s (read in a thread: a pipe's
+    readline waits for ever when the process says less than expected)."""
+    got: list[str] = []
+
+    def read() -> None:
+        for _ in range(count):
+            got.append(stream.readline().rstrip("\n"))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(30)
+    return list(got)
 
 
 def test_a_port_in_use_or_a_missing_cassette_exits_2(tmp_path: Path) -> None:
