@@ -8,6 +8,7 @@ under an ``httpx2.Client`` (``openai.OpenAI(http_client=...)``) or an ``httpx.Cl
 from __future__ import annotations
 
 import sys
+import threading
 import types
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
@@ -114,7 +115,9 @@ class _RecordingBase:
         self._owned: dict[types.ModuleType, Any] = {}
         self._redact = tuple(redact_headers)
         self._redact_json = tuple(redact_json)
+        #: The requests whose response is not yet recorded (a sync client's threads add to it at once: a lock).
         self._open: list[Capture] = []
+        self._open_lock = threading.Lock()
         #: Why the cassette cannot be written (the disk is full, a read-only directory), once it cannot:
         #: later requests are answered 503 rather than passed on unrecorded.
         self.failure: str | None = None
@@ -126,7 +129,6 @@ class _RecordingBase:
 
     def _capture(self, request: Any, body: bytes) -> Capture:
         ticket = self.recorder.ticket()
-        self._open = [capture for capture in self._open if not capture.finished]
         capture = Capture(
             method=request.method,
             url=str(request.url),
@@ -136,7 +138,9 @@ class _RecordingBase:
             redact=self._redact,
             redact_json=self._redact_json,
         )
-        self._open.append(capture)
+        with self._open_lock:
+            self._open = [other for other in self._open if not other.finished]
+            self._open.append(capture)
         return capture
 
     def _add(self, interaction: Interaction, ticket: int) -> None:
@@ -164,9 +168,10 @@ class _RecordingBase:
     def _finish_open(self) -> None:
         """On close: save responses nobody read to the end as incomplete, and make sure the file exists;
         raise :class:`RecordError` if the recording could not be written."""
-        for capture in self._open:
+        with self._open_lock:
+            unfinished, self._open = self._open, []
+        for capture in unfinished:
             capture.finish(transport_closed_error(capture))
-        self._open = []
         if self.failure is None and not self.recorder.path.exists():
             try:
                 self.recorder.save()

@@ -252,3 +252,29 @@ def test_async_twin_records_nothing_for_a_refused_request_and_the_next_one_as_us
     (interaction,) = load(tmp_path / "c.yaml").interactions
     assert interaction.request.uri == "http://up.test/v1/s"
     assert interaction.response.status.code == 200 and interaction.complete
+
+
+def test_responses_nobody_read_are_all_saved_when_threads_start_requests_at_once(tmp_path: Path) -> None:
+    """A sync client shared by threads: each request started is kept until its response is recorded, none lost
+    when two threads start one at the same moment (each rebuilt the list of open ones and kept its own)."""
+    import sys
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can: the race shows at once
+    try:
+        transport = RecordingTransport(tmp_path / "c.yaml", mock_transport(httpx2, Scripted(EVENTS)))
+        client = httpx2.Client(transport=transport)
+
+        def start(n: int) -> None:
+            for i in range(8):
+                client.send(client.build_request("GET", f"http://up.test/v1/s?t={n}&i={i}"), stream=True)
+
+        threads = [threading.Thread(target=start, args=(n,)) for n in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        transport.close()
+    finally:
+        sys.setswitchinterval(previous)
+    assert len(load(tmp_path / "c.yaml").interactions) == 16 * 8
