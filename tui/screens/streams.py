@@ -36,6 +36,10 @@ class StreamsScreen(ModalScreen[int | None]):
     }
     """
 
+    #: Focused once composed (``on_mount`` querying for it raised when ``t`` came right behind ``q``: a
+    #: screen pushed while the app exits is mounted without its children).
+    AUTO_FOCUS = "StreamTable"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "cancel", "back", id="ssetape.streams.cancel"),
     ]
@@ -48,14 +52,9 @@ class StreamsScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = f"{len(self.streams)} streamed responses"
-            yield StreamTable(columns=STREAM_COLUMNS)
+            current = next((info for info in self.streams if info.interaction == self.current), None)
+            yield StreamTable(list(self.streams), keep=current, columns=STREAM_COLUMNS, squeeze="request")
             yield Label("enter: open · escape: back")
-
-    def on_mount(self) -> None:
-        table = self.query_one(StreamTable)
-        current = next((info for info in self.streams if info.interaction == self.current), None)
-        table.show(list(self.streams), keep=current)
-        table.focus()
 
     def on_data_table_row_selected(self, event: StreamTable.RowSelected) -> None:
         event.stop()
