@@ -54,9 +54,9 @@ def differing(a: str, b: str, *, words: bool = False) -> tuple[Text, Text]:
     return one, two
 
 
-def side_view(alignment: Alignment, row: int, side: int) -> Text:
-    """Side ``side`` (0: A, 1: B) at ``row``: the event, what it had said by then, the event's JSON with
-    the fields that differ highlighted."""
+def side_view(alignment: Alignment, row: int, side: int, *, timed: bool = True) -> Text:
+    """Side ``side`` (0: A, 1: B) at ``row``: the event (when it arrived, if its recording kept times:
+    ``timed``), what it had said by then, the event's JSON with the fields that differ highlighted."""
     aligned = alignment.rows[row]
     index = aligned.a if side == 0 else aligned.b
     other = aligned.b if side == 0 else aligned.a
@@ -65,7 +65,7 @@ def side_view(alignment: Alignment, row: int, side: int) -> Text:
         out.append(f"{SIDES[side]}: no event here (event {other} is only in {SIDES[1 - side]})\n", style="italic dim")
     else:
         event = alignment.events[side][index]
-        out.append(f"{SIDES[side]} #{index}  +{event.at:.3f}s  ", style="bold")
+        out.append(f"{SIDES[side]} #{index}  " + (f"+{event.at:.3f}s  " if timed else ""), style="bold")
         out.append(event.name + "\n", style="bold cyan")
     said = alignment.text_at(row)
     texts = differing(*said)

@@ -1,11 +1,14 @@
-"""Where playback is in a stream: recorded seconds go by as the clock does, times the speed."""
+"""Where playback is in a stream: recorded seconds go by as the clock does, times the speed; a recording that
+kept no times plays one event after another at a steady pace."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-__all__ = ["MAX_TICK", "SPEEDS", "Playback"]
+from .view import EventView
+
+__all__ = ["MAX_TICK", "SPEEDS", "STEADY", "Playback", "Schedule"]
 
 #: Playback speeds, slowest first (``+`` / ``-`` step through them).
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0)
@@ -13,6 +16,30 @@ SPEEDS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0)
 MAX_TICK = 0.25
 #: Shortest wait: events closer than a frame are shown together.
 MIN_TICK = 1 / 60
+#: Seconds between two shown events (at 1x) when the recording kept no times: ten a second, which reads
+#: as a stream arriving and can be followed.
+STEADY = 0.1
+
+
+class Schedule:
+    """When each event of ``view`` is due in playback: when it arrived, or, for a recording that kept no
+    times (``timed`` False: every time is 0), one shown event every ``STEADY`` seconds."""
+
+    def __init__(self, view: EventView, timed: bool) -> None:
+        self.view = view
+        self.timed = timed
+
+    def at(self, index: int) -> float:
+        """Seconds into playback at which event ``index`` is due."""
+        if self.timed:
+            return self.view.events[index].at
+        return self.view.row_of(index) * STEADY
+
+    def row_at(self, seconds: float) -> int:
+        """The last row due ``seconds`` into playback (the first row if none is)."""
+        if self.timed:
+            return self.view.row_at(seconds)
+        return min(max(int(seconds / STEADY + 1e-6), 0), max(len(self.view) - 1, 0))
 
 
 class Playback:

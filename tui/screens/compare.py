@@ -167,7 +167,8 @@ class CompareScreen(Screen[None]):
             return
         self._shown = row
         for side, pane in enumerate(self._panes):
-            pane.show(side_view(self.alignment, row, side), self._titles[side])
+            timed = self.cassettes[side].interactions[self.streams[side]].timed
+            pane.show(side_view(self.alignment, row, side, timed=timed), self._titles[side])
 
     @property
     def row(self) -> int:

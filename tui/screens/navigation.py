@@ -80,6 +80,10 @@ class Navigation(Stepping):
     def _jump(self, text: str) -> None:
         if self.view is None or not text.strip():
             return
+        wanted = text.strip()
+        instead = f"so there is no {wanted} to jump to: give an event number, +N or -N"
+        if wanted.endswith("s") and not self._timed(instead):
+            return  # a time (2.5s), or nothing ':' takes: either way, times are what this recording lacks
         jump = self.view.jump(text, self.event_list.cursor)
         if jump.note:
             self.notify(jump.note, severity=jump.severity)
@@ -120,11 +124,22 @@ class Navigation(Stepping):
 
     # -- timing -----------------------------------------------------------------------------------------
 
+    def _timed(self, instead: str) -> bool:
+        """Whether the recording kept times (``Interaction.timed``); if not, says so and what there is ``instead``."""
+        if self.view is None or self.view.timeline.interaction_record.timed:
+            return True
+        self.notify(f"No timing recorded: this recording kept no times, {instead}.", severity="warning")
+        return False
+
     def action_timing(self) -> None:
-        self.query_one(TimeAxis).toggle_class("-shown")
+        axis = self.query_one(TimeAxis)
+        if axis.has_class("-shown") or self._timed("so there is no time axis"):
+            axis.toggle_class("-shown")
 
     def action_next_stall(self) -> None:
         """The longest stall, then the next longest ... (wrapping): selects the event that ended it."""
+        if not self._timed("so there are no stalls to visit"):
+            return
         axis = self.query_one(TimeAxis)
         stalls = axis.timing.stalls if axis.timing is not None else ()
         if not stalls or self.view is None:

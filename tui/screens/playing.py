@@ -1,12 +1,13 @@
-"""The timeline screen's playback: space plays the stream at its recorded pace from the selected event,
-``+`` ``-`` change the speed; a move by hand while playing plays on from there."""
+"""The timeline screen's playback: space plays the stream at its recorded pace from the selected event (a
+recording that kept no times: at a steady pace, and says so), ``+`` ``-`` change the speed; a move by hand
+while playing plays on from there."""
 
 from __future__ import annotations
 
 from textual.reactive import reactive
 from textual.timer import Timer
 
-from ..playback import Playback
+from ..playback import STEADY, Playback, Schedule
 from .stepping import Stepping
 
 
@@ -21,11 +22,18 @@ class Playing(Stepping):
     _play_expected: int | None = None
     _timer: Timer | None = None
 
+    @property
+    def schedule(self) -> Schedule | None:
+        """When each shown event is due in playback (None before any is shown)."""
+        if self.view is None:
+            return None
+        return Schedule(self.view, self.view.timeline.interaction_record.timed)
+
     def moved_by_hand(self, index: int) -> None:
         """The cursor moved to event ``index``: while playing, by hand (not by playback) means play on from there."""
-        timeline = self.timeline
-        if self.playing and timeline is not None and index != self._play_expected:
-            self.playback.start(timeline.events[index].at)
+        schedule = self.schedule
+        if self.playing and schedule is not None and index != self._play_expected:
+            self.playback.start(schedule.at(index))
 
     def action_play(self) -> None:
         if self.playing:
@@ -33,6 +41,11 @@ class Playing(Stepping):
             return
         if self.view is not None and self.event_list.cursor >= len(self.view) - 1:
             self._select(0)  # at the end, play starts over
+        schedule = self.schedule
+        if schedule is not None and not schedule.timed:
+            self.notify(
+                f"No timing recorded: playing one event every {STEADY:g}s at 1x, not the stream's pace (+ - change it)."
+            )
         self.playing = True
 
     def action_speed(self, step: int) -> None:
@@ -48,18 +61,18 @@ class Playing(Stepping):
             self._timer.stop()
             self._timer = None
         if playing:
-            timeline, index = self.timeline, self.event_list.index
-            self.playback.start(timeline.events[index].at if timeline is not None and index is not None else 0.0)
+            schedule, index = self.schedule, self.event_list.index
+            self.playback.start(schedule.at(index) if schedule is not None and index is not None else 0.0)
             self._play_expected = index
             self._tick()
         self._update_titles()
 
     def _tick(self) -> None:
         self._timer = None
-        view = self.view
-        if not self.playing or view is None or not len(view):
+        view, schedule = self.view, self.schedule
+        if not self.playing or view is None or schedule is None or not len(view):
             return
-        row = max(view.row_at(self.playback.position()), self.event_list.cursor)
+        row = max(schedule.row_at(self.playback.position()), self.event_list.cursor)
         if row != self.event_list.cursor:
             self._play_expected = view.index(row)
             self._select(row)
@@ -67,4 +80,4 @@ class Playing(Stepping):
             self.playing = False
             self.notify("End of the stream: playback stopped.")
             return
-        self._timer = self.set_timer(self.playback.wait(view.events[view.index(row + 1)].at), self._tick)
+        self._timer = self.set_timer(self.playback.wait(schedule.at(view.index(row + 1))), self._tick)

@@ -1,5 +1,5 @@
 """The header line: the cassette, the request, event count, duration, first event and first text,
-and a sparkline of the gaps between events."""
+and a sparkline of the gaps between events (none when the recording kept no times)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,10 @@ class TapeHeader(Horizontal):
             min-width: 10;
             margin: 0 1;
         }
+        &.-untimed {  /* every gap is 0: no bars to draw, the facts take the line */
+            & > Label { max-width: 100%; }
+            & > Sparkline { display: none; }
+        }
     }
     """
 
@@ -70,5 +74,7 @@ class TapeHeader(Horizontal):
 
     def show(self, name: str, timeline: Timeline, streams: list[int]) -> None:
         self.query_one(Label).update(facts(name, timeline, streams))
-        self.query_one(Sparkline).data = [event.gap for event in timeline.events] or [0.0]
-        self.query_one(Sparkline).tooltip = "gaps between events (the tallest bar: the longest gap)"
+        self.set_class(not is_timed(timeline.interaction_record), "-untimed")
+        sparkline = self.query_one(Sparkline)
+        sparkline.data = [event.gap for event in timeline.events] or [0.0]
+        sparkline.tooltip = "gaps between events (the tallest bar: the longest gap)"

@@ -85,6 +85,8 @@ class TimeAxis(Widget, can_focus=False):
         timing = self.timing
         if timing is None or not timing.times:
             return Text("no events: nothing arrived to draw", style="dim")
+        if not timing.timed:  # every time is 0: an axis of them would be a lie
+            return Text("no timing recorded: this recording kept no times, so there is no axis to draw", style="dim")
         width = self._width
         axis = self._computed()
         line = [" "] * width
@@ -99,7 +101,7 @@ class TimeAxis(Widget, can_focus=False):
         return Text("\n").join([axis.bars, marks, facts(timing, self.selected, width)])
 
     def on_click(self, event: events.Click) -> None:
-        if self.timing is None or not self.timing.times:
+        if self.timing is None or not self.timing.times or not self.timing.timed:
             return
         x = event.x - self.styles.padding.left
         if 0 <= x < self._width:
