@@ -96,6 +96,12 @@ class Api:
         found = getattr(self.wire, "sdk_base", None)
         return None if found is None else cast("SdkBase | None", found(uri))
 
+    def model_of(self, uri: str) -> str | None:
+        """The model a request to ``uri`` names in its path: the home's optional ``wire.model_of`` (Gemini's
+        ``models/gemini-2.5-flash:streamGenerateContent``); None when it has none or the path names none."""
+        found = getattr(self.wire, "model_of", None)
+        return None if found is None else cast("str | None", found(uri))
+
     def event_types(self, pairs: Iterable[tuple[str, Any]]) -> list[str] | None:
         """The type of each event ``(name, data)`` as lists show and group it, from the home's optional
         ``events.event_type``; None when the home has none (its SSE types already say what each event is)."""

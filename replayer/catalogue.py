@@ -38,8 +38,9 @@ class StreamInfo:
     #: ``METHOD /path`` of the request.
     request: str
     events: int
-    #: Seconds from sending the request to the last byte.
-    duration: float
+    #: Seconds from sending the request to the last byte (None when the recording kept no times:
+    #: ``Interaction.timed``).
+    duration: float | None
     complete: bool
     #: When it was recorded (None when the cassette does not say: plain vcrpy, a ``.sse`` dump).
     recorded_at: datetime | None
@@ -66,18 +67,21 @@ def streams_of(cassette: Cassette, path: str | Path) -> list[StreamInfo]:
     for index in cassette.streams():
         item = cassette.interactions[index]
         chunks = item.chunks()
+        home = api_of(item)
         model = recorded_body(item).get("model")
+        if not isinstance(model, str):
+            model = home.model_of(item.request.uri)  # Gemini names it in the path
         recording = item.response.ssetape
         parts = urlsplit(item.request.uri)
         out.append(
             StreamInfo(
                 path=Path(path),
                 interaction=index,
-                kind=api_of(item).kind,
+                kind=home.kind,
                 model=model if isinstance(model, str) else "",
                 request=f"{item.request.method.upper()} {parts.path or '/'}",
                 events=len(events(item)),
-                duration=max(chunks[-1].at if chunks else 0.0, item.response_at),
+                duration=max(chunks[-1].at if chunks else 0.0, item.response_at) if item.timed else None,
                 complete=item.complete,
                 recorded_at=recording.recorded_at if recording is not None else None,
             )

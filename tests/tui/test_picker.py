@@ -77,6 +77,17 @@ def test_streams_of_says_what_each_stream_is() -> None:
     assert cut.recorded_at is not None and cut.events > 0
 
 
+def test_streams_of_takes_gemini_s_model_from_the_path_and_no_duration_from_a_dump(tmp_path: Path) -> None:
+    """Gemini names its model in the URL, not the body; a raw dump kept no times: no 0.00s made up for it."""
+    gemini = FIXTURES / "gemini_text.yaml"
+    (found,) = streams_of(load(gemini), gemini)
+    assert (found.model, found.duration is not None) == ("gemini-2.5-flash", True)
+    dump = tmp_path / "text.sse"
+    dump.write_bytes(load(FIXTURES / "chat_text.yaml").interactions[0].response.body_bytes)
+    (untimed,) = streams_of(load(dump), dump)
+    assert untimed.duration is None and untimed.events > 0
+
+
 def test_search_and_sort_over_rows() -> None:
     rows: list = [
         *streams_of(load(FIXTURES / "chat_text.yaml"), FIXTURES / "chat_text.yaml"),

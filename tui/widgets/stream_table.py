@@ -149,7 +149,7 @@ def cells(entry: Entry, root: Path | None) -> dict[str, Text]:
         "API": Text(entry.kind),
         "request": Text(request_path(entry.request)),  # ids cut short, as the timeline's header cuts them
         "events": Text(f"{entry.events:,}", justify="right"),
-        "duration": Text(f"{entry.duration:.2f}s", justify="right"),
+        "duration": Text(f"{entry.duration:.2f}s" if entry.duration is not None else "-", justify="right"),
         "state": Text("complete", style="green") if entry.complete else Text("cut off", style="bold red"),
         "model": Text(entry.model or "-"),
         "recorded": Text(when, style="dim"),
