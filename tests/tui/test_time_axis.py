@@ -72,3 +72,34 @@ async def test_a_click_on_the_axis_seeks_to_that_time_and_the_marker_follows() -
         await pilot.press("g")
         await pilot.pause()
         assert axis.selected == 0
+
+
+async def test_s_onto_a_stall_the_filter_hides_says_which_event_it_shows() -> None:
+    notes = Notes()
+    app = app_for("text")
+    async with app.run_test(size=(120, 36), message_hook=notes) as pilot:
+        screen = await ready(pilot)
+        stall = timing(load(FIXTURES / "text.yaml").interactions[screen.interaction]).stalls[0]
+        assert screen.timeline is not None and screen.view is not None
+        hidden = screen.view.names[stall.index]
+        shown = frozenset(name for name in screen.view.names if name != hidden)
+        screen.filters[screen.interaction] = shown
+        screen._install()
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.view is not None and screen.event_list.index != stall.index
+        showing = screen.view.index(screen.event_list.cursor)
+        assert f"{stall.gap:.3f}s before event {stall.index}, which the filter hides: showing #{showing}." in notes
+
+
+@pytest.mark.parametrize(("fixture", "offered"), [("gemini_text", False), ("chat_text", True)])
+async def test_n_is_offered_only_where_the_api_marks_boundaries(fixture: str, offered: bool) -> None:
+    """Gemini chunks mark no message or step boundaries: the footer does not offer n / N, which would find none."""
+    from tests.tui.helpers import screen_text
+
+    async with app_for(fixture).run_test(size=(160, 45)) as pilot:
+        screen = await ready(pilot)
+        await pilot.pause()
+        assert screen.check_action("boundary", (1,)) is offered
+        assert ("boundary" in screen_text(pilot.app)[-1]) is offered

@@ -148,8 +148,12 @@ class Navigation(Stepping):
         self._stall = (self._stall + 1) % len(stalls)
         stall = stalls[self._stall]
         axis.add_class("-shown")
-        self._select(self.view.row_of(stall.index))
-        self.notify(f"Stall {self._stall + 1} of {len(stalls)}: {stall.gap:.3f}s before event {stall.index}.")
+        row = self.view.row_of(stall.index)
+        self._select(row)
+        note = f"Stall {self._stall + 1} of {len(stalls)}: {stall.gap:.3f}s before event {stall.index}"
+        if not self.view.shows(stall.index) and len(self.view):
+            note += f", which the filter hides: showing #{self.view.index(row)}"
+        self.notify(note + ".")
 
     def on_time_axis_seek(self, message: TimeAxis.Seek) -> None:
         if self.view is not None:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ssetape.apis import api
 from ssetape.recorder import Cassette, collector_paused
 from ssetape.replayer import Timeline, pick, streams_of
 
@@ -322,6 +323,8 @@ class TimelineScreen(Navigation, Playing, TakeOut, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_pane":
             return self.one_pane  # hidden when every pane is on screen
+        if action == "boundary" and self.timeline is not None and not api(self.timeline.kind).events.BOUNDARIES:
+            return False  # not offered where the API marks none (Gemini, generic SSE): n would find nothing
         if action in NEEDS_STREAM and (self.timeline is None or self.view is None or not len(self.view)):
             return None  # shown disabled in the footer until the stream is indexed
         return True
