@@ -98,19 +98,20 @@ class _Zstd:
 
 
 class _Chain:
-    """Codings applied one after another are removed in the reverse order."""
+    """Coders one after another, what one gives the next takes: decoders in the reverse order of the codings a
+    header names, encoders in that order."""
 
-    def __init__(self, decoders: list[Decoder]) -> None:
-        self._decoders = decoders
+    def __init__(self, coders: list[Any]) -> None:
+        self._coders = coders
 
     def feed(self, data: bytes) -> bytes:
-        for one in self._decoders:
+        for one in self._coders:
             data = one.feed(data)
         return data
 
     def flush(self) -> bytes:
         data = b""
-        for one in self._decoders:
+        for one in self._coders:
             data = one.feed(data) + one.flush() if data else one.flush()
         return data
 
@@ -130,7 +131,9 @@ class Encoder(Protocol):
 
     def feed(self, data: bytes) -> bytes: ...
 
-    def finish(self) -> bytes: ...
+    def flush(self) -> bytes:
+        """The rest, ending the encoding."""
+        ...
 
 
 class _ZlibEncoder:
@@ -140,7 +143,7 @@ class _ZlibEncoder:
     def feed(self, data: bytes) -> bytes:
         return self._inner.compress(data) + self._inner.flush(zlib.Z_SYNC_FLUSH)
 
-    def finish(self) -> bytes:
+    def flush(self) -> bytes:
         return self._inner.flush()
 
 
@@ -151,7 +154,7 @@ class _BrotliEncoder:
     def feed(self, data: bytes) -> bytes:
         return bytes(self._inner.process(data) + self._inner.flush())
 
-    def finish(self) -> bytes:
+    def flush(self) -> bytes:
         return bytes(self._inner.finish())
 
 
@@ -162,26 +165,8 @@ class _ZstdEncoder:
     def feed(self, data: bytes) -> bytes:
         return bytes(self._inner.compress(data, zstd.ZstdCompressor.FLUSH_BLOCK))
 
-    def finish(self) -> bytes:
+    def flush(self) -> bytes:
         return bytes(self._inner.flush(zstd.ZstdCompressor.FLUSH_FRAME))
-
-
-class _EncoderChain:
-    """Codings applied one after another, in the order the header names them."""
-
-    def __init__(self, encoders: list[Encoder]) -> None:
-        self._encoders = encoders
-
-    def feed(self, data: bytes) -> bytes:
-        for one in self._encoders:
-            data = one.feed(data)
-        return data
-
-    def finish(self) -> bytes:
-        data = b""
-        for one in self._encoders:
-            data = one.feed(data) + one.finish() if data else one.finish()
-        return data
 
 
 _ENCODERS: dict[str, Any] = {
@@ -245,4 +230,4 @@ def encoder(header: str | None) -> Encoder | None:
         raise UnknownEncodingError(
             f"content-encoding {unknown[0]!r} is not one ssetape encodes ({', '.join(ENCODINGS)})"
         )
-    return _EncoderChain([_ENCODERS[name]() for name in names])
+    return _Chain([_ENCODERS[name]() for name in names])

@@ -66,7 +66,7 @@ def apply_faults(
         return served, error
     encoded = [Chunk(chunk.at, coder.feed(chunk.data)) for chunk in served]
     if error is None:
-        end = coder.finish()
+        end = coder.flush()
         if encoded:
             encoded[-1] = Chunk(encoded[-1].at, encoded[-1].data + end)
         else:
