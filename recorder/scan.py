@@ -1,4 +1,6 @@
-"""Finding secrets in recordings: API keys of OpenAI, Anthropic, Google, AWS and GitHub, bearer tokens, JWTs.
+"""Finding secrets in recordings: API keys of OpenAI, Anthropic, Google, AWS and GitHub, bearer tokens, JWTs, any
+value of a credential header or query parameter the recorder redacts (an Azure api-key, Basic credentials), and a
+password in a URL.
 
 A last check before a cassette is committed. Files are searched as text (so a finding has a line
 number), and so is whatever base64 they hold, decoded (YAML ``!!binary``, a JSON cassette's base64
@@ -20,20 +22,46 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Where a key may start: not inside a longer token, or right after an escaped line break or tab (``\\n``) of the
+#: JSON or YAML text it sits in (a key a model printed on a line of its own).
+_START = rb"(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))"
+#: The credential headers and query parameters the recorder redacts (``recorder.credentials``): any value but
+#: ``REDACTED`` is a secret, whatever it looks like (an Azure ``api-key`` is 32 hex digits).
+_HEADER_NAMES = rb"authorization|proxy-authorization|api-key|x-api-key|x-goog-api-key|x-amz-security-token|cookie"
+_QUERY_NAMES = rb"key|api-key|api_key|apikey|access_token|token|auth|auth_token|client_secret|x-amz-signature"
+_VALUE = (
+    rb"(?!(?:[A-Za-z]+[ \t]+)?REDACTED\b)(?!(?i:bearer)[ \t])"  # (a bearer token is found as one)
+    rb"((?:(?i:basic|token|digest)[ \t]+)?[^\s\"',\[\]{}&]{8,})"
+)
+
 #: What a secret looks like, by kind.
 PATTERNS: dict[str, re.Pattern[bytes]] = {
-    "anthropic-key": re.compile(rb"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{20,}"),
-    "openai-key": re.compile(rb"(?<![A-Za-z0-9_-])sk-(?!ant-)[A-Za-z0-9_-]{20,}"),
-    "google-api-key": re.compile(rb"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}"),
-    "google-oauth-token": re.compile(rb"(?<![A-Za-z0-9_.-])ya29\.[0-9A-Za-z_-]{20,}"),
+    "anthropic-key": re.compile(_START + rb"sk-ant-[A-Za-z0-9_-]{20,}"),
+    "openai-key": re.compile(_START + rb"sk-(?!ant-)[A-Za-z0-9_-]{20,}"),
+    "google-api-key": re.compile(_START + rb"AIza[0-9A-Za-z_-]{35}"),
+    "google-oauth-token": re.compile(rb"(?:(?<![A-Za-z0-9_.-])|(?<=\\[nrt]))ya29\.[0-9A-Za-z_-]{20,}"),
     "aws-access-key-id": re.compile(rb"(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])"),
     "aws-secret-key": re.compile(
         rb"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"'\s:=]+([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
     ),
-    "github-token": re.compile(rb"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
-    "jwt": re.compile(rb"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    "bearer-token": re.compile(rb"(?i)\bbearer[ \t]+(?!REDACTED\b)[A-Za-z0-9._~+/=-]{12,}"),
+    "github-token": re.compile(_START + rb"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+    "jwt": re.compile(_START + rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    "bearer-token": re.compile(rb"(?i)(?:\b|(?<=\\[nrt]))bearer[ \t]+(?!REDACTED\b)[A-Za-z0-9._~+/=-]{12,}"),
+    # a credential header's value: ``api-key: [...]`` (YAML), ``"api-key": ["..."]`` (JSON), HAR's name and value
+    "credential-header": re.compile(
+        rb"(?i)(?<![A-Za-z0-9_-])[\"']?(?:" + _HEADER_NAMES + rb")[\"']?[ \t]*:"
+        rb"[ \t]*(?:\[\s*|\r?\n[ \t]*-[ \t]*)?[\"']?"
+        + _VALUE
+        + rb"|\"name\":[ \t]*\"(?:"
+        + _HEADER_NAMES
+        + rb")\",[ \t\r\n]*\"value\":[ \t]*\""
+        + _VALUE
+    ),
+    "credential-query-parameter": re.compile(rb"(?i)[?&](?:" + _QUERY_NAMES + rb")=" + _VALUE),
+    "url-password": re.compile(rb"(?i)\bhttps?://[^/\s:@\"']+:(?!REDACTED@)([^/\s@\"']{6,})@"),
 }
+#: The kinds found by where a value is rather than by what it looks like.
+_BY_PLACE = frozenset({"credential-header", "credential-query-parameter"})
 #: An AWS secret key is 40 base64 characters: only taken for one when an access key id is this near.
 _AWS_SECRET = re.compile(rb"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _AWS_NEAR = 300
@@ -81,7 +109,10 @@ def scan_bytes(data: bytes, path: Path) -> list[Finding]:
                 findings += _matches(found, path, _at(line))
     if path.name.endswith(".journal"):
         findings += _journal(data, path)
-    return sorted(set(findings), key=lambda f: (f.line, f.kind, f.masked))
+    # A key of a known kind in a credential header (an unredacted x-api-key: sk-ant-...) is reported as that kind.
+    named = {(f.line, f.masked) for f in findings if f.kind not in _BY_PLACE}
+    kept = {f for f in findings if f.kind not in _BY_PLACE or (f.line, f.masked) not in named}
+    return sorted(kept, key=lambda f: (f.line, f.kind, f.masked))
 
 
 def _lines(data: bytes) -> Callable[[int], int]:
@@ -134,7 +165,8 @@ def _at(line: int) -> Callable[[int], int]:
 def _matches(data: bytes, path: Path, line_of: Callable[[int], int]) -> Iterator[Finding]:
     for kind, pattern in PATTERNS.items():
         for match in pattern.finditer(data):
-            group = 1 if pattern.groups else 0
+            # the secret: the group that took part (a pattern of alternatives has one each), else the whole match
+            group = next((n for n in range(1, pattern.groups + 1) if match.group(n) is not None), 0)
             yield Finding(path, line_of(match.start(group)), kind, mask(match.group(group).decode("latin-1")))
     for match in PATTERNS["aws-access-key-id"].finditer(data):
         near = data[max(0, match.start() - _AWS_NEAR) : match.end() + _AWS_NEAR]
@@ -153,7 +185,10 @@ def _b64(text: bytes) -> bytes:
 
 
 def _inflated(data: bytes) -> bytes:
-    """``data`` decompressed when it is gzip, zlib or zstd; else nothing (it was searched as it is)."""
+    """``data`` decompressed in any coding a body may be stored in (gzip, zlib, zstd by their magic bytes; brotli
+    and raw deflate, which have none, tried); else nothing (it was searched as it is)."""
+    if len(data) < 8:
+        return b""
     try:
         if data[:2] == b"\x1f\x8b":
             return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, _INFLATE_LIMIT)
@@ -165,7 +200,25 @@ def _inflated(data: bytes) -> bytes:
             return b"".join(decode("zstd", [data]))[:_INFLATE_LIMIT]
     except Exception:  # not compressed after all, or cut short: searched as it is already
         return b""
+    for attempt in (_brotli, _raw_deflate):
+        try:
+            found = attempt(data)
+        except Exception:  # not in that coding
+            continue
+        if found:
+            return found
     return b""
+
+
+def _brotli(data: bytes) -> bytes:
+    import brotli
+
+    decompressor = brotli.Decompressor()
+    return bytes(decompressor.process(data, output_buffer_limit=_INFLATE_LIMIT))
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, _INFLATE_LIMIT)
 
 
 def files_to_scan(paths: Iterable[str | Path]) -> list[Path]:

@@ -208,3 +208,88 @@ def test_a_directory_is_searched_for_raw_dumps_and_exports_too(tmp_path: Path) -
     (tmp_path / "notes.md").write_text(KEY)  # not a cassette of any kind: not searched
     found = sorted(finding.path.name for finding in scan([tmp_path]))
     assert found == ["LOUD.YAML", "dump.sse", "events.jsonl"]
+
+
+@pytest.mark.parametrize("escape", ["\\n", "\\t", "\\r"])
+@pytest.mark.parametrize("suffix", [".sse", ".json"])
+def test_a_key_right_after_an_escaped_line_break_is_found(tmp_path: Path, escape: str, suffix: str) -> None:
+    """In JSON (an event's data, a JSON cassette) a key on a line of its own follows the ``n`` of ``\\n``."""
+    text = f"Found in your .env:{escape}{KEY}{escape}Bearer {TOKEN}xyz{escape}{SECRETS['google-api-key']}"
+    event = json.dumps({"choices": [{"delta": {"content": text}}]})
+    path = tmp_path / f"leak{suffix}"
+    path.write_text(f"data: {event}\n\n" if suffix == ".sse" else json.dumps({"interactions": [{"body": text}]}))
+    kinds = sorted(finding.kind for finding in scan([path]))
+    assert kinds == ["bearer-token", "google-api-key", "openai-key"], kinds
+
+
+@pytest.mark.parametrize("coding", ["br", "deflate"])
+def test_brotli_and_raw_deflate_bodies_are_searched(tmp_path: Path, coding: str) -> None:
+    """Codings with no magic bytes, which a cassette may keep its body in (vcrpy keeps what the server sent)."""
+    import zlib
+
+    import brotli
+
+    body = f'data: {{"key": "{KEY}"}}\n\n'.encode()
+    packed = brotli.compress(body) if coding == "br" else zlib.compress(body)[2:-4]  # raw deflate: no zlib header
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        f"interactions:\n- response:\n    headers: {{content-encoding: [{coding}]}}\n"
+        "    body:\n      string: !!binary |\n"
+        f"        {base64.b64encode(packed).decode()}\nversion: 1\n"
+    )
+    assert [finding.kind for finding in scan([path])] == ["openai-key"]
+
+
+AZURE = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("flow.yaml", f"    headers:\n      api-key: [{AZURE}]\n"),
+        ("block.yaml", f"    headers:\n      Api-Key:\n      - {AZURE}\n"),
+        ("c.json", json.dumps({"headers": {"x-api-key": [AZURE]}}, indent=2)),
+        ("c.har", json.dumps({"headers": [{"name": "api-key", "value": AZURE}]}, indent=2)),
+        (
+            "query.yaml",
+            f"    uri: https://x.openai.azure.com/openai/deployments/d/chat?api-version=1&api_key={AZURE}\n",
+        ),
+        ("token.yaml", f"    uri: https://api.example.com/v1/events?access_token={AZURE}\n"),
+        ("password.yaml", "    uri: https://user:hunter2secretpassword@api.example.com/v1/x\n"),
+        ("basic.yaml", "    headers:\n      authorization: [Basic dXNlcjpodW50ZXIyc2VjcmV0]\n"),
+    ],
+)
+def test_the_credentials_the_recorder_redacts_are_found_whatever_they_look_like(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """An Azure api-key is 32 hex digits, an x-api-key may have no known prefix: found by where they are (the headers
+    and query parameters the recorder redacts), as are a password in a URL and Basic credentials."""
+    path = tmp_path / name
+    path.write_text(text)
+    findings = scan([path])
+    assert len(findings) == 1, findings
+    assert AZURE not in str(findings[0]) and "hunter2secretpassword" not in str(findings[0])  # masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "    headers:\n      api-key: [REDACTED]\n      authorization: [Bearer REDACTED]\n",
+        json.dumps({"headers": [{"name": "api-key", "value": "REDACTED"}]}, indent=2),
+        "    uri: https://x.test/v1/events?access_token=REDACTED&key=REDACTED\n",
+        "    headers:\n      content-type: [application/json]\n      x-request-id: [req_0123456789abcdef]\n",
+    ],
+    ids=["yaml", "har", "query", "ordinary"],
+)
+def test_redacted_credentials_and_ordinary_headers_are_not_findings(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    assert scan([path]) == []
+
+
+def test_a_known_key_in_a_credential_header_is_one_finding_of_its_kind(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        f"    headers:\n      x-api-key: [{SECRETS['anthropic-key']}]\n      authorization: [Bearer {TOKEN}]\n"
+    )
+    assert [finding.kind for finding in scan([path])] == ["anthropic-key", "bearer-token"]
