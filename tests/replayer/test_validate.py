@@ -103,7 +103,7 @@ def test_sse_well_formedness() -> None:
     assert check([*GOOD[:6], ("thread.run.step.delta", "{not json"), *GOOD[6:]]) == [("error", "sse", 6)]
     assert check([*GOOD[:5], (None, GOOD[5][1]), *GOOD[6:]]) == [("error", "sse", 5)]
     unterminated = check(GOOD, trailing_blank_line=False)
-    assert unterminated == [("error", "sse", 9)]  # the missing end is that problem, not another
+    assert unterminated == [("warning", "sse", 9)]  # the missing end is that problem, not another
 
 
 def test_schema_against_the_sdk_types() -> None:
@@ -169,10 +169,12 @@ def test_problems_are_json() -> None:
 
 
 @pytest.mark.parametrize("name", REAL_NAMES)
-def test_real_streams_have_no_errors_but_their_cut_tails(real_streams: Path, name: str) -> None:
-    errors = [p for p in validate(cassette_from_sse((real_streams / name).read_bytes())) if p.severity == "error"]
-    # Some were extracted without the final blank line: the last event is then never dispatched.
-    assert all(p.rule == "sse" and "ends inside an event" in p.message for p in errors)
+def test_real_streams_have_no_errors(real_streams: Path, name: str) -> None:
+    """Some were extracted without the final blank line: a warning says the SDK never reads that event."""
+    problems = validate(cassette_from_sse((real_streams / name).read_bytes()))
+    assert [p for p in problems if p.severity == "error"] == []
+    unterminated = [p for p in problems if "no blank line ends" in p.message]
+    assert all(p.rule == "sse" and p.severity == "warning" for p in unterminated)
 
 
 ANY_EVENT = st.sampled_from(
