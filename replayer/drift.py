@@ -3,7 +3,8 @@ another API version than the tests now send.
 
 - **orphan**: a cassette file under a cassette directory (``cassettes/`` beside a test module, or the
   directory of a cassette a test names) that no test uses;
-- **stale**: a cassette whose newest recording (``recorded_at``) is older than ``max_age``;
+- **stale**: a cassette holding a recording (``recorded_at``) older than ``max_age`` (its oldest, as Ruby VCR's
+  ``re_record_interval`` asks: ``new_episodes`` adds fresh ones to old ones);
 - **drifted**: a test's last run sent a request (method and path) or a ``model`` that no interaction of
   its cassette was recorded with; the plugin writes what each test sent to pytest's cache.
 
@@ -45,7 +46,19 @@ def parse_age(text: str) -> timedelta:
     if match is None:
         raise ValueError(f"{text!r} is not an age: expected a number with d, h, m or s, like 30d")
     unit = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}[match.group(2) or "d"]
-    return timedelta(**{unit: float(match.group(1))})
+    try:
+        return timedelta(**{unit: float(match.group(1))})
+    except OverflowError:
+        raise ValueError(
+            f"{text!r} is longer than any age a date can have (at most {timedelta.max.days} days)"
+        ) from None
+
+
+def _age(age: timedelta) -> str:
+    """``30d``, ``1d 12h``, ``90m`` as :func:`parse_age` reads them (not ``30 days, 0:00:00``)."""
+    seconds = int(age.total_seconds())
+    parts = [(seconds // 86400, "d"), (seconds % 86400 // 3600, "h"), (seconds % 3600 // 60, "m"), (seconds % 60, "s")]
+    return " ".join(f"{count}{unit}" for count, unit in parts if count) or "0s"
 
 
 def find_drift(
@@ -79,8 +92,11 @@ def find_drift(
         if max_age is not None:
             recorded = [i.response.ssetape.recorded_at for i in cassette.interactions if i.response.ssetape]
             times = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in recorded if t is not None]
-            if times and now - max(times) > max_age:
-                found.append(Drift("stale", path, f"recorded {max(times):%Y-%m-%d %H:%M} UTC, over {max_age} ago"))
+            if times and now - min(times) > max_age:
+                oldest = "" if len(set(times)) == 1 else " (its oldest recording)"
+                found.append(
+                    Drift("stale", path, f"recorded {min(times):%Y-%m-%d %H:%M} UTC{oldest}, over {_age(max_age)} ago")
+                )
         for test, record in sorted(sent.items()):
             if used.get(test) == path:
                 found.extend(_version_drift(path, cassette, test, record))

@@ -79,10 +79,16 @@ def test_check_finds_stale_cassettes_by_their_recorded_at(project: pytest.Pytest
         interaction.response.ssetape.recorded_at = datetime(2020, 1, 2, tzinfo=UTC)
     cassette.save(path)
     stale = [d for d in check(project.path, max_age=timedelta(days=30)) if d.kind == "stale"]
-    assert [(d.cassette.name, d.detail) for d in stale] == [
-        ("one.yaml", "recorded 2020-01-02 00:00 UTC, over 30 days, 0:00:00 ago")
-    ]
+    assert [(d.cassette.name, d.detail) for d in stale] == [("one.yaml", "recorded 2020-01-02 00:00 UTC, over 30d ago")]
     assert [d for d in check(project.path) if d.kind == "stale"] == []
+    # a fresh recording added to old ones (new_episodes) leaves the cassette stale: its oldest says
+    fresh = cassette.interactions[0].model_copy(deep=True)
+    assert fresh.response.ssetape is not None
+    fresh.response.ssetape.recorded_at = datetime.now(UTC)
+    cassette.interactions.append(fresh)
+    cassette.save(path)
+    stale = [d for d in check(project.path, max_age=timedelta(days=30, hours=12)) if d.kind == "stale"]
+    assert [d.detail for d in stale] == ["recorded 2020-01-02 00:00 UTC (its oldest recording), over 30d 12h ago"]
 
 
 def test_check_finds_cassettes_recorded_against_a_model_the_test_no_longer_sends(project: pytest.Pytester) -> None:
@@ -139,3 +145,10 @@ def test_a_bad_age_and_uncollectable_tests_are_one_line_errors(project: pytest.P
     project.makepyfile(test_broken="import nowhere_to_be_found\n")
     with pytest.raises(CollectionError, match="could not collect the tests"):
         check(project.path)
+
+
+def test_an_age_no_date_can_have_is_refused_in_one_line() -> None:
+    with pytest.raises(ValueError, match="longer than any age a date can have"):
+        parse_age("99999999999d")
+    huge = CliRunner().invoke(main, ["check", ".", "--max-age", "18446744073709551616s"])
+    assert huge.exit_code == 2 and "Invalid value for --max-age" in huge.output and "Traceback" not in huge.output
