@@ -61,6 +61,10 @@ def import_command(
     """
     if output.is_dir():
         raise click.BadParameter(f"{output} is a directory: name the cassette file to write", param_hint="-o")
+    if str(source) != "-" and output.exists() and source.exists() and output.samefile(source):
+        raise click.BadParameter(
+            f"{output} is the file being imported: name another cassette to write", param_hint="-o"
+        )
     if output.exists() and not force:
         raise click.UsageError(f"{output} exists: pass --force to overwrite it")
     if match:

@@ -69,6 +69,16 @@ def test_import_refuses_to_overwrite_and_reports_unreadable_input(tmp_path: Path
     assert not (tmp_path / "z.yaml").exists()
 
 
+def test_import_never_writes_over_the_file_it_imports_even_with_force(tmp_path: Path) -> None:
+    dump = tmp_path / "run.sse"
+    body = load(FIXTURES / "chat_text.yaml").interactions[0].response.body_bytes
+    dump.write_bytes(body)
+    for target in (dump, tmp_path / "." / "run.sse"):
+        result = run("import", str(dump), "-o", str(target), "--force")
+        assert result.exit_code == 2 and "is the file being imported: name another cassette to write" in result.stderr
+    assert dump.read_bytes() == body
+
+
 def test_a_bad_match_pattern_or_a_directory_to_write_is_a_usage_error(tmp_path: Path) -> None:
     har = tmp_path / "session.har"
     assert run("export", str(FIXTURES / "text.yaml"), "-o", str(har)).exit_code == 0
