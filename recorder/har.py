@@ -189,7 +189,9 @@ def cassette_to_har(cassette: Cassette) -> dict[str, Any]:
 
 def _entry(item: Interaction) -> dict[str, Any]:
     recording = item.response.ssetape
-    chunks = item.chunks()
+    # HAR keeps the body decoded (content.text), the size sent in bodySize, the encoding in the headers.
+    encoded = bool(item.response.header("content-encoding"))
+    chunks = item.decoded_chunks() if encoded else item.chunks()
     duration = max(chunks[-1].at if chunks else 0.0, item.response_at)
     started = recording.recorded_at if recording is not None and recording.recorded_at is not None else _EPOCH
     request, response = item.request, item.response
@@ -212,7 +214,7 @@ def _entry(item: Interaction) -> dict[str, Any]:
             "httpVersion": "HTTP/1.1",
             "cookies": [],
             "headers": _har_headers(response.headers),
-            "content": _har_content(response.body_bytes, response.header("content-type") or ""),
+            "content": _har_content(b"".join(chunk.data for chunk in chunks), response.header("content-type") or ""),
             "redirectURL": response.header("location") or "",
             "headersSize": -1,
             "bodySize": len(response.body_bytes),
@@ -229,8 +231,15 @@ def _entry(item: Interaction) -> dict[str, Any]:
         entry["request"]["postData"] = {"mimeType": post["mimeType"], "text": post["text"]}
         if post.get("encoding"):
             entry["request"]["postData"]["_encoding"] = post["encoding"]
-    if recording is not None:
-        entry["_ssetape"] = recording.model_dump(mode="json", exclude_none=True)
+    if encoded:
+        entry["response"]["content"]["compression"] = entry["response"]["content"]["size"] - len(response.body_bytes)
+    # ssetape's own recording, which import reads back as it is: for a body kept decoded, the sizes of what each
+    # network chunk decoded to; for one recorded with no times (another tool's, a raw dump), a recording that says
+    # so, where the events' times (0, from nothing) would read as times.
+    own = recording if recording is not None else Recording()
+    if encoded and own.chunks:
+        own = own.model_copy(update={"chunks": [(chunk.at, len(chunk.data)) for chunk in chunks]})
+    entry["_ssetape"] = own.model_dump(mode="json", exclude_none=True)
     if item.streamed:
         base = started if started is not _EPOCH else None
         entry["_eventSourceMessages"] = [

@@ -40,6 +40,28 @@ def test_har_round_trip_through_the_commands(tmp_path: Path) -> None:
     assert run("diff", str(FIXTURES / "function_calling.yaml"), str(out), "--no-ignore-timing").exit_code == 0
 
 
+@pytest.mark.parametrize("dialect", ["content_gzip", "content_br", "timed_gzip", "sse_dump", "vcrpy_yaml"])
+def test_har_round_trip_of_a_compressed_or_untimed_recording(tmp_path: Path, dialect: str) -> None:
+    """HAR keeps a body decoded (content.text), so a body stored compressed comes back decoded, each event and its
+    time as it was; a recording with no times comes back with none (not times of 0 and a 1970 date)."""
+    from tests.dialects import write
+
+    source = write(dialect, "chat_tool_call", tmp_path)
+    har, back = tmp_path / "x.har", tmp_path / "back.yaml"
+    assert run("export", str(source), "--format", "har", "-o", str(har)).exit_code == 0
+    entry = json.loads(har.read_text())["log"]["entries"][0]
+    before = load(source).interactions[0]
+    assert entry["response"]["content"]["text"].encode() == before.response.decoded_body  # decoded, as HAR says
+    assert run("import", str(har), "-o", str(back)).exit_code == 0
+    after = load(back).interactions[0]
+    assert after.response.body_bytes == before.response.decoded_body and after.complete == before.complete
+    assert [(e.raw, e.at) for e in events(after)] == [(e.raw, e.at) for e in events(before)]
+    assert after.timed == before.timed
+    if not before.timed:
+        assert after.response.ssetape is None or after.response.ssetape.recorded_at is None
+        assert json.loads(run("ls", str(back), "--json").stdout.splitlines()[0])["duration"] is None
+
+
 def test_import_reads_stdin_and_curl_headers(tmp_path: Path) -> None:
     capture = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\nevent: done\ndata: [DONE]\n\n"
     out = tmp_path / "x.yaml"
