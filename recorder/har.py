@@ -20,8 +20,19 @@ from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import ValidationError
 
-from .cassette import Body, Cassette, Headers, Interaction, RecordedRequest, RecordedResponse, Recording, Status
+from .cassette import (
+    Body,
+    Cassette,
+    CutOff,
+    Headers,
+    Interaction,
+    RecordedRequest,
+    RecordedResponse,
+    Recording,
+    Status,
+)
 from .errors import CassetteDecodeError
+from .format import is_event_stream
 from .redact import redact_interaction
 from .sse import decode as decode_sse
 
@@ -75,6 +86,10 @@ def _interaction(entry: dict[str, Any]) -> Interaction:
         if not any(k.lower() == "content-type" for k in headers):
             headers["content-type"] = ["text/event-stream"]
     recording = _recording(entry, body, messages)
+    stream_type = next((v for k, values in headers.items() if k.lower() == "content-type" for v in values), None)
+    if not body and recording is None and is_event_stream(stream_type):
+        # DevTools keeps no body for a stream still open when the HAR was saved: not a stream that sent nothing.
+        recording = Recording(complete=False, error=CutOff(type="NoBodyKept", message=_NO_BODY))
     return redact_interaction(
         Interaction(
             request=RecordedRequest(
@@ -91,6 +106,9 @@ def _interaction(entry: dict[str, Any]) -> Interaction:
             ),
         )
     )
+
+
+_NO_BODY = "the HAR file keeps no body for this stream (a browser keeps none for a stream still open when it saves)"
 
 
 def _headers(items: list[dict[str, Any]]) -> Headers:

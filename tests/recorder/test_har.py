@@ -144,3 +144,16 @@ def test_is_har() -> None:
     assert is_har(b'  {\n  "log": {"version": "1.2"')
     assert not is_har(b"event: done\ndata: [DONE]\n\n")
     assert not is_har(b'{"version": 1, "interactions": []}')
+
+
+def test_a_stream_whose_body_the_har_did_not_keep_is_cut_off_not_empty() -> None:
+    """DevTools keeps no body for a fetch stream still open when the HAR is saved: the stream is cut off at its
+    start (the SDK then meets the cut), not a complete stream that sent nothing."""
+    (item,) = cassette_from_har({"log": {"entries": [chrome_entry(_eventSourceMessages=[])]}}).interactions
+    assert item.streamed and item.response.body_bytes == b"" and not item.complete
+    assert item.response.ssetape is not None and item.response.ssetape.error is not None
+    assert item.response.ssetape.error.type == "NoBodyKept" and not item.timed
+    empty_json = chrome_entry(_eventSourceMessages=[])
+    empty_json["response"]["headers"] = [{"name": "content-type", "value": "application/json"}]
+    (plain,) = cassette_from_har({"log": {"entries": [empty_json]}}).interactions
+    assert plain.complete  # an empty answer that is not a stream is what it is
