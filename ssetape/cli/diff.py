@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ssetape.replayer import Answer, CassetteDiff, EventChange, InteractionDiff, answer, diff
+from ssetape.replayer import Answer, CassetteDiff, EventChange, InteractionDiff, ReplayError, answer, diff
 
 from .errors import reports_errors
 from .output import closes_quietly, json_line
@@ -124,6 +124,9 @@ def _print_event(change: EventChange, width: int, names: int) -> None:
 
 def _diff_answers(a: Path, b: Path, as_json: bool) -> int:
     first, second = answer(a), answer(b)
+    for path, found in ((a, first), (b, second)):
+        if not found.kinds:  # nothing answered is not an answer equal to another
+            raise ReplayError(f"{path}: holds no streamed response: --text compares what streamed responses answered")
     same = first.same_as(second)
     if as_json:
         json_line({"equal": same, "a": _answer_json(a, first), "b": _answer_json(b, second)})

@@ -82,3 +82,12 @@ def test_text_diff_as_json() -> None:
     assert record["equal"] is True
     assert record["a"]["kinds"] == ["assistants"] and record["b"]["kinds"] == ["chat"]
     assert record["a"]["text"] == record["b"]["text"] == answer(FIXTURES / "text.yaml").text
+
+
+def test_text_diff_of_a_cassette_with_no_stream_says_there_is_nothing_to_compare() -> None:
+    """Two cassettes with no streamed answer are not two equal answers (exit 0 would pass a check in CI)."""
+    polling, uploads = str(FIXTURES / "polling.yaml"), str(FIXTURES / "vector_store_uploads.yaml")
+    for pair in ((polling, uploads), (str(FIXTURES / "text.yaml"), uploads)):
+        result = run("diff", "--text", *pair)
+        assert result.exit_code == 2
+        assert result.stderr.endswith("holds no streamed response: --text compares what streamed responses answered\n")
