@@ -69,6 +69,7 @@ def find_drift(
     max_age: timedelta | None = None,
     now: datetime | None = None,
     orphans: bool = True,
+    trees: Iterable[Path] = (),
 ) -> list[Drift]:
     """``used`` maps each test to its cassette, ``sent`` each test to its run record
     (``{"cassette": path, "sent": [{"method", "path", "model"}, ...]}``). Orphans only with ``orphans``: ``used``
@@ -77,7 +78,7 @@ def find_drift(
 
     found: list[Drift] = []
     in_use = {path.resolve() for path in used.values()}
-    for path in sorted(_cassette_files(cassette_dirs)) if orphans else ():
+    for path in sorted(_cassette_files(cassette_dirs, trees)) if orphans else ():
         if path.resolve() not in in_use:
             found.append(Drift("orphan", path, "no test uses it"))
     now = now or datetime.now(UTC)
@@ -129,13 +130,16 @@ def _version_drift(path: Path, cassette: Any, test: str, record: Mapping[str, An
     return found
 
 
-def _cassette_files(dirs: Iterable[Path]) -> set[Path]:
+def _cassette_files(dirs: Iterable[Path], trees: Iterable[Path] = ()) -> set[Path]:
     files = set()
-    for directory in {d.resolve() for d in dirs}:
+    whole = {tree.resolve() for tree in trees}
+    for directory in {d.resolve() for d in dirs} | whole:
         if not directory.is_dir():
             continue
-        # A ``cassettes/`` directory is searched whole; any other only at its top, for cassettes beside tests.
-        candidates = directory.rglob("*") if directory.name == "cassettes" else directory.iterdir()
+        # A cassette directory (``cassettes/``, a configured cassette_dir) is searched whole; any other only at its
+        # top, for cassettes beside tests.
+        searched_whole = directory in whole or directory.name == "cassettes"
+        candidates = directory.rglob("*") if searched_whole else directory.iterdir()
         for path in candidates:
             hidden = path.name.startswith(".")  # a recording in progress, kept after a failed test
             if path.suffix in _CASSETTE_SUFFIXES and not hidden and path.is_file() and _looks_like_a_cassette(path):
@@ -154,4 +158,4 @@ def check(tests_dir: str | Path = ".", *, max_age: timedelta | None = None) -> l
     from .pytest_plugin.collect import collect
 
     found = collect(Path(tests_dir))
-    return find_drift(found.used, found.dirs, found.sent, max_age=max_age)
+    return find_drift(found.used, found.dirs, found.sent, max_age=max_age, trees=found.trees)

@@ -49,7 +49,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     partial = _partial(config)
     if partial is not None:
         config.stash[PARTIAL] = partial  # for the summary
-    drift = find_drift(collector.used, collector.dirs, collector.sent, max_age=max_age, orphans=partial is None)
+    drift = find_drift(
+        collector.used, collector.dirs, collector.sent, max_age=max_age, orphans=partial is None, trees=collector.trees
+    )
     config.stash[DRIFT] = drift
     if drift and session.exitstatus == 0:
         session.exitstatus = 1

@@ -44,7 +44,10 @@ class Collector:
 
     def __init__(self) -> None:
         self.used: dict[str, Path] = {}
+        #: Directories of cassettes a test uses, searched at their top for others; and cassette directories
+        #: (``cassettes/`` beside a module, a configured ``cassette_dir``), searched whole.
         self.dirs: set[Path] = set()
+        self.trees: set[Path] = set()
         self.sent: dict[str, dict[str, Any]] = {}
 
     def pytest_collection_finish(self, session: Any) -> None:
@@ -56,9 +59,16 @@ class Collector:
                 continue
             record = cache.get(run_record_key(item.nodeid), None) if cache is not None else None
             try:
-                path = cassette_path(session.config, item, settings_for(session.config, item, _static_config(item)))
+                settings = settings_for(session.config, item, _static_config(item))
+                path = cassette_path(session.config, item, settings)
             except pytest.UsageError:  # a marker the run itself rejects: the run record may still know
                 path = None
+            else:
+                if settings.cassette_dir:
+                    configured = Path(settings.cassette_dir)
+                    self.trees.add(
+                        configured if configured.is_absolute() else Path(session.config.rootpath) / configured
+                    )
             if record is not None:
                 path = Path(record["cassette"])
                 self.sent[item.nodeid] = record
@@ -66,7 +76,7 @@ class Collector:
                 continue
             self.used[item.nodeid] = path
             self.dirs.add(path.parent)
-            self.dirs.add(Path(str(item.path)).parent / "cassettes")
+            self.trees.add(Path(str(item.path)).parent / "cassettes")
 
 
 def _static_config(item: Any) -> dict[str, Any]:

@@ -70,6 +70,31 @@ def ssetape_config():
     assert check(project.path) == []
 
 
+def test_a_configured_cassette_dir_is_searched_whole_for_orphans(project: pytest.Pytester) -> None:
+    """Orphans are cassettes under the tests' cassette directories that no test uses: a configured cassette_dir
+    is one (not only the directories of the cassettes the tests use)."""
+    project.makeconftest(
+        """
+import pytest
+
+@pytest.fixture
+def ssetape_config():
+    return {"cassette_dir": "tests/recorded"}
+"""
+    )
+    (project.path / "tests").mkdir()
+    (project.path / "tests" / "test_user.py").write_text(chat_test("one", marker='"openai/used.yaml"'))
+    run(project, "--ssetape-record-mode=once").assert_outcomes(passed=1)
+    used = project.path / "tests" / "recorded" / "openai" / "used.yaml"
+    (project.path / "tests" / "recorded" / "legacy").mkdir()
+    shutil.copy(used, project.path / "tests" / "recorded" / "top.yaml")
+    shutil.copy(used, project.path / "tests" / "recorded" / "legacy" / "old.yaml")
+    assert sorted((d.kind, d.cassette.name) for d in check(project.path)) == [
+        ("orphan", "old.yaml"),
+        ("orphan", "top.yaml"),
+    ]
+
+
 def test_check_finds_stale_cassettes_by_their_recorded_at(project: pytest.Pytester) -> None:
     recorded_project(project)
     path = project.path / "cassettes" / "one.yaml"
