@@ -214,12 +214,19 @@ def _compare(i: int, a: _Side, j: int, b: _Side, ignore_timing: bool) -> Interac
         result.exchange.append(FieldChange(".status", a.status, b.status))
     result.exchange += _fields(a.request_body, b.request_body, ".request")
     if not (a.streamed and b.streamed):
-        result.exchange += _fields(a.body, b.body, ".response")
+        result.exchange += _fields(_answered(a), _answered(b), ".response")
         return result
     result.events = _event_changes(a, b)
     assert a.stats is not None and b.stats is not None
     result.outcome = _outcome(a.stats, b.stats, ignore_timing)
     return result
+
+
+def _answered(side: _Side) -> Any:
+    """A plain body as it is; a stream (compared with a plain body) by what it amounts to, not as nothing."""
+    if not side.streamed or side.stats is None:
+        return side.body
+    return {"stream": f"{len(side.events)} events", "text": side.stats.text, "status": side.stats.status}
 
 
 def _event_changes(a: _Side, b: _Side) -> list[EventChange]:

@@ -209,3 +209,15 @@ def test_any_two_streams_compare_without_crashing(a: list[f.Event], b: list[f.Ev
     if [name for name, _ in a] != [name for name, _ in b]:
         assert not result.equal
     json.dumps(result.to_json())
+
+
+def test_a_stream_against_a_plain_answer_shows_what_the_stream_said() -> None:
+    """Not ``.response: null``, as if the streamed side had no answer: its events, text and status."""
+    from ssetape.replayer import diff as diff_cassettes
+
+    result = diff_cassettes(FIXTURES / "text.yaml", FIXTURES / "polling.yaml")
+    compared = next(item for item in result.interactions if item.a == 2 and item.b == 2)
+    changes = {change.path: change for change in compared.exchange}
+    stream, text = changes[".response.stream"], changes[".response.text"]
+    assert stream.a == "219 events" and stream.b is None
+    assert str(text.a).startswith("Server-sent events") and changes[".response.status"].a == "completed"
