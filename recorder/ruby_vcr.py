@@ -2,13 +2,15 @@
 
 Ruby VCR writes ``http_interactions`` (not ``interactions``) and ``recorded_with`` (no ``version``); each
 body is ``{encoding, string}``, or ``{encoding, base64_string}`` for bytes that are not text; a status is
-``{code, message}``; header values are lists. Everything else an interaction holds (``recorded_at``,
-``http_version``) is ignored. The bodies and headers are then read as any vcrpy dialect is
-(``vcrpy_dialects``).
+``{code, message}``; header values are lists. Its ``recorded_at`` (RFC 2822, ``Tue, 01 Aug 2023 12:00:00 GMT``)
+becomes the recording's date (what ``ssetape check --max-age`` reads), with no times; ``http_version`` is
+ignored. The bodies and headers are then read as any vcrpy dialect is (``vcrpy_dialects``).
 """
 
 from __future__ import annotations
 
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from .cassette import VCR_FORMAT_VERSION
@@ -30,4 +32,20 @@ def to_vcrpy(data: dict[str, Any]) -> dict[str, Any]:
             request = interaction.get("request") if isinstance(interaction, dict) else None
             if isinstance(request, dict) and isinstance(request.get("method"), str):
                 request["method"] = request["method"].upper()
+            if isinstance(interaction, dict):
+                _date(interaction)
     return {"version": VCR_FORMAT_VERSION, KEY: interactions}
+
+
+def _date(interaction: dict[str, Any]) -> None:
+    """``recorded_at`` as the recording's date (when it reads as one: an odd value is left out, not an error)."""
+    response, when = interaction.get("response"), interaction.get("recorded_at")
+    if not isinstance(response, dict) or "ssetape" in response or not isinstance(when, str):
+        return
+    try:
+        recorded = parsedate_to_datetime(when)
+    except (TypeError, ValueError, IndexError):
+        return
+    if recorded.tzinfo is None:
+        recorded = recorded.replace(tzinfo=UTC)
+    response["ssetape"] = {"recorded_at": recorded.isoformat()}

@@ -169,3 +169,23 @@ def test_a_har_cut_short_is_invalid_json_where_it_stops(tmp_path: Path) -> None:
     with pytest.raises(CassetteDecodeError) as info:
         load(cut)
     assert str(info.value).startswith(f"{cut}:2: invalid JSON (a HAR file): ")
+
+
+def test_ruby_vcr_s_recorded_at_is_the_recording_s_date_and_no_time(tmp_path: Path) -> None:
+    """Ruby VCR dates each interaction (RFC 2822): what ssetape check --max-age reads; it records no times."""
+    from datetime import UTC, datetime
+
+    path = tmp_path / "c.yml"
+    path.write_text(
+        "http_interactions:\n- request: {method: post, uri: 'https://api.openai.com/v1/chat/completions'}\n"
+        "  response:\n    status: {code: 200, message: OK}\n    headers: {Content-Type: [text/event-stream]}\n"
+        '    body: {encoding: UTF-8, string: "data: {}\\n\\n"}\n  recorded_at: Tue, 01 Aug 2023 12:00:00 GMT\n'
+        "- request: {method: get, uri: 'https://api.openai.com/v1/models'}\n"
+        "  response:\n    status: {code: 200, message: OK}\n    body: {encoding: UTF-8, string: '{}'}\n"
+        "  recorded_at: not a date\nrecorded_with: VCR 6.2.0\n"
+    )
+    dated, odd = load(path).interactions
+    assert dated.response.ssetape is not None
+    assert dated.response.ssetape.recorded_at == datetime(2023, 8, 1, 12, tzinfo=UTC)
+    assert not dated.timed and dated.complete
+    assert odd.response.ssetape is None  # an odd date is left out, not an error
