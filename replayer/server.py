@@ -260,6 +260,7 @@ def hosts_for(host: str, port: int, extra: Iterable[str] = ()) -> frozenset[str]
     values = {f"{name}:{port}" for name in names}
     if port == 80:
         values |= names
+    values |= set(extra)  # a name given is answered as given too (a proxy in front may send it without the port)
     return frozenset(value.lower() for value in values)
 
 

@@ -1,6 +1,6 @@
 """One test's use of its cassette under a record mode: the transports it gets, and what is written after.
 
-Recording goes into a hidden file beside the cassette, the test's own (``.<name>.<test>.recording.yaml``). When
+Recording goes into a hidden file beside the cassette, the test's own (``.<name>.<test>-<hash>.recording.yaml``). When
 the test passes, the cassette is replaced, atomically, by what the mode makes of the cassette as it is then and
 the new recordings; when it fails, the cassette stays as it was and the new recording stays beside it. Tests that
 share a cassette (a marker's path) and record at once (pytest-xdist's workers) take turns to write it, each
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,8 +32,10 @@ if TYPE_CHECKING:
 def partial_path(path: Path, nodeid: str) -> Path:
     """Where the test ``nodeid`` records before its cassette is replaced (its own: tests sharing a cassette may
     record at once)."""
-    test = hashlib.sha256(nodeid.encode()).hexdigest()[:8]
-    return path.with_name(f".{path.stem}.{test}.recording{path.suffix}")
+    test = re.sub(r"[^\w.-]+", "_", nodeid.split("::", 1)[-1].replace("::", "."))[:60]
+    return path.with_name(
+        f".{path.stem}.{test}-{hashlib.sha256(nodeid.encode()).hexdigest()[:8]}.recording{path.suffix}"
+    )
 
 
 def is_partial(path: Path) -> bool:

@@ -19,9 +19,11 @@ def scan(paths: tuple[Path, ...]) -> None:
     """Find anything that looks like an API key, a bearer token or a JWT in cassettes and journals.
 
     Keys of OpenAI (sk-…), Anthropic (sk-ant-…), Google (AIza…, ya29.…), AWS (AKIA…/ASIA… and the
-    secret key beside one) and GitHub (ghp_…, github_pat_…), in every dialect of cassette, in base64
-    and gzip bodies, and across chunk boundaries in journals. PATHS are files or directories
-    (searched for .yaml, .json, .har and journal files). Prints one masked line per finding, with its
+    secret key beside one) and GitHub (ghp_…, github_pat_…), bearer tokens and JWTs; any value but REDACTED of a
+    credential header or query parameter (an Azure api-key, Basic credentials, ?access_token=), and a password in
+    a URL; in every dialect of cassette, in base64 and gzip/zlib/zstd/brotli/deflate bodies, and across chunk
+    boundaries in journals. PATHS are files or directories (searched for cassettes, raw .sse dumps, HAR files,
+    exported .jsonl and journals). Prints one masked line per finding, with its
     file and line, and exits 1 if there is any, 0 if the files are clean.
 
     \b

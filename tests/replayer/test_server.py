@@ -258,7 +258,11 @@ def test_only_a_host_naming_the_listening_address_is_served(host: str, listen: s
 
 def test_a_foreign_host_gets_a_421_over_the_wire_and_allow_host_adds_one() -> None:
     with ReplayServer(FIXTURES / "text.yaml", speed=0, allow_hosts=["box.local"]) as server:
-        for host, status in ((f"evil.example:{server.port}", 421), (f"box.local:{server.port}", 404)):
+        for host, status in (
+            (f"evil.example:{server.port}", 421),
+            (f"box.local:{server.port}", 404),
+            ("box.local", 404),
+        ):
             response = httpx2.get(server.url + "/v1/models", headers={"host": host})
             assert response.status_code == status, host
         assert "evil.example" in httpx2.get(server.url + "/v1/models", headers={"host": "evil.example"}).text
