@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -51,6 +54,12 @@ class TapeApp(App[None]):
         self.interaction = interaction
         self.freeze_heap = freeze_heap
         self.start = screen
+
+    def on_mount(self) -> None:
+        # SIGTERM (a supervisor, timeout(1), kill) quits as q does: the terminal restored and, under record --tui,
+        # the proxy stopped and the recording saved (the process would otherwise die at once, saving nothing).
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not the main thread; Windows
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
 
     def get_default_screen(self) -> Screen[None]:
         if self.start is not None:

@@ -287,3 +287,23 @@ async def test_stepping_through_a_responses_function_call_updates_the_panes() ->
         assert f"status {final.status}" in pane(screen, "run")
         assert f"response {final.id}" in str(screen.query_one("#run").border_title)
         assert reversed_text(screen, "step") == ""  # response.completed adds nothing to an item
+
+
+async def test_sigterm_quits_as_q_does() -> None:
+    """A supervisor's SIGTERM ends the TUI as q does (under record --tui, the proxy then stops and saves), where the
+    process died at once, its terminal left as it was."""
+    import os
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)  # without the app's: not this test's end
+    try:
+        async with app_for("chat_text").run_test() as pilot:
+            await ready(pilot)
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(100):
+                if not pilot.app.is_running:
+                    break
+                await pilot.pause(0.01)
+            assert not pilot.app.is_running
+    finally:
+        signal.signal(signal.SIGTERM, previous)
