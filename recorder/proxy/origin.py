@@ -42,8 +42,14 @@ def upstream_origin(upstream: str) -> Origin:
         port = -1
     if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
         raise ValueError(f"{upstream!r} is not an upstream URL: expected http(s)://host[:port][/path]")
+    if "@" in parts.netloc:
+        # Not sent by the proxy (it relays what clients send), and a password on a command line ends up in logs.
+        raise ValueError(
+            f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}{parts.path}: give the upstream URL without "
+            "credentials (user:password@); the proxy passes on the Authorization the client sends"
+        )
     tls = parts.scheme == "https"
-    authority = parts.netloc.rsplit("@", 1)[-1]
+    authority = parts.netloc
     return Origin(
         url=upstream,
         tls=tls,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ssetape.errors import RecordError
 from ssetape.recorder.proxy import DEFAULT_PORT, RecordingProxy, Timeouts, recover
 
 from .errors import reports_errors
@@ -125,6 +126,8 @@ def record(
     except OSError as exc:
         if isinstance(exc, FileExistsError):
             raise
+        if exc.filename is not None:  # the output's place, not the socket
+            raise RecordError(f"{out}: cannot write the recording there ({exc.strerror or exc})") from None
         raise click.ClickException(f"could not listen on {host}:{port}: {exc.strerror or exc}") from None
     if proxy.recording.recovered is not None:
         click.echo(f"{out}: recovered {len(proxy.recording.recovered.interactions)} interactions first", err=True)
@@ -132,8 +135,11 @@ def record(
     def listening(url: str) -> None:
         click.echo(url)
         sys.stdout.flush()
+        root = proxy.url + proxy.origin.path.rstrip("/")  # the anthropic SDK and google-genai add their paths
         click.echo(
-            f"Recording {proxy.upstream} into {out}. Point clients at it: OPENAI_BASE_URL={proxy.base_url}",
+            f"Recording {proxy.upstream} into {out}. Point clients at it: "
+            f"OPENAI_BASE_URL={proxy.base_url} (openai), ANTHROPIC_BASE_URL={root} (anthropic), "
+            f"GOOGLE_GEMINI_BASE_URL={root} (google-genai)",
             err=True,
         )
         if host not in ("127.0.0.1", "localhost", "::1"):

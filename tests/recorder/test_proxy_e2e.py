@@ -455,6 +455,24 @@ def test_a_port_or_a_time_out_of_range_is_a_usage_error(tmp_path: Path, option: 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_upstream_url_with_credentials_or_an_output_that_cannot_be_made_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    """A password in --upstream would be printed and never sent (the proxy passes on the client's Authorization);
+    an --out whose directory cannot be made is the output's fault, not 'could not listen'."""
+    refused = run_command("--upstream", "http://alice:s3cretPassw0rd@127.0.0.1:9", "--out", str(tmp_path / "x.yaml"))
+    assert refused.returncode == 2 and "s3cretPassw0rd" not in refused.stderr
+    assert "give the upstream URL without credentials" in refused.stderr
+    (tmp_path / "afile").write_text("")
+    refused = run_command(
+        "--upstream", "http://127.0.0.1:9", "--port", "0", "--out", str(tmp_path / "afile" / "sub") + "/"
+    )
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(
+        "cannot write the recording there (Not a directory)"
+    )
+    assert "listen" not in refused.stderr and refused.stderr.count("\n") == 1
+
+
 def test_the_last_status_line_is_one_line_in_a_log(tmp_path: Path) -> None:
     out = tmp_path / ("a-cassette-with-a-name-long-enough-to-pass-the-width-of-a-terminal-" * 2 + ".yaml")
     with proxy_process(tmp_path, "http://127.0.0.1:9", out) as proxy:
@@ -757,7 +775,9 @@ def test_an_unreachable_upstream_is_a_502_and_recorded_and_the_url_is_loopback(t
     out = tmp_path / "down.json"
     with proxy_process(tmp_path, closed, out) as proxy:
         assert proxy.url.startswith("http://127.0.0.1:")  # loopback unless --host says otherwise
-        assert "OPENAI_BASE_URL=" + proxy.url + "/v1" in _wait_for(proxy.stderr, "OPENAI_BASE_URL")
+        said = _wait_for(proxy.stderr, "GOOGLE_GEMINI_BASE_URL")
+        assert "OPENAI_BASE_URL=" + proxy.url + "/v1 (openai)" in said  # each SDK's: the others add their paths
+        assert f"ANTHROPIC_BASE_URL={proxy.url} (anthropic)" in said and f"GOOGLE_GEMINI_BASE_URL={proxy.url} " in said
         response = httpx2.get(proxy.base_url + "/models", timeout=10)
         assert response.status_code == 502
         assert response.headers["x-ssetape-error"] == "ConnectError"
