@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ssetape.apis import api
 from ssetape.replayer import Timeline
 
 __all__ = ["Ending", "ending"]
@@ -18,6 +19,9 @@ class Ending:
     kind: str | None
     #: The exception raised at the stop, or by the transport after the last byte.
     exception: BaseException | None
+    #: Whether the last event is one after which its API sends nothing (``[DONE]``, ``message_stop``, a final
+    #: response event): a recording that ends there ended with its stream.
+    closed: bool = False
 
     def describe(self) -> str:
         """One line for the callbacks pane."""
@@ -29,7 +33,9 @@ class Ending:
             return f"the handler raises here: {_name(self.exception)}"
         if self.exception is not None:
             return f"the recording ends here; then the transport raises {_name(self.exception)}"
-        return "the recording ends here, without [DONE]"
+        if self.closed:
+            return "the recording ends here, with the stream's last event"
+        return "the recording ends here, before the event that ends its stream ([DONE], message_stop, ...)"
 
 
 def _name(exception: BaseException | None) -> str:
@@ -41,7 +47,9 @@ def ending(timeline: Timeline) -> Ending:
     stop = timeline.stop
     size = len(timeline)
     if stop is None:
-        return Ending(None, None, timeline.transport_error)
+        events = timeline.events
+        closed = bool(events) and api(timeline.kind).wire.ends_stream(events[-1].name, events[-1].data)
+        return Ending(None, None, timeline.transport_error, closed)
     # The SDK handles no event after the stop, so none fires a callback: walk back over those.
     first_silent = size
     while first_silent > 0 and not timeline.callbacks(first_silent - 1):

@@ -14,6 +14,7 @@ from ssetape.recorder import cassette_from_sse
 from ssetape.tui import TapeApp
 from ssetape.tui.screens import FilterScreen, HelpScreen, TimelineScreen
 from ssetape.tui.widgets import IndexProgress, Prompt
+from tests.conftest import FIXTURES
 from tests.tui.helpers import SIZE, Notes, app_for, pane, ready
 
 pytestmark = pytest.mark.anyio
@@ -307,3 +308,26 @@ async def test_sigterm_quits_as_q_does() -> None:
             assert not pilot.app.is_running
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "closed"),
+    [("anthropic_text", True), ("gemini_text", True), ("responses_text", True), ("chat_text", None)],
+)
+def test_a_complete_stream_of_an_api_without_done_ends_with_its_last_event(fixture: str, closed: bool | None) -> None:
+    """Anthropic, Gemini and Responses streams send no [DONE]: one that ended with its API's last event says so,
+    where the TUI said 'without [DONE]' as if it were cut short."""
+    from ssetape.recorder import load
+    from ssetape.replayer import Timeline
+    from ssetape.tui.ending import ending
+
+    timeline = Timeline(load(FIXTURES / f"{fixture}.yaml"))
+    said = ending(timeline).describe()
+    if closed:
+        assert said == "the recording ends here, with the stream's last event"
+    else:
+        assert said == "the SDK's stream stops here: [DONE]"
+        item = timeline.interaction_record
+        body = item.response.body_bytes.replace(b"data: [DONE]\n\n", b"")
+        short = Timeline(cassette_from_sse(body, uri=item.request.uri, chunks=[(0.1, len(body))]))
+        assert ending(short).describe().startswith("the recording ends here, before the event that ends its stream")
