@@ -44,7 +44,9 @@ class CassetteRecorder:
         """A place in the order, taken when a request starts."""
         return next(self._sequence)
 
-    def add(self, interaction: Interaction, ticket: int, *, save: bool = True) -> None:
+    def add(self, interaction: Interaction, ticket: int, *, save: bool = True) -> int:
+        """Put ``interaction`` in its place by ``ticket``; its index in the cassette now (a request started before
+        it and finishing after it still goes before it)."""
         with self._lock:
             position = len(self._order)
             while position > 0 and self._order[position - 1] > ticket:
@@ -53,6 +55,7 @@ class CassetteRecorder:
             self.cassette.interactions.insert(position, interaction)
         if save:
             self.save()
+        return position
 
     def __len__(self) -> int:
         return len(self.cassette.interactions)

@@ -52,7 +52,7 @@ def _check_target(out: Path, split: bool) -> None:
 
 
 class _Output(Protocol):
-    def add(self, interaction: Interaction, ticket: int) -> None: ...
+    def add(self, interaction: Interaction, ticket: int) -> int | None: ...
     def save(self) -> None: ...
 
 
@@ -66,8 +66,8 @@ class _CassetteOutput:
     def files(self) -> list[Path]:
         return [self.recorder.path]
 
-    def add(self, interaction: Interaction, ticket: int) -> None:
-        self.recorder.add(interaction, ticket, save=False)
+    def add(self, interaction: Interaction, ticket: int) -> int:
+        return self.recorder.add(interaction, ticket, save=False)
 
     def save(self) -> None:
         self.saved = self.recorder.save()
@@ -332,7 +332,7 @@ class ProxyOutput:
 
     def _finish(self, key: int, interaction: Interaction) -> None:
         self.journal.end(key, interaction)
-        self.output.add(interaction, key)
+        index = self.output.add(interaction, key)
         with self._state:
             capture = self._open.pop(key, None)
             if capture is not None:
@@ -345,7 +345,9 @@ class ProxyOutput:
             self._incomplete += not interaction.complete
         self._saver.request()
         if self._on_finish is not None:
-            self._on_finish(key, interaction, _counter(capture))
+            # its index in the cassette (what ls and inspect number), not the request's: a request given up before
+            # its answer takes none, and --append starts after what the cassette held
+            self._on_finish(index if index is not None else key, interaction, _counter(capture))
 
     def _count_finished(self) -> None:
         with self._state:

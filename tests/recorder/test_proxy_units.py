@@ -820,3 +820,28 @@ def test_no_young_collection_runs_from_a_requests_start_to_its_first_byte(
         gc.set_threshold(*threshold)
         recording.close()
     assert "sent" in passes and not {"starting", "waiting"} & set(passes), passes
+
+
+def test_the_line_of_a_finished_interaction_gives_its_index_in_the_cassette(tmp_path: Path) -> None:
+    """What ls and inspect number: a request given up before its answer takes no index, and --append starts
+    after what the cassette held (the proxy's count of requests said #1 and #0 for the cassette's 0 and 1)."""
+    out = tmp_path / "c.yaml"
+    numbers: list[int] = []
+    for append in (False, True):
+        recording = ProxyOutput(
+            out,
+            append=append,
+            serialize_in_subprocess=False,
+            on_finish=lambda index, interaction, events: numbers.append(index),
+        )
+        abandoned, _ = recording.begin("POST", "https://x/v1/messages", [], b"{}")
+        recording.abandon(abandoned)  # the client left before any answer: nothing recorded
+        key, capture = recording.begin("POST", "https://x/v1/messages", [], b"{}")
+        capture.response(200, "OK", [("content-type", "application/json")])
+        recording.responded(key)
+        capture.chunk(b"{}")
+        capture.finish()
+        recording.settle()
+        recording.close()
+    assert numbers == [0, 1]
+    assert len(load(out).interactions) == 2
