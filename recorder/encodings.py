@@ -189,15 +189,19 @@ def decoder(header: str | None) -> Decoder | None:
 
     Raises :class:`UnknownEncodingError` for a coding ssetape cannot decode.
     """
+    names = _known(header, _DECODERS, "decodes")
+    return _Chain([_DECODERS[name]() for name in reversed(names)]) if names else None
+
+
+def _known(header: str | None, coders: dict[str, Any], does: str) -> list[str]:
+    """The codings ``header`` names, each one of ``coders`` (else :class:`UnknownEncodingError`)."""
     names = encodings_of(header)
-    if not names:
-        return None
-    unknown = [name for name in names if name not in _DECODERS]
+    unknown = [name for name in names if name not in coders]
     if unknown:
         raise UnknownEncodingError(
-            f"content-encoding {unknown[0]!r} is not one ssetape decodes ({', '.join(ENCODINGS)})"
+            f"content-encoding {unknown[0]!r} is not one ssetape {does} ({', '.join(ENCODINGS)})"
         )
-    return _Chain([_DECODERS[name]() for name in reversed(names)])
+    return names
 
 
 def decode(header: str | None, parts: Iterable[bytes]) -> list[bytes]:
@@ -222,12 +226,5 @@ def decode(header: str | None, parts: Iterable[bytes]) -> list[bytes]:
 def encoder(header: str | None) -> Encoder | None:
     """An incremental encoder into ``content-encoding: header``; None when that is no coding. Raises
     :class:`UnknownEncodingError` for a coding ssetape cannot encode (the ones it decodes)."""
-    names = encodings_of(header)
-    if not names:
-        return None
-    unknown = [name for name in names if name not in _ENCODERS]
-    if unknown:
-        raise UnknownEncodingError(
-            f"content-encoding {unknown[0]!r} is not one ssetape encodes ({', '.join(ENCODINGS)})"
-        )
-    return _Chain([_ENCODERS[name]() for name in names])
+    names = _known(header, _ENCODERS, "encodes")
+    return _Chain([_ENCODERS[name]() for name in names]) if names else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -52,20 +53,25 @@ def test_check_lists_orphans_and_nothing_else_while_the_tests_match(project: pyt
     assert default.exists()  # a test with no path uses cassettes/<module>/<test>.yaml, and that is no orphan
 
 
-def test_a_cassette_dir_from_ssetape_config_is_known_without_a_run_record(project: pytest.Pytester) -> None:
+def configured_project(project: pytest.Pytester, cassette_dir: str, marker: str) -> Path:
+    """One test under tests/ whose ``ssetape_config`` sets ``cassette_dir``, recorded once; its cassette."""
     project.makeconftest(
-        """
+        f"""
 import pytest
 
 @pytest.fixture
 def ssetape_config():
-    return {"cassette_dir": "tests/cassettes"}
+    return {{"cassette_dir": "{cassette_dir}"}}
 """
     )
     (project.path / "tests").mkdir()
-    (project.path / "tests" / "test_user.py").write_text(chat_test("one", marker='"used.yaml"'))
+    (project.path / "tests" / "test_user.py").write_text(chat_test("one", marker=f'"{marker}"'))
     run(project, "--ssetape-record-mode=once").assert_outcomes(passed=1)
-    assert (project.path / "tests" / "cassettes" / "used.yaml").exists()
+    return project.path / cassette_dir / marker
+
+
+def test_a_cassette_dir_from_ssetape_config_is_known_without_a_run_record(project: pytest.Pytester) -> None:
+    assert configured_project(project, "tests/cassettes", "used.yaml").exists()
     shutil.rmtree(project.path / ".pytest_cache")  # a fresh checkout, CI: no run records
     assert check(project.path) == []
 
@@ -73,19 +79,7 @@ def ssetape_config():
 def test_a_configured_cassette_dir_is_searched_whole_for_orphans(project: pytest.Pytester) -> None:
     """Orphans are cassettes under the tests' cassette directories that no test uses: a configured cassette_dir
     is one (not only the directories of the cassettes the tests use)."""
-    project.makeconftest(
-        """
-import pytest
-
-@pytest.fixture
-def ssetape_config():
-    return {"cassette_dir": "tests/recorded"}
-"""
-    )
-    (project.path / "tests").mkdir()
-    (project.path / "tests" / "test_user.py").write_text(chat_test("one", marker='"openai/used.yaml"'))
-    run(project, "--ssetape-record-mode=once").assert_outcomes(passed=1)
-    used = project.path / "tests" / "recorded" / "openai" / "used.yaml"
+    used = configured_project(project, "tests/recorded", "openai/used.yaml")
     (project.path / "tests" / "recorded" / "legacy").mkdir()
     shutil.copy(used, project.path / "tests" / "recorded" / "top.yaml")
     shutil.copy(used, project.path / "tests" / "recorded" / "legacy" / "old.yaml")
