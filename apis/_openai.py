@@ -189,12 +189,13 @@ def replay_client(transport: Any, *, asynchronous: bool) -> Any:
     return openai.OpenAI(http_client=httpx2.Client(transport=transport), **options)
 
 
-def session_client(root: str, transport: Any, **options: Any) -> openai.OpenAI:
-    """An ``openai`` client of the API at ``root`` (an emulated upstream, without ``/v1``) sending through
-    ``transport``, with a fake key; ``options`` (another API's) do not apply."""
+def session_client(root: str | None, transport: Any, **options: Any) -> openai.OpenAI:
+    """An ``openai`` client of the API at ``root`` (an emulated upstream, without ``/v1``; None: the one its
+    environment variable names, as an application's client finds it) sending through ``transport``, with a fake
+    key; ``options`` (another API's) do not apply."""
     return openai.OpenAI(
         api_key="sk-emulated-not-a-real-key",
-        base_url=f"{root}/v1",
+        base_url=f"{root}/v1" if root is not None else None,
         max_retries=0,
         http_client=httpx2.Client(transport=transport),
     )

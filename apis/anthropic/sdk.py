@@ -50,9 +50,10 @@ def client(transport: Any, *, asynchronous: bool) -> Any:
     return anthropic.Anthropic(http_client=httpx2.Client(transport=transport), **options)
 
 
-def session_client(root: str, transport: Any, **options: Any) -> anthropic.Anthropic:
-    """An ``anthropic`` client of the API at ``root`` (an emulated upstream: the SDK's paths start with ``/v1``)
-    sending through ``transport``, with a fake key; ``options`` (another API's) do not apply."""
+def session_client(root: str | None, transport: Any, **options: Any) -> anthropic.Anthropic:
+    """An ``anthropic`` client of the API at ``root`` (an emulated upstream: the SDK's paths start with ``/v1``;
+    None: the one its environment variable names) sending through ``transport``, with a fake key; ``options``
+    (another API's) do not apply."""
     key = "sk-ant-emulated-not-a-real-key"
     return anthropic.Anthropic(
         api_key=key, base_url=root, max_retries=0, http_client=httpx2.Client(transport=transport)

@@ -68,9 +68,10 @@ def http_options(sync: Any = None, asynchronous: Any = None, *, base_url: str, a
 SESSION_KEY = "AIza-emulated-not-a-real-key"
 
 
-def session_client(root: str, transport: Any, *, vertex: bool = False, **options: Any) -> genai.Client:
-    """A ``genai.Client`` of the API at ``root`` (an emulated upstream: the SDK adds the API version) sending
-    through ``transport``, with fake credentials; Vertex AI's (project ``ssetape-fixtures``) for ``vertex``."""
+def session_client(root: str | None, transport: Any, *, vertex: bool = False, **options: Any) -> genai.Client:
+    """A ``genai.Client`` of the API at ``root`` (an emulated upstream: the SDK adds the API version; None: the
+    one its environment variable names) sending through ``transport``, with fake credentials; Vertex AI's
+    (project ``ssetape-fixtures``) for ``vertex``."""
     http = types.HttpOptions(base_url=root, httpx_client=httpx2.Client(transport=transport))
     if vertex:
         credentials = Credentials(token=SESSION_KEY)  # type: ignore[no-untyped-call]

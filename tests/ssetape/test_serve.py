@@ -144,7 +144,7 @@ def test_each_api_of_a_cassette_gets_its_sdks_base_url_and_variable_and_each_sdk
         for name, line in zip(names, said, strict=True):
             variable, url = line.split(": ")[1].split("=")
             monkeypatch.setenv(variable, url)  # the SDK is given no base URL: it reads the variable, as an app does
-            with contextlib.closing(sdk_client_from_environment(SESSION_BY_NAME[name])) as client:
+            with sdk_client_from_environment(SESSION_BY_NAME[name]) as client:
                 run_session(SESSION_BY_NAME[name], client)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
